@@ -1,0 +1,209 @@
+package ops
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/qinfer/qinfer/ir"
+	"github.com/qinfer/qinfer/tensor"
+)
+
+// ErrUnsupported reports an operator, opset, attribute value or dtype that
+// qinfer does not implement.
+var ErrUnsupported = errors.New("unsupported operator")
+
+// Kernel computes a node's outputs from its inputs. A nil input is a missing
+// optional input. Run must not keep references to its inputs after it
+// returns, and must not modify them. It returns one tensor per output the
+// node declares (trailing unused outputs may be omitted).
+type Kernel interface {
+	Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error)
+}
+
+// KernelFunc adapts a function to Kernel.
+type KernelFunc func(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error)
+
+// Run calls f.
+func (f KernelFunc) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	return f(ctx, in)
+}
+
+// Value is what flows along a graph edge: *tensor.Tensor, *Sequence or
+// *Optional. A nil Value is an absent optional input.
+type Value any
+
+// Sequence is an ONNX tensor sequence.
+type Sequence struct {
+	Elem  tensor.DType
+	Items []*tensor.Tensor
+}
+
+// Optional is an ONNX optional: Value is nil when empty, else a
+// *tensor.Tensor or *Sequence. Elem describes the type for empty optionals.
+type Optional struct {
+	Value   Value
+	Elem    tensor.DType
+	IsSeq   bool
+}
+
+// ValueKernel is implemented by kernels that take or produce sequences or
+// optionals. The runtime calls RunValues instead of Run when present.
+type ValueKernel interface {
+	RunValues(ctx *Context, in []Value) ([]Value, error)
+}
+
+// Factory builds a kernel for one node. opset is the model's import of the
+// node's domain. It validates attributes and returns errors wrapping
+// ErrUnsupported or ir.ErrInvalidModel that name the node.
+type Factory func(n *ir.Node, opset int) (Kernel, error)
+
+type entry struct {
+	since   int
+	factory Factory
+}
+
+var (
+	regMu    sync.RWMutex
+	registry = map[string][]entry{} // key: domain + "\x00" + op
+)
+
+// Register adds a factory for (domain, op) from opset `since` on. An op
+// registered with several since versions picks the greatest since that is
+// <= the model's opset. Call from init functions.
+func Register(domain, op string, since int, f Factory) {
+	regMu.Lock()
+	defer regMu.Unlock()
+	k := ir.NormDomain(domain) + "\x00" + op
+	es := append(registry[k], entry{since, f})
+	sort.Slice(es, func(i, j int) bool { return es[i].since < es[j].since })
+	registry[k] = es
+}
+
+// RegisterFunc registers a factory-free kernel: the same function runs for
+// every node; attributes are read from the node at Run time via ctx.Node.
+func RegisterFunc(domain, op string, since int, f func(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error)) {
+	Register(domain, op, since, func(*ir.Node, int) (Kernel, error) { return KernelFunc(f), nil })
+}
+
+// Lookup finds the factory for (domain, op) at the given opset.
+func Lookup(domain, op string, opset int) (Factory, error) {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	es := registry[ir.NormDomain(domain)+"\x00"+op]
+	if len(es) == 0 {
+		d := domain
+		if d == "" {
+			d = "ai.onnx"
+		}
+		return nil, fmt.Errorf("ops: %s.%s: %w", d, op, ErrUnsupported)
+	}
+	for i := len(es) - 1; i >= 0; i-- {
+		if es[i].since <= opset {
+			return es[i].factory, nil
+		}
+	}
+	// Opset older than any registration: use the oldest one. ONNX kept most
+	// semantics stable, and the factory sees the opset to handle the rest.
+	return es[0].factory, nil
+}
+
+// Has reports whether any kernel is registered for (domain, op).
+func Has(domain, op string) bool {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	return len(registry[ir.NormDomain(domain)+"\x00"+op]) > 0
+}
+
+// Registered lists "domain.op" names of every registered operator, sorted.
+func Registered() []string {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	var out []string
+	for k := range registry {
+		d, op := splitKey(k)
+		if d == "" {
+			out = append(out, op)
+		} else {
+			out = append(out, d+"."+op)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func splitKey(k string) (string, string) {
+	for i := 0; i < len(k); i++ {
+		if k[i] == 0 {
+			return k[:i], k[i+1:]
+		}
+	}
+	return "", k
+}
+
+// Context is what a kernel sees besides its inputs.
+type Context struct {
+	// Node is the node being run (attributes, names for messages).
+	Node *ir.Node
+	// Opset is the model's import version of the node's domain.
+	Opset int
+	// Threads is the number of goroutines a kernel may use (>= 1).
+	Threads int
+}
+
+// Parallel splits [0,n) into at most ctx.Threads chunks of at least grain
+// items and runs f on each, waiting for all. With one thread it calls f(0,n).
+func (ctx *Context) Parallel(n, grain int, f func(lo, hi int)) {
+	threads := 1
+	if ctx != nil && ctx.Threads > 1 {
+		threads = ctx.Threads
+	}
+	ParallelFor(threads, n, grain, f)
+}
+
+// ParallelFor is Parallel without a Context.
+func ParallelFor(threads, n, grain int, f func(lo, hi int)) {
+	if grain < 1 {
+		grain = 1
+	}
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	chunks := n / grain
+	if chunks > threads {
+		chunks = threads
+	}
+	if chunks <= 1 {
+		if n > 0 {
+			f(0, n)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	step := (n + chunks - 1) / chunks
+	for lo := 0; lo < n; lo += step {
+		hi := lo + step
+		if hi > n {
+			hi = n
+		}
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			f(lo, hi)
+		}(lo, hi)
+	}
+	wg.Wait()
+}
+
+// Errf formats an error about the context's node: "ops: Conv "c1": ...".
+// Wrap a sentinel with %w in format.
+func (ctx *Context) Errf(format string, args ...any) error {
+	return fmt.Errorf("ops: %v: "+format, append([]any{ctx.Node}, args...)...)
+}
+
+// NodeErrf formats an error about node n, for factories.
+func NodeErrf(n *ir.Node, format string, args ...any) error {
+	return fmt.Errorf("ops: %v: "+format, append([]any{n}, args...)...)
+}
