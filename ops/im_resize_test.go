@@ -9,7 +9,7 @@ import (
 )
 
 func imF32(shape []int, v ...float32) *tensor.Tensor { return tensor.From(shape, v) }
-func imI64(v ...int64) *tensor.Tensor            { return tensor.From([]int{len(v)}, v) }
+func imI64(v ...int64) *tensor.Tensor                { return tensor.From([]int{len(v)}, v) }
 
 func TestImResize(t *testing.T) {
 	x22 := imF32([]int{1, 1, 2, 2}, 1, 2, 3, 4)
