@@ -143,6 +143,10 @@ func TestImReduce(t *testing.T) {
 			[]int{}, []float64{4}},
 		{"uint64 max", "ReduceMax", 13, map[string]any{"keepdims": 0}, []*tensor.Tensor{tensor.From([]int{2}, []uint64{1, math.MaxUint64})},
 			[]int{}, []float64{float64(uint64(math.MaxUint64))}},
+		{"bool max is any", "ReduceMax", 20, map[string]any{"keepdims": 0}, []*tensor.Tensor{tensor.From([]int{2, 2}, []bool{false, true, false, false}), tensor.From([]int{1}, []int64{1})},
+			[]int{2}, []float64{1, 0}},
+		{"bool min is all", "ReduceMin", 20, map[string]any{"keepdims": 0}, []*tensor.Tensor{tensor.From([]int{2, 2}, []bool{true, true, false, true}), tensor.From([]int{1}, []int64{1})},
+			[]int{2}, []float64{1, 0}},
 		{"int mean truncates", "ReduceMean", 13, map[string]any{"keepdims": 0}, []*tensor.Tensor{tensor.From([]int{2}, []int32{-3, 0})},
 			[]int{}, []float64{-1}},
 	}
@@ -214,6 +218,9 @@ func TestImReduceErrors(t *testing.T) {
 	}
 	if _, err := imRun("ReduceSum", 13, nil, tensor.From([]int{1}, []string{"a"})); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("string input: %v", err)
+	}
+	if _, err := imRun("ReduceSum", 13, nil, tensor.From([]int{1}, []bool{true})); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("bool sum: %v", err)
 	}
 	if _, err := imRun("ReduceSum", 13, nil, X, tensor.From([]int{1}, []float32{0})); err == nil {
 		t.Errorf("float axes accepted")

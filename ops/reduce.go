@@ -161,6 +161,22 @@ func (k *imReduce) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 		out, err = imReduceUint(k.kind, g, tensor.Data[uint32](x), dt, outShape)
 	case tensor.Uint64:
 		out, err = imReduceUint(k.kind, g, tensor.Data[uint64](x), dt, outShape)
+	case tensor.Bool:
+		// ReduceMax/ReduceMin accept bool (opset 20): any / all.
+		if k.kind != imRMax && k.kind != imRMin {
+			return nil, DTypeErr(ctx, dt)
+		}
+		b := tensor.Data[bool](x)
+		u := make([]uint8, len(b))
+		for i, v := range b {
+			if v {
+				u[i] = 1
+			}
+		}
+		var o *tensor.Tensor
+		if o, err = imReduceUint(k.kind, g, u, tensor.Uint8, outShape); err == nil {
+			out, err = tensor.Cast(o, tensor.Bool)
+		}
 	default:
 		return nil, DTypeErr(ctx, dt)
 	}
