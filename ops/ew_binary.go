@@ -28,7 +28,6 @@ const (
 	ewOpShr
 )
 
-
 func ewAddSpan[T tensor.Number](dst, a []T, sa int, b []T, sb int) {
 	n := len(dst)
 	switch {
