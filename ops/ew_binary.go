@@ -370,6 +370,33 @@ func ewArithT[T any](ctx *Context, a []T, ash []int, b []T, bsh []int, osh []int
 	return ewBin(ctx, a, ash, b, bsh, osh, span), true
 }
 
+// ewLegacyB handles opset < 7 binary ops with broadcast=1 and an axis
+// attribute: B's dims line up with A's starting at axis, so B gets trailing
+// unit dims. Without the axis, numpy broadcasting already gives the legacy
+// suffix-aligned meaning.
+func ewLegacyB(ctx *Context, a, b *tensor.Tensor) (*tensor.Tensor, error) {
+	if ctx.Opset >= 7 || ctx.Node.AttrInt("broadcast", 0) == 0 || ctx.Node.Attr("axis") == nil {
+		return b, nil
+	}
+	axis := int(ctx.Node.AttrInt("axis", 0))
+	if axis < 0 {
+		axis += a.Rank()
+	}
+	pad := a.Rank() - axis - b.Rank()
+	if axis < 0 || pad < 0 {
+		return nil, ctx.Errf("broadcast axis %d does not fit A %v and B %v: %w", axis, a.Shape(), b.Shape(), tensor.ErrShape)
+	}
+	sh := append([]int{}, b.Shape()...)
+	for i := 0; i < pad; i++ {
+		sh = append(sh, 1)
+	}
+	r, err := b.Reshape(sh...)
+	if err != nil {
+		return nil, ctx.Errf("%w", err)
+	}
+	return r, nil
+}
+
 // ewArithKernel builds a kernel for a binary arithmetic node.
 func ewArithKernel(op ewOp) Factory {
 	return func(n *ir.Node, opset int) (Kernel, error) {
@@ -377,7 +404,11 @@ func ewArithKernel(op ewOp) Factory {
 			if err := NeedInputs(ctx, in, 2); err != nil {
 				return nil, err
 			}
-			t, err := ewArith(ctx, op, in[0], in[1])
+			b, err := ewLegacyB(ctx, in[0], in[1])
+			if err != nil {
+				return nil, err
+			}
+			t, err := ewArith(ctx, op, in[0], b)
 			if err != nil {
 				return nil, err
 			}
@@ -500,6 +531,10 @@ func ewPowFactory(n *ir.Node, opset int) (Kernel, error) {
 			return nil, err
 		}
 		a, b := in[0], in[1]
+		b, err := ewLegacyB(ctx, a, b)
+		if err != nil {
+			return nil, err
+		}
 		if a.DType() == b.DType() && (a.DType().IsFloat() || a.DType().IsInt()) {
 			t, err := ewArith(ctx, ewOpPow, a, b)
 			if err != nil {

@@ -98,7 +98,11 @@ func ewCompareFactory(c ewCmp) Factory {
 			if err := NeedInputs(ctx, in, 2); err != nil {
 				return nil, err
 			}
-			t, err := ewCompare(ctx, c, in[0], in[1])
+			b, err := ewLegacyB(ctx, in[0], in[1])
+			if err != nil {
+				return nil, err
+			}
+			t, err := ewCompare(ctx, c, in[0], b)
 			if err != nil {
 				return nil, err
 			}
@@ -116,6 +120,10 @@ func ewLogicFactory(f func(x, y bool) bool) Factory {
 				return nil, err
 			}
 			a, b := in[0], in[1]
+			b, err := ewLegacyB(ctx, a, b)
+			if err != nil {
+				return nil, err
+			}
 			if a.DType() != tensor.Bool || b.DType() != tensor.Bool {
 				return nil, ctx.Errf("inputs must be bool, got %v and %v: %w", a.DType(), b.DType(), tensor.ErrDType)
 			}

@@ -76,6 +76,7 @@ func TestEwBinary(t *testing.T) {
 		{"sub col bcast", "Sub", 14, nil, []*tensor.Tensor{f32([]int{2, 1}, 1, 2), f32([]int{1, 3}, 1, 2, 3)}, f32([]int{2, 3}, 0, -1, -2, 1, 0, -1)},
 		{"mul scalar left", "Mul", 14, nil, []*tensor.Tensor{tensor.Scalar[float32](2), f32([]int{3}, 1, 2, 3)}, f32([]int{3}, 2, 4, 6)},
 		{"mul 3d odd", "Mul", 14, nil, []*tensor.Tensor{f32([]int{2, 1, 3}, 1, 2, 3, 4, 5, 6), f32([]int{1, 2, 1}, 10, 100)}, f32([]int{2, 2, 3}, 10, 20, 30, 100, 200, 300, 40, 50, 60, 400, 500, 600)},
+		{"add legacy axis", "Add", 6, []*ir.Attr{ewAttrI("broadcast", 1), ewAttrI("axis", 0)}, []*tensor.Tensor{f32([]int{2, 3}, 1, 2, 3, 4, 5, 6), f32([]int{2}, 10, 20)}, f32([]int{2, 3}, 11, 12, 13, 24, 25, 26)},
 		{"add empty", "Add", 14, nil, []*tensor.Tensor{f32([]int{0, 3}), f32([]int{3}, 1, 2, 3)}, f32([]int{0, 3})},
 		{"div float", "Div", 14, nil, []*tensor.Tensor{f32([]int{2}, 1, -3), f32([]int{2}, 2, 0)}, f32([]int{2}, 0.5, float32(math.Inf(-1)))},
 		{"div int trunc", "Div", 14, nil, []*tensor.Tensor{tensor.From([]int{4}, []int32{7, -7, 7, 5}), tensor.From([]int{4}, []int32{2, 2, -2, 0})}, tensor.From([]int{4}, []int32{3, -3, -3, 0})},

@@ -102,12 +102,15 @@ func ewNumUnary(ctx *Context, u ewUn, x *tensor.Tensor) (*tensor.Tensor, error) 
 	switch x.DType() {
 	case tensor.Float32:
 		if u == ewUnRelu {
-			return ewNumMap(ctx, x, func(v float32) float32 {
-				if v > 0 {
-					return v
+			src := x.Float32s()
+			dst := make([]float32, len(src))
+			ctx.Parallel(len(src), ewGrain, func(lo, hi int) {
+				s, d := src[lo:hi], dst[lo:hi]
+				for i, v := range s {
+					d[i] = max(v, 0)
 				}
-				return 0
 			})
+			return tensor.Must(tensor.FromData(tensor.Float32, x.Shape(), dst)), nil
 		}
 		return ewNumMap(ctx, x, ewUnFn[float32](u))
 	case tensor.Float64:
