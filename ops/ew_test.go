@@ -278,6 +278,13 @@ func TestEwCast(t *testing.T) {
 		t.Fatal(err)
 	}
 	ewCheck(t, "int to bool", out[0], tensor.From([]int{2}, []bool{false, true}))
+	out, err = ewRun(t, "Cast", 13, []*ir.Attr{ewAttrI("to", int64(tensor.BFloat16))}, 1, tensor.From([]int{2}, []float32{math.Float32frombits(0x3f80ffff), float32(math.NaN())}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tensor.Data[uint16](out[0]); got[0] != 0x3f80 || got[1] != 0x7fc0 {
+		t.Fatalf("float to bfloat16: got %#x, want truncation [0x3f80 0x7fc0]", got)
+	}
 	if _, err := ewRun(t, "Cast", 13, []*ir.Attr{ewAttrI("to", int64(tensor.Complex64))}, 1, tensor.Scalar[float32](1)); !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("complex target: got %v, want ErrUnsupported", err)
 	}
