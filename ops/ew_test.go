@@ -370,3 +370,33 @@ func TestEwErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestEwIdentityValues(t *testing.T) {
+	seq := &Sequence{Elem: tensor.Float32, Items: []*tensor.Tensor{tensor.Scalar[float32](1)}}
+	n := &ir.Node{Name: "id", OpType: "Identity", Inputs: []string{"s"}, Outputs: []string{"o"}}
+	f, err := Lookup("", "Identity", 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := f(n, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vk, ok := k.(ValueKernel)
+	if !ok {
+		t.Fatal("Identity kernel is not a ValueKernel")
+	}
+	ctx := &Context{Node: n, Opset: 16}
+	for _, v := range []Value{seq, &Optional{Value: seq, IsSeq: true}, &Optional{Elem: tensor.Int64}} {
+		out, err := vk.RunValues(ctx, []Value{v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out[0] != v {
+			t.Fatalf("Identity(%T) returned %v", v, out[0])
+		}
+	}
+	if _, err := vk.RunValues(ctx, []Value{nil}); !errors.Is(err, ir.ErrInvalidModel) {
+		t.Fatalf("missing input: got %v", err)
+	}
+}
