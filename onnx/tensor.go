@@ -97,7 +97,35 @@ func parseTensorProto(b []byte) (*tensorProto, error) {
 		}
 		return err
 	})
-	return p, err
+	if err != nil {
+		return p, fmt.Errorf("onnx: tensor %q: %w", scanName(b), err)
+	}
+	return p, nil
+}
+
+// scanName finds the name field of a possibly corrupt TensorProto, for
+// error messages.
+func scanName(b []byte) string {
+	name := ""
+	for len(b) > 0 {
+		num, typ, n := protowire.ConsumeTag(b)
+		if n < 0 {
+			break
+		}
+		b = b[n:]
+		if num == tpName && typ == protowire.BytesType {
+			v, m := protowire.ConsumeBytes(b)
+			if m >= 0 {
+				name = string(v)
+			}
+		}
+		m := protowire.ConsumeFieldValue(num, typ, b)
+		if m < 0 {
+			break
+		}
+		b = b[m:]
+	}
+	return name
 }
 
 // tensorErr formats an error about the named tensor, wrapping sentinel.
