@@ -428,8 +428,11 @@ func shPadGeneric(ctx *Context, x *tensor.Tensor, begin, end []int64, mode strin
 	out := make([]int, r)
 	for i := 0; i < r; i++ {
 		v := int64(s[i]) + begin[i] + end[i]
-		if v < 0 || v > tensor.MaxElements {
-			return nil, ctx.Errf("pads %v/%v give bad dim on shape %v: %w", begin, end, s, tensor.ErrShape)
+		if v < 0 {
+			return nil, ctx.Errf("pads %v/%v give negative dim on shape %v: %w", begin, end, s, tensor.ErrShape)
+		}
+		if v > tensor.MaxElements {
+			return nil, ctx.Errf("pads %v/%v give too large a dim on shape %v: %w", begin, end, s, tensor.ErrLimit)
 		}
 		out[i] = int(v)
 	}
