@@ -156,8 +156,8 @@ func shSplit(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 				nout = int(a.I)
 			}
 		}
-		if nout <= 0 {
-			return nil, ctx.Errf("no outputs: %w", ir.ErrInvalidModel)
+		if nout <= 0 || nout > len(ctx.Node.Outputs) {
+			return nil, ctx.Errf("%d outputs for a node with %d: %w", nout, len(ctx.Node.Outputs), ir.ErrInvalidModel)
 		}
 		chunk := (d + nout - 1) / nout
 		if ctx.Opset < 18 && d%nout != 0 {
@@ -172,8 +172,8 @@ func shSplit(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	}
 	sum := int64(0)
 	for _, v := range split {
-		if v < 0 {
-			return nil, ctx.Errf("negative split %v: %w", split, tensor.ErrShape)
+		if v < 0 || v > int64(d) {
+			return nil, ctx.Errf("split %v out of range for dim %d: %w", split, d, tensor.ErrShape)
 		}
 		sum += v
 	}
@@ -443,6 +443,13 @@ func shPadGeneric(ctx *Context, x *tensor.Tensor, begin, end []int64, mode strin
 	if mode != "constant" && x.Len() == 0 && total > 0 {
 		return nil, ctx.Errf("%s padding of an empty tensor: %w", mode, tensor.ErrShape)
 	}
+	if total == 0 {
+		y, err := tensor.New(x.DType(), out...)
+		if err != nil {
+			return nil, ctx.Errf("%w", err)
+		}
+		return y, nil
+	}
 	// Per-axis maps from output coordinate to source coordinate (or -1).
 	maps := make([][]int, r)
 	for a := 0; a < r; a++ {
@@ -454,7 +461,7 @@ func shPadGeneric(ctx *Context, x *tensor.Tensor, begin, end []int64, mode strin
 	}
 	st := tensor.Strides(s)
 	idx := make([]int, total)
-	if total > 0 {
+	{
 		pos := make([]int, r)
 		for k := range idx {
 			src := 0

@@ -325,3 +325,55 @@ func TestShGatherScatterOps(t *testing.T) {
 		{name: "strings", op: "CumSum", opset: 14, in: []*tensor.Tensor{s23, tensor.Scalar(int64(0))}, err: ErrUnsupported},
 	})
 }
+
+func TestShHostileNoPanic(t *testing.T) {
+	shCheck(t, []shCase{
+		{name: "empty huge dim", op: "Pad", opset: 13, in: []*tensor.Tensor{tensor.From([]int{0, 3}, []float32{}), shI64(0, 1<<39, 0, 0)},
+			want: []*tensor.Tensor{tensor.From([]int{0, 1<<39 + 3}, []float32{})}},
+		{name: "huge num_outputs", op: "Split", opset: 18, attrs: []*ir.Attr{shAI("num_outputs", 1<<50)},
+			in: []*tensor.Tensor{tensor.From([]int{2}, []float32{1, 2})}, err: ir.ErrInvalidModel},
+		{name: "overflowing split", op: "Split", opset: 13,
+			in: []*tensor.Tensor{tensor.From([]int{2}, []float32{1, 2}), shI64(math.MaxInt64, math.MaxInt64, 4)}, err: tensor.ErrShape},
+	})
+	// Every op on a pool of odd inputs: errors are fine, panics are not.
+	pool := []*tensor.Tensor{
+		nil,
+		tensor.Scalar(int64(-1)),
+		tensor.Scalar(float32(2)),
+		shI64(),
+		shI64(1, -7),
+		shI64(1 << 41),
+		tensor.From([]int{2, 0}, []int64{}),
+		tensor.From([]int{2, 3}, []float32{1, 0, 3, 4, 5, 6}),
+		tensor.From([]int{1, 2, 2, 2}, []string{"a", "b", "c", "d", "e", "f", "g", "h"}),
+		tensor.From([]int{3}, []bool{true, false, true}),
+		tensor.From([]int{2, 1}, []int32{5, -9}),
+	}
+	ops := []string{"Reshape", "Shape", "Size", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Split",
+		"Slice", "Gather", "GatherElements", "GatherND", "Scatter", "ScatterElements", "ScatterND", "Expand", "Tile",
+		"Pad", "ConstantOfShape", "Range", "OneHot", "NonZero", "Compress", "DepthToSpace", "SpaceToDepth", "Trilu",
+		"CumSum", "ReverseSequence", "EyeLike", "TopK", "Unique", "CenterCropPad"}
+	attrSets := [][]*ir.Attr{nil, {shAI("axis", -1), shAI("blocksize", 2), shAI("batch_dims", 1), shAIs("axes", 0)},
+		{shAI("axis", 1), shAS("mode", "reflect"), shAS("reduction", "add"), shAI("k", 3)}}
+	for _, op := range ops {
+		for _, opset := range []int{9, 13, 18} {
+			for ai, attrs := range attrSets {
+				for _, a := range pool {
+					for _, b := range pool {
+						for _, c := range pool {
+							in := []*tensor.Tensor{a, b, c}
+							func() {
+								defer func() {
+									if r := recover(); r != nil {
+										t.Errorf("%s opset %d attrs %d inputs %v %v %v: panic %v", op, opset, ai, a, b, c, r)
+									}
+								}()
+								shRunOp(op, opset, 2, attrs, in...)
+							}()
+						}
+					}
+				}
+			}
+		}
+	}
+}
