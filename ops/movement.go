@@ -21,7 +21,7 @@ func init() {
 }
 
 // shPermute copies x with its axes permuted: out dim i is x dim perm[i].
-func shPermute(x *tensor.Tensor, perm []int) (*tensor.Tensor, error) {
+func shPermute(ctx *Context, x *tensor.Tensor, perm []int) (*tensor.Tensor, error) {
 	s := x.Shape()
 	st := tensor.Strides(s)
 	out := make([]int, len(perm))
@@ -30,7 +30,7 @@ func shPermute(x *tensor.Tensor, perm []int) (*tensor.Tensor, error) {
 		out[i] = s[p]
 		ost[i] = st[p]
 	}
-	return shStrided(x, out, ost, 0)
+	return shStrided(ctx, x, out, ost, 0)
 }
 
 func shTransposeFactory(n *ir.Node, opset int) (Kernel, error) {
@@ -55,7 +55,7 @@ func shTransposeFactory(n *ir.Node, opset int) (Kernel, error) {
 			}
 			perm = p
 		}
-		y, err := shPermute(in[0], perm)
+		y, err := shPermute(ctx, in[0], perm)
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}
@@ -122,11 +122,11 @@ func shConcat(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 }
 
 // shSplitAxis copies x's [start, start+size) range along axis.
-func shSplitAxis(x *tensor.Tensor, axis, start, size int) (*tensor.Tensor, error) {
+func shSplitAxis(ctx *Context, x *tensor.Tensor, axis, start, size int) (*tensor.Tensor, error) {
 	s := x.Shape()
 	out := append([]int{}, s...)
 	out[axis] = size
-	return shStrided(x, out, tensor.Strides(s), start*shProd(s[axis+1:]))
+	return shStrided(ctx, x, out, tensor.Strides(s), start*shProd(s[axis+1:]))
 }
 
 func shSplit(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
@@ -183,7 +183,7 @@ func shSplit(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	outs := make([]*tensor.Tensor, len(split))
 	start := 0
 	for i, v := range split {
-		y, err := shSplitAxis(x, axis, start, int(v))
+		y, err := shSplitAxis(ctx, x, axis, start, int(v))
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}
@@ -290,7 +290,7 @@ func shSlice(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 		}
 		ost[a] = st[a] * int(step)
 	}
-	y, err := shStrided(x, out, ost, off)
+	y, err := shStrided(ctx, x, out, ost, off)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
@@ -317,7 +317,7 @@ func shExpand(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	if _, err := tensor.NumElements(out); err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
-	y, err := shStrided(x, out, tensor.BroadcastStrides(x.Shape(), out), 0)
+	y, err := shStrided(ctx, x, out, tensor.BroadcastStrides(x.Shape(), out), 0)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
@@ -371,7 +371,7 @@ func shTile(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	if _, err := tensor.NumElements(ext); err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
-	y, err := shStrided(x, ext, est, 0)
+	y, err := shStrided(ctx, x, ext, est, 0)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
@@ -597,10 +597,10 @@ func shDepthToSpace(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error)
 	switch mode {
 	case "DCR":
 		v, _ := x.Reshape(n, b, b, cc, h, w)
-		t, err = shPermute(v, []int{0, 3, 4, 1, 5, 2})
+		t, err = shPermute(ctx, v, []int{0, 3, 4, 1, 5, 2})
 	case "CRD":
 		v, _ := x.Reshape(n, cc, b, b, h, w)
-		t, err = shPermute(v, []int{0, 1, 4, 2, 5, 3})
+		t, err = shPermute(ctx, v, []int{0, 1, 4, 2, 5, 3})
 	default:
 		return nil, ctx.Errf("mode %q: %w", mode, ErrUnsupported)
 	}
@@ -629,7 +629,7 @@ func shSpaceToDepth(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error)
 		return nil, ctx.Errf("spatial dims %dx%d not divisible by blocksize %d: %w", h, w, b, tensor.ErrShape)
 	}
 	v, _ := x.Reshape(n, c, h/b, b, w/b, b)
-	t, err := shPermute(v, []int{0, 3, 5, 1, 2, 4})
+	t, err := shPermute(ctx, v, []int{0, 3, 5, 1, 2, 4})
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}

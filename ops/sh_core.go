@@ -67,20 +67,26 @@ func shRawOf(t *tensor.Tensor) shRaw {
 	return shRaw{size: -1}
 }
 
-// shStridedT fills dst (row-major over shape) with src[off + Σ i_k*st_k].
-func shStridedT[E shWord](dst, src []E, shape, st []int, off int) {
-	if len(dst) == 0 {
-		return
-	}
+// shStridedT fills rows [lo, hi) of dst (row-major over shape; a row is
+// the last dim) with src[off + Σ i_k*st_k].
+func shStridedT[E shWord](dst, src []E, shape, st []int, off, lo, hi int) {
 	r := len(shape)
 	if r == 0 {
-		dst[0] = src[off]
+		if lo < hi {
+			dst[0] = src[off]
+		}
 		return
 	}
 	inner, ist := shape[r-1], st[r-1]
 	idx := make([]int, r)
 	base := off
-	for o := 0; o < len(dst); o += inner {
+	rem := lo
+	for k := r - 2; k >= 0; k-- {
+		idx[k] = rem % shape[k]
+		rem /= shape[k]
+		base += idx[k] * st[k]
+	}
+	for o := lo * inner; o < hi*inner; o += inner {
 		row := dst[o : o+inner]
 		switch ist {
 		case 1:
@@ -97,7 +103,7 @@ func shStridedT[E shWord](dst, src []E, shape, st []int, off int) {
 				p += ist
 			}
 		}
-		// advance odometer over dims [0, r-1)
+		// advance the odometer over dims [0, r-1)
 		for k := r - 2; k >= 0; k-- {
 			idx[k]++
 			base += st[k]
@@ -110,32 +116,119 @@ func shStridedT[E shWord](dst, src []E, shape, st []int, off int) {
 	}
 }
 
+// shTiledT copies planes [plo, phi) of a strided view whose source is
+// contiguous along output dim j (st[j] == 1, j < r-1) but strided along the
+// last output dim: a cache-blocked 2-D transpose per plane. A plane is one
+// choice of coordinates for all dims other than j and r-1.
+func shTiledT[E shWord](dst, src []E, shape, st []int, off, j, plo, phi int) {
+	const tile = 32
+	r := len(shape)
+	dstSt := tensor.Strides(shape)
+	A, B := shape[j], shape[r-1]
+	dsA, ssB := dstSt[j], st[r-1]
+	for p := plo; p < phi; p++ {
+		sb, db := off, 0
+		rem := p
+		for k := r - 2; k >= 0; k-- {
+			if k == j {
+				continue
+			}
+			c := rem % shape[k]
+			rem /= shape[k]
+			sb += c * st[k]
+			db += c * dstSt[k]
+		}
+		for a0 := 0; a0 < A; a0 += tile {
+			a1 := min(a0+tile, A)
+			for b0 := 0; b0 < B; b0 += tile {
+				b1 := min(b0+tile, B)
+				for a := a0; a < a1; a++ {
+					row := dst[db+a*dsA+b0 : db+a*dsA+b1]
+					q := sb + a + b0*ssB
+					for i := range row {
+						row[i] = src[q]
+						q += ssB
+					}
+				}
+			}
+		}
+	}
+}
+
+// shTiledAxis returns the output dim along which the source is contiguous
+// when a blocked transpose pays off, or -1.
+func shTiledAxis(shape, st []int) int {
+	r := len(shape)
+	if r < 2 || shape[r-1] < 8 || st[r-1] == 1 || st[r-1] == 0 {
+		return -1
+	}
+	for k := 0; k < r-1; k++ {
+		if st[k] == 1 && shape[k] >= 8 {
+			return k
+		}
+	}
+	return -1
+}
+
+// shGrain is the number of elements below which copies stay on one thread.
+const shGrain = 1 << 15
+
 // shStrided returns a new tensor of the given shape whose element at
 // multi-index i is src's flat element off + Σ i_k*st_k. Strides may be zero
-// (broadcast) or negative (reversal).
-func shStrided(src *tensor.Tensor, shape, st []int, off int) (*tensor.Tensor, error) {
+// (broadcast) or negative (reversal). Large copies are split over ctx's
+// threads (ctx may be nil).
+func shStrided(ctx *Context, src *tensor.Tensor, shape, st []int, off int) (*tensor.Tensor, error) {
 	dst, err := tensor.New(src.DType(), shape...)
 	if err != nil {
 		return nil, err
 	}
-	if dst.Len() == 0 {
+	n := dst.Len()
+	if n == 0 {
 		return dst, nil
 	}
+	rows, inner := 1, 1
+	if len(shape) > 0 {
+		inner = shape[len(shape)-1]
+		rows = n / inner
+	}
 	d, s := shRawOf(dst), shRawOf(src)
-	switch s.size {
-	case 1:
-		shStridedT(d.b, s.b, shape, st, off)
-	case 2:
-		shStridedT(d.h, s.h, shape, st, off)
-	case 4:
-		shStridedT(d.w, s.w, shape, st, off)
-	case 8:
-		shStridedT(d.d, s.d, shape, st, off)
-	case 0:
-		shStridedT(d.s, s.s, shape, st, off)
-	default:
+	if s.size < 0 {
 		return nil, fmt.Errorf("tensor dtype %v: %w", src.DType(), tensor.ErrDType)
 	}
+	if j := shTiledAxis(shape, st); j >= 0 {
+		planes := n / (shape[j] * shape[len(shape)-1])
+		tiled := func(lo, hi int) {
+			switch s.size {
+			case 1:
+				shTiledT(d.b, s.b, shape, st, off, j, lo, hi)
+			case 2:
+				shTiledT(d.h, s.h, shape, st, off, j, lo, hi)
+			case 4:
+				shTiledT(d.w, s.w, shape, st, off, j, lo, hi)
+			case 8:
+				shTiledT(d.d, s.d, shape, st, off, j, lo, hi)
+			case 0:
+				shTiledT(d.s, s.s, shape, st, off, j, lo, hi)
+			}
+		}
+		ctx.Parallel(planes, max(1, shGrain/(n/planes)), tiled)
+		return dst, nil
+	}
+	run := func(lo, hi int) {
+		switch s.size {
+		case 1:
+			shStridedT(d.b, s.b, shape, st, off, lo, hi)
+		case 2:
+			shStridedT(d.h, s.h, shape, st, off, lo, hi)
+		case 4:
+			shStridedT(d.w, s.w, shape, st, off, lo, hi)
+		case 8:
+			shStridedT(d.d, s.d, shape, st, off, lo, hi)
+		case 0:
+			shStridedT(d.s, s.s, shape, st, off, lo, hi)
+		}
+	}
+	ctx.Parallel(rows, max(1, shGrain/inner), run)
 	return dst, nil
 }
 
@@ -240,9 +333,11 @@ func shCopier(dst, src *tensor.Tensor) (func(do, so, n int), error) {
 	return nil, fmt.Errorf("tensor dtype %v: %w", src.DType(), tensor.ErrDType)
 }
 
-// shCopyAs returns a fresh copy of t with another shape of equal size.
+// shCopyAs returns t with another shape of equal size. Like Identity it
+// shares t's data (kernels never write to inputs or outputs after Run, so a
+// Reshape/Squeeze/Unsqueeze/Flatten chain costs no copies).
 func shCopyAs(t *tensor.Tensor, shape []int) (*tensor.Tensor, error) {
-	return t.Clone().Reshape(shape...)
+	return t.Reshape(shape...)
 }
 
 // shIndices reads an integer index tensor as []int64 (any int dtype).
