@@ -269,12 +269,12 @@ const (
 
 // Type is a value's type. For tensors, Shape == nil means unknown rank.
 type Type struct {
-	Kind     TypeKind
-	Elem     tensor.DType // tensor element type, or map value... see ValueType
-	Shape    []Dim        // nil: rank unknown
-	HasShape bool         // true when a shape (maybe rank 0) was given
-	Inner    *Type        // element type of sequence/optional, value type of map
-	KeyType  tensor.DType // map key type
+	Kind       TypeKind
+	Elem       tensor.DType // tensor element type, or map value... see ValueType
+	Shape      []Dim        // nil: rank unknown
+	HasShape   bool         // true when a shape (maybe rank 0) was given
+	Inner      *Type        // element type of sequence/optional, value type of map
+	KeyType    tensor.DType // map key type
 	Denotation string
 }
 

@@ -44,9 +44,9 @@ type Sequence struct {
 // Optional is an ONNX optional: Value is nil when empty, else a
 // *tensor.Tensor or *Sequence. Elem describes the type for empty optionals.
 type Optional struct {
-	Value   Value
-	Elem    tensor.DType
-	IsSeq   bool
+	Value Value
+	Elem  tensor.DType
+	IsSeq bool
 }
 
 // ValueKernel is implemented by kernels that take or produce sequences or

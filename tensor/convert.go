@@ -254,7 +254,7 @@ func (t *Tensor) setInt(i int, v int64) {
 	switch d := t.data.(type) {
 	case []int8:
 		if t.dtype == Int4 {
-			d[i] = int8(v<<60>>60)
+			d[i] = int8(v << 60 >> 60)
 		} else {
 			d[i] = int8(v)
 		}

@@ -1,0 +1,497 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	goruntime "runtime"
+
+	"github.com/qinfer/qinfer/ir"
+	"github.com/qinfer/qinfer/ops"
+	"github.com/qinfer/qinfer/tensor"
+)
+
+// ErrShapeMismatch reports an input whose dtype or shape disagrees with the
+// model's declaration. It is tensor.ErrShape, so kernel shape errors match too.
+var ErrShapeMismatch = tensor.ErrShape
+
+// Options configure Compile.
+type Options struct {
+	// Threads is the number of goroutines kernels may use; 0 means GOMAXPROCS.
+	Threads int
+	// MaxMemory caps the bytes of tensors a Session.Run may hold at once
+	// (initializers excluded); 0 means no cap. Exceeding it fails the run with
+	// an error wrapping tensor.ErrLimit.
+	MaxMemory int64
+	// NoOptimize disables graph passes (constant folding, dead-node removal).
+	NoOptimize bool
+}
+
+// Plan is a compiled model.
+type Plan struct {
+	model   *ir.Model
+	opts    Options
+	main    *graphPlan
+	Inputs  []*ir.ValueInfo // inputs the caller feeds (initializers excluded)
+	Outputs []*ir.ValueInfo
+}
+
+type graphPlan struct {
+	name     string
+	slots    map[string]int
+	nslots   int
+	consts   []constSlot
+	inputs   []int // slots of graph inputs (in order, including those with initializer defaults)
+	inNames  []string
+	outputs  []int
+	outNames []string
+	outTypes []*ir.Type
+	outer    []outerRef
+	steps    []*step
+	// release[i] lists slots whose last reader is step i.
+	release [][]int
+}
+
+type constSlot struct {
+	slot int
+	val  ops.Value
+}
+
+type outerRef struct {
+	name string
+	slot int
+}
+
+type step struct {
+	node   *ir.Node
+	kernel ops.Kernel
+	vk     ops.ValueKernel
+	fk     frameKernel
+	in     []int // -1: absent
+	out    []int // -1: unused
+	ctx    ops.Context
+}
+
+// frameKernel is implemented by control-flow kernels, which need the frame
+// to resolve outer-scope values for their subgraphs.
+type frameKernel interface {
+	runFrame(s *Session, fr *frame, in []ops.Value) ([]ops.Value, error)
+}
+
+// Compile validates m, runs graph passes and builds a Plan.
+func Compile(m *ir.Model, opts Options) (*Plan, error) {
+	if m == nil || m.Graph == nil {
+		return nil, fmt.Errorf("runtime: model has no graph: %w", ir.ErrInvalidModel)
+	}
+	if opts.Threads <= 0 {
+		opts.Threads = goruntime.GOMAXPROCS(0)
+	}
+	m = m.Clone()
+	if err := inlineFunctions(m); err != nil {
+		return nil, err
+	}
+	if err := m.Graph.Validate(nil); err != nil {
+		return nil, err
+	}
+	if !opts.NoOptimize {
+		if err := optimize(m, opts); err != nil {
+			return nil, err
+		}
+	}
+	c := &compiler{model: m, opts: opts}
+	gp, err := c.graph(m.Graph, nil, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(gp.outer) > 0 {
+		return nil, fmt.Errorf("runtime: graph reads undefined value %q: %w", gp.outer[0].name, ir.ErrInvalidModel)
+	}
+	return &Plan{model: m, opts: opts, main: gp, Inputs: m.Graph.RealInputs(), Outputs: m.Graph.Outputs}, nil
+}
+
+// Model returns the (optimized) model the plan was built from.
+func (p *Plan) Model() *ir.Model { return p.model }
+
+type compiler struct {
+	model *ir.Model
+	opts  Options
+}
+
+func (c *compiler) graph(g *ir.Graph, outerScope map[string]bool, depth int) (*graphPlan, error) {
+	if depth > ir.MaxGraphDepth {
+		return nil, fmt.Errorf("runtime: subgraphs nested too deep: %w", ir.ErrInvalidModel)
+	}
+	order, err := g.TopoSort()
+	if err != nil {
+		return nil, err
+	}
+	gp := &graphPlan{name: g.Name, slots: map[string]int{}}
+	slot := func(name string) int {
+		if s, ok := gp.slots[name]; ok {
+			return s
+		}
+		s := gp.nslots
+		gp.nslots++
+		gp.slots[name] = s
+		return s
+	}
+	for _, in := range g.Inputs {
+		gp.inputs = append(gp.inputs, slot(in.Name))
+		gp.inNames = append(gp.inNames, in.Name)
+	}
+	for _, name := range g.InitOrder {
+		t := g.Initializers[name]
+		if t == nil {
+			continue
+		}
+		gp.consts = append(gp.consts, constSlot{slot(name), t})
+	}
+	defined := map[string]bool{}
+	for name := range gp.slots {
+		defined[name] = true
+	}
+	for _, n := range order {
+		for _, o := range n.Outputs {
+			if o != "" {
+				defined[o] = true
+			}
+		}
+	}
+	// Outer references: names read but not defined here.
+	for _, name := range g.OuterNames() {
+		gp.outer = append(gp.outer, outerRef{name, slot(name)})
+	}
+	inner := map[string]bool{}
+	for k := range outerScope {
+		inner[k] = true
+	}
+	for k := range defined {
+		inner[k] = true
+	}
+	lastUse := map[int]int{}
+	for i, n := range order {
+		st := &step{node: n}
+		for _, in := range n.Inputs {
+			if in == "" {
+				st.in = append(st.in, -1)
+				continue
+			}
+			s := slot(in)
+			st.in = append(st.in, s)
+			lastUse[s] = i
+		}
+		for _, sg := range n.Subgraphs() {
+			for _, name := range sg.OuterNames() {
+				lastUse[slot(name)] = i
+			}
+		}
+		for _, o := range n.Outputs {
+			if o == "" {
+				st.out = append(st.out, -1)
+				continue
+			}
+			st.out = append(st.out, slot(o))
+		}
+		opset := int(c.model.Opset(n.Domain))
+		if opset == 0 && n.Domain == "" {
+			opset = 21
+		}
+		st.ctx = ops.Context{Node: n, Opset: opset, Threads: c.opts.Threads}
+		if fk, err := c.controlFlow(n, opset, inner, depth); err != nil {
+			return nil, err
+		} else if fk != nil {
+			st.fk = fk
+		} else {
+			f, err := ops.Lookup(n.Domain, n.OpType, opset)
+			if err != nil {
+				return nil, fmt.Errorf("runtime: node %q: %w", n.Name, err)
+			}
+			k, err := f(n, opset)
+			if err != nil {
+				return nil, err
+			}
+			st.kernel = k
+			if vk, ok := k.(ops.ValueKernel); ok {
+				st.vk = vk
+			}
+		}
+		gp.steps = append(gp.steps, st)
+	}
+	for _, o := range g.Outputs {
+		gp.outputs = append(gp.outputs, slot(o.Name))
+		gp.outNames = append(gp.outNames, o.Name)
+		gp.outTypes = append(gp.outTypes, o.Type)
+	}
+	keep := map[int]bool{}
+	for _, s := range gp.outputs {
+		keep[s] = true
+	}
+	for _, cs := range gp.consts {
+		keep[cs.slot] = true
+	}
+	gp.release = make([][]int, len(gp.steps))
+	for s, i := range lastUse {
+		if !keep[s] {
+			gp.release[i] = append(gp.release[i], s)
+		}
+	}
+	return gp, nil
+}
+
+// Session runs a Plan. Use one Session per goroutine.
+type Session struct {
+	plan *Plan
+	ctx  context.Context
+	live int64
+}
+
+// NewSession returns a session for p.
+func (p *Plan) NewSession() *Session { return &Session{plan: p} }
+
+type frame struct {
+	gp     *graphPlan
+	vals   []ops.Value
+	parent *frame
+}
+
+func (fr *frame) lookup(name string) (ops.Value, bool) {
+	for f := fr; f != nil; f = f.parent {
+		if s, ok := f.gp.slots[name]; ok && f.vals[s] != nil {
+			return f.vals[s], true
+		}
+	}
+	return nil, false
+}
+
+// Run executes the model on named input tensors and returns every graph
+// output by name.
+func (s *Session) Run(inputs map[string]*tensor.Tensor) (map[string]*tensor.Tensor, error) {
+	return s.RunContext(context.Background(), inputs)
+}
+
+// RunContext is Run with cancellation: the run stops between nodes once ctx
+// is done, returning ctx.Err().
+func (s *Session) RunContext(ctx context.Context, inputs map[string]*tensor.Tensor) (map[string]*tensor.Tensor, error) {
+	vals := make(map[string]ops.Value, len(inputs))
+	for k, v := range inputs {
+		vals[k] = v
+	}
+	out, err := s.RunValues(ctx, vals)
+	if err != nil {
+		return nil, err
+	}
+	res := make(map[string]*tensor.Tensor, len(out))
+	for k, v := range out {
+		t, ok := v.(*tensor.Tensor)
+		if !ok {
+			return nil, fmt.Errorf("runtime: output %q is a %T, not a tensor; use RunValues", k, v)
+		}
+		res[k] = t
+	}
+	return res, nil
+}
+
+// RunValues is Run for models whose inputs or outputs are sequences or
+// optionals (values are *tensor.Tensor, *ops.Sequence or *ops.Optional).
+func (s *Session) RunValues(ctx context.Context, inputs map[string]ops.Value) (map[string]ops.Value, error) {
+	p := s.plan
+	s.ctx = ctx
+	s.live = 0
+	g := p.model.Graph
+	for name := range inputs {
+		found := false
+		for _, in := range g.Inputs {
+			if in.Name == name {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("runtime: input %q is not an input of the model: %w", name, ErrShapeMismatch)
+		}
+	}
+	args := make([]ops.Value, len(g.Inputs))
+	for i, in := range g.Inputs {
+		v, ok := inputs[in.Name]
+		if !ok || v == nil {
+			if _, isInit := g.Initializers[in.Name]; isInit {
+				continue
+			}
+			if in.Type != nil && in.Type.Kind == ir.KindOptional {
+				continue
+			}
+			return nil, fmt.Errorf("runtime: input %q (%v) is missing: %w", in.Name, in.Type, ErrShapeMismatch)
+		}
+		if err := checkInput(in, v); err != nil {
+			return nil, err
+		}
+		args[i] = v
+	}
+	outs, err := s.runGraph(p.main, nil, args)
+	if err != nil {
+		return nil, err
+	}
+	res := make(map[string]ops.Value, len(outs))
+	for i, name := range p.main.outNames {
+		res[name] = outs[i]
+	}
+	return res, nil
+}
+
+func checkInput(vi *ir.ValueInfo, v ops.Value) error {
+	t, ok := v.(*tensor.Tensor)
+	if !ok || vi.Type == nil || vi.Type.Kind != ir.KindTensor {
+		return nil
+	}
+	want := vi.Type
+	if want.Elem != tensor.Undefined && t.DType() != want.Elem {
+		return fmt.Errorf("runtime: input %q is %v, model wants %v: %w", vi.Name, t.DType(), want, ErrShapeMismatch)
+	}
+	if want.HasShape {
+		if len(want.Shape) != t.Rank() {
+			return fmt.Errorf("runtime: input %q has shape %v, model wants %v: %w", vi.Name, t.Shape(), want, ErrShapeMismatch)
+		}
+		for i, d := range want.Shape {
+			if d.Known() && d.Value != int64(t.Shape()[i]) {
+				return fmt.Errorf("runtime: input %q has shape %v, model wants %v: %w", vi.Name, t.Shape(), want, ErrShapeMismatch)
+			}
+		}
+	}
+	return nil
+}
+
+// runGraph executes gp with the given input values (one per graph input;
+// nil falls back to an initializer of the same name) in a new frame whose
+// parent resolves outer-scope names.
+func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]ops.Value, error) {
+	fr := &frame{gp: gp, vals: make([]ops.Value, gp.nslots), parent: parent}
+	for _, cs := range gp.consts {
+		fr.vals[cs.slot] = cs.val
+	}
+	for i, a := range args {
+		if i < len(gp.inputs) && a != nil {
+			fr.vals[gp.inputs[i]] = a
+		}
+	}
+	for _, o := range gp.outer {
+		if parent == nil {
+			return nil, fmt.Errorf("runtime: value %q is not defined: %w", o.name, ir.ErrInvalidModel)
+		}
+		v, ok := parent.lookup(o.name)
+		if !ok {
+			return nil, fmt.Errorf("runtime: outer-scope value %q is not available: %w", o.name, ir.ErrInvalidModel)
+		}
+		fr.vals[o.slot] = v
+	}
+	var inT []*tensor.Tensor
+	var inV []ops.Value
+	for i, st := range gp.steps {
+		if s.ctx != nil {
+			if err := s.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		inV = inV[:0]
+		for _, sl := range st.in {
+			if sl < 0 {
+				inV = append(inV, nil)
+			} else {
+				inV = append(inV, fr.vals[sl])
+			}
+		}
+		var outV []ops.Value
+		var err error
+		switch {
+		case st.fk != nil:
+			outV, err = st.fk.runFrame(s, fr, inV)
+		case st.vk != nil:
+			outV, err = st.vk.RunValues(&st.ctx, inV)
+		default:
+			inT = inT[:0]
+			for j, v := range inV {
+				switch x := v.(type) {
+				case nil:
+					inT = append(inT, nil)
+				case *tensor.Tensor:
+					inT = append(inT, x)
+				default:
+					return nil, fmt.Errorf("runtime: %v: input %d (%q) is a %T, want a tensor: %w", st.node, j, st.node.Inputs[j], v, ir.ErrInvalidModel)
+				}
+			}
+			var outT []*tensor.Tensor
+			outT, err = st.kernel.Run(&st.ctx, inT)
+			outV = make([]ops.Value, len(outT))
+			for j, t := range outT {
+				if t != nil {
+					outV[j] = t
+				}
+			}
+		}
+		if err != nil {
+			return nil, wrapNodeErr(st.node, err)
+		}
+		for j, sl := range st.out {
+			if sl < 0 {
+				continue
+			}
+			if j >= len(outV) || outV[j] == nil {
+				// Optional outputs a kernel did not produce stay absent.
+				continue
+			}
+			fr.vals[sl] = outV[j]
+		}
+		if s.plan.opts.MaxMemory > 0 {
+			if err := s.account(fr, st, outV); err != nil {
+				return nil, err
+			}
+		}
+		for _, sl := range gp.release[i] {
+			fr.vals[sl] = nil
+		}
+	}
+	outs := make([]ops.Value, len(gp.outputs))
+	for i, sl := range gp.outputs {
+		outs[i] = fr.vals[sl]
+		if outs[i] == nil {
+			return nil, fmt.Errorf("runtime: graph output %q was not produced: %w", gp.outNames[i], ir.ErrInvalidModel)
+		}
+	}
+	return outs, nil
+}
+
+// account tracks bytes of live tensors in the frame against MaxMemory.
+func (s *Session) account(fr *frame, st *step, outV []ops.Value) error {
+	var live int64
+	for f := fr; f != nil; f = f.parent {
+		for _, v := range f.vals {
+			live += valueBytes(v)
+		}
+		for _, cs := range f.gp.consts {
+			live -= valueBytes(cs.val)
+		}
+	}
+	if live > s.plan.opts.MaxMemory {
+		return fmt.Errorf("runtime: %v: live tensors need %d bytes, over the %d-byte cap: %w", st.node, live, s.plan.opts.MaxMemory, tensor.ErrLimit)
+	}
+	return nil
+}
+
+func valueBytes(v ops.Value) int64 {
+	switch x := v.(type) {
+	case *tensor.Tensor:
+		return x.Bytes()
+	case *ops.Sequence:
+		var n int64
+		for _, t := range x.Items {
+			n += t.Bytes()
+		}
+		return n
+	case *ops.Optional:
+		return valueBytes(x.Value)
+	}
+	return 0
+}
+
+func wrapNodeErr(n *ir.Node, err error) error {
+	// Kernel errors already name the node; keep them as they are.
+	return err
+}
