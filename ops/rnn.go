@@ -299,7 +299,11 @@ func rnCellRun[T float32 | float64](ctx *Context, k *rnCell, in []*tensor.Tensor
 	if k.kind == rnCellLSTM {
 		c0, p = opt(6), opt(7)
 	}
-	y, yh, yc := rnRecur(k, d, lens, x, w, r, b, h0, c0, p)
+	threads := 1
+	if ctx.Threads > 1 {
+		threads = ctx.Threads
+	}
+	y, yh, yc := rnRecur(k, d, lens, threads, x, w, r, b, h0, c0, p)
 
 	yShape := []int{d.seq, k.dirs, d.batch, d.hid}
 	hShape := []int{k.dirs, d.batch, d.hid}
@@ -328,7 +332,7 @@ func rnCellRun[T float32 | float64](ctx *Context, k *rnCell, in []*tensor.Tensor
 }
 
 // rnRecur computes Y, Y_h and Y_c (nil unless LSTM) in the node's layout.
-func rnRecur[T float32 | float64](k *rnCell, d rnCellDims, lens []int, x, w, r, b, h0, c0, p []T) (y, yh, yc []T) {
+func rnRecur[T float32 | float64](k *rnCell, d rnCellDims, lens []int, threads int, x, w, r, b, h0, c0, p []T) (y, yh, yc []T) {
 	seq, batch, inp, H := d.seq, d.batch, d.inp, d.hid
 	G := k.gates
 	GH := G * H
@@ -356,17 +360,19 @@ func rnRecur[T float32 | float64](k *rnCell, d rnCellDims, lens []int, x, w, r, 
 		}
 	}
 
-	xw := make([]T, seq*batch*GH) // X·Wᵀ + biases, per step and batch row
-	wt := make([]T, inp*GH)       // Wᵀ of one direction
-	rt := make([]T, H*GH)         // Rᵀ of one direction
-	g := make([]T, batch*GH)      // gate pre-activations of one step
-	hcur := make([]T, batch*H)    // hidden state
-	ccur := make([]T, batch*H)    // LSTM cell state
-	tmp := make([]T, batch*H)     // GRU scratch
-	hnew := make([]T, batch*H)    // candidate state of one step
-	cnew := make([]T, batch*H)    // candidate cell state of one step
-	rbh := make([]T, H)           // GRU recurrence bias of the h gate
-	for dir := 0; dir < k.dirs; dir++ {
+	// Directions are independent: each gets its own buffers and writes its
+	// own slots of Y, Y_h and Y_c.
+	runDir := func(dir int) {
+		xw := make([]T, seq*batch*GH) // X·Wᵀ + biases, per step and batch row
+		wt := make([]T, inp*GH)       // Wᵀ of one direction
+		rt := make([]T, H*GH)         // Rᵀ of one direction
+		g := make([]T, batch*GH)      // gate pre-activations of one step
+		hcur := make([]T, batch*H)    // hidden state
+		ccur := make([]T, batch*H)    // LSTM cell state
+		tmp := make([]T, batch*H)     // GRU scratch
+		hnew := make([]T, batch*H)    // candidate state of one step
+		cnew := make([]T, batch*H)    // candidate cell state of one step
+		rbh := make([]T, H)           // GRU recurrence bias of the h gate
 		rev := k.reverse || dir == 1
 		acts := k.acts[dir*k.nacts : (dir+1)*k.nacts]
 		wd := w[dir*GH*inp : (dir+1)*GH*inp]
@@ -380,13 +386,7 @@ func rnRecur[T float32 | float64](k *rnCell, d rnCellDims, lens []int, x, w, r, 
 			}
 		}
 		// Input projection plus biases for every step at once.
-		for i := range xw {
-			xw[i] = 0
-		}
 		rnGemm(seq*batch, GH, inp, xs, inp, wt, GH, xw, GH)
-		for i := range rbh {
-			rbh[i] = 0
-		}
 		if b != nil {
 			wb := b[dir*2*GH : dir*2*GH+GH]
 			rb := b[dir*2*GH+GH : (dir+1)*2*GH]
@@ -540,6 +540,11 @@ func rnRecur[T float32 | float64](k *rnCell, d rnCellDims, lens []int, x, w, r, 
 			}
 		}
 	}
+	ParallelFor(threads, k.dirs, 1, func(lo, hi int) {
+		for dir := lo; dir < hi; dir++ {
+			runDir(dir)
+		}
+	})
 	return y, yh, yc
 }
 

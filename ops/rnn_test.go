@@ -316,3 +316,46 @@ func TestRNActivations(t *testing.T) {
 		}
 	}
 }
+
+// TestRNThreads runs the parallel paths (directions, signal batches) with
+// several threads and checks they match the single-threaded results.
+func TestRNThreads(t *testing.T) {
+	run := func(threads int, op string, opset, nout int, attrs []*ir.Attr, in ...*tensor.Tensor) []*tensor.Tensor {
+		n := &ir.Node{Name: "n", OpType: op, Attrs: attrs}
+		for i := 0; i < nout; i++ {
+			n.Outputs = append(n.Outputs, fmt.Sprint("o", i))
+		}
+		f, err := Lookup("", op, opset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := f(n, opset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := k.Run(&Context{Node: n, Opset: opset, Threads: threads}, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	cases := []struct {
+		op    string
+		opset int
+		nout  int
+		attrs []*ir.Attr
+		in    []*tensor.Tensor
+	}{
+		{"LSTM", 14, 3, rnAttrs("direction", "bidirectional"), []*tensor.Tensor{rnGen(0.1, 5, 3, 4), rnGen(0.2, 2, 16, 4), rnGen(0.3, 2, 16, 4)}},
+		{"DFT", 17, 1, nil, []*tensor.Tensor{rnGen(0.4, 64, 12, 2)}},
+		{"DFT", 17, 1, rnAttrs("axis", 1), []*tensor.Tensor{rnGen(0.4, 64, 16, 1)}},
+		{"STFT", 17, 1, nil, []*tensor.Tensor{rnGen(0.5, 3, 400, 1), tensor.Scalar(int64(3)), rnGen(0.6, 10)}},
+	}
+	for _, c := range cases {
+		a := run(1, c.op, c.opset, c.nout, c.attrs, c.in...)
+		b := run(4, c.op, c.opset, c.nout, c.attrs, c.in...)
+		for i := range a {
+			rnClose(t, c.op, b[i], a[i].Shape(), rnF64(a[i]), 0)
+		}
+	}
+}

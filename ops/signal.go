@@ -33,7 +33,15 @@ type rnFFT struct {
 	chirp []complex128
 	bfft  []complex128
 	inner *rnFFT
-	work  []complex128
+}
+
+// scratch returns the work buffer transform needs (nil for powers of two).
+// A plan is shared read-only; each goroutine brings its own scratch.
+func (f *rnFFT) scratch() []complex128 {
+	if f.inner == nil {
+		return nil
+	}
+	return make([]complex128, f.inner.n)
 }
 
 func rnNewFFT(n int) *rnFFT {
@@ -64,22 +72,21 @@ func rnNewFFT(n int) *rnFFT {
 		f.bfft[k] = rnConj(f.chirp[k])
 		f.bfft[m-k] = rnConj(f.chirp[k])
 	}
-	f.inner.forward(f.bfft)
-	f.work = make([]complex128, m)
+	f.inner.forward(f.bfft, nil)
 	return f
 }
 
 func rnConj(c complex128) complex128 { return complex(real(c), -imag(c)) }
 
 // transform replaces x (len n) by its DFT, or by the unnormalised inverse
-// DFT when inverse is set.
-func (f *rnFFT) transform(x []complex128, inverse bool) {
+// DFT when inverse is set. work comes from f.scratch.
+func (f *rnFFT) transform(x []complex128, inverse bool, work []complex128) {
 	if inverse {
 		for i, v := range x {
 			x[i] = rnConj(v)
 		}
 	}
-	f.forward(x)
+	f.forward(x, work)
 	if inverse {
 		for i, v := range x {
 			x[i] = rnConj(v)
@@ -87,7 +94,7 @@ func (f *rnFFT) transform(x []complex128, inverse bool) {
 	}
 }
 
-func (f *rnFFT) forward(x []complex128) {
+func (f *rnFFT) forward(x, work []complex128) {
 	n := f.n
 	if n <= 1 {
 		return
@@ -116,16 +123,16 @@ func (f *rnFFT) forward(x []complex128) {
 	}
 	// Bluestein: X_k = w_k · Σ_j (x_j w_j) conj(w_{k-j}).
 	m := f.inner.n
-	a := f.work
+	a := work
 	for k := 0; k < n; k++ {
 		a[k] = x[k] * f.chirp[k]
 	}
 	clear(a[n:])
-	f.inner.forward(a)
+	f.inner.forward(a, nil)
 	for i := range a {
 		a[i] *= f.bfft[i]
 	}
-	f.inner.transform(a, true)
+	f.inner.transform(a, true, nil)
 	scale := complex(1/float64(m), 0)
 	for k := 0; k < n; k++ {
 		x[k] = a[k] * f.chirp[k] * scale
@@ -220,13 +227,15 @@ func (k *rnDFT) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error)
 	out := make([]float64, total)
 	if total > 0 {
 		plan := rnNewFFT(n)
-		buf := make([]complex128, n)
 		scale := 1.0
 		if k.inverse {
 			scale = 1 / float64(n)
 		}
-		for o := 0; o < outer; o++ {
-			for i := 0; i < inner; i++ {
+		ctx.Parallel(outer*inner, max(1, 4096/n), func(lo, hi int) {
+			buf := make([]complex128, n)
+			work := plan.scratch()
+			for s := lo; s < hi; s++ {
+				o, i := s/inner, s%inner
 				clear(buf)
 				for j := 0; j < min(L, n); j++ {
 					p := ((o*L+j)*inner + i) * comp
@@ -236,14 +245,14 @@ func (k *rnDFT) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error)
 						buf[j] = complex(v[p], 0)
 					}
 				}
-				plan.transform(buf, k.inverse)
+				plan.transform(buf, k.inverse, work)
 				for j := 0; j < outLen; j++ {
 					p := ((o*outLen+j)*inner + i) * 2
 					out[p] = real(buf[j]) * scale
 					out[p+1] = imag(buf[j]) * scale
 				}
 			}
-		}
+		})
 	}
 	t, err := rnFromF64(dt, oshape, out)
 	if err != nil {
@@ -314,9 +323,11 @@ func (k *rnSTFT) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	v := rnF64(x)
 	out := make([]float64, total)
 	plan := rnNewFFT(n)
-	buf := make([]complex128, n)
-	for b := 0; b < batch; b++ {
-		for f := 0; f < frames; f++ {
+	ctx.Parallel(batch*frames, max(1, 4096/n), func(lo, hi int) {
+		buf := make([]complex128, n)
+		work := plan.scratch()
+		for s := lo; s < hi; s++ {
+			b, f := s/frames, s%frames
 			start := f * int(step)
 			for j := 0; j < n; j++ {
 				p := (b*L + start + j) * comp
@@ -329,14 +340,14 @@ func (k *rnSTFT) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 				}
 				buf[j] = c
 			}
-			plan.transform(buf, false)
-			o := (b*frames + f) * bins * 2
+			plan.transform(buf, false, work)
+			o := s * bins * 2
 			for j := 0; j < bins; j++ {
 				out[o+2*j] = real(buf[j])
 				out[o+2*j+1] = imag(buf[j])
 			}
 		}
-	}
+	})
 	t, err := rnFromF64(dt, oshape, out)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
