@@ -138,7 +138,7 @@ func rnRunConfFile(t *testing.T, f string) {
 			if math.IsNaN(w) && math.IsNaN(g) {
 				continue
 			}
-			if math.Abs(g-w) > 1e-5+1e-3*math.Abs(w) {
+			if math.Abs(g-w) > 1e-7+1e-3*math.Abs(w) {
 				if bad < 5 {
 					t.Errorf("output %d[%d] = %g, want %g", i, j, g, w)
 				}
