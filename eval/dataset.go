@@ -88,7 +88,18 @@ func Open(spec string, inputs []*ir.ValueInfo, pre *Preprocess) (Dataset, error)
 			return nil, err
 		}
 		if s.Kind == "idx" {
-			ds, err = OpenIDX(s.Path, inputs[0].Name, pp)
+			var idx *IDX
+			if idx, err = OpenIDX(s.Path, inputs[0].Name, pp); err != nil {
+				return nil, err
+			}
+			// IDX images have one size; a different model size is more
+			// likely a wrong model than a wish to resize, so ask for resize=.
+			h, w := idx.ImageSize()
+			if (pre == nil || pre.H == 0) && ((pp.h != 0 && pp.h != h) || (pp.w != 0 && pp.w != w)) {
+				return nil, fmt.Errorf("eval: %s: images are %dx%d, model input %q wants %dx%d (add resize=%dx%d to the preprocessing to resize): %w",
+					s, h, w, inputs[0].Name, pp.h, pp.w, pp.h, pp.w, tensor.ErrShape)
+			}
+			ds = idx
 		} else {
 			ds, err = OpenImageDir(s.Path, inputs[0].Name, pp)
 		}

@@ -169,7 +169,7 @@ func (p *Preprocess) For(vi *ir.ValueInfo) (*Preprocessor, error) {
 		}
 	}
 	known := func(i int) int {
-		if i < len(dims) && dims[i].Known() {
+		if i >= 0 && i < len(dims) && dims[i].Known() {
 			return int(dims[i].Value)
 		}
 		return 0
