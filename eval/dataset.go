@@ -182,3 +182,31 @@ func inputNames(inputs []*ir.ValueInfo) string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// Limit returns a dataset yielding the first n samples of ds (all of them
+// when ds has fewer).
+func Limit(ds Dataset, n int) Dataset { return &limited{ds: ds, n: max(0, min(n, ds.Len()))} }
+
+type limited struct {
+	ds Dataset
+	n  int
+}
+
+func (l *limited) Len() int { return l.n }
+
+func (l *limited) Samples() iter.Seq2[*Sample, error] {
+	return func(yield func(*Sample, error) bool) {
+		if l.n == 0 {
+			return
+		}
+		i := 0
+		for s, err := range l.ds.Samples() {
+			if !yield(s, err) || err != nil {
+				return
+			}
+			if i++; i == l.n {
+				return
+			}
+		}
+	}
+}
