@@ -84,6 +84,30 @@ func TestAccuracy(t *testing.T) {
 	}
 }
 
+// TestAccuracy10k runs the model on Debian's full Fashion-MNIST test split
+// through eval.Open: it must match PyTorch's 89.36% within 0.1 point.
+func TestAccuracy10k(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10,000 images; -short")
+	}
+	path := filepath.Join(testdata.FashionMNIST(), "t10k-images-idx3-ubyte.gz")
+	testdata.Require(t, path)
+	plan := compile(t)
+	ds, err := eval.Open("idx:"+path, plan.Inputs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	top1, n, err := eval.Accuracy(plan, ds, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("top-1 %.2f%% on %d images in %v (PyTorch: %.2f%%)", top1*100, n, time.Since(start).Round(time.Millisecond), demo.Accuracy10k*100)
+	if n != 10000 || math.Abs(top1-demo.Accuracy10k) > 0.001 {
+		t.Errorf("top-1 %.4f on %d images, want %.4f on 10000", top1, n, demo.Accuracy10k)
+	}
+}
+
 // TestORT compares qinfer's logits with ONNX Runtime's on the first 256
 // images, as one batch.
 func TestORT(t *testing.T) {
