@@ -89,9 +89,12 @@ class PackedLSTM(nn.Module):
         super().__init__()
         self.rnn = nn.LSTM(8, 12, num_layers=2, bidirectional=True, batch_first=True)
 
-    def forward(self, x, lengths):
+    def forward(self, x, lengths, h0, c0):
+        # h0/c0 are inputs: without them the exporter bakes the traced batch
+        # size into the zero initial state (Expand of a [2·2, B, H] constant),
+        # which fails in every runtime at another batch size.
         packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
-        out, (h, c) = self.rnn(packed)
+        out, (h, c) = self.rnn(packed, (h0, c0))
         y, _ = pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
         return y, h, c
 
@@ -358,7 +361,14 @@ def packed_cases():
     cases = []
     for seed, (b, t, lens) in enumerate([(3, 6, [4, 6, 2]), (4, 5, [3, 5, 1, 5])]):
         rs = np.random.RandomState(200 + seed)
-        cases.append({"x": f32(rs, b, t, 8), "lengths": np.array(lens, np.int64)})
+        cases.append(
+            {
+                "x": f32(rs, b, t, 8),
+                "lengths": np.array(lens, np.int64),
+                "h0": f32(rs, 4, b, 12, scale=0.5),
+                "c0": f32(rs, 4, b, 12, scale=0.5),
+            }
+        )
     return cases
 
 
@@ -440,9 +450,9 @@ def specs():
         dict(
             name="lstm_packed",
             build=PackedLSTM,
-            inputs=["x", "lengths"],
+            inputs=["x", "lengths", "h0", "c0"],
             outputs=["y", "hn", "cn"],
-            dynamic_axes={"x": {0: "batch", 1: "seq"}, "lengths": {0: "batch"}},
+            dynamic_axes={"x": {0: "batch", 1: "seq"}, "lengths": {0: "batch"}, "h0": {1: "batch"}, "c0": {1: "batch"}},
             opset=14,
             cases=packed_cases(),
         )
