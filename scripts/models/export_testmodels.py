@@ -27,6 +27,7 @@ import json
 import os
 import sys
 import warnings
+from typing import List
 
 import numpy as np
 import onnx
@@ -144,6 +145,50 @@ class LoopModel(nn.Module):
         return h, acc, s.reshape(1) + k
 
 
+class LoopSeqModel(nn.Module):
+    """Scripted loop appending to a list (Sequence ops / scan outputs)."""
+
+    def __init__(self):
+        super().__init__()
+        self.wx = nn.Linear(4, 6)
+        self.wh = nn.Linear(6, 6, bias=False)
+
+    def forward(self, x):  # x: [T, B, 4]
+        h = torch.zeros(x.size(1), 6)
+        outs: List[torch.Tensor] = []
+        for t in range(x.size(0)):
+            h = torch.tanh(self.wx(x[t]) + self.wh(h))
+            outs.append(h)
+        return torch.stack(outs, 0), h
+
+
+class CNNExtras(nn.Module):
+    """Conv variants and layers the small CNN lacks."""
+
+    def __init__(self):
+        super().__init__()
+        self.dw = nn.Conv2d(4, 8, 3, padding=2, dilation=2, groups=4)
+        self.inorm = nn.InstanceNorm2d(8, affine=True)
+        self.gnorm = nn.GroupNorm(2, 8)
+        self.up = nn.ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1)
+        self.c1d = nn.Conv1d(4, 4, 3, stride=2, padding=1)
+        self.shuffle = nn.PixelShuffle(2)
+        self.prelu = nn.PReLU(4)
+
+    def forward(self, x):  # x: [B, 4, H, W]
+        y = F.pad(x, (1, 2, 2, 1), mode="reflect")
+        y = self.dw(y)
+        y = F.hardswish(self.inorm(y)) + F.silu(self.gnorm(y))
+        y = F.max_pool2d(y, 3, stride=2, ceil_mode=True)
+        u = F.leaky_relu(self.up(y), 0.1)
+        s = self.shuffle(torch.cat([u, u * 0.5, u.abs(), -u], 1)[:, :16])
+        a = F.adaptive_avg_pool2d(self.prelu(s), (1, 1))
+        b = F.interpolate(u, scale_factor=0.5, mode="bilinear", align_corners=True)
+        seq = b.flatten(2)  # [B, 4, L]
+        c = torch.clamp(self.c1d(seq), -0.5, 0.5)
+        return a.flatten(1), c, torch.max(y.flatten(2), dim=2)[0]
+
+
 class DynReshape(nn.Module):
     """Shape-dependent view/reshape with dynamic batch and spatial dims."""
 
@@ -232,6 +277,14 @@ class Encoder(nn.Module):
         return torch.softmax(self.norm(y), dim=-1)
 
 
+class MaskedEncoder(Encoder):
+    """Encoder with a boolean key padding mask (masked_fill with -inf)."""
+
+    def forward(self, x, pad):
+        y = self.layer(x, src_key_padding_mask=pad)
+        return torch.softmax(self.norm(y), dim=-1)
+
+
 class TextClassifier(nn.Module):
     def __init__(self):
         super().__init__()
@@ -241,7 +294,9 @@ class TextClassifier(nn.Module):
     def forward(self, ids):
         e = self.emb(ids)  # [B, T, 16]
         pooled = e.mean(dim=1)
-        return torch.log_softmax(self.fc(torch.tanh(pooled)), dim=-1)
+        logp = torch.log_softmax(self.fc(torch.tanh(pooled)), dim=-1)
+        top, idx = torch.topk(logp, 2, dim=-1)
+        return logp, logp.argmax(dim=-1), top, idx
 
 
 # --------------------------------------------------------------------------
@@ -389,6 +444,26 @@ def loop_cases():
     ]
 
 
+def loopseq_cases():
+    rs = np.random.RandomState(450)
+    return [{"x": f32(rs, 4, 2, 4)}, {"x": f32(rs, 7, 3, 4)}, {"x": f32(rs, 1, 1, 4)}]
+
+
+def extras_cases():
+    rs = np.random.RandomState(650)
+    return [{"x": f32(rs, 1, 4, 9, 10)}, {"x": f32(rs, 2, 4, 12, 7)}]
+
+
+def masked_cases():
+    rs = np.random.RandomState(950)
+    pad0 = np.zeros((2, 5), bool)
+    pad0[0, 3:] = True
+    pad1 = np.zeros((3, 8), bool)
+    pad1[1, 2:] = True
+    pad1[2, 7:] = True
+    return [{"x": f32(rs, 2, 5, 16), "pad": pad0}, {"x": f32(rs, 3, 8, 16), "pad": pad1}]
+
+
 def dyn_cases():
     rs = np.random.RandomState(500)
     return [{"x": f32(rs, 1, 3, 4, 5)}, {"x": f32(rs, 2, 3, 6, 3)}]
@@ -483,6 +558,29 @@ def specs():
     )
     s.append(
         dict(
+            name="script_loop_seq",
+            build=LoopSeqModel,
+            script=True,
+            inputs=["x"],
+            outputs=["hs", "h"],
+            dynamic_axes={"x": {0: "seq", 1: "batch"}},
+            opset=13,
+            cases=loopseq_cases(),
+        )
+    )
+    s.append(
+        dict(
+            name="cnn_extras",
+            build=CNNExtras,
+            inputs=["x"],
+            outputs=["gap", "seq", "chmax"],
+            dynamic_axes={"x": {0: "batch", 2: "height", 3: "width"}},
+            opset=13,
+            cases=extras_cases(),
+        )
+    )
+    s.append(
+        dict(
             name="dynamic_reshape",
             build=DynReshape,
             inputs=["x"],
@@ -559,10 +657,21 @@ def specs():
         )
     s.append(
         dict(
+            name="transformer_encoder_mask",
+            build=MaskedEncoder,
+            inputs=["x", "pad"],
+            outputs=["y"],
+            dynamic_axes={"x": {0: "batch", 1: "seq"}, "pad": {0: "batch", 1: "seq"}},
+            opset=17,
+            cases=masked_cases(),
+        )
+    )
+    s.append(
+        dict(
             name="text_classifier",
             build=TextClassifier,
             inputs=["ids"],
-            outputs=["logp"],
+            outputs=["logp", "label", "top", "top_idx"],
             dynamic_axes={"ids": {0: "batch", 1: "seq"}},
             opset=13,
             cases=text_cases(),
