@@ -193,6 +193,9 @@ func TestExportedModels(t *testing.T) {
 							t.Errorf("qinfer produced no output %q", name)
 						}
 					}
+					// worst[ref] is the largest relative difference seen.
+					worst := map[string]float64{}
+					defer func() { t.Logf("max |diff|/max(1,max|ref|): %v", worst) }()
 					if em.TorchCheck {
 						for _, name := range em.Outputs {
 							want, err := tensor.LoadNpy(filepath.Join(cdir, c.Outputs[name].File))
@@ -200,7 +203,7 @@ func TestExportedModels(t *testing.T) {
 								t.Fatal(err)
 							}
 							if got[name] != nil {
-								compareOutput(t, "pytorch", name, got[name], want)
+								worst["pytorch"] = max(worst["pytorch"], compareOutput(t, "pytorch", name, got[name], want))
 							}
 						}
 					}
@@ -217,7 +220,7 @@ func TestExportedModels(t *testing.T) {
 							continue
 						}
 						if got[name] != nil {
-							compareOutput(t, "onnxruntime", name, got[name], ref[name])
+							worst["onnxruntime"] = max(worst["onnxruntime"], compareOutput(t, "onnxruntime", name, got[name], ref[name]))
 						}
 					}
 				})
@@ -244,12 +247,13 @@ func shapesOf(in map[string]*tensor.Tensor) string {
 
 // compareOutput checks got against ref: same dtype and shape; integers and
 // bools exactly; floats with max|got-ref| <= 1e-4 * max(1, max|ref|) and
-// cosine similarity >= 0.99999.
-func compareOutput(t *testing.T, refName, name string, got, ref *tensor.Tensor) {
+// cosine similarity >= 0.99999. It returns max|got-ref| / max(1, max|ref|)
+// (0 for exact types, +Inf for a dtype or shape mismatch).
+func compareOutput(t *testing.T, refName, name string, got, ref *tensor.Tensor) float64 {
 	t.Helper()
 	if got.DType() != ref.DType() || !slices.Equal(got.Shape(), ref.Shape()) {
 		t.Errorf("%s: qinfer %v %v, %s %v %v", name, got.DType(), got.Shape(), refName, ref.DType(), ref.Shape())
-		return
+		return math.Inf(1)
 	}
 	n := got.Len()
 	switch got.DType() {
@@ -258,10 +262,10 @@ func compareOutput(t *testing.T, refName, name string, got, ref *tensor.Tensor) 
 		for i := 0; i < n; i++ {
 			if got.Int64At(i) != ref.Int64At(i) {
 				t.Errorf("%s vs %s: element %d: got %d, want %d", name, refName, i, got.Int64At(i), ref.Int64At(i))
-				return
+				return math.Inf(1)
 			}
 		}
-		return
+		return 0
 	}
 	var maxRef, maxDiff, dot, ng, nr float64
 	worst := -1
@@ -269,7 +273,7 @@ func compareOutput(t *testing.T, refName, name string, got, ref *tensor.Tensor) 
 		g, r := got.Float64At(i), ref.Float64At(i)
 		if math.IsNaN(g) != math.IsNaN(r) {
 			t.Errorf("%s vs %s: element %d: got %v, want %v", name, refName, i, g, r)
-			return
+			return math.Inf(1)
 		}
 		if math.IsNaN(r) {
 			continue
@@ -291,4 +295,5 @@ func compareOutput(t *testing.T, refName, name string, got, ref *tensor.Tensor) 
 		t.Errorf("%s vs %s %v: max abs diff %.3g (tol %.3g) at %d (got %v, want %v), cosine %.7f",
 			name, refName, ref.Shape(), maxDiff, tol, worst, got.Float64At(worst), ref.Float64At(worst), cos)
 	}
+	return maxDiff / max(1, maxRef)
 }

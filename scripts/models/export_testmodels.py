@@ -208,7 +208,11 @@ class DynReshape(nn.Module):
         pooled = flat.mean(dim=1, keepdim=True)
         t = t + pooled.unsqueeze(-1)
         grid = t.reshape(b, h, w, 5).transpose(1, 3)
-        return t, grid, flat.view(b, c, -1).sum(-1)
+        # Resize with a sizes input computed from Shape; Gather with a
+        # negative constant index.
+        big = F.interpolate(y, size=(h * 2, w * 3), mode="nearest")
+        last = big[:, -1] + big[:, :, -1:].mean()
+        return t, grid, flat.view(b, c, -1).sum(-1), last
 
 
 class SmallCNN(nn.Module):
@@ -230,6 +234,14 @@ class SmallCNN(nn.Module):
         u = F.interpolate(p, scale_factor=2.0, mode="nearest")  # [B, 8, 16, 16]
         ub = F.interpolate(p, scale_factor=2.0, mode="bilinear", align_corners=False)
         cat = torch.cat([u, r, ub], dim=1)  # [B, 24, 16, 16]
+        # Split (attr split before opset 13, input after), channel Softmax
+        # (opset < 13 flattens to 2-D), Clip (attrs before 11), Pad (attrs
+        # before 11), ReduceSum (axes attr before 13), ReduceMax.
+        s1, s2, s3 = torch.split(cat, [8, 8, 8], dim=1)
+        sm = torch.softmax(s1, dim=1) + torch.clamp(s2, -0.5, 0.5) * s3.sum(dim=1, keepdim=True)
+        sm = F.pad(sm, (1, 1, 0, 2), value=0.25)[:, :, 1:-1, 1:-1]
+        sm = sm * s3.amax(dim=(2, 3), keepdim=True)
+        cat = torch.cat([sm, r, ub], dim=1)
         z = F.relu(self.c3(cat))
         z = self.avg(z)  # [B, 8, 8, 8]
         z = z[:, :, 1:-1, 1:-1]  # Slice: [B, 8, 6, 6]
@@ -512,6 +524,17 @@ def specs():
     )
     s.append(
         dict(
+            name="lstm_bidir_opset9",
+            build=BiLSTM,
+            inputs=["x", "h0", "c0"],
+            outputs=["y", "hn", "cn"],
+            dynamic_axes={"x": {0: "batch", 1: "seq"}, "h0": {1: "batch"}, "c0": {1: "batch"}},
+            opset=9,
+            cases=rnn_cases(True),
+        )
+    )
+    s.append(
+        dict(
             name="gru_bidir",
             build=BiGRU,
             inputs=["x", "h0"],
@@ -579,17 +602,18 @@ def specs():
             cases=extras_cases(),
         )
     )
-    s.append(
-        dict(
-            name="dynamic_reshape",
-            build=DynReshape,
-            inputs=["x"],
-            outputs=["t", "grid", "sums"],
-            dynamic_axes={"x": {0: "batch", 2: "height", 3: "width"}},
-            opset=13,
-            cases=dyn_cases(),
+    for name, opset in (("dynamic_reshape", 13), ("dynamic_reshape_opset11", 11)):
+        s.append(
+            dict(
+                name=name,
+                build=DynReshape,
+                inputs=["x"],
+                outputs=["t", "grid", "sums", "last"],
+                dynamic_axes={"x": {0: "batch", 2: "height", 3: "width"}},
+                opset=opset,
+                cases=dyn_cases(),
+            )
         )
-    )
     for opset in (9, 10, 11, 13, 17):
         s.append(
             dict(
