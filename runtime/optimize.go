@@ -32,6 +32,7 @@ func optimize(m *ir.Model, opts Options) error {
 		}
 		return out, true
 	}
+	passes.FoldBatchNorm(m.Graph)
 	for i := 0; i < 8; i++ {
 		a := passes.FoldConstants(m.Graph, eval)
 		b := passes.RemoveDeadNodes(m.Graph)
