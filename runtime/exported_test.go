@@ -154,25 +154,37 @@ func TestExportedModels(t *testing.T) {
 	for _, em := range man.Models {
 		t.Run(em.Name, func(t *testing.T) {
 			path := filepath.Join(dir, em.File)
-			m, err := onnx.Load(path)
-			if err != nil {
-				t.Fatalf("load: %v", err)
-			}
-			plan, err := runtime.Compile(m, runtime.Options{Threads: 2})
-			if err != nil {
-				t.Fatalf("compile (ops %v): %v", em.Ops, err)
-			}
-			var names []string
-			for _, vi := range plan.Inputs {
-				names = append(names, vi.Name)
-			}
-			for _, in := range em.Inputs {
-				if !slices.Contains(names, in.Name) {
-					t.Fatalf("plan inputs %v lack %q", names, in.Name)
+			// Each case runs on an optimized plan and on a NoOptimize plan
+			// (a separately loaded model), so an optimizer pass that breaks
+			// a graph shows up as a difference between the two.
+			var variants []expVariant
+			for _, v := range []struct {
+				name string
+				opts runtime.Options
+			}{
+				{"", runtime.Options{Threads: 2}},
+				{" (NoOptimize)", runtime.Options{Threads: 2, NoOptimize: true}},
+			} {
+				m, err := onnx.Load(path)
+				if err != nil {
+					t.Fatalf("load: %v", err)
 				}
+				plan, err := runtime.Compile(m, v.opts)
+				if err != nil {
+					t.Fatalf("compile%s (ops %v): %v", v.name, em.Ops, err)
+				}
+				var names []string
+				for _, vi := range plan.Inputs {
+					names = append(names, vi.Name)
+				}
+				for _, in := range em.Inputs {
+					if !slices.Contains(names, in.Name) {
+						t.Fatalf("plan inputs %v lack %q", names, in.Name)
+					}
+				}
+				// One session across all cases: shapes change between runs.
+				variants = append(variants, expVariant{v.name, plan.NewSession()})
 			}
-			// One session across all cases: shapes change between runs.
-			sess := plan.NewSession()
 			for k, c := range em.Cases {
 				t.Run(fmt.Sprintf("case%d", k), func(t *testing.T) {
 					cdir := filepath.Join(dir, c.Dir)
@@ -184,49 +196,60 @@ func TestExportedModels(t *testing.T) {
 						}
 						inputs[name] = x
 					}
-					got, err := sess.Run(inputs)
-					if err != nil {
-						t.Fatalf("qinfer run (inputs %s): %v", shapesOf(inputs), err)
-					}
-					for _, name := range em.Outputs {
-						if got[name] == nil {
-							t.Errorf("qinfer produced no output %q", name)
-						}
-					}
-					// worst[ref] is the largest relative difference seen.
-					worst := map[string]float64{}
-					defer func() { t.Logf("max |diff|/max(1,max|ref|): %v", worst) }()
+					refs := map[string]map[string]*tensor.Tensor{}
 					if em.TorchCheck {
+						refs["pytorch"] = map[string]*tensor.Tensor{}
 						for _, name := range em.Outputs {
 							want, err := tensor.LoadNpy(filepath.Join(cdir, c.Outputs[name].File))
 							if err != nil {
 								t.Fatal(err)
 							}
-							if got[name] != nil {
-								worst["pytorch"] = max(worst["pytorch"], compareOutput(t, "pytorch", name, got[name], want))
+							refs["pytorch"][name] = want
+						}
+					}
+					if ortErr == nil {
+						ref, err := ortref.Run(path, inputs, 2)
+						if err != nil {
+							t.Fatalf("onnxruntime: %v", err)
+						}
+						for _, name := range em.Outputs {
+							if ref[name] == nil {
+								t.Errorf("onnxruntime produced no output %q", name)
 							}
 						}
+						refs["onnxruntime"] = ref
 					}
-					if ortErr != nil {
-						return
-					}
-					ref, err := ortref.Run(path, inputs, 2)
-					if err != nil {
-						t.Fatalf("onnxruntime: %v", err)
-					}
-					for _, name := range em.Outputs {
-						if ref[name] == nil {
-							t.Errorf("onnxruntime produced no output %q", name)
+					// worst[ref] is the largest relative difference seen.
+					worst := map[string]float64{}
+					defer func() { t.Logf("max |diff|/max(1,max|ref|): %v", worst) }()
+					for _, v := range variants {
+						got, err := v.sess.Run(inputs)
+						if err != nil {
+							t.Errorf("qinfer%s run (inputs %s): %v", v.name, shapesOf(inputs), err)
 							continue
 						}
-						if got[name] != nil {
-							worst["onnxruntime"] = max(worst["onnxruntime"], compareOutput(t, "onnxruntime", name, got[name], ref[name]))
+						for _, name := range em.Outputs {
+							if got[name] == nil {
+								t.Errorf("qinfer%s produced no output %q", v.name, name)
+								continue
+							}
+							for refName, ref := range refs {
+								if ref[name] != nil {
+									label := refName + v.name
+									worst[label] = max(worst[label], compareOutput(t, label, name, got[name], ref[name]))
+								}
+							}
 						}
 					}
 				})
 			}
 		})
 	}
+}
+
+type expVariant struct {
+	name string
+	sess *runtime.Session
 }
 
 func shapesOf(in map[string]*tensor.Tensor) string {
