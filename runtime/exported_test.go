@@ -153,6 +153,9 @@ func TestExportedModels(t *testing.T) {
 	}
 	for _, em := range man.Models {
 		t.Run(em.Name, func(t *testing.T) {
+			// Mostly waiting for node to start: overlap models (-parallel,
+			// GOMAXPROCS by default).
+			t.Parallel()
 			path := filepath.Join(dir, em.File)
 			// Each case runs on an optimized plan and on a NoOptimize plan
 			// (a separately loaded model), so an optimizer pass that breaks

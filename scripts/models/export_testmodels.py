@@ -189,6 +189,27 @@ class CNNExtras(nn.Module):
         return a.flatten(1), c, torch.max(y.flatten(2), dim=2)[0]
 
 
+class Wide(nn.Module):
+    """Odd, larger sizes that reach the GEMM/conv tiling and threading paths:
+    strided conv, a 360×33 · 33×360 batched MatMul, Einsum, wide Linears."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 19, 5, stride=2, padding=2)
+        self.c2 = nn.Conv2d(19, 33, 3, padding=1)
+        self.l1 = nn.Linear(33, 67)
+        self.l2 = nn.Linear(67, 131)
+
+    def forward(self, x):  # x: [B, 3, H, W]
+        y = F.relu(self.c2(F.relu(self.c1(x))))  # [B, 33, H/2, W/2]
+        f = y.flatten(2).transpose(1, 2)  # [B, L, 33]
+        att = torch.softmax(torch.matmul(f, f.transpose(1, 2)) * 0.05, dim=-1)  # [B, L, L]
+        g = torch.matmul(att, f).mean(dim=1)  # [B, 33]
+        gram = torch.einsum("bchw,bdhw->bcd", y, y) / y.shape[2] / y.shape[3]
+        h = self.l2(F.gelu(self.l1(g)))
+        return h, gram
+
+
 class DynReshape(nn.Module):
     """Shape-dependent view/reshape with dynamic batch and spatial dims."""
 
@@ -476,6 +497,11 @@ def masked_cases():
     return [{"x": f32(rs, 2, 5, 16), "pad": pad0}, {"x": f32(rs, 3, 8, 16), "pad": pad1}]
 
 
+def wide_cases():
+    rs = np.random.RandomState(550)
+    return [{"x": f32(rs, 2, 3, 40, 36)}, {"x": f32(rs, 3, 3, 17, 23)}]
+
+
 def dyn_cases():
     rs = np.random.RandomState(500)
     return [{"x": f32(rs, 1, 3, 4, 5)}, {"x": f32(rs, 2, 3, 6, 3)}]
@@ -600,6 +626,17 @@ def specs():
             dynamic_axes={"x": {0: "batch", 2: "height", 3: "width"}},
             opset=13,
             cases=extras_cases(),
+        )
+    )
+    s.append(
+        dict(
+            name="wide",
+            build=Wide,
+            inputs=["x"],
+            outputs=["h", "gram"],
+            dynamic_axes={"x": {0: "batch", 2: "height", 3: "width"}},
+            opset=13,
+            cases=wide_cases(),
         )
     )
     for name, opset in (("dynamic_reshape", 13), ("dynamic_reshape_opset11", 11)):
