@@ -40,6 +40,7 @@ type expModel struct {
 	File       string     `json:"file"`
 	Opset      int        `json:"opset"`
 	TorchCheck bool       `json:"torch_check"`
+	OrtCheck   bool       `json:"ort_check"`
 	Inputs     []expInput `json:"inputs"`
 	Outputs    []string   `json:"outputs"`
 	Ops        []string   `json:"ops"`
@@ -210,7 +211,7 @@ func TestExportedModels(t *testing.T) {
 							refs["pytorch"][name] = want
 						}
 					}
-					if ortErr == nil {
+					if ortErr == nil && em.OrtCheck {
 						ref, err := ortref.Run(path, inputs, 2)
 						if err != nil {
 							t.Fatalf("onnxruntime: %v", err)
@@ -272,8 +273,8 @@ func shapesOf(in map[string]*tensor.Tensor) string {
 }
 
 // compareOutput checks got against ref: same dtype and shape; integers and
-// bools exactly; floats with max|got-ref| <= 1e-4 * max(1, max|ref|) and
-// cosine similarity >= 0.99999. It returns max|got-ref| / max(1, max|ref|)
+// bools exactly; floats with max|got-ref| <= 1e-4 * max(1, max|ref|)
+// (1e-10 for float64) and cosine similarity >= 0.99999. It returns max|got-ref| / max(1, max|ref|)
 // (0 for exact types, +Inf for a dtype or shape mismatch).
 func compareOutput(t *testing.T, refName, name string, got, ref *tensor.Tensor) float64 {
 	t.Helper()
@@ -316,7 +317,11 @@ func compareOutput(t *testing.T, refName, name string, got, ref *tensor.Tensor) 
 	if ng > 0 || nr > 0 {
 		cos = dot / math.Sqrt(ng*nr)
 	}
-	tol := 1e-4 * max(1, maxRef)
+	rel := 1e-4
+	if got.DType() == tensor.Float64 {
+		rel = 1e-10 // catches float64 kernels that round through float32
+	}
+	tol := rel * max(1, maxRef)
 	if maxDiff > tol || !(cos >= 0.99999) {
 		t.Errorf("%s vs %s %v: max abs diff %.3g (tol %.3g) at %d (got %v, want %v), cosine %.7f",
 			name, refName, ref.Shape(), maxDiff, tol, worst, got.Float64At(worst), ref.Float64At(worst), cos)
