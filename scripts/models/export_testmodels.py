@@ -436,7 +436,7 @@ def i64(rs, high, *shape):
 
 def rnn_cases(with_c):
     cases = []
-    for seed, (b, t) in enumerate([(2, 5), (3, 7)]):
+    for seed, (b, t) in enumerate([(2, 5), (3, 7), (1, 1)]):
         rs = np.random.RandomState(100 + seed)
         c = {"x": f32(rs, b, t, 8), "h0": f32(rs, 4, b, 12, scale=0.5)}
         if with_c:
@@ -504,7 +504,7 @@ def wide_cases():
 
 def dyn_cases():
     rs = np.random.RandomState(500)
-    return [{"x": f32(rs, 1, 3, 4, 5)}, {"x": f32(rs, 2, 3, 6, 3)}]
+    return [{"x": f32(rs, 1, 3, 4, 5)}, {"x": f32(rs, 2, 3, 6, 3)}, {"x": f32(rs, 1, 3, 1, 1)}]
 
 
 def cnn_cases():
@@ -527,12 +527,12 @@ def const_cases():
 
 def encoder_cases():
     rs = np.random.RandomState(900)
-    return [{"x": f32(rs, 2, 5, 16)}, {"x": f32(rs, 1, 9, 16)}]
+    return [{"x": f32(rs, 2, 5, 16)}, {"x": f32(rs, 1, 9, 16)}, {"x": f32(rs, 3, 1, 16)}]
 
 
 def text_cases():
     rs = np.random.RandomState(1000)
-    return [{"ids": i64(rs, 50, 2, 7)}, {"ids": i64(rs, 50, 4, 3)}]
+    return [{"ids": i64(rs, 50, 2, 7)}, {"ids": i64(rs, 50, 4, 3)}, {"ids": i64(rs, 50, 1, 1)}]
 
 
 def specs():
