@@ -218,7 +218,15 @@ func readValues(set, prefix string, vis []*ir.ValueInfo) (map[string]ops.Value, 
 				vi = alt
 			}
 		}
-		out[vi.Name] = toValue(v)
+		val := toValue(v)
+		// The suite stores bfloat16 data as uint16 (ONNX 1.12 test data);
+		// relabel it when the model declares bfloat16.
+		if t, ok := val.(*tensor.Tensor); ok && t.DType() == tensor.Uint16 && vi.Type != nil && vi.Type.Elem == tensor.BFloat16 {
+			if r, err := t.WithDType(tensor.BFloat16); err == nil {
+				val = r
+			}
+		}
+		out[vi.Name] = val
 	}
 	return out, nil
 }

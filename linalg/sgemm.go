@@ -1,0 +1,136 @@
+package linalg
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+)
+
+// Sgemm computes C = alpha*op(A)*op(B) + beta*C on row-major float32
+// matrices, where op(X) is X or its transpose. op(A) is m×k, op(B) is k×n
+// and C is m×n. lda, ldb and ldc are the row strides of A, B and C as
+// stored (A is m×k when !transA and k×m when transA; likewise B). With beta
+// == 0, C is overwritten without being read (NaNs in C do not propagate).
+// It runs on the calling goroutine; see SgemmParallel.
+func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	SgemmParallel(1, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// SgemmParallel is Sgemm split over up to threads goroutines (threads <= 0
+// means GOMAXPROCS). Small products run on the calling goroutine.
+func SgemmParallel(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemmCheck(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	if m == 0 || n == 0 {
+		return
+	}
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	// Work per goroutine should be at least ~1 MFLOP to pay for the spawn.
+	if work := m * n * k; work/threads < 1<<19 {
+		threads = work >> 19
+		if threads < 1 {
+			threads = 1
+		}
+	}
+	if threads == 1 {
+		sgemmGeneric(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	// Split the larger of M and N into contiguous ranges, aligned to the
+	// micro-tile, and run the serial blocked kernel on each sub-product.
+	var wg sync.WaitGroup
+	if n >= m {
+		step := (n + threads - 1) / threads
+		step = (step + sgemmNR - 1) / sgemmNR * sgemmNR
+		for j0 := 0; j0 < n; j0 += step {
+			nn := min(step, n-j0)
+			bj := b[sgemmOff(transB, 0, j0, ldb):]
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sgemmGeneric(transA, transB, m, nn, k, alpha, a, lda, bj, ldb, beta, c[j0:], ldc)
+			}()
+		}
+	} else {
+		step := (m + threads - 1) / threads
+		step = (step + sgemmMR - 1) / sgemmMR * sgemmMR
+		for i0 := 0; i0 < m; i0 += step {
+			mm := min(step, m-i0)
+			ai := a[sgemmOff(transA, i0, 0, lda):]
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sgemmGeneric(transA, transB, mm, n, k, alpha, ai, lda, b, ldb, beta, c[i0*ldc:], ldc)
+			}()
+		}
+	}
+	wg.Wait()
+}
+
+// sgemmOff returns the offset of logical element (row r, col col) of op(X)
+// in X's storage, for slicing sub-matrices.
+func sgemmOff(trans bool, r, col, ld int) int {
+	if trans {
+		return col*ld + r
+	}
+	return r*ld + col
+}
+
+func sgemmCheck(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("linalg: Sgemm negative size m=%d n=%d k=%d", m, n, k))
+	}
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	sgemmCheckMat("A", ar, ac, a, lda)
+	sgemmCheckMat("B", br, bc, b, ldb)
+	sgemmCheckMat("C", m, n, c, ldc)
+}
+
+func sgemmCheckMat(name string, rows, cols int, x []float32, ld int) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	if ld < cols || len(x) < (rows-1)*ld+cols {
+		panic(fmt.Sprintf("linalg: Sgemm %s is %dx%d with ld=%d but has %d elements", name, rows, cols, ld, len(x)))
+	}
+}
+
+// sgemmRef is the obviously correct triple loop that defines Sgemm.
+// Accumulation is in float64 so that it serves as an accurate oracle.
+func sgemmRef(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for p := 0; p < k; p++ {
+				var av, bv float32
+				if transA {
+					av = a[p*lda+i]
+				} else {
+					av = a[i*lda+p]
+				}
+				if transB {
+					bv = b[j*ldb+p]
+				} else {
+					bv = b[p*ldb+j]
+				}
+				s += float64(av) * float64(bv)
+			}
+			var v float32
+			if alpha != 0 {
+				v = alpha * float32(s)
+			}
+			if beta != 0 {
+				v += beta * c[i*ldc+j]
+			}
+			c[i*ldc+j] = v
+		}
+	}
+}

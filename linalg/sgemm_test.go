@@ -1,0 +1,133 @@
+package linalg
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"testing"
+)
+
+func sgemmRandom(r *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(r.Intn(17)-8) / 4
+	}
+	return x
+}
+
+// sgemmCase runs Sgemm/SgemmParallel against sgemmRef with a guard band
+// after C and a padded leading dimension.
+func sgemmCase(t *testing.T, threads int, transA, transB bool, m, n, k, pad int, alpha, beta float32) {
+	t.Helper()
+	r := rand.New(rand.NewSource(int64(m*131 + n*17 + k)))
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	lda, ldb, ldc := ac+pad, bc+pad, n+pad
+	a := sgemmRandom(r, ar*lda)
+	b := sgemmRandom(r, br*ldb)
+	const guard = 7
+	c := sgemmRandom(r, m*ldc+guard)
+	want := append([]float32{}, c...)
+	SgemmParallel(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	sgemmRef(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
+	for i := range c {
+		d := math.Abs(float64(c[i] - want[i]))
+		if d > 1e-4*(1+math.Abs(float64(want[i]))) {
+			t.Fatalf("threads=%d tA=%v tB=%v m=%d n=%d k=%d pad=%d alpha=%v beta=%v: c[%d]=%v want %v",
+				threads, transA, transB, m, n, k, pad, alpha, beta, i, c[i], want[i])
+		}
+	}
+}
+
+func TestSgemm(t *testing.T) {
+	sizes := []int{0, 1, 3, 7, 8, 9, 17, 63, 65, 257}
+	for _, tA := range []bool{false, true} {
+		for _, tB := range []bool{false, true} {
+			for _, m := range sizes {
+				for _, n := range sizes {
+					for _, k := range []int{0, 1, 5, 64, 257, 300} {
+						if m*n*k > 257*257*64 {
+							continue
+						}
+						sgemmCase(t, 1, tA, tB, m, n, k, 0, 1, 0)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestSgemmAlphaBetaLd(t *testing.T) {
+	cases := []struct {
+		m, n, k, pad int
+		alpha, beta  float32
+	}{
+		{3, 5, 7, 2, 2, 0},
+		{17, 9, 13, 3, 0.5, 1},
+		{65, 33, 70, 1, -1, 0.25},
+		{4, 8, 3, 0, 0, 2},         // alpha 0: only scale C
+		{7, 7, 0, 1, 1, 3},         // k 0: only scale C
+		{72, 520, 260, 5, 1.5, -1}, // crosses mc, nc and kc blocks
+	}
+	for _, c := range cases {
+		for _, tA := range []bool{false, true} {
+			for _, tB := range []bool{false, true} {
+				sgemmCase(t, 1, tA, tB, c.m, c.n, c.k, c.pad, c.alpha, c.beta)
+				sgemmCase(t, 3, tA, tB, c.m, c.n, c.k, c.pad, c.alpha, c.beta)
+			}
+		}
+	}
+}
+
+func TestSgemmParallel(t *testing.T) {
+	for _, s := range [][3]int{{64, 3136, 576}, {300, 20, 200}, {129, 131, 257}} {
+		for _, th := range []int{2, 3, 8, 0} {
+			sgemmCase(t, th, false, false, s[0], s[1], s[2], 0, 1, 0)
+			sgemmCase(t, th, true, true, s[0], s[1], s[2], 1, 1, 1)
+		}
+	}
+}
+
+// TestSgemmBetaZeroIgnoresNaN checks that beta == 0 overwrites C.
+func TestSgemmBetaZeroIgnoresNaN(t *testing.T) {
+	c := []float32{float32(math.NaN()), float32(math.Inf(1))}
+	Sgemm(false, false, 1, 2, 1, 1, []float32{2}, 1, []float32{3, 4}, 2, 0, c, 2)
+	if c[0] != 6 || c[1] != 8 {
+		t.Fatalf("got %v, want [6 8]", c)
+	}
+}
+
+func TestSgemmBadArgsPanic(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("short C did not panic")
+		}
+	}()
+	Sgemm(false, false, 2, 2, 2, 1, make([]float32, 4), 2, make([]float32, 4), 2, 0, make([]float32, 3), 2)
+}
+
+func TestSgemmNoAllocs(t *testing.T) {
+	a, b, c := make([]float32, 64*64), make([]float32, 64*64), make([]float32, 64*64)
+	Sgemm(false, false, 64, 64, 64, 1, a, 64, b, 64, 0, c, 64)
+	n := testing.AllocsPerRun(10, func() {
+		Sgemm(false, false, 64, 64, 64, 1, a, 64, b, 64, 0, c, 64)
+	})
+	if n > 0 {
+		t.Fatalf("Sgemm allocates %v times per call", n)
+	}
+}
+
+func ExampleSgemm() {
+	a := []float32{1, 2, 3, 4} // 2×2
+	b := []float32{5, 6, 7, 8} // 2×2
+	c := make([]float32, 4)
+	Sgemm(false, false, 2, 2, 2, 1, a, 2, b, 2, 0, c, 2)
+	fmt.Println(c)
+	// Output: [19 22 43 50]
+}

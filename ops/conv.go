@@ -1,0 +1,625 @@
+package ops
+
+import (
+	"sync"
+
+	"github.com/qinfer/qinfer/ir"
+	"github.com/qinfer/qinfer/linalg"
+	"github.com/qinfer/qinfer/tensor"
+)
+
+// Convolution family: Conv, ConvTranspose, ConvInteger. Shared window
+// geometry (strides, dilations, pads, auto_pad) also serves the pools.
+
+func init() {
+	Register("", "Conv", 1, cvNewConv)
+	Register("", "ConvTranspose", 1, cvNewConvTranspose)
+	Register("", "ConvInteger", 10, cvNewConvInteger)
+}
+
+// cvWindow holds the window attributes common to Conv, ConvTranspose and
+// the pools, as read from the node. Nil slices mean "default".
+type cvWindow struct {
+	autoPad   string
+	kernel    []int
+	strides   []int
+	dilations []int
+	pads      []int
+}
+
+func cvReadWindow(n *ir.Node) (cvWindow, error) {
+	w := cvWindow{
+		autoPad:   n.AttrString("auto_pad", "NOTSET"),
+		kernel:    cvInts(n.AttrInts("kernel_shape")),
+		strides:   cvInts(n.AttrInts("strides")),
+		dilations: cvInts(n.AttrInts("dilations")),
+		pads:      cvInts(n.AttrInts("pads")),
+	}
+	switch w.autoPad {
+	case "NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER":
+	case "":
+		w.autoPad = "NOTSET"
+	default:
+		return w, NodeErrf(n, "auto_pad %q: %w", w.autoPad, ir.ErrInvalidModel)
+	}
+	for _, v := range w.kernel {
+		if v < 1 {
+			return w, NodeErrf(n, "kernel_shape %v: %w", w.kernel, ir.ErrInvalidModel)
+		}
+	}
+	for _, v := range w.strides {
+		if v < 1 {
+			return w, NodeErrf(n, "strides %v: %w", w.strides, ir.ErrInvalidModel)
+		}
+	}
+	for _, v := range w.dilations {
+		if v < 1 {
+			return w, NodeErrf(n, "dilations %v: %w", w.dilations, ir.ErrInvalidModel)
+		}
+	}
+	for _, v := range w.pads {
+		if v < 0 {
+			return w, NodeErrf(n, "pads %v: %w", w.pads, ir.ErrInvalidModel)
+		}
+	}
+	return w, nil
+}
+
+func cvInts(a []int64) []int {
+	if a == nil {
+		return nil
+	}
+	return Ints(a)
+}
+
+// cvGeom is a resolved window geometry for one input shape.
+type cvGeom struct {
+	kernel, strides, dilations []int
+	padBegin, padEnd           []int
+	out                        []int
+}
+
+func (g *cvGeom) linalg(in []int) linalg.ConvGeom {
+	return linalg.ConvGeom{In: in, Kernel: g.kernel, Out: g.out, Stride: g.strides, Dilation: g.dilations, PadBegin: g.padBegin}
+}
+
+// cvOnes returns a slice of n ones, or def when def has length n.
+func cvDefault(def []int, n, v int) ([]int, bool) {
+	if def == nil {
+		s := make([]int, n)
+		for i := range s {
+			s[i] = v
+		}
+		return s, true
+	}
+	return def, len(def) == n
+}
+
+// resolve computes output sizes and pads for spatial input dims in and the
+// given kernel (from kernel_shape or the weights). ceil selects the pools'
+// ceil_mode rounding.
+func (w *cvWindow) resolve(ctx *Context, in, kernel []int, ceil bool) (*cvGeom, error) {
+	nd := len(in)
+	if len(kernel) != nd {
+		return nil, ctx.Errf("kernel has %d dims, input has %d spatial dims: %w", len(kernel), nd, tensor.ErrShape)
+	}
+	g := &cvGeom{kernel: kernel}
+	var ok bool
+	if g.strides, ok = cvDefault(w.strides, nd, 1); !ok {
+		return nil, ctx.Errf("strides %v for %d spatial dims: %w", w.strides, nd, ir.ErrInvalidModel)
+	}
+	if g.dilations, ok = cvDefault(w.dilations, nd, 1); !ok {
+		return nil, ctx.Errf("dilations %v for %d spatial dims: %w", w.dilations, nd, ir.ErrInvalidModel)
+	}
+	pads, ok := cvDefault(w.pads, 2*nd, 0)
+	if !ok {
+		return nil, ctx.Errf("pads %v for %d spatial dims: %w", w.pads, nd, ir.ErrInvalidModel)
+	}
+	g.padBegin = make([]int, nd)
+	g.padEnd = make([]int, nd)
+	g.out = make([]int, nd)
+	for i := 0; i < nd; i++ {
+		s := g.strides[i]
+		dk := (kernel[i]-1)*g.dilations[i] + 1
+		switch w.autoPad {
+		case "SAME_UPPER", "SAME_LOWER":
+			o := (in[i] + s - 1) / s
+			total := max(0, (o-1)*s+dk-in[i])
+			if w.autoPad == "SAME_UPPER" {
+				g.padBegin[i] = total / 2
+			} else {
+				g.padBegin[i] = total - total/2
+			}
+			g.padEnd[i] = total - g.padBegin[i]
+			g.out[i] = o
+			continue
+		case "VALID":
+		default:
+			g.padBegin[i], g.padEnd[i] = pads[i], pads[i+nd]
+		}
+		span := in[i] + g.padBegin[i] + g.padEnd[i] - dk
+		if span < 0 {
+			return nil, ctx.Errf("window %d (dilated) exceeds padded input %d in dim %d: %w", dk, in[i]+g.padBegin[i]+g.padEnd[i], i, tensor.ErrShape)
+		}
+		if ceil {
+			o := (span+s-1)/s + 1
+			// The last window must start inside the input or left padding.
+			if (o-1)*s >= in[i]+g.padBegin[i] {
+				o--
+			}
+			g.out[i] = o
+		} else {
+			g.out[i] = span/s + 1
+		}
+	}
+	return g, nil
+}
+
+// cvColPool recycles im2col buffers between calls.
+var cvColPool = sync.Pool{New: func() any { return new([]float32) }}
+
+func cvGetCol(n int) *[]float32 {
+	p := cvColPool.Get().(*[]float32)
+	if cap(*p) < n {
+		*p = make([]float32, n)
+	}
+	*p = (*p)[:n]
+	return p
+}
+
+// cvConv is a Conv node's kernel.
+type cvConv struct {
+	win   cvWindow
+	group int
+}
+
+func cvNewConv(n *ir.Node, opset int) (Kernel, error) {
+	w, err := cvReadWindow(n)
+	if err != nil {
+		return nil, err
+	}
+	g := int(n.AttrInt("group", 1))
+	if g < 1 {
+		return nil, NodeErrf(n, "group %d: %w", g, ir.ErrInvalidModel)
+	}
+	return &cvConv{win: w, group: g}, nil
+}
+
+// cvConvShapes validates Conv input shapes and returns the geometry.
+func cvConvShapes(ctx *Context, win *cvWindow, group int, xs, ws []int) (*cvGeom, error) {
+	if len(xs) < 2 || len(ws) != len(xs) {
+		return nil, ctx.Errf("X%v and W%v must have equal rank >= 2: %w", xs, ws, tensor.ErrShape)
+	}
+	c, m := xs[1], ws[0]
+	if ws[1]*group != c || m%group != 0 {
+		return nil, ctx.Errf("X%v, W%v do not fit group %d: %w", xs, ws, group, tensor.ErrShape)
+	}
+	kernel := ws[2:]
+	if win.kernel != nil && !tensor.SameShape(win.kernel, kernel) {
+		return nil, ctx.Errf("kernel_shape %v disagrees with W%v: %w", win.kernel, ws, tensor.ErrShape)
+	}
+	return win.resolve(ctx, xs[2:], kernel, false)
+}
+
+func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	if err := NeedInputs(ctx, in, 2); err != nil {
+		return nil, err
+	}
+	x, w, b := in[0], in[1], Opt(in, 2)
+	dt := x.DType()
+	if w.DType() != dt || (b != nil && b.DType() != dt) {
+		return nil, ctx.Errf("X, W, B dtypes %v, %v differ: %w", dt, w.DType(), tensor.ErrDType)
+	}
+	xs, ws := x.Shape(), w.Shape()
+	g, err := cvConvShapes(ctx, &k.win, k.group, xs, ws)
+	if err != nil {
+		return nil, err
+	}
+	if b != nil && (b.Rank() != 1 || b.Len() != ws[0]) {
+		return nil, ctx.Errf("B%v for %d output channels: %w", b.Shape(), ws[0], tensor.ErrShape)
+	}
+	oshape := append([]int{xs[0], ws[0]}, g.out...)
+	switch dt {
+	case tensor.Float32, tensor.Float16, tensor.BFloat16:
+		y, err := tensor.New(tensor.Float32, oshape...)
+		if err != nil {
+			return nil, ctx.Errf("output %v: %w", oshape, err)
+		}
+		var bias []float32
+		if b != nil {
+			bias = tensor.ToFloat32(b)
+		}
+		cvConvF32(ctx, tensor.ToFloat32(x), xs, tensor.ToFloat32(w), ws, bias, k.group, g, y.Float32s())
+		if dt != tensor.Float32 {
+			if y, err = tensor.Cast(y, dt); err != nil {
+				return nil, ctx.Errf("%w", err)
+			}
+		}
+		return One(y), nil
+	case tensor.Float64:
+		y, err := tensor.New(dt, oshape...)
+		if err != nil {
+			return nil, ctx.Errf("output %v: %w", oshape, err)
+		}
+		var bias []float64
+		if b != nil {
+			bias = tensor.Data[float64](b)
+		}
+		cvConvDirect(tensor.Data[float64](x), xs, tensor.Data[float64](w), ws, bias, k.group, g, tensor.Data[float64](y))
+		return One(y), nil
+	}
+	return nil, DTypeErr(ctx, dt)
+}
+
+// cvConvF32 computes a float32 convolution by im2col + SGEMM per image and
+// group; y must be zeroed or fully overwritten (it is overwritten).
+func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias []float32, group int, g *cvGeom, y []float32) {
+	n, c, m := xs[0], xs[1], ws[0]
+	cg, mg := c/group, m/group
+	in := tensor.Size(xs[2:])
+	on := tensor.Size(g.out)
+	kn := tensor.Size(g.kernel)
+	kk := cg * kn // reduction length
+	threads := 1
+	if ctx != nil && ctx.Threads > 1 {
+		threads = ctx.Threads
+	}
+	direct := true // 1x1, stride 1, no padding: X itself is the column matrix
+	for i := range g.kernel {
+		if g.kernel[i] != 1 || g.strides[i] != 1 || g.padBegin[i] != 0 || g.padEnd[i] != 0 {
+			direct = false
+		}
+	}
+	var colp *[]float32
+	if !direct {
+		colp = cvGetCol(kk * on)
+		defer cvColPool.Put(colp)
+	}
+	lg := g.linalg(xs[2:])
+	for b := 0; b < n; b++ {
+		for gi := 0; gi < group; gi++ {
+			xg := x[(b*c+gi*cg)*in : (b*c+(gi+1)*cg)*in]
+			yg := y[(b*m+gi*mg)*on : (b*m+(gi+1)*mg)*on]
+			wg := w[gi*mg*kk : (gi+1)*mg*kk]
+			col := xg
+			if !direct {
+				col = *colp
+				linalg.Im2col(col, xg, cg, lg)
+			}
+			linalg.SgemmParallel(threads, false, false, mg, on, kk, 1, wg, kk, col, on, 0, yg, on)
+		}
+		if bias != nil {
+			for oc := 0; oc < m; oc++ {
+				row := y[(b*m+oc)*on : (b*m+oc+1)*on]
+				bv := bias[oc]
+				for i := range row {
+					row[i] += bv
+				}
+			}
+		}
+	}
+}
+
+// cvConvDirect is the plain definition of an N-D grouped convolution,
+// used for float64 and integer convolutions. Values under padding are zero.
+func cvConvDirect[T int32 | float64](x []T, xs []int, w []T, ws []int, bias []T, group int, g *cvGeom, y []T) {
+	n, c, m := xs[0], xs[1], ws[0]
+	cg, mg := c/group, m/group
+	inShape := xs[2:]
+	in := tensor.Size(inShape)
+	on := tensor.Size(g.out)
+	kn := tensor.Size(g.kernel)
+	nd := len(inShape)
+	// Precompute, per (output position, kernel element), the input offset
+	// or -1 when it falls into padding.
+	offs := make([]int, on*kn)
+	oi := make([]int, nd)
+	ki := make([]int, nd)
+	for o := 0; o < on; o++ {
+		r := o
+		for d := nd - 1; d >= 0; d-- {
+			oi[d], r = r%g.out[d], r/g.out[d]
+		}
+		for kx := 0; kx < kn; kx++ {
+			r := kx
+			for d := nd - 1; d >= 0; d-- {
+				ki[d], r = r%g.kernel[d], r/g.kernel[d]
+			}
+			off := 0
+			for d := 0; d < nd; d++ {
+				p := oi[d]*g.strides[d] - g.padBegin[d] + ki[d]*g.dilations[d]
+				if p < 0 || p >= inShape[d] {
+					off = -1
+					break
+				}
+				off = off*inShape[d] + p
+			}
+			offs[o*kn+kx] = off
+		}
+	}
+	for b := 0; b < n; b++ {
+		for oc := 0; oc < m; oc++ {
+			gi := oc / mg
+			yrow := y[(b*m+oc)*on : (b*m+oc+1)*on]
+			var bv T
+			if bias != nil {
+				bv = bias[oc]
+			}
+			for o := range yrow {
+				s := bv
+				po := offs[o*kn : (o+1)*kn]
+				for ci := 0; ci < cg; ci++ {
+					xc := x[(b*c+gi*cg+ci)*in : (b*c+gi*cg+ci+1)*in]
+					wc := w[(oc*cg+ci)*kn : (oc*cg+ci+1)*kn]
+					for kx, off := range po {
+						if off >= 0 {
+							s += xc[off] * wc[kx]
+						}
+					}
+				}
+				yrow[o] = s
+			}
+		}
+	}
+}
+
+// cvConvTranspose is a ConvTranspose node's kernel.
+type cvConvTranspose struct {
+	win      cvWindow
+	group    int
+	outPad   []int
+	outShape []int
+}
+
+func cvNewConvTranspose(n *ir.Node, opset int) (Kernel, error) {
+	w, err := cvReadWindow(n)
+	if err != nil {
+		return nil, err
+	}
+	g := int(n.AttrInt("group", 1))
+	if g < 1 {
+		return nil, NodeErrf(n, "group %d: %w", g, ir.ErrInvalidModel)
+	}
+	k := &cvConvTranspose{win: w, group: g, outPad: cvInts(n.AttrInts("output_padding")), outShape: cvInts(n.AttrInts("output_shape"))}
+	for _, v := range k.outPad {
+		if v < 0 {
+			return nil, NodeErrf(n, "output_padding %v: %w", k.outPad, ir.ErrInvalidModel)
+		}
+	}
+	return k, nil
+}
+
+// geometry resolves ConvTranspose output sizes and pads (the pads apply to
+// the output, as in the equivalent forward convolution).
+func (k *cvConvTranspose) geometry(ctx *Context, in, kernel []int) (*cvGeom, error) {
+	nd := len(in)
+	w := &k.win
+	g := &cvGeom{kernel: kernel}
+	var ok bool
+	if g.strides, ok = cvDefault(w.strides, nd, 1); !ok {
+		return nil, ctx.Errf("strides %v for %d spatial dims: %w", w.strides, nd, ir.ErrInvalidModel)
+	}
+	if g.dilations, ok = cvDefault(w.dilations, nd, 1); !ok {
+		return nil, ctx.Errf("dilations %v for %d spatial dims: %w", w.dilations, nd, ir.ErrInvalidModel)
+	}
+	opad, ok := cvDefault(k.outPad, nd, 0)
+	if !ok {
+		return nil, ctx.Errf("output_padding %v for %d spatial dims: %w", k.outPad, nd, ir.ErrInvalidModel)
+	}
+	pads, ok := cvDefault(w.pads, 2*nd, 0)
+	if !ok {
+		return nil, ctx.Errf("pads %v for %d spatial dims: %w", w.pads, nd, ir.ErrInvalidModel)
+	}
+	outShape := k.outShape
+	if len(outShape) > nd { // output_shape may include N and C
+		outShape = outShape[len(outShape)-nd:]
+	}
+	if outShape != nil && len(outShape) != nd {
+		return nil, ctx.Errf("output_shape %v for %d spatial dims: %w", k.outShape, nd, ir.ErrInvalidModel)
+	}
+	g.padBegin, g.padEnd, g.out = make([]int, nd), make([]int, nd), make([]int, nd)
+	for i := 0; i < nd; i++ {
+		s := g.strides[i]
+		dk := (kernel[i]-1)*g.dilations[i] + 1
+		full := s*(in[i]-1) + opad[i] + dk
+		switch {
+		case outShape != nil || w.autoPad == "SAME_UPPER" || w.autoPad == "SAME_LOWER":
+			o := in[i] * s
+			if outShape != nil {
+				o = outShape[i]
+			}
+			if o < 0 {
+				return nil, ctx.Errf("output_shape %v: %w", k.outShape, ir.ErrInvalidModel)
+			}
+			// A negative total (output_shape beyond the full output) pads
+			// the end with zeros; halves round down as in the reference.
+			total := full - o
+			half := total >> 1 // floor(total/2), also for negatives
+			if w.autoPad == "SAME_UPPER" {
+				g.padBegin[i] = half
+			} else {
+				g.padBegin[i] = total - half
+			}
+			g.padEnd[i] = total - g.padBegin[i]
+			g.out[i] = o
+		case w.autoPad == "VALID":
+			g.out[i] = full
+		default:
+			g.padBegin[i], g.padEnd[i] = pads[i], pads[i+nd]
+			g.out[i] = full - pads[i] - pads[i+nd]
+			if g.out[i] < 0 {
+				return nil, ctx.Errf("pads %v exceed output size: %w", pads, tensor.ErrShape)
+			}
+		}
+	}
+	return g, nil
+}
+
+func (k *cvConvTranspose) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	if err := NeedInputs(ctx, in, 2); err != nil {
+		return nil, err
+	}
+	x, w, b := in[0], in[1], Opt(in, 2)
+	dt := x.DType()
+	if !dt.IsFloat() || w.DType() != dt || (b != nil && b.DType() != dt) {
+		return nil, DTypeErr(ctx, dt)
+	}
+	xs, ws := x.Shape(), w.Shape()
+	if len(xs) < 2 || len(ws) != len(xs) {
+		return nil, ctx.Errf("X%v and W%v must have equal rank >= 2: %w", xs, ws, tensor.ErrShape)
+	}
+	n, c := xs[0], xs[1]
+	if ws[0] != c || c%k.group != 0 {
+		return nil, ctx.Errf("X%v, W%v do not fit group %d: %w", xs, ws, k.group, tensor.ErrShape)
+	}
+	kernel := ws[2:]
+	if k.win.kernel != nil && !tensor.SameShape(k.win.kernel, kernel) {
+		return nil, ctx.Errf("kernel_shape %v disagrees with W%v: %w", k.win.kernel, ws, tensor.ErrShape)
+	}
+	g, err := k.geometry(ctx, xs[2:], kernel)
+	if err != nil {
+		return nil, err
+	}
+	mg := ws[1]
+	m := mg * k.group
+	if b != nil && (b.Rank() != 1 || b.Len() != m) {
+		return nil, ctx.Errf("B%v for %d output channels: %w", b.Shape(), m, tensor.ErrShape)
+	}
+	oshape := append([]int{n, m}, g.out...)
+	y, err := tensor.New(tensor.Float32, oshape...)
+	if err != nil {
+		return nil, ctx.Errf("output %v: %w", oshape, err)
+	}
+	xf, wf := tensor.ToFloat32(x), tensor.ToFloat32(w)
+	yf := y.Float32s()
+	cg := c / k.group
+	in0 := tensor.Size(xs[2:])
+	on := tensor.Size(g.out)
+	kn := tensor.Size(kernel)
+	rows := mg * kn
+	colp := cvGetCol(rows * in0)
+	defer cvColPool.Put(colp)
+	col := *colp
+	// Col2im scatters columns (one per input position) into the output
+	// image, i.e. the forward geometry with input and output swapped.
+	lg := linalg.ConvGeom{In: g.out, Kernel: kernel, Out: xs[2:], Stride: g.strides, Dilation: g.dilations, PadBegin: g.padBegin}
+	threads := 1
+	if ctx != nil && ctx.Threads > 1 {
+		threads = ctx.Threads
+	}
+	for bi := 0; bi < n; bi++ {
+		for gi := 0; gi < k.group; gi++ {
+			xg := xf[(bi*c+gi*cg)*in0 : (bi*c+(gi+1)*cg)*in0]
+			wg := wf[gi*cg*rows : (gi+1)*cg*rows]
+			// col (mg*kn × in0) = Wgᵀ (rows × cg) · Xg (cg × in0)
+			linalg.SgemmParallel(threads, true, false, rows, in0, cg, 1, wg, rows, xg, in0, 0, col, in0)
+			linalg.Col2im(yf[(bi*m+gi*mg)*on:(bi*m+(gi+1)*mg)*on], col, mg, lg)
+		}
+		if b != nil {
+			bias := tensor.ToFloat32(b)
+			for oc := 0; oc < m; oc++ {
+				row := yf[(bi*m+oc)*on : (bi*m+oc+1)*on]
+				for i := range row {
+					row[i] += bias[oc]
+				}
+			}
+		}
+	}
+	if dt != tensor.Float32 {
+		if y, err = tensor.Cast(y, dt); err != nil {
+			return nil, ctx.Errf("%w", err)
+		}
+	}
+	return One(y), nil
+}
+
+// cvConvInteger is a ConvInteger node's kernel.
+type cvConvInteger struct {
+	win   cvWindow
+	group int
+}
+
+func cvNewConvInteger(n *ir.Node, opset int) (Kernel, error) {
+	w, err := cvReadWindow(n)
+	if err != nil {
+		return nil, err
+	}
+	g := int(n.AttrInt("group", 1))
+	if g < 1 {
+		return nil, NodeErrf(n, "group %d: %w", g, ir.ErrInvalidModel)
+	}
+	return &cvConvInteger{win: w, group: g}, nil
+}
+
+// cvInt8s widens a uint8 or int8 tensor to int32 minus a zero point per
+// block of `block` consecutive elements (zp has 1 entry or one per block).
+func cvInt8s(ctx *Context, t, zp *tensor.Tensor, blocks int, what string) ([]int32, error) {
+	var zps []int32
+	if zp != nil {
+		if zp.DType() != t.DType() {
+			return nil, ctx.Errf("%s zero point dtype %v, want %v: %w", what, zp.DType(), t.DType(), tensor.ErrDType)
+		}
+		if zp.Len() != 1 && zp.Len() != blocks {
+			return nil, ctx.Errf("%s zero point has %d values, want 1 or %d: %w", what, zp.Len(), blocks, tensor.ErrShape)
+		}
+		zps = make([]int32, zp.Len())
+		for i := range zps {
+			zps[i] = int32(zp.Int64At(i))
+		}
+	}
+	out := make([]int32, t.Len())
+	switch d := t.Data().(type) {
+	case []uint8:
+		for i, v := range d {
+			out[i] = int32(v)
+		}
+	case []int8:
+		for i, v := range d {
+			out[i] = int32(v)
+		}
+	default:
+		return nil, ctx.Errf("%s dtype %v: %w", what, t.DType(), ErrUnsupported)
+	}
+	if len(zps) == 1 {
+		z := zps[0]
+		for i := range out {
+			out[i] -= z
+		}
+	} else if len(zps) > 1 && len(out) > 0 {
+		per := len(out) / blocks
+		for i := range out {
+			out[i] -= zps[i/per]
+		}
+	}
+	return out, nil
+}
+
+func (k *cvConvInteger) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	if err := NeedInputs(ctx, in, 2); err != nil {
+		return nil, err
+	}
+	x, w := in[0], in[1]
+	xs, ws := x.Shape(), w.Shape()
+	g, err := cvConvShapes(ctx, &k.win, k.group, xs, ws)
+	if err != nil {
+		return nil, err
+	}
+	if xzp := Opt(in, 2); xzp != nil && xzp.Len() != 1 {
+		return nil, ctx.Errf("x_zero_point must be a scalar: %w", ErrUnsupported)
+	}
+	xi, err := cvInt8s(ctx, x, Opt(in, 2), 1, "x")
+	if err != nil {
+		return nil, err
+	}
+	wi, err := cvInt8s(ctx, w, Opt(in, 3), ws[0], "w")
+	if err != nil {
+		return nil, err
+	}
+	oshape := append([]int{xs[0], ws[0]}, g.out...)
+	y, err := tensor.New(tensor.Int32, oshape...)
+	if err != nil {
+		return nil, ctx.Errf("output %v: %w", oshape, err)
+	}
+	cvConvDirect(xi, xs, wi, ws, nil, k.group, g, tensor.Data[int32](y))
+	return One(y), nil
+}

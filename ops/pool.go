@@ -1,0 +1,492 @@
+package ops
+
+import (
+	"math"
+
+	"github.com/qinfer/qinfer/ir"
+	"github.com/qinfer/qinfer/tensor"
+)
+
+// Pooling: AveragePool, MaxPool, LpPool, their Global forms, MaxUnpool.
+
+func init() {
+	for _, op := range []string{"AveragePool", "MaxPool", "LpPool"} {
+		Register("", op, 1, cvNewPool(op))
+	}
+	RegisterFunc("", "GlobalAveragePool", 1, cvGlobalPool("avg"))
+	RegisterFunc("", "GlobalMaxPool", 1, cvGlobalPool("max"))
+	Register("", "GlobalLpPool", 1, func(n *ir.Node, opset int) (Kernel, error) {
+		p, err := cvLpP(n, opset)
+		if err != nil {
+			return nil, err
+		}
+		return KernelFunc(func(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+			return cvGlobalPoolRun(ctx, in, "lp", p)
+		}), nil
+	})
+	Register("", "MaxUnpool", 9, cvNewMaxUnpool)
+}
+
+// cvLpP reads LpPool's p: a float before opset 2, an int after.
+func cvLpP(n *ir.Node, opset int) (float64, error) {
+	p := float64(2)
+	if a := n.Attr("p"); a != nil {
+		switch a.Type {
+		case ir.AttrInt:
+			p = float64(a.I)
+		case ir.AttrFloat:
+			p = float64(a.F)
+		}
+	}
+	if p <= 0 {
+		return 0, NodeErrf(n, "p = %v: %w", p, ir.ErrInvalidModel)
+	}
+	return p, nil
+}
+
+// cvPool is the kernel of AveragePool, MaxPool and LpPool.
+type cvPool struct {
+	op           string
+	win          cvWindow
+	ceil         bool
+	includePad   bool
+	storageOrder int
+	p            float64
+}
+
+func cvNewPool(op string) Factory {
+	return func(n *ir.Node, opset int) (Kernel, error) {
+		w, err := cvReadWindow(n)
+		if err != nil {
+			return nil, err
+		}
+		if w.kernel == nil {
+			return nil, NodeErrf(n, "kernel_shape is required: %w", ir.ErrInvalidModel)
+		}
+		k := &cvPool{op: op, win: w,
+			ceil:         n.AttrInt("ceil_mode", 0) != 0,
+			includePad:   n.AttrInt("count_include_pad", 0) != 0,
+			storageOrder: int(n.AttrInt("storage_order", 0)),
+		}
+		if op == "LpPool" {
+			if k.p, err = cvLpP(n, opset); err != nil {
+				return nil, err
+			}
+		}
+		return k, nil
+	}
+}
+
+// cvPoolWindows lists, for each output position, the flat spatial input
+// offset of each window element (-1 outside the input), and the number of
+// window elements inside the padded input (count_include_pad divisor).
+func cvPoolWindows(in []int, g *cvGeom) (offs, padded []int) {
+	nd := len(in)
+	on, kn := tensor.Size(g.out), tensor.Size(g.kernel)
+	offs = make([]int, on*kn)
+	padded = make([]int, on)
+	oi, ki := make([]int, nd), make([]int, nd)
+	for o := 0; o < on; o++ {
+		r := o
+		for d := nd - 1; d >= 0; d-- {
+			oi[d], r = r%g.out[d], r/g.out[d]
+		}
+		cnt := 1
+		for d := 0; d < nd; d++ {
+			lo := oi[d]*g.strides[d] - g.padBegin[d]
+			c := 0
+			for kk := 0; kk < g.kernel[d]; kk++ {
+				p := lo + kk*g.dilations[d]
+				if p >= -g.padBegin[d] && p < in[d]+g.padEnd[d] {
+					c++
+				}
+			}
+			cnt *= c
+		}
+		padded[o] = cnt
+		for kx := 0; kx < kn; kx++ {
+			r := kx
+			for d := nd - 1; d >= 0; d-- {
+				ki[d], r = r%g.kernel[d], r/g.kernel[d]
+			}
+			off := 0
+			for d := 0; d < nd; d++ {
+				p := oi[d]*g.strides[d] - g.padBegin[d] + ki[d]*g.dilations[d]
+				if p < 0 || p >= in[d] {
+					off = -1
+					break
+				}
+				off = off*in[d] + p
+			}
+			offs[o*kn+kx] = off
+		}
+	}
+	return offs, padded
+}
+
+func (k *cvPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	if err := NeedInputs(ctx, in, 1); err != nil {
+		return nil, err
+	}
+	x := in[0]
+	xs := x.Shape()
+	if len(xs) < 2 {
+		return nil, ctx.Errf("X%v needs rank >= 2: %w", xs, tensor.ErrShape)
+	}
+	g, err := k.win.resolve(ctx, xs[2:], k.win.kernel, k.ceil)
+	if err != nil {
+		return nil, err
+	}
+	oshape := append([]int{xs[0], xs[1]}, g.out...)
+	if _, err := tensor.NumElements(oshape); err != nil {
+		return nil, ctx.Errf("output %v: %w", oshape, err)
+	}
+	offs, padded := cvPoolWindows(xs[2:], g)
+	dt := x.DType()
+	if k.op == "MaxPool" {
+		y := tensor.Zeros(dt, oshape...)
+		var idx []int64
+		var ind *tensor.Tensor
+		if len(ctx.Node.Outputs) > 1 && ctx.Node.Outputs[1] != "" {
+			ind = tensor.Zeros(tensor.Int64, oshape...)
+			idx = tensor.Data[int64](ind)
+		}
+		switch dt {
+		case tensor.Float32:
+			cvMaxPool(tensor.Data[float32](x), tensor.Data[float32](y), idx, xs, g, offs, k.storageOrder)
+		case tensor.Float64:
+			cvMaxPool(tensor.Data[float64](x), tensor.Data[float64](y), idx, xs, g, offs, k.storageOrder)
+		case tensor.Int8:
+			cvMaxPool(tensor.Data[int8](x), tensor.Data[int8](y), idx, xs, g, offs, k.storageOrder)
+		case tensor.Uint8:
+			cvMaxPool(tensor.Data[uint8](x), tensor.Data[uint8](y), idx, xs, g, offs, k.storageOrder)
+		case tensor.Float16, tensor.BFloat16:
+			yf := tensor.Zeros(tensor.Float32, oshape...)
+			cvMaxPool(tensor.ToFloat32(x), yf.Float32s(), idx, xs, g, offs, k.storageOrder)
+			if y, err = tensor.Cast(yf, dt); err != nil {
+				return nil, ctx.Errf("%w", err)
+			}
+		default:
+			return nil, DTypeErr(ctx, dt)
+		}
+		if ind != nil {
+			return []*tensor.Tensor{y, ind}, nil
+		}
+		return One(y), nil
+	}
+	if !dt.IsFloat() {
+		return nil, DTypeErr(ctx, dt)
+	}
+	var y *tensor.Tensor
+	if dt == tensor.Float64 {
+		y = tensor.Zeros(dt, oshape...)
+		k.avgLp(tensor.Data[float64](x), tensor.Data[float64](y), xs, g, offs, padded)
+	} else {
+		y = tensor.Zeros(tensor.Float32, oshape...)
+		k.avgLp(tensor.ToFloat32(x), y.Float32s(), xs, g, offs, padded)
+		if dt != tensor.Float32 {
+			if y, err = tensor.Cast(y, dt); err != nil {
+				return nil, ctx.Errf("%w", err)
+			}
+		}
+	}
+	return One(y), nil
+}
+
+// avgLp computes AveragePool or LpPool over precomputed windows.
+func (k *cvPool) avgLp(x, y any, xs []int, g *cvGeom, offs, padded []int) {
+	switch x := x.(type) {
+	case []float32:
+		cvAvgLp(k, x, y.([]float32), xs, g, offs, padded)
+	case []float64:
+		cvAvgLp(k, x, y.([]float64), xs, g, offs, padded)
+	}
+}
+
+func cvAvgLp[T float32 | float64](k *cvPool, x, y []T, xs []int, g *cvGeom, offs, padded []int) {
+	planes := xs[0] * xs[1]
+	in := tensor.Size(xs[2:])
+	on, kn := tensor.Size(g.out), tensor.Size(g.kernel)
+	for pl := 0; pl < planes; pl++ {
+		xp := x[pl*in : (pl+1)*in]
+		yp := y[pl*on : (pl+1)*on]
+		for o := range yp {
+			var s float64
+			cnt := 0
+			for _, off := range offs[o*kn : (o+1)*kn] {
+				if off < 0 {
+					continue
+				}
+				cnt++
+				v := float64(xp[off])
+				if k.op == "LpPool" {
+					s += math.Pow(math.Abs(v), k.p)
+				} else {
+					s += v
+				}
+			}
+			switch {
+			case k.op == "LpPool":
+				yp[o] = T(math.Pow(s, 1/k.p))
+			case k.includePad:
+				yp[o] = T(s / float64(padded[o]))
+			case cnt > 0:
+				yp[o] = T(s / float64(cnt))
+			default:
+				yp[o] = T(math.NaN())
+			}
+		}
+	}
+}
+
+// cvMaxPool computes MaxPool and, when idx is non-nil, the flat argmax
+// indices (row-major, or column-major over spatial dims for storageOrder 1).
+func cvMaxPool[T tensor.Number](x, y []T, idx []int64, xs []int, g *cvGeom, offs []int, storageOrder int) {
+	planes := xs[0] * xs[1]
+	sp := xs[2:]
+	in := tensor.Size(sp)
+	on, kn := tensor.Size(g.out), tensor.Size(g.kernel)
+	// Column-major spatial strides for storage_order 1.
+	cm := make([]int, len(sp))
+	acc := 1
+	for d := range sp {
+		cm[d] = acc
+		acc *= sp[d]
+	}
+	for pl := 0; pl < planes; pl++ {
+		xp := x[pl*in : (pl+1)*in]
+		yp := y[pl*on : (pl+1)*on]
+		for o := range yp {
+			best, bi := T(0), -1
+			for _, off := range offs[o*kn : (o+1)*kn] {
+				if off < 0 {
+					continue
+				}
+				if v := xp[off]; bi < 0 || v > best {
+					best, bi = v, off
+				}
+			}
+			if bi < 0 { // window entirely in padding
+				if cvIsFloat[T]() {
+					best = T(math.Inf(-1))
+				}
+				bi = 0
+			}
+			yp[o] = best
+			if idx != nil {
+				fi := bi
+				if storageOrder == 1 {
+					fi = 0
+					r := bi
+					for d := len(sp) - 1; d >= 0; d-- {
+						fi += (r % sp[d]) * cm[d]
+						r /= sp[d]
+					}
+				}
+				idx[pl*on+o] = int64(pl*in + fi)
+			}
+		}
+	}
+}
+
+// cvIsFloat reports whether T is a float type.
+func cvIsFloat[T tensor.Number]() bool {
+	var one T = 1
+	return one/2 != 0
+}
+
+// cvGlobalPool returns GlobalAveragePool or GlobalMaxPool.
+func cvGlobalPool(kind string) func(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	return func(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+		return cvGlobalPoolRun(ctx, in, kind, 2)
+	}
+}
+
+func cvGlobalPoolRun(ctx *Context, in []*tensor.Tensor, kind string, p float64) ([]*tensor.Tensor, error) {
+	if err := NeedInputs(ctx, in, 1); err != nil {
+		return nil, err
+	}
+	x := in[0]
+	xs := x.Shape()
+	if len(xs) < 2 {
+		return nil, ctx.Errf("X%v needs rank >= 2: %w", xs, tensor.ErrShape)
+	}
+	dt := x.DType()
+	if !dt.IsFloat() {
+		return nil, DTypeErr(ctx, dt)
+	}
+	oshape := []int{xs[0], xs[1]}
+	for range xs[2:] {
+		oshape = append(oshape, 1)
+	}
+	planes := xs[0] * xs[1]
+	in0 := tensor.Size(xs[2:])
+	out := make([]float64, planes)
+	var xd64 []float64
+	var xd32 []float32
+	if dt == tensor.Float64 {
+		xd64 = tensor.Data[float64](x)
+	} else {
+		xd32 = tensor.ToFloat32(x)
+	}
+	for pl := 0; pl < planes; pl++ {
+		var s float64
+		if kind == "max" {
+			s = math.Inf(-1)
+		}
+		for i := pl * in0; i < (pl+1)*in0; i++ {
+			var v float64
+			if xd64 != nil {
+				v = xd64[i]
+			} else {
+				v = float64(xd32[i])
+			}
+			switch kind {
+			case "max":
+				if v > s || v != v {
+					s = v
+				}
+			case "avg":
+				s += v
+			case "lp":
+				s += math.Pow(math.Abs(v), p)
+			}
+		}
+		switch kind {
+		case "avg":
+			s /= float64(in0)
+		case "lp":
+			s = math.Pow(s, 1/p)
+		}
+		out[pl] = s
+	}
+	y, err := tensor.New(dt, oshape...)
+	if err != nil {
+		return nil, ctx.Errf("%w", err)
+	}
+	for i, v := range out {
+		y.SetFloat64(i, v)
+	}
+	return One(y), nil
+}
+
+// cvMaxUnpool is a MaxUnpool node's kernel.
+type cvMaxUnpool struct{ win cvWindow }
+
+func cvNewMaxUnpool(n *ir.Node, opset int) (Kernel, error) {
+	w, err := cvReadWindow(n)
+	if err != nil {
+		return nil, err
+	}
+	if w.kernel == nil {
+		return nil, NodeErrf(n, "kernel_shape is required: %w", ir.ErrInvalidModel)
+	}
+	return &cvMaxUnpool{win: w}, nil
+}
+
+func (k *cvMaxUnpool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	if err := NeedInputs(ctx, in, 2); err != nil {
+		return nil, err
+	}
+	x, ind := in[0], in[1]
+	xs := x.Shape()
+	if len(xs) < 3 || !tensor.SameShape(xs, ind.Shape()) {
+		return nil, ctx.Errf("X%v and I%v must match with rank >= 3: %w", xs, ind.Shape(), tensor.ErrShape)
+	}
+	nd := len(xs) - 2
+	if len(k.win.kernel) != nd {
+		return nil, ctx.Errf("kernel_shape %v for %d spatial dims: %w", k.win.kernel, nd, ir.ErrInvalidModel)
+	}
+	strides, ok := cvDefault(k.win.strides, nd, 1)
+	pads, ok2 := cvDefault(k.win.pads, 2*nd, 0)
+	if !ok || !ok2 {
+		return nil, ctx.Errf("strides/pads do not fit %d spatial dims: %w", nd, ir.ErrInvalidModel)
+	}
+	// The default output is the shape the pooled input had; indices refer
+	// to it. An explicit output_shape keeps each element's coordinates.
+	dshape := []int{xs[0], xs[1]}
+	for i := 0; i < nd; i++ {
+		dshape = append(dshape, (xs[2+i]-1)*strides[i]-pads[i]-pads[i+nd]+k.win.kernel[i])
+	}
+	oshape := dshape
+	if osT := Opt(in, 2); osT != nil {
+		v, err := ShapeArg(ctx, osT, "output_shape")
+		if err != nil {
+			return nil, err
+		}
+		if len(v) != len(xs) || int(v[0]) != xs[0] || int(v[1]) != xs[1] {
+			return nil, ctx.Errf("output_shape %v for X%v: %w", v, xs, tensor.ErrShape)
+		}
+		oshape = Ints(v)
+	}
+	y, err := tensor.New(x.DType(), oshape...)
+	if err != nil {
+		return nil, ctx.Errf("output %v: %w", oshape, err)
+	}
+	idx, err := ind.AsInt64s()
+	if err != nil {
+		return nil, ctx.Errf("I: %w", err)
+	}
+	if !tensor.SameShape(oshape, dshape) {
+		if idx, err = cvRemapIndices(idx, dshape, oshape); err != nil {
+			return nil, ctx.Errf("I: %w", err)
+		}
+	}
+	total := int64(y.Len())
+	switch xd := x.Data().(type) {
+	case []float32:
+		err = cvScatter(xd, tensor.Data[float32](y), idx, total)
+	case []float64:
+		err = cvScatter(xd, tensor.Data[float64](y), idx, total)
+	case []uint16:
+		err = cvScatter(xd, tensor.Data[uint16](y), idx, total)
+	case []int8:
+		err = cvScatter(xd, tensor.Data[int8](y), idx, total)
+	case []uint8:
+		err = cvScatter(xd, tensor.Data[uint8](y), idx, total)
+	case []int32:
+		err = cvScatter(xd, tensor.Data[int32](y), idx, total)
+	case []int64:
+		err = cvScatter(xd, tensor.Data[int64](y), idx, total)
+	default:
+		return nil, DTypeErr(ctx, x.DType())
+	}
+	if err != nil {
+		return nil, ctx.Errf("%w", err)
+	}
+	return One(y), nil
+}
+
+func cvScatter[T any](x, y []T, idx []int64, total int64) error {
+	for i, j := range idx {
+		if j < 0 || j >= total {
+			return tensor.ErrShape
+		}
+		y[j] = x[i]
+	}
+	return nil
+}
+
+// cvRemapIndices maps flat indices into shape from to flat indices into
+// shape to with the same coordinates (an error when outside).
+func cvRemapIndices(idx []int64, from, to []int) ([]int64, error) {
+	out := make([]int64, len(idx))
+	total := int64(tensor.Size(from))
+	for i, j := range idx {
+		if j < 0 || j >= total {
+			return nil, tensor.ErrShape
+		}
+		r, f, mul := j, int64(0), int64(1)
+		for d := len(from) - 1; d >= 0; d-- {
+			c := r % int64(from[d])
+			r /= int64(from[d])
+			if c >= int64(to[d]) {
+				return nil, tensor.ErrShape
+			}
+			f += c * mul
+			mul *= int64(to[d])
+		}
+		out[i] = f
+	}
+	return out, nil
+}
