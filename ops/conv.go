@@ -270,24 +270,43 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 			direct = false
 		}
 	}
-	var colp *[]float32
-	if !direct {
-		colp = cvGetCol(kk * on)
-		defer cvColPool.Put(colp)
-	}
 	lg := g.linalg(xs[2:])
-	for b := 0; b < n; b++ {
-		for gi := 0; gi < group; gi++ {
-			xg := x[(b*c+gi*cg)*in : (b*c+(gi+1)*cg)*in]
-			yg := y[(b*m+gi*mg)*on : (b*m+(gi+1)*mg)*on]
-			wg := w[gi*mg*kk : (gi+1)*mg*kk]
-			col := xg
-			if !direct {
-				col = *colp
-				linalg.Im2col(col, xg, cg, lg)
-			}
-			linalg.SgemmParallel(threads, false, false, mg, on, kk, 1, wg, kk, col, on, 0, yg, on)
+	// one computes output channels of group gi in image b with nt threads.
+	one := func(b, gi, nt int, colp *[]float32) {
+		xg := x[(b*c+gi*cg)*in : (b*c+(gi+1)*cg)*in]
+		yg := y[(b*m+gi*mg)*on : (b*m+(gi+1)*mg)*on]
+		wg := w[gi*mg*kk : (gi+1)*mg*kk]
+		col := xg
+		if !direct {
+			col = *colp
+			linalg.Im2col(col, xg, cg, lg)
 		}
+		linalg.SgemmParallel(nt, false, false, mg, on, kk, 1, wg, kk, col, on, 0, yg, on)
+	}
+	jobs := n * group
+	if threads > 1 && jobs >= threads {
+		// Many small products (batches, depthwise groups): one per goroutine.
+		ctx.Parallel(jobs, 1, func(lo, hi int) {
+			var colp *[]float32
+			if !direct {
+				colp = cvGetCol(kk * on)
+				defer cvColPool.Put(colp)
+			}
+			for j := lo; j < hi; j++ {
+				one(j/group, j%group, 1, colp)
+			}
+		})
+	} else {
+		var colp *[]float32
+		if !direct {
+			colp = cvGetCol(kk * on)
+			defer cvColPool.Put(colp)
+		}
+		for j := 0; j < jobs; j++ {
+			one(j/group, j%group, threads, colp)
+		}
+	}
+	for b := 0; b < n; b++ {
 		if bias != nil {
 			for oc := 0; oc < m; oc++ {
 				row := y[(b*m+oc)*on : (b*m+oc+1)*on]

@@ -549,15 +549,30 @@ func rnRecur[T float32 | float64](k *rnCell, d rnCellDims, lens []int, threads i
 }
 
 // rnGemm computes C[m×n] += A[m×k]·B[k×n] with row strides lda, ldb, ldc,
-// looping i-k-j so the inner loop runs along rows of B and C.
+// looping i-k-j so the inner loop runs along rows of B and C; k is unrolled
+// by four so each pass over a row of C folds in four rows of B.
 func rnGemm[T float32 | float64](m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
 	for i := 0; i < m; i++ {
 		ci := c[i*ldc : i*ldc+n]
 		ai := a[i*lda : i*lda+k]
-		for p, av := range ai {
+		p := 0
+		for ; p+4 <= k; p += 4 {
+			a0, a1, a2, a3 := ai[p], ai[p+1], ai[p+2], ai[p+3]
+			b0 := b[p*ldb : p*ldb+n]
+			b1 := b[(p+1)*ldb : (p+1)*ldb+n]
+			b2 := b[(p+2)*ldb : (p+2)*ldb+n]
+			b3 := b[(p+3)*ldb : (p+3)*ldb+n]
+			b0, b1, b2, b3 = b0[:len(ci)], b1[:len(ci)], b2[:len(ci)], b3[:len(ci)]
+			for j := range ci {
+				ci[j] += a0*b0[j] + a1*b1[j] + a2*b2[j] + a3*b3[j]
+			}
+		}
+		for ; p < k; p++ {
+			av := ai[p]
 			bp := b[p*ldb : p*ldb+n]
-			for j, bv := range bp {
-				ci[j] += av * bv
+			bp = bp[:len(ci)]
+			for j := range ci {
+				ci[j] += av * bp[j]
 			}
 		}
 	}

@@ -359,3 +359,39 @@ func TestRNThreads(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRNLSTM runs a bidirectional LSTM of speech-model size
+// (seq 100, batch 1, input 256, hidden 256).
+func BenchmarkRNLSTM(b *testing.B) {
+	const seq, batch, inp, H = 100, 1, 256, 256
+	in := []*tensor.Tensor{rnGen(0.1, seq, batch, inp), rnGen(0.2, 2, 4*H, inp), rnGen(0.3, 2, 4*H, H), rnGen(0.4, 2, 8*H)}
+	n := &ir.Node{Name: "n", OpType: "LSTM", Outputs: []string{"y", "yh", "yc"}, Attrs: rnAttrs("direction", "bidirectional")}
+	k, err := rnNewCell(n, 14, rnCellLSTM)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := &Context{Node: n, Opset: 14, Threads: 2}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := k.Run(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	flops := float64(2 * 2 * seq * batch * 4 * H * (inp + H))
+	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkRNDFT400 runs a non-power-of-two (Bluestein) DFT of 400 points
+// over 1000 frames.
+func BenchmarkRNDFT400(b *testing.B) {
+	x := rnGen(0.1, 1000, 400, 1)
+	n := &ir.Node{Name: "n", OpType: "DFT", Outputs: []string{"y"}, Attrs: rnAttrs("axis", 1, "onesided", 1)}
+	k, _ := rnNewDFT(n, 17)
+	ctx := &Context{Node: n, Opset: 17, Threads: 1}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := k.Run(ctx, []*tensor.Tensor{x}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -203,7 +203,7 @@ func (c *compiler) graph(g *ir.Graph, outerScope map[string]bool, depth int) (*g
 		} else {
 			f, err := ops.Lookup(n.Domain, n.OpType, opset)
 			if err != nil {
-				return nil, fmt.Errorf("runtime: node %q: %w", n.Name, err)
+				return nil, fmt.Errorf("runtime: %v: %w", n, err)
 			}
 			k, err := f(n, opset)
 			if err != nil {

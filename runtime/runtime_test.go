@@ -48,8 +48,10 @@ func (x *b) model(opset int64) *ir.Model {
 	return &ir.Model{IRVersion: 8, Opsets: map[string]int64{"": opset}, Graph: x.g}
 }
 
-func graphAttr(name string, g *ir.Graph) *ir.Attr { return &ir.Attr{Name: name, Type: ir.AttrGraph, G: g} }
-func intAttr(name string, v int64) *ir.Attr     { return &ir.Attr{Name: name, Type: ir.AttrInt, I: v} }
+func graphAttr(name string, g *ir.Graph) *ir.Attr {
+	return &ir.Attr{Name: name, Type: ir.AttrGraph, G: g}
+}
+func intAttr(name string, v int64) *ir.Attr { return &ir.Attr{Name: name, Type: ir.AttrInt, I: v} }
 func intsAttr(name string, v ...int64) *ir.Attr {
 	return &ir.Attr{Name: name, Type: ir.AttrInts, Ints: v}
 }
