@@ -460,7 +460,43 @@ func (d *decoder) attr(b []byte) (*ir.Attr, error) {
 	if a.Type == ir.AttrUndefined && a.RefAttr == "" {
 		a.Type = seen
 	}
-	// Lists present by type but empty decode as empty, not nil, slices.
+	// Keep only the value the type names; lists present by type but empty
+	// decode as empty, not nil, slices.
+	c := &ir.Attr{Name: a.Name, Type: a.Type, DocString: a.DocString, RefAttr: a.RefAttr}
+	if a.RefAttr != "" {
+		return c, nil
+	}
+	switch a.Type {
+	case ir.AttrFloat:
+		c.F = a.F
+	case ir.AttrInt:
+		c.I = a.I
+	case ir.AttrString:
+		c.S = a.S
+	case ir.AttrTensor, ir.AttrSparseTensor:
+		c.T = a.T
+	case ir.AttrGraph:
+		c.G = a.G
+	case ir.AttrTypeProto:
+		c.TP = a.TP
+	case ir.AttrFloats:
+		c.Floats = a.Floats
+	case ir.AttrInts:
+		c.Ints = a.Ints
+	case ir.AttrStrings:
+		c.Strings = a.Strings
+	case ir.AttrTensors, ir.AttrSparseTensors:
+		c.Tensors = a.Tensors
+	case ir.AttrGraphs:
+		c.Graphs = a.Graphs
+	case ir.AttrTypeProtos:
+		c.TypeProtos = a.TypeProtos
+	}
+	if (c.Type == ir.AttrTensor || c.Type == ir.AttrSparseTensor) && c.T == nil ||
+		c.Type == ir.AttrGraph && c.G == nil || c.Type == ir.AttrTypeProto && c.TP == nil {
+		return nil, fmt.Errorf("onnx: attribute %q of type %d has no value: %w", a.Name, a.Type, ir.ErrInvalidModel)
+	}
+	a = c
 	switch a.Type {
 	case ir.AttrFloats:
 		if a.Floats == nil {

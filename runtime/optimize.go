@@ -33,6 +33,7 @@ func optimize(m *ir.Model, opts Options) error {
 		}
 		return out, true
 	}
+	passes.FoldBatchNorm(m.Graph)
 	// Phase 1 keeps DequantizeLinear nodes of constant weights unfolded, so
 	// FuseQDQ still sees the DQ → Conv → Q patterns (Constant nodes holding
 	// scales do get folded into initializers it can read).
