@@ -455,10 +455,12 @@ func (f *qdqFuser) fuseDQQ(q *ir.Node) bool {
 	}
 	if dp.same(qp) || qdqSameAxis(dp, qp, d.Inputs[0], f) {
 		out := q.Outputs[0]
-		if f.isOutput[out] {
-			return false
-		}
 		src := d.Inputs[0]
+		if f.isOutput[out] {
+			// A graph output keeps its name through an Identity.
+			f.replace([]*ir.Node{q}, &ir.Node{Name: q.Name, OpType: "Identity", Inputs: []string{src}, Outputs: []string{out}})
+			return true
+		}
 		for _, c := range f.consumers[out] {
 			if len(c.Subgraphs()) > 0 {
 				return false
