@@ -235,10 +235,14 @@ func clipRatio(j, steps int, lo float32) float32 {
 	return 1 - (1-lo)*float32(j)/float32(steps-1)
 }
 
-// minMax returns the smallest and largest finite values of x (0, 0 if none).
+// minMax returns the smallest and largest values of x (NaN, NaN if x holds a
+// NaN; ok false if x is empty).
 func minMax(x []float32) (lo, hi float32, ok bool) {
 	lo, hi = float32(math.Inf(1)), float32(math.Inf(-1))
 	for _, v := range x {
+		if v != v {
+			return v, v, true
+		}
 		if v < lo {
 			lo = v
 		}

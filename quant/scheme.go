@@ -201,19 +201,19 @@ func rangeParams(lo, hi float64, qmin, qmax int32, symmetric bool) (Params, erro
 		lo, hi = -m, m
 	}
 	scale := float32((hi - lo) / float64(qmax-qmin))
-	if !(scale >= math.SmallestNonzeroFloat32) || math.IsInf(float64(scale), 0) {
-		if hi-lo != 0 {
-			if math.IsInf(float64(scale), 0) {
-				return Params{}, fmt.Errorf("%w: [%g, %g] overflows a float32 scale", ErrRange, lo, hi)
-			}
+	symZP := int32(0) // symmetric: 0, or the mid code of unsigned types
+	if qmin >= 0 {
+		symZP = (qmin + qmax + 1) / 2
+	}
+	if !(scale >= math.SmallestNonzeroFloat32) {
+		// Zero (or denormal-sized) range: any scale works.
+		if symmetric {
+			return Params{Scale: 1, ZeroPoint: symZP}, nil
 		}
-		// Zero (or denormal-sized) range: any scale works; keep the
-		// symmetric zero point so that the code of 0 stays centred.
-		zp := int32(0)
-		if symmetric && qmin >= 0 {
-			zp = (qmin + qmax + 1) / 2
-		}
-		return Params{Scale: 1, ZeroPoint: zp}, nil
+		return Params{Scale: 1, ZeroPoint: 0}, nil
+	}
+	if symmetric {
+		return Params{Scale: scale, ZeroPoint: symZP}, nil
 	}
 	zp := math.RoundToEven(float64(qmin) - lo/float64(scale))
 	zp = min(max(zp, float64(qmin)), float64(qmax))
