@@ -2,6 +2,7 @@ package quant
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -252,31 +253,58 @@ func TestWeightSQNRGain(t *testing.T) {
 			t.Logf("%s: %v", path, err)
 			continue
 		}
-		for _, name := range m.Graph.InitOrder {
-			init := m.Graph.Initializers[name]
+		// Weights are initializers or, in Paddle exports, Constant nodes.
+		consts := map[string]*tensor.Tensor{}
+		names := append([]string{}, m.Graph.InitOrder...)
+		for name, init := range m.Graph.Initializers {
+			consts[name] = init
+		}
+		for _, nd := range m.Graph.Nodes {
+			if v := nd.AttrTensor("value"); nd.OpType == "Constant" && v != nil && len(nd.Outputs) == 1 {
+				consts[nd.Outputs[0]] = v
+				names = append(names, nd.Outputs[0])
+			}
+		}
+		isPPOCR := filepath.Base(filepath.Dir(path)) == "ppocr"
+		var ppW []float32
+		ppK, ppN := 0, 0
+		for _, name := range names {
+			init := consts[name]
 			if init.DType() != tensor.Float32 || init.Rank() < 2 || init.Len() < 256 {
 				continue
 			}
-			// View as [K, N] with N the first dim (output channels of Conv [M, C, kh, kw] / Gemm B^T).
+			// View as [K, N]: 2-D weights are MatMul B as stored; Conv weights
+			// [M, C, kh, kw] become [C·kh·kw, M] (output channels as columns).
 			sh := init.Shape()
-			nn := sh[0]
-			kk := init.Len() / nn
-			wt := make([]float32, init.Len())
 			src := init.Float32s()
-			for o := range nn {
-				for i := range kk {
-					wt[i*nn+o] = src[o*kk+i]
+			kk, nn := sh[0], sh[1]
+			wt := src
+			if init.Rank() > 2 {
+				nn = sh[0]
+				kk = init.Len() / nn
+				wt = make([]float32, init.Len())
+				for o := range nn {
+					for i := range kk {
+						wt[i*nn+o] = src[o*kk+i]
+					}
 				}
+			}
+			if isPPOCR {
+				if kk >= 128 && len(wt) > len(ppW) {
+					ppW, ppK, ppN = wt, kk, nn
+				}
+				continue
 			}
 			if kk >= 32 && len(wt) > len(realW) {
 				realW, realK, realN = wt, kk, nn
 			}
-			if filepath.Base(filepath.Dir(path)) == "ppocr" && init.Len() > 200000 {
-				reportSQNR(t, "ppocr-rec "+name, wt, kk, nn)
-			}
+		}
+		if ppW != nil {
+			reportSQNR(t, fmt.Sprintf("ppocr-rec largest %dx%d", ppK, ppN), ppW, ppK, ppN)
+			// Also a MatMul weight as stored: Paddle FC weights are [K, N] already.
 		}
 	}
 	if realW != nil {
-		reportSQNR(t, "largest real", realW, realK, realN)
+		reportSQNR(t, fmt.Sprintf("pytorch-converted %dx%d", realK, realN), realW, realK, realN)
 	}
 }
