@@ -182,6 +182,8 @@ func ParallelFor(threads, n, grain int, f func(lo, hi int)) {
 		return
 	}
 	var wg sync.WaitGroup
+	var once sync.Once
+	var panicked any
 	step := (n + chunks - 1) / chunks
 	for lo := 0; lo < n; lo += step {
 		hi := lo + step
@@ -191,10 +193,21 @@ func ParallelFor(threads, n, grain int, f func(lo, hi int)) {
 		wg.Add(1)
 		go func(lo, hi int) {
 			defer wg.Done()
+			// A panic in a worker is re-raised on the caller's goroutine,
+			// where the runtime can recover it; uncaught it would kill the
+			// process.
+			defer func() {
+				if r := recover(); r != nil {
+					once.Do(func() { panicked = r })
+				}
+			}()
 			f(lo, hi)
 		}(lo, hi)
 	}
 	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
 }
 
 // Errf formats an error about the context's node: "ops: Conv "c1": ...".

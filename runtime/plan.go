@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	goruntime "runtime"
 
@@ -13,6 +14,10 @@ import (
 // ErrShapeMismatch reports an input whose dtype or shape disagrees with the
 // model's declaration. It is tensor.ErrShape, so kernel shape errors match too.
 var ErrShapeMismatch = tensor.ErrShape
+
+// ErrInternal reports a bug in qinfer itself: a kernel panicked. The run
+// fails with an error naming the node instead of crashing the process.
+var ErrInternal = errors.New("internal error")
 
 // Options configure Compile.
 type Options struct {
@@ -205,7 +210,7 @@ func (c *compiler) graph(g *ir.Graph, outerScope map[string]bool, depth int) (*g
 			if err != nil {
 				return nil, fmt.Errorf("runtime: %v: %w", n, err)
 			}
-			k, err := f(n, opset)
+			k, err := newKernel(f, n, opset)
 			if err != nil {
 				return nil, err
 			}
@@ -235,6 +240,16 @@ func (c *compiler) graph(g *ir.Graph, outerScope map[string]bool, depth int) (*g
 		}
 	}
 	return gp, nil
+}
+
+// newKernel calls a kernel factory, turning a panic into ErrInternal.
+func newKernel(f ops.Factory, n *ir.Node, opset int) (k ops.Kernel, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			k, err = nil, fmt.Errorf("runtime: %v: %w: %v", n, ErrInternal, r)
+		}
+	}()
+	return f(n, opset)
 }
 
 // Session runs a Plan. Use one Session per goroutine.
@@ -400,32 +415,7 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 		}
 		var outV []ops.Value
 		var err error
-		switch {
-		case st.fk != nil:
-			outV, err = st.fk.runFrame(s, fr, inV)
-		case st.vk != nil:
-			outV, err = st.vk.RunValues(&st.ctx, inV)
-		default:
-			inT = inT[:0]
-			for j, v := range inV {
-				switch x := v.(type) {
-				case nil:
-					inT = append(inT, nil)
-				case *tensor.Tensor:
-					inT = append(inT, x)
-				default:
-					return nil, fmt.Errorf("runtime: %v: input %d (%q) is a %T, want a tensor: %w", st.node, j, st.node.Inputs[j], v, ir.ErrInvalidModel)
-				}
-			}
-			var outT []*tensor.Tensor
-			outT, err = st.kernel.Run(&st.ctx, inT)
-			outV = make([]ops.Value, len(outT))
-			for j, t := range outT {
-				if t != nil {
-					outV[j] = t
-				}
-			}
-		}
+		outV, inT, err = s.runStep(st, fr, inV, inT)
 		if err != nil {
 			return nil, wrapNodeErr(st.node, err)
 		}
@@ -456,6 +446,44 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 		}
 	}
 	return outs, nil
+}
+
+// runStep runs one step's kernel on inV (inT is scratch for tensor
+// inputs, returned for reuse). A panicking kernel becomes an error wrapping
+// ErrInternal that names the node, so one bad kernel cannot crash a server.
+func (s *Session) runStep(st *step, fr *frame, inV []ops.Value, inT []*tensor.Tensor) (outV []ops.Value, _ []*tensor.Tensor, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			outV, err = nil, fmt.Errorf("runtime: %v: %w: %v", st.node, ErrInternal, r)
+		}
+	}()
+	switch {
+	case st.fk != nil:
+		outV, err = st.fk.runFrame(s, fr, inV)
+	case st.vk != nil:
+		outV, err = st.vk.RunValues(&st.ctx, inV)
+	default:
+		inT = inT[:0]
+		for j, v := range inV {
+			switch x := v.(type) {
+			case nil:
+				inT = append(inT, nil)
+			case *tensor.Tensor:
+				inT = append(inT, x)
+			default:
+				return nil, inT, fmt.Errorf("runtime: %v: input %d (%q) is a %T, want a tensor: %w", st.node, j, st.node.Inputs[j], v, ir.ErrInvalidModel)
+			}
+		}
+		var outT []*tensor.Tensor
+		outT, err = st.kernel.Run(&st.ctx, inT)
+		outV = make([]ops.Value, len(outT))
+		for j, t := range outT {
+			if t != nil {
+				outV[j] = t
+			}
+		}
+	}
+	return outV, inT, err
 }
 
 // account tracks bytes of live tensors in the frame against MaxMemory.
