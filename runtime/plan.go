@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	goruntime "runtime"
 
 	"github.com/qinfer/qinfer/ir"
@@ -25,7 +26,8 @@ type Options struct {
 	Threads int
 	// MaxMemory caps the bytes of tensors a Session.Run may hold at once
 	// (initializers excluded); 0 means no cap. Exceeding it fails the run with
-	// an error wrapping tensor.ErrLimit.
+	// an error wrapping tensor.ErrLimit. Compile refuses, the same way, a
+	// model whose initializers alone take more than MaxMemory.
 	MaxMemory int64
 	// NoOptimize disables graph passes (constant folding, dead-node removal).
 	NoOptimize bool
@@ -38,6 +40,9 @@ type Plan struct {
 	main    *graphPlan
 	Inputs  []*ir.ValueInfo // inputs the caller feeds (initializers excluded)
 	Outputs []*ir.ValueInfo
+	// owned lists the initializers of every graph, which outputs must not
+	// share memory with.
+	owned []*tensor.Tensor
 }
 
 type graphPlan struct {
@@ -90,6 +95,11 @@ func Compile(m *ir.Model, opts Options) (*Plan, error) {
 	if opts.Threads <= 0 {
 		opts.Threads = goruntime.GOMAXPROCS(0)
 	}
+	if opts.MaxMemory > 0 {
+		if n := initializerBytes(m.Graph, 0); n > opts.MaxMemory {
+			return nil, fmt.Errorf("runtime: initializers take %d bytes, over the MaxMemory cap of %d: %w", n, opts.MaxMemory, tensor.ErrLimit)
+		}
+	}
 	m = m.Clone()
 	if err := inlineFunctions(m); err != nil {
 		return nil, err
@@ -110,7 +120,47 @@ func Compile(m *ir.Model, opts Options) (*Plan, error) {
 	if len(gp.outer) > 0 {
 		return nil, fmt.Errorf("runtime: graph reads undefined value %q: %w", gp.outer[0].name, ir.ErrInvalidModel)
 	}
-	return &Plan{model: m, opts: opts, main: gp, Inputs: m.Graph.RealInputs(), Outputs: m.Graph.Outputs}, nil
+	p := &Plan{model: m, opts: opts, main: gp, Inputs: m.Graph.RealInputs(), Outputs: m.Graph.Outputs}
+	p.owned = collectInitializers(m.Graph, p.owned, 0)
+	return p, nil
+}
+
+// initializerBytes sums the in-memory bytes of g's initializers and those
+// of its subgraphs.
+func initializerBytes(g *ir.Graph, depth int) int64 {
+	var n int64
+	for _, t := range g.Initializers {
+		if t != nil {
+			n += t.Bytes()
+		}
+	}
+	if depth > ir.MaxGraphDepth {
+		return n
+	}
+	for _, node := range g.Nodes {
+		for _, sg := range node.Subgraphs() {
+			n += initializerBytes(sg, depth+1)
+		}
+	}
+	return n
+}
+
+// collectInitializers appends the initializers of g and its subgraphs.
+func collectInitializers(g *ir.Graph, acc []*tensor.Tensor, depth int) []*tensor.Tensor {
+	for _, name := range g.InitOrder {
+		if t := g.Initializers[name]; t != nil && t.Len() > 0 {
+			acc = append(acc, t)
+		}
+	}
+	if depth > ir.MaxGraphDepth {
+		return acc
+	}
+	for _, n := range g.Nodes {
+		for _, sg := range n.Subgraphs() {
+			acc = collectInitializers(sg, acc, depth+1)
+		}
+	}
+	return acc
 }
 
 // Model returns the (optimized) model the plan was built from.
@@ -347,9 +397,74 @@ func (s *Session) RunValues(ctx context.Context, inputs map[string]ops.Value) (m
 	}
 	res := make(map[string]ops.Value, len(outs))
 	for i, name := range p.main.outNames {
-		res[name] = outs[i]
+		res[name] = unalias(outs[i], p.owned, args)
 	}
 	return res, nil
+}
+
+// unalias returns v, with every tensor in it that shares its backing array
+// with a constant of the plan or with a caller's input cloned. Kernels like
+// Identity, Reshape or Squeeze return views; a caller writing into such an
+// output would otherwise corrupt the Plan shared by every session (or its
+// own input).
+func unalias(v ops.Value, owned []*tensor.Tensor, args []ops.Value) ops.Value {
+	shared := func(t *tensor.Tensor) bool {
+		for _, c := range owned {
+			if sameBacking(t, c) {
+				return true
+			}
+		}
+		for _, a := range args {
+			if c, ok := a.(*tensor.Tensor); ok && sameBacking(t, c) {
+				return true
+			}
+		}
+		return false
+	}
+	switch x := v.(type) {
+	case *tensor.Tensor:
+		if shared(x) {
+			return x.Clone()
+		}
+	case *ops.Sequence:
+		var items []*tensor.Tensor
+		for i, t := range x.Items {
+			if shared(t) {
+				if items == nil {
+					items = append([]*tensor.Tensor(nil), x.Items...)
+				}
+				items[i] = t.Clone()
+			}
+		}
+		if items != nil {
+			return &ops.Sequence{Elem: x.Elem, Items: items}
+		}
+	case *ops.Optional:
+		if x.Value != nil {
+			if u := unalias(x.Value, owned, args); u != x.Value {
+				return &ops.Optional{Value: u, Elem: x.Elem, IsSeq: x.IsSeq}
+			}
+		}
+	}
+	return v
+}
+
+// sameBacking reports whether a and b have overlapping data arrays.
+func sameBacking(a, b *tensor.Tensor) bool {
+	if a == nil || b == nil || a.Len() == 0 || b.Len() == 0 {
+		return false
+	}
+	if a == b {
+		return true
+	}
+	ra, rb := reflect.ValueOf(a.Data()), reflect.ValueOf(b.Data())
+	if ra.Kind() != reflect.Slice || rb.Kind() != reflect.Slice {
+		return false
+	}
+	alo, blo := ra.Pointer(), rb.Pointer()
+	ahi := alo + uintptr(ra.Len())*ra.Type().Elem().Size()
+	bhi := blo + uintptr(rb.Len())*rb.Type().Elem().Size()
+	return alo < bhi && blo < ahi
 }
 
 func checkInput(vi *ir.ValueInfo, v ops.Value) error {
