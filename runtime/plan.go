@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	goruntime "runtime"
 
@@ -19,6 +20,10 @@ var ErrShapeMismatch = tensor.ErrShape
 // ErrInternal reports a bug in qinfer itself: a kernel panicked. The run
 // fails with an error naming the node instead of crashing the process.
 var ErrInternal = errors.New("internal error")
+
+// debugPanics lets kernel panics through (with their stack) when the
+// environment sets QINFER_PANIC=1, for debugging.
+var debugPanics = os.Getenv("QINFER_PANIC") == "1"
 
 // Options configure Compile.
 type Options struct {
@@ -569,6 +574,9 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 func (s *Session) runStep(st *step, fr *frame, inV []ops.Value, inT []*tensor.Tensor) (outV []ops.Value, _ []*tensor.Tensor, err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			if debugPanics {
+				panic(r)
+			}
 			outV, err = nil, fmt.Errorf("runtime: %v: %w: %v", st.node, ErrInternal, r)
 		}
 	}()
