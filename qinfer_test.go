@@ -91,6 +91,6 @@ func hugeInitializerModel() []byte {
 	vals := []byte{0x08, 0x00, 0x10, 0x01, 0x42, 0x04, 'h', 'u', 'g', 'e'}
 	sp := append([]byte{0x0a, byte(len(vals))}, vals...)
 	sp = append(sp, 0x1a, 0x06, 0x80, 0x80, 0x10, 0x80, 0x80, 0x10) // dims packed: 262144, 262144
-	g := append([]byte{0x7a, byte(len(sp))}, sp...)                  // GraphProto.sparse_initializer (15)
-	return append([]byte{0x08, 0x08, 0x3a, byte(len(g))}, g...)      // ir_version 8, graph (7)
+	g := append([]byte{0x7a, byte(len(sp))}, sp...)                 // GraphProto.sparse_initializer (15)
+	return append([]byte{0x08, 0x08, 0x3a, byte(len(g))}, g...)     // ir_version 8, graph (7)
 }
