@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/qinfer/qinfer/ir"
 	"github.com/qinfer/qinfer/onnx"
+	"github.com/qinfer/qinfer/ops"
 	"github.com/qinfer/qinfer/runtime"
 	"github.com/qinfer/qinfer/tensor"
 )
@@ -382,5 +384,43 @@ func TestKnownCrashConvHugePads(t *testing.T) {
 	_, err = p.NewSession().Run(map[string]*tensor.Tensor{"x": tensor.Zeros(tensor.Float32, 1, 1, 4, 4)})
 	if !errors.Is(err, tensor.ErrLimit) {
 		t.Fatalf("got %v, want ErrLimit", err)
+	}
+}
+
+func init() {
+	ops.RegisterFunc("test.hostile", "Panic", 1, func(ctx *ops.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+		var s []int
+		_ = s[len(in)+3] // index out of range
+		return nil, nil
+	})
+	ops.RegisterFunc("test.hostile", "PanicInWorker", 1, func(ctx *ops.Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+		ctx.Parallel(1000, 1, func(lo, hi int) {
+			if lo > 0 {
+				panic("worker chunk failed")
+			}
+		})
+		return []*tensor.Tensor{in[0]}, nil
+	})
+}
+
+// TestKernelPanicBecomesError: a kernel that panics, on its own goroutine
+// or in a ParallelFor worker, fails the run with ErrInternal naming the
+// node, and the plan stays usable.
+func TestKernelPanicBecomesError(t *testing.T) {
+	for _, op := range []string{"Panic", "PanicInWorker"} {
+		g := newB().in("x", tensor.Float32, 4).node(op, []string{"x"}, []string{"y"}).out("y")
+		g.g.Nodes[0].Domain = "test.hostile"
+		m := g.model(17)
+		m.Opsets["test.hostile"] = 1
+		p, err := runtime.Compile(m, runtime.Options{Threads: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 3; i++ {
+			_, err = p.NewSession().Run(map[string]*tensor.Tensor{"x": tensor.Zeros(tensor.Float32, 4)})
+			if !errors.Is(err, runtime.ErrInternal) || !strings.Contains(err.Error(), op+` "`+op+`_y"`) {
+				t.Fatalf("%s: got %v, want ErrInternal naming the node", op, err)
+			}
+		}
 	}
 }

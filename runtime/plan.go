@@ -646,3 +646,106 @@ func wrapNodeErr(n *ir.Node, err error) error {
 	// Kernel errors already name the node; keep them as they are.
 	return err
 }
+
+// Plan node kinds reported by Plan.Nodes.
+const (
+	KindInt8    = "int8"    // integer kernel on 8-bit data (QLinearConv, QGemm, lookup tables, MaxPool on uint8, ...)
+	KindFloat   = "float"   // float arithmetic, including QuantizeLinear/DequantizeLinear
+	KindShape   = "shape"   // moves or selects data, or computes shapes
+	KindControl = "control" // If, Loop, Scan
+)
+
+// PlanNode is a read-only description of one compiled step of the main graph.
+type PlanNode struct {
+	Index  int    // position in execution order
+	OpType string // e.g. "QLinearConv"
+	Domain string // "" for ai.onnx, "com.microsoft", "qinfer", ...
+	Name   string // the node's name
+	Kind   string // KindInt8, KindFloat, KindShape or KindControl
+	Note   string // why a Conv/MatMul/Gemm/ConvTranspose stayed in float, else ""
+}
+
+// Op returns "domain.op" ("op" for ai.onnx).
+func (n PlanNode) Op() string {
+	if n.Domain == "" {
+		return n.OpType
+	}
+	return n.Domain + "." + n.OpType
+}
+
+// planIntOps are kernels whose arithmetic is integer.
+var planIntOps = map[string]bool{
+	"QLinearConv": true, "QLinearMatMul": true, "ConvInteger": true, "MatMulInteger": true,
+	"com.microsoft.QGemm": true, "com.microsoft.QLinearAdd": true, "com.microsoft.QLinearMul": true,
+	"com.microsoft.QLinearConcat": true, "com.microsoft.QLinearAveragePool": true,
+	"com.microsoft.QLinearGlobalAveragePool": true, "com.microsoft.QLinearSigmoid": true,
+	"com.microsoft.QLinearLeakyRelu": true, "com.microsoft.QLinearSoftmax": true,
+	"com.microsoft.QLinearConv": true, "com.microsoft.MatMulIntegerToFloat": true,
+	"com.microsoft.DynamicQuantizeMatMul": true, "com.microsoft.QAttention": true,
+}
+
+// planShapeOps move, select or describe data without arithmetic.
+var planShapeOps = map[string]bool{
+	"Reshape": true, "Transpose": true, "Squeeze": true, "Unsqueeze": true, "Flatten": true,
+	"Slice": true, "Concat": true, "Split": true, "Gather": true, "GatherElements": true, "GatherND": true,
+	"Shape": true, "Size": true, "Identity": true, "Expand": true, "Tile": true, "Constant": true,
+	"ConstantOfShape": true, "Range": true, "DepthToSpace": true, "SpaceToDepth": true, "Pad": true,
+	"NonZero": true, "Cast": true, "CastLike": true,
+}
+
+// planInt8Compat run on 8-bit tensors with integer comparisons only.
+var planInt8Compat = map[string]bool{"MaxPool": true, "Resize": true, "ReduceMax": true, "ReduceMin": true, "Clip": true, "Relu": true}
+
+// Nodes lists the compiled steps of the main graph in execution order with
+// their kind, so tools (qinfer info --plan) can show which work runs on
+// integer kernels after optimization.
+func (p *Plan) Nodes() []PlanNode {
+	g := p.model.Graph
+	is8 := map[string]bool{}
+	for _, in := range g.Inputs {
+		if in.Type != nil && (in.Type.Elem == tensor.Uint8 || in.Type.Elem == tensor.Int8) {
+			is8[in.Name] = true
+		}
+	}
+	for name, t := range g.Initializers {
+		if t.DType() == tensor.Uint8 || t.DType() == tensor.Int8 {
+			is8[name] = true
+		}
+	}
+	out := make([]PlanNode, 0, len(p.main.steps))
+	for i, st := range p.main.steps {
+		n := st.node
+		pn := PlanNode{Index: i, OpType: n.OpType, Domain: n.Domain, Name: n.Name}
+		op := pn.Op()
+		in8 := len(n.Inputs) > 0 && is8[n.Inputs[0]]
+		switch {
+		case st.fk != nil || len(n.Subgraphs()) > 0:
+			pn.Kind = KindControl
+		case planIntOps[op] || n.Domain == "qinfer":
+			pn.Kind = KindInt8
+		case n.Domain == "" && n.OpType == "QuantizeLinear":
+			pn.Kind = KindFloat
+		case n.Domain == "" && planShapeOps[n.OpType]:
+			pn.Kind = KindShape
+		case n.Domain == "" && planInt8Compat[n.OpType] && in8:
+			pn.Kind = KindInt8
+		default:
+			pn.Kind = KindFloat
+		}
+		if pn.Kind == KindInt8 || n.OpType == "QuantizeLinear" || pn.Kind == KindShape && in8 {
+			for _, o := range n.Outputs {
+				is8[o] = true
+			}
+		}
+		if n.Domain == "" && pn.Kind == KindFloat {
+			switch n.OpType {
+			case "ConvTranspose":
+				pn.Note = "float: qinfer has no integer ConvTranspose kernel"
+			case "Conv", "MatMul", "Gemm":
+				pn.Note = "float: not in a DequantizeLinear → op → QuantizeLinear pattern with constant parameters"
+			}
+		}
+		out = append(out, pn)
+	}
+	return out
+}
