@@ -191,7 +191,7 @@ type qgemmCall struct {
 
 // qgemmWS is one goroutine's scratch space.
 type qgemmWS struct {
-	apack []uint32
+	apack []byte
 	rfix  []int32
 	tile  []int32
 	buf   []int32
@@ -247,65 +247,114 @@ func (q *qgemmCall) run(threads int) {
 	wg.Wait()
 }
 
-// work computes rows [r0, r1) × panels [p0, p1).
+// qMCBytes bounds the packed A of one row group (kept in L2 while the B
+// panels of a chunk stream through L1).
+const qMCBytes = 128 << 10
+
+// work computes rows [r0, r1) × panels [p0, p1); r0 is a multiple of mr.
+// Loops: column chunks (packed B in L2) › row groups (A in L2) › panels (B
+// panel in L1) › one kernel call over the group's row blocks.
 func (q *qgemmCall) work(r0, r1, p0, p1 int) {
 	pb, im := q.pb, q.pb.impl
-	mr, steps := im.mr, pb.steps
+	mr, nr, steps := im.mr, im.nr, pb.steps
 	ws := qgemmPool.Get().(*qgemmWS)
 	defer qgemmPool.Put(ws)
-	ws.apack = qgrow(ws.apack, max(mr*steps, 1))
-	ws.rfix = qgrow(ws.rfix, 2*mr)
-	ws.tile = qgrow(ws.tile, mr*qNR)
+	stride := steps * 4 // bytes per packed A row
+	gb := max(1, qMCBytes/max(mr*stride, 1))
+	gb = min(gb, (r1-r0+mr-1)/mr)
 	chunk := max(1, qChunkBytes/max(steps*128, 1)) // panels per chunk
-	chunk = min(chunk, p1-p0)
 	requant := q.y != nil
 	if requant {
-		ws.buf = qgrow(ws.buf, mr*chunk*qNR)
+		chunk = min(chunk, 8)
+	}
+	chunk = min(chunk, p1-p0)
+	// A is read in place when its bytes are already what the kernel wants
+	// and whole 4-byte steps fit in each row; otherwise rows are packed.
+	direct := im.layout == qLayoutS8x4 && q.aSigned == im.aXor && q.k > 0 && q.k%4 == 0
+	ws.apack = qgrow(ws.apack, max(gb*mr*stride, 1))
+	ws.rfix = qgrow(ws.rfix, gb*2*mr)
+	ws.tile = qgrow(ws.tile, gb*mr*nr)
+	if requant {
+		ws.buf = qgrow(ws.buf, gb*mr*chunk*qNR)
 		ws.mulv = qgrow(ws.mulv, chunk*qNR)
 		ws.biasv = qgrow(ws.biasv, chunk*qNR)
 	}
-	halves := qNR / im.nr
+	halves := qNR / nr
 	for pc := p0; pc < p1; pc += chunk {
 		pe := min(pc+chunk, p1)
 		jc, je := pc*qNR, min(pe*qNR, q.n)
+		ld := (pe - pc) * qNR // requant buffer row length
 		if requant {
 			q.fillEpilogue(ws, jc, je)
 		}
-		for i0 := r0; i0 < r1; i0 += mr {
-			rows := min(mr, q.m-i0)
-			q.packA(ws, i0, rows)
+		for g0 := r0; g0 < r1; g0 += gb * mr {
+			rows := min(gb*mr, r1-g0)
+			nblk, full := (rows+mr-1)/mr, rows/mr
+			flags := q.rowFix(ws.rfix, g0, rows, nblk*mr)
+			// ap/lda: the full blocks; tp: the last partial block, packed.
+			var ap, tp *byte
+			lda := stride
+			switch {
+			case direct && full > 0:
+				ap, lda = &q.a[g0*q.lda], q.lda
+				if full < nblk {
+					q.packA(ws.apack, stride, g0+full*mr, rows-full*mr)
+					tp = &ws.apack[0]
+				}
+			default:
+				q.packA(ws.apack, stride, g0, rows)
+				ap = &ws.apack[0]
+				if full < nblk {
+					tp = &ws.apack[full*mr*stride]
+				}
+			}
 			for p := pc; p < pe; p++ {
 				bp := pb.data[p*steps*128:]
 				for h := 0; h < halves; h++ {
-					j0 := p*qNR + h*im.nr
+					j0 := p*qNR + h*nr
 					if j0 >= q.n {
 						break
 					}
-					cols := min(im.nr, q.n-j0)
-					bptr := (*byte)(nil)
+					cols := min(nr, q.n-j0)
+					var bptr *byte
 					if steps > 0 {
-						bptr = &bp[h*im.nr*4]
+						bptr = &bp[h*nr*4]
 					}
-					cf := &pb.cfix[p*2*qNR+h*im.nr]
-					ap := (*byte)(unsafe.Pointer(&ws.apack[0]))
+					cf := &pb.cfix[p*2*qNR+h*nr]
 					switch {
 					case requant:
-						ld := (pe - pc) * qNR
-						im.kern(ap, bptr, steps, &ws.buf[j0-jc], ld, &ws.rfix[0], cf)
-					case rows == mr && cols == im.nr:
-						im.kern(ap, bptr, steps, &q.c[i0*q.ldc+j0], q.ldc, &ws.rfix[0], cf)
+						if full > 0 {
+							im.kern(ap, lda, bptr, steps, &ws.buf[j0-jc], ld, &ws.rfix[0], cf, full, flags)
+						}
+						if full < nblk {
+							im.kern(tp, stride, bptr, steps, &ws.buf[full*mr*ld+j0-jc], ld, &ws.rfix[full*2*mr], cf, 1, flags)
+						}
+					case cols == nr:
+						if full > 0 {
+							im.kern(ap, lda, bptr, steps, &q.c[g0*q.ldc+j0], q.ldc, &ws.rfix[0], cf, full, flags)
+						}
+						if full < nblk {
+							im.kern(tp, stride, bptr, steps, &ws.tile[0], nr, &ws.rfix[full*2*mr], cf, 1, flags)
+							for i := full * mr; i < rows; i++ {
+								copy(q.c[(g0+i)*q.ldc+j0:(g0+i)*q.ldc+j0+cols], ws.tile[(i-full*mr)*nr:])
+							}
+						}
 					default:
-						im.kern(ap, bptr, steps, &ws.tile[0], im.nr, &ws.rfix[0], cf)
+						if full > 0 {
+							im.kern(ap, lda, bptr, steps, &ws.tile[0], nr, &ws.rfix[0], cf, full, flags)
+						}
+						if full < nblk {
+							im.kern(tp, stride, bptr, steps, &ws.tile[full*mr*nr], nr, &ws.rfix[full*2*mr], cf, 1, flags)
+						}
 						for i := 0; i < rows; i++ {
-							copy(q.c[(i0+i)*q.ldc+j0:(i0+i)*q.ldc+j0+cols], ws.tile[i*im.nr:])
+							copy(q.c[(g0+i)*q.ldc+j0:(g0+i)*q.ldc+j0+cols], ws.tile[i*nr:])
 						}
 					}
 				}
 			}
 			if requant {
-				ld := (pe - pc) * qNR
 				for i := 0; i < rows; i++ {
-					off := (i0+i)*q.ldy + jc
+					off := (g0+i)*q.ldy + jc
 					q.requantRow(q.y[off:off+je-jc], ws.buf[i*ld:i*ld+je-jc], ws)
 				}
 			}
@@ -343,64 +392,93 @@ func (q *qgemmCall) requantRow(dst []byte, acc []int32, ws *qgemmWS) {
 	}
 }
 
-// packA packs rows [i0, i0+rows) of A into ws.apack in the kernel's layout
-// (per k step, mr dwords) and fills ws.rfix with each row's fixups:
-// rfix[2i] multiplies the column sums, rfix[2i+1] the B zero points.
-func (q *qgemmCall) packA(ws *qgemmWS, i0, rows int) {
-	im, pb := q.pb.impl, q.pb
-	mr, steps, k := im.mr, pb.steps, q.k
-	var sx uint32 // A byte → a_u (unsigned) XOR
+// packA writes rows [i0, i0+rows) of A, rounded up to a whole block with
+// zero rows, into dst (stride bytes per row) as the kernel wants them:
+// bytes a_u (^0x80 for aXor kernels) for qLayoutS8x4, int16 pairs of a_u
+// for qLayoutI16x2, zero-padded to whole steps (padding meets zero B).
+func (q *qgemmCall) packA(dst []byte, stride, i0, rows int) {
+	im := q.pb.impl
+	k := q.k
+	var x byte // source byte → kernel byte
+	if q.aSigned != im.aXor {
+		x = 0x80
+	}
+	var sx uint16 // source byte → a_u
 	if q.aSigned {
-		sx = 0x80808080
+		sx = 0x80
 	}
-	var kx uint32 // a_u → kernel's A byte XOR
-	if im.aXor {
-		kx = 0x80808080
-	}
-	dst := ws.apack
-	for i := 0; i < mr; i++ {
+	nrows := (rows + im.mr - 1) / im.mr * im.mr
+	for i := 0; i < nrows; i++ {
+		d := dst[i*stride : (i+1)*stride]
 		if i >= rows {
-			for s := 0; s < steps; s++ {
-				dst[s*mr+i] = 0
-			}
-			ws.rfix[2*i], ws.rfix[2*i+1] = 0, 0
+			clear(d)
 			continue
 		}
-		row := q.a[(i0+i)*q.lda : (i0+i)*q.lda+k]
-		var rowSum int32
+		src := q.a[(i0+i)*q.lda : (i0+i)*q.lda+k]
 		if im.layout == qLayoutS8x4 {
-			full := k / 4
-			var acc uint32
-			for s := 0; s < full; s++ {
-				w := binary.LittleEndian.Uint32(row[4*s:]) ^ sx
-				dst[s*mr+i] = w ^ kx
-				acc += w&0x00ff00ff + (w>>8)&0x00ff00ff
-				if s&127 == 127 {
-					rowSum += int32(acc&0xffff + acc>>16)
-					acc = 0
-				}
+			n := copy(d, src)
+			if x != 0 {
+				qxorBytes(d[:n], x)
 			}
-			rowSum += int32(acc&0xffff + acc>>16)
-			if full < steps {
-				var w uint32
-				for t := 0; t < k-4*full; t++ {
-					b := uint32(row[4*full+t]) ^ sx&0xff
-					rowSum += int32(b)
-					w |= b << (8 * t)
-				}
-				// Padding k lanes meet zero B bytes: any value works.
-				dst[full*mr+i] = w ^ kx
-			}
+			clear(d[n:])
 		} else {
-			for s := 0; s < steps; s++ {
-				b0 := uint32(row[2*s]) ^ sx&0xff
-				var b1 uint32
-				if 2*s+1 < k {
-					b1 = uint32(row[2*s+1]) ^ sx&0xff
-				}
-				rowSum += int32(b0 + b1)
-				dst[s*mr+i] = b0 | b1<<16
+			for t, v := range src {
+				binary.LittleEndian.PutUint16(d[2*t:], uint16(v)^sx)
 			}
+			clear(d[2*k:])
+		}
+	}
+}
+
+// qxorBytes XORs every byte of d with x, 8 bytes at a time.
+func qxorBytes(d []byte, x byte) {
+	x8 := uint64(x) * 0x0101010101010101
+	n := len(d) &^ 7
+	for i := 0; i < n; i += 8 {
+		binary.LittleEndian.PutUint64(d[i:], binary.LittleEndian.Uint64(d[i:])^x8)
+	}
+	for i := n; i < len(d); i++ {
+		d[i] ^= x
+	}
+}
+
+// qrowSum returns Σ (b ^ x) over the bytes of row, 8 at a time (SWAR).
+func qrowSum(row []byte, x byte) int32 {
+	x8 := uint64(x) * 0x0101010101010101
+	const m = 0x00ff00ff00ff00ff
+	var sum uint64
+	n := len(row) &^ 7
+	for i0 := 0; i0 < n; i0 += 8 * 128 {
+		var acc uint64 // 4 lanes of 16 bits, each gains <= 510 per word
+		for i := i0; i < min(i0+8*128, n); i += 8 {
+			w := binary.LittleEndian.Uint64(row[i:]) ^ x8
+			acc += w&m + (w>>8)&m
+		}
+		sum += acc&0xffff + acc>>16&0xffff + acc>>32&0xffff + acc>>48
+	}
+	for _, b := range row[n:] {
+		sum += uint64(b ^ x)
+	}
+	return int32(sum)
+}
+
+// rowFix fills rfix for rows [i0, i0+rows) (zero up to nrows) and returns
+// the kernel flags: rfix[2i] multiplies the column sums, rfix[2i+1] the B
+// zero points. With D = Σ a_u·b_s:
+//
+//	C = D - az·colsum + bz·(K·az - rowsum(a_u))
+//
+// and a kernel on a_u-128 (aXor) computes D - 128·colsum.
+func (q *qgemmCall) rowFix(rfix []int32, i0, rows, nrows int) (flags int) {
+	im, pb := q.pb.impl, q.pb
+	var sx byte
+	if q.aSigned {
+		sx = 0x80
+	}
+	for i := 0; i < nrows; i++ {
+		if i >= rows {
+			rfix[2*i], rfix[2*i+1] = 0, 0
+			continue
 		}
 		var az int32
 		switch len(q.aZP) {
@@ -413,15 +491,19 @@ func (q *qgemmCall) packA(ws *qgemmWS, i0, rows int) {
 		if q.aSigned {
 			az += 128
 		}
-		// C = D - az·colsum + bz·(K·az - rowsum), D = Σ a_u·b_s; a kernel
-		// on a_u-128 computes D - 128·colsum.
-		ws.rfix[2*i] = -az
+		rfix[2*i] = -az
 		if im.aXor {
-			ws.rfix[2*i] += 128
+			rfix[2*i] += 128
 		}
-		ws.rfix[2*i+1] = 0
+		if rfix[2*i] != 0 {
+			flags |= 1
+		}
+		rfix[2*i+1] = 0
 		if pb.hasBZ {
-			ws.rfix[2*i+1] = int32(k)*az - rowSum
+			row := q.a[(i0+i)*q.lda : (i0+i)*q.lda+q.k]
+			rfix[2*i+1] = int32(q.k)*az - qrowSum(row, sx)
+			flags |= 2
 		}
 	}
+	return flags
 }

@@ -8,19 +8,19 @@ import "golang.org/x/sys/cpu"
 // (layout qLayoutS8x4).
 //
 //go:noescape
-func qgemmKernVNNI512(a, b *byte, steps int, c *int32, ldc int, rfix, cfix *int32)
+func qgemmKernVNNI512(a *byte, lda int, b *byte, steps int, c *int32, ldc int, rfix, cfix *int32, mblocks, flags int)
 
 // qgemmKernAVXVNNI is qgemmKernGeneric for mr=6, nr=16 (half a panel) with
 // the VEX-encoded AVX-VNNI VPDPBUSD ymm (layout qLayoutS8x4).
 //
 //go:noescape
-func qgemmKernAVXVNNI(a, b *byte, steps int, c *int32, ldc int, rfix, cfix *int32)
+func qgemmKernAVXVNNI(a *byte, lda int, b *byte, steps int, c *int32, ldc int, rfix, cfix *int32, mblocks, flags int)
 
 // qgemmKernAVX2 is qgemmKernGeneric for mr=6, nr=16 on layout qLayoutI16x2:
 // a and b hold int16 pairs, multiplied exactly with VPMADDWD.
 //
 //go:noescape
-func qgemmKernAVX2(a, b *byte, steps int, c *int32, ldc int, rfix, cfix *int32)
+func qgemmKernAVX2(a *byte, lda int, b *byte, steps int, c *int32, ldc int, rfix, cfix *int32, mblocks, flags int)
 
 // qrequantAVX2 is qrequantRowGeneric on n values, n a multiple of 8.
 //

@@ -8,36 +8,38 @@ import (
 // qgemmKernGeneric is the plain Go micro-kernel (layout qLayoutS8x4, mr=4,
 // nr=qNR) and the meaning of the assembly ones:
 //
-//	for i < mr, j < nr:
-//		acc := Σ_s Σ_t a[s][i][t] * b[s][j][t]   // u8 · s8 (a as s8 if aXor)
-//		c[i*ldc+j] = acc + rfix[2i]*cfix[j] + rfix[2i+1]*cfix[qNR+j]
+//	for blk < mblocks, i < mr, j < nr:   // r = blk*mr + i
+//		acc := Σ_s Σ_t a[r*lda + 4s + t] * b[s][j][t]   // u8 · s8 (a as s8 if aXor)
+//		c[r*ldc+j] = acc + rfix[2r]*cfix[j]*(flags&1) + rfix[2r+1]*cfix[qNR+j]*(flags>>1&1)
 //
-// a holds per k step mr little-endian dwords (4 bytes of row i), b per k
-// step 128 bytes (qNR columns × 4 bytes), all wrapping int32 arithmetic.
-func qgemmKernGeneric(a, b *byte, steps int, c *int32, ldc int, rfix, cfix *int32) {
+// a holds rows of at least 4·steps bytes, lda bytes apart; b per k step 128
+// bytes (qNR columns × 4 bytes); all wrapping int32 arithmetic.
+func qgemmKernGeneric(a *byte, lda int, b *byte, steps int, c *int32, ldc int, rfix, cfix *int32, mblocks, flags int) {
 	const mr, nr = 4, qNR
-	var acc [mr][nr]int32
-	if steps > 0 {
-		as := unsafe.Slice(a, steps*mr*4)
-		bs := unsafe.Slice(b, steps*128)
+	rows := mblocks * mr
+	if rows == 0 {
+		return
+	}
+	as := unsafe.Slice(a, (rows-1)*lda+4*steps)
+	bs := unsafe.Slice(b, steps*128)
+	rf := unsafe.Slice(rfix, 2*rows)
+	cf := unsafe.Slice(cfix, 2*qNR)
+	cs := unsafe.Slice(c, (rows-1)*ldc+nr)
+	f0, f1 := int32(flags&1), int32(flags>>1&1)
+	for r := 0; r < rows; r++ {
+		var acc [nr]int32
+		arow := as[r*lda : r*lda+4*steps]
 		for s := 0; s < steps; s++ {
-			ak := as[s*mr*4 : s*mr*4+mr*4]
 			bk := bs[s*128 : s*128+128]
-			for i := 0; i < mr; i++ {
-				a0, a1, a2, a3 := int32(ak[4*i]), int32(ak[4*i+1]), int32(ak[4*i+2]), int32(ak[4*i+3])
-				row := &acc[i]
-				for j := 0; j < nr; j++ {
-					row[j] += a0*int32(int8(bk[4*j])) + a1*int32(int8(bk[4*j+1])) + a2*int32(int8(bk[4*j+2])) + a3*int32(int8(bk[4*j+3]))
-				}
+			a0, a1, a2, a3 := int32(arow[4*s]), int32(arow[4*s+1]), int32(arow[4*s+2]), int32(arow[4*s+3])
+			for j := 0; j < nr; j++ {
+				acc[j] += a0*int32(int8(bk[4*j])) + a1*int32(int8(bk[4*j+1])) + a2*int32(int8(bk[4*j+2])) + a3*int32(int8(bk[4*j+3]))
 			}
 		}
-	}
-	rf := unsafe.Slice(rfix, 2*mr)
-	cf := unsafe.Slice(cfix, 2*qNR)
-	cs := unsafe.Slice(c, (mr-1)*ldc+nr)
-	for i := 0; i < mr; i++ {
-		for j := 0; j < nr; j++ {
-			cs[i*ldc+j] = acc[i][j] + rf[2*i]*cf[j] + rf[2*i+1]*cf[qNR+j]
+		r0, r1 := rf[2*r]*f0, rf[2*r+1]*f1
+		crow := cs[r*ldc : r*ldc+nr]
+		for j := range crow {
+			crow[j] = acc[j] + r0*cf[j] + r1*cf[qNR+j]
 		}
 	}
 }

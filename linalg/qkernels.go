@@ -20,9 +20,9 @@ const (
 // qNR is the width of a packed-B panel in columns.
 const qNR = 32
 
-// qgemmImpl is one u8·s8 micro-kernel: it computes an mr×nr tile (nr is qNR
-// or qNR/2, then called once per half panel) over steps packed k steps and
-// adds the zero-point fixups (see _genq/main.go and qgemmKernGeneric).
+// qgemmImpl is one u8·s8 micro-kernel: it computes mblocks mr×nr tiles (nr
+// is qNR, or qNR/2 and then called once per half panel) over steps packed k
+// steps and adds the zero-point fixups (see qgemmKernGeneric).
 type qgemmImpl struct {
 	name   string
 	layout int
@@ -30,7 +30,7 @@ type qgemmImpl struct {
 	// aXor: the kernel wants A as signed bytes (a_u ^ 0x80, e.g. SDOT); the
 	// driver compensates through the row fixups.
 	aXor  bool
-	kern  func(a, b *byte, steps int, c *int32, ldc int, rfix, cfix *int32)
+	kern  func(a *byte, lda int, b *byte, steps int, c *int32, ldc int, rfix, cfix *int32, mblocks, flags int)
 	avail bool
 }
 
