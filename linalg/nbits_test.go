@@ -181,6 +181,14 @@ func BenchmarkQNBitsGemv(b *testing.B) {
 			wt[p*n+j] = c.w[j*k+p]
 		}
 	}
+	b.Run("fp32-read-bound", func(b *testing.B) {
+		// Any fp32 GEMV reads all of W once: time copying it (a lower
+		// bound for the memory traffic, whatever the fp32 kernel).
+		dst := make([]float32, len(c.w))
+		for b.Loop() {
+			copy(dst, c.w)
+		}
+	})
 	for _, th := range []int{1, 0} {
 		b.Run(fmt.Sprintf("sgemm-fp32-NT/threads=%d", th), func(b *testing.B) {
 			for b.Loop() {
