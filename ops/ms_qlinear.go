@@ -218,10 +218,7 @@ func msBinary(ctx *Context, in []*tensor.Tensor, mul bool) ([]*tensor.Tensor, er
 	}
 	a, b := in[0], in[3]
 	dt := a.DType()
-	switch {
-	case dt == tensor.Int8 || dt == tensor.Uint8:
-	case dt == tensor.Uint16 && !mul:
-	default:
+	if !msIs8(dt) {
 		return nil, DTypeErr(ctx, dt)
 	}
 	if b.DType() != dt {
@@ -294,37 +291,28 @@ func msBinary(ctx *Context, in []*tensor.Tensor, mul bool) ([]*tensor.Tensor, er
 		ratio := sa * sb / sc
 		fzc := float32(zc)
 		f = func(x, y int32) int32 {
-			p := float32((x-za)*(y-zb)) * ratio
+			p := float32(float32((x-za)*(y-zb)) * ratio)
 			return msSat(msCvt(p+fzc), lo, hi)
-		}
-	case dt == tensor.Uint16:
-		fmin, fmax := float32(lo-zc), float32(hi-zc)
-		f = func(x, y int32) int32 {
-			va := sa * float32(x-za)
-			vb := sb * float32(y-zb)
-			v := (va + vb) / sc
-			v = min(max(v, fmin), fmax)
-			return int32(math.RoundToEven(float64(v + float32(zc))))
 		}
 	default:
 		ra, rb := sa/sc, sb/sc
-		fixed := float32(zc) - (ra*float32(za) + rb*float32(zb))
+		fixed := float32(zc) - (float32(ra*float32(za)) + float32(rb*float32(zb)))
 		switch mode {
 		case msSpanBoth:
 			f = func(x, y int32) int32 {
-				return msSat(msCvt((fixed+float32(x)*ra)+float32(y)*rb), lo, hi)
+				return msSat(msCvt(float32(fixed+float32(float32(x)*ra))+float32(float32(y)*rb)), lo, hi)
 			}
 		case msScalarB:
 			f = func(x, y int32) int32 {
-				fx := fixed + float32(y)*rb
-				return msSat(msCvt(fx+float32(x)*ra), lo, hi)
+				fx := fixed + float32(float32(y)*rb)
+				return msSat(msCvt(fx+float32(float32(x)*ra)), lo, hi)
 			}
 		case msScalarA:
 			// ORT swaps the operands: B is the span, A the scalar.
-			fixed = float32(zc) - (rb*float32(zb) + ra*float32(za))
+			fixed = float32(zc) - (float32(rb*float32(zb)) + float32(ra*float32(za)))
 			f = func(x, y int32) int32 {
-				fx := fixed + float32(x)*ra
-				return msSat(msCvt(fx+float32(y)*rb), lo, hi)
+				fx := fixed + float32(float32(x)*ra)
+				return msSat(msCvt(fx+float32(float32(y)*rb)), lo, hi)
 			}
 		}
 	}
@@ -372,13 +360,13 @@ func msLogistic(x float32) float32 {
 	p = msFMA32(p, v2, a5)
 	p = msFMA32(p, v2, a3)
 	p = msFMA32(p, v2, a1)
-	p = p * v
+	p = float32(p * v)
 	q := msFMA32(v2, b10, b8)
 	q = msFMA32(q, v2, b6)
 	q = msFMA32(q, v2, b4)
 	q = msFMA32(q, v2, b2)
 	q = msFMA32(q, v2, b0)
-	r := p/q + 0.5
+	r := float32(p/q) + 0.5
 	return min(max(r, 0), 1)
 }
 
@@ -812,7 +800,7 @@ func (k *msAvgPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, er
 						} else {
 							xi = (b*c+ch)*img + off
 						}
-						sum += xf[xi]
+						sum = float32(sum + xf[xi])
 						d := nd - 1
 						for ; d >= 0; d-- {
 							pos[d]++
@@ -830,7 +818,7 @@ func (k *msAvgPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, er
 					cnt = kernelSize
 				}
 				y := sum / float32(cnt)
-				q := msCvt(y/ys + fzp)
+				q := msCvt(float32(y/ys) + fzp)
 				var oi int
 				if k.last {
 					oi = (b*oimg+o)*c + ch
@@ -948,7 +936,7 @@ func (k *msSoftmax) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, er
 				sum += t[idx(v)]
 			}
 			for j, v := range row {
-				r := float32(math.RoundToEven(float64(t[idx(v)] * yScale / sum)))
+				r := float32(math.RoundToEven(float64(float32(t[idx(v)]*yScale) / sum)))
 				var o int32
 				if signed {
 					vq := int32(r) + yz
