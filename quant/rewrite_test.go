@@ -59,7 +59,7 @@ func (b *rwtBuilder) node(op string, in []string, attrs ...*ir.Attr) string {
 }
 
 func ints(name string, v ...int64) *ir.Attr { return &ir.Attr{Name: name, Type: ir.AttrInts, Ints: v} }
-func iattr(name string, v int64) *ir.Attr  { return &ir.Attr{Name: name, Type: ir.AttrInt, I: v} }
+func iattr(name string, v int64) *ir.Attr   { return &ir.Attr{Name: name, Type: ir.AttrInt, I: v} }
 
 func (b *rwtBuilder) model(in string, dims []int64, outs ...string) *ir.Model {
 	ty := ir.TensorType(tensor.Float32, dims...)
@@ -431,8 +431,18 @@ func TestQuantizeBadInput(t *testing.T) {
 		{"override unknown node", m, func() quant.Config { c := static; c.Overrides = ovNode; return c }, rwtSamples(m, 1, 1, 1), quant.ErrOverrides},
 		{"exclude unknown node", m, func() quant.Config { c := static; c.Exclude = []string{"nope"}; return c }, rwtSamples(m, 1, 1, 1), quant.ErrConfig},
 		{"bits 5", m, func() quant.Config { c := quant.DefaultConfig(quant.WeightOnly); c.WeightBits = 5; return c }, nil, quant.ErrConfig},
-		{"block 24", m, func() quant.Config { c := quant.DefaultConfig(quant.WeightOnly); c.WeightBits = 4; c.BlockSize = 24; return c }, nil, quant.ErrConfig},
-		{"block 512", m, func() quant.Config { c := quant.DefaultConfig(quant.WeightOnly); c.WeightBits = 4; c.BlockSize = 512; return c }, nil, quant.ErrConfig},
+		{"block 24", m, func() quant.Config {
+			c := quant.DefaultConfig(quant.WeightOnly)
+			c.WeightBits = 4
+			c.BlockSize = 24
+			return c
+		}, nil, quant.ErrConfig},
+		{"block 512", m, func() quant.Config {
+			c := quant.DefaultConfig(quant.WeightOnly)
+			c.WeightBits = 4
+			c.BlockSize = 512
+			return c
+		}, nil, quant.ErrConfig},
 		{"static 4-bit", m, func() quant.Config { c := static; c.WeightBits = 4; return c }, rwtSamples(m, 1, 1, 1), quant.ErrConfig},
 		{"no method", m, func() quant.Config { return quant.Config{} }, nil, quant.ErrConfig},
 		{"int16 activations", m, func() quant.Config { c := static; c.ActivationType = tensor.Int16; return c }, rwtSamples(m, 1, 1, 1), quant.ErrConfig},
