@@ -494,22 +494,9 @@ func (r *rwGraph) replaceNode(n *ir.Node, repl ...*ir.Node) {
 	}
 }
 
-// rwSemanticChanges lists, for ai.onnx ops, the opset versions at which
-// their meaning (not only their type list) changed; raising a model's opset
-// across one of them could change what it computes.
-var rwSemanticChanges = map[string][]int{
-	"Softmax": {13}, "LogSoftmax": {13}, "Hardmax": {13}, "Squeeze": {13}, "Unsqueeze": {13},
-	"ReduceSum": {13}, "Split": {13, 18}, "ReduceMean": {18}, "ReduceMax": {18}, "ReduceMin": {18},
-	"ReduceProd": {18}, "ReduceL1": {18}, "ReduceL2": {18}, "ReduceLogSum": {18}, "ReduceLogSumExp": {18},
-	"ReduceSumSquare": {18}, "Clip": {11}, "Pad": {11}, "Resize": {11, 13}, "Upsample": {10},
-	"Slice": {10}, "TopK": {10, 11}, "Dropout": {10, 12}, "GroupNormalization": {21},
-	"BatchNormalization": {9}, "Scan": {9, 16}, "If": {11}, "Loop": {11}, "Cast": {9},
-	"MaxPool": {10, 12}, "AveragePool": {10, 11}, "ConvTranspose": {11}, "Gemm": {7, 11}, "Concat": {4},
-	"Flatten": {9}, "Mod": {}, "Gather": {}, "Shape": {15}, "DFT": {20}, "Col2Im": {}, "Reshape": {5, 14},
-}
-
-// raiseOpset sets the ai.onnx opset to at least want when no op of the
-// model changes meaning on the way; it reports whether the model is now at
+// raiseOpset sets the ai.onnx opset to at least want when every op of the
+// model keeps its meaning on the way (rewriting those whose change is
+// mechanical, see rewrite_opset.go); it reports whether the model is now at
 // want or above.
 func (r *rwGraph) raiseOpset(want int64) bool {
 	cur := r.m.Opset("")
@@ -519,15 +506,12 @@ func (r *rwGraph) raiseOpset(want int64) bool {
 	if cur == 0 {
 		return false
 	}
-	for _, n := range r.g.Nodes {
-		if n.Domain != "" {
-			continue
-		}
-		if len(n.Subgraphs()) > 0 {
-			return false
-		}
-		for _, v := range rwSemanticChanges[n.OpType] {
-			if int64(v) > cur && int64(v) <= want {
+	for _, apply := range []bool{false, true} {
+		for _, n := range r.g.Nodes {
+			if n.Domain != "" {
+				continue
+			}
+			if len(n.Subgraphs()) > 0 || !r.upgradeNode(n, cur, want, apply) {
 				return false
 			}
 		}

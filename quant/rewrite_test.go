@@ -570,10 +570,11 @@ func TestQuantizeOpsetRaise(t *testing.T) {
 		t.Errorf("opset %d (input now %d)", qm.Opset(""), m.Opset(""))
 	}
 	t.Log(strings.TrimSpace(rep.String()))
-	// Softmax changed meaning at 13: no raise, per-tensor weights.
+	// Softmax over axis 0 of a 2-D tensor changed meaning at 13: no
+	// raise, per-tensor weights.
 	b := rwtNew(3)
 	h := b.node("MatMul", []string{"x", b.rand("w", 0.3, 8, 8)})
-	h = b.node("Softmax", []string{h})
+	h = b.node("Softmax", []string{h}, iattr("axis", 0))
 	m2 := b.model("x", []int64{-1, 8}, h)
 	m2.Opsets[""] = 11
 	qm2, rep2, err := quant.Quantize(m2, quant.DefaultConfig(quant.WeightOnly), nil, nil)
@@ -590,4 +591,26 @@ func TestQuantizeOpsetRaise(t *testing.T) {
 		t.Errorf("SQNR %.1f", sq)
 	}
 	_ = math.Pi
+
+	// Opset 9 with attribute-style Clip and Slice and a last-axis Softmax:
+	// upgraded to 13 (attributes become inputs), same outputs.
+	b = rwtNew(4)
+	h = b.node("MatMul", []string{"x", b.rand("w", 0.3, 8, 8)})
+	h = b.node("Clip", []string{h}, &ir.Attr{Name: "min", Type: ir.AttrFloat, F: -0.5}, &ir.Attr{Name: "max", Type: ir.AttrFloat, F: 0.7})
+	h = b.node("Slice", []string{h}, ints("starts", 1), ints("ends", 7), ints("axes", 1))
+	h = b.node("Softmax", []string{h})
+	m3 := b.model("x", []int64{-1, 8}, h)
+	m3.Opsets[""] = 9
+	qm3, rep3, err := quant.Quantize(m3, quant.DefaultConfig(quant.WeightOnly), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if qm3.Opset("") != 13 {
+		t.Fatalf("opset %d:\n%v", qm3.Opset(""), rep3)
+	}
+	ref, _ = rwtRun(t, m3, feed)
+	got, _ = rwtRun(t, qm3, feed)
+	if sq, _ := quant.SQNR(rwtFloat32(ref[h]), rwtFloat32(got[h])); sq < 25 {
+		t.Errorf("opset 9 → 13: SQNR %.1f", sq)
+	}
 }
