@@ -23,7 +23,7 @@ import (
 //     DynamicQuantizeMatMul (or DynamicQuantizeLinear + MatMulInteger +
 //     Cast + Mul with DynamicONNX); Conv becomes DynamicQuantizeLinear +
 //     ConvInteger + Cast + Mul (+ Add for the bias).
-//   - Static: batch norms are folded, the inputs and outputs of selected
+//   - Static: the inputs and outputs of selected
 //     nodes are calibrated on data (at most cfg.Samples feeds, one observer
 //     per tensor, memory independent of the sample count; progress is
 //     called after each sample with total cfg.Samples, 0 when unbounded),
@@ -31,7 +31,8 @@ import (
 //     int8 weights and int32 biases, so that qinfer's FuseQDQ (and ONNX
 //     Runtime) run every selected Conv/MatMul/Gemm as an integer kernel.
 //
-// Names stay stable so that a quantized tensor can be matched with its float
+// Every method first folds BatchNormalization into the Conv before it and
+// turns Constant nodes into initializers. Names stay stable so that a quantized tensor can be matched with its float
 // twin: an activation x produced by a node becomes x_float → QuantizeLinear
 // → x_quantized → DequantizeLinear → x (a graph input x becomes x →
 // x_quantized → x_dequantized); a weight w becomes the initializer
@@ -65,7 +66,8 @@ func Quantize(m *ir.Model, cfg Config, data Samples, progress func(done, total i
 	out := m.Clone()
 	rwHoistConstants(out.Graph)
 	rwDropInitInputs(out.Graph)
-	rep := &Report{Method: cfg.Method, BytesBefore: rwInitBytes(m.Graph)}
+	passes.FoldBatchNorm(out.Graph)
+	rep := &Report{Method: cfg.Method, BytesBefore: rwInitBytes(out.Graph)}
 	switch cfg.Method {
 	case WeightOnly:
 		err = rwWeightOnly(out, cfg, rep)
@@ -512,6 +514,7 @@ func (r *rwGraph) raiseOpset(want int64) bool {
 				continue
 			}
 			if len(n.Subgraphs()) > 0 || !r.upgradeNode(n, cur, want, apply) {
+				r.rep.Notes = append(r.rep.Notes, fmt.Sprintf("opset %d cannot be raised to %d: %v would change meaning", cur, want, n))
 				return false
 			}
 		}

@@ -159,6 +159,9 @@ func rwUpClip(r *rwGraph, n *ir.Node, apply bool) bool {
 func rwUpSoftmax(r *rwGraph, n *ir.Node, apply bool) bool {
 	rank := int64(r.rank(n.Input(0), 0))
 	if rank <= 0 {
+		rank = int64(r.rank(n.Outputs[0], 0)) // same rank as the input
+	}
+	if rank <= 0 {
 		return false
 	}
 	axis := n.AttrInt("axis", 1)
@@ -229,6 +232,11 @@ var rwRankKeeping = map[string]bool{"Slice": true, "Clip": true, "Relu": true, "
 func (r *rwGraph) rank(name string, depth int) int {
 	if ty := r.types[name]; ty != nil && ty.HasShape {
 		return len(ty.Shape)
+	}
+	for _, o := range r.g.Outputs {
+		if o.Name == name && o.Type != nil && o.Type.HasShape {
+			return len(o.Type.Shape)
+		}
 	}
 	if t := r.g.Initializers[name]; t != nil {
 		return t.Rank()

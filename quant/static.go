@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/qinfer/qinfer/ir"
-	"github.com/qinfer/qinfer/ir/passes"
 	"github.com/qinfer/qinfer/tensor"
 )
 
@@ -32,7 +31,6 @@ type rwStaticNode struct {
 
 // rwStatic implements Static (see Quantize).
 func rwStatic(m *ir.Model, cfg Config, data Samples, progress func(done, total int), rep *Report) error {
-	passes.FoldBatchNorm(m.Graph)
 	r := rwNewGraph(m, cfg, rep)
 	defer r.finish()
 	if m.Opset("") < 10 && !r.raiseOpset(10) {
@@ -349,7 +347,7 @@ func (r *rwGraph) staticWeights(sn *rwStaticNode, params map[string]Params, perA
 					continue // FuseQDQ scales a float C itself
 				}
 			}
-			if err := r.staticBias(n, xp, wq, alpha); err != nil {
+			if err := r.staticBias(n, xp, wq, alpha, perAxis); err != nil {
 				return err
 			}
 		default:
@@ -366,7 +364,7 @@ func (r *rwGraph) staticWeights(sn *rwStaticNode, params map[string]Params, perA
 
 // staticBias stores a Conv/Gemm bias as int32 at scale alpha·x_scale·w_scale[c]
 // with zero point 0, behind a DequantizeLinear (axis 0).
-func (r *rwGraph) staticBias(n *ir.Node, xp Params, wq *Quantized, alpha float32) error {
+func (r *rwGraph) staticBias(n *ir.Node, xp Params, wq *Quantized, alpha float32, perAxis bool) error {
 	name := n.Inputs[2]
 	b := r.constant(name)
 	cout := b.Len()
@@ -387,6 +385,18 @@ func (r *rwGraph) staticBias(n *ir.Node, xp Params, wq *Quantized, alpha float32
 	qt, _ := tensor.FromData(tensor.Int32, []int{cout}, vals)
 	st, _ := tensor.FromData(tensor.Float32, []int{cout}, scales)
 	zt := tensor.Zeros(tensor.Int32, cout)
+	var attrs []*ir.Attr
+	if perAxis {
+		attrs = []*ir.Attr{rwIntAttr("axis", 0)}
+	} else {
+		// Before opset 13 the parameters are scalars: per-tensor weights
+		// give one bias scale.
+		if len(wq.Params) != 1 {
+			return nil
+		}
+		st = tensor.Scalar(scales[0])
+		zt = tensor.Zeros(tensor.Int32)
+	}
 	qn := r.addInit(name+"_quantized", qt)
 	sn := r.addInit(name+"_scale", st)
 	zn := r.addInit(name+"_zero_point", zt)
@@ -399,7 +409,7 @@ func (r *rwGraph) staticBias(n *ir.Node, xp Params, wq *Quantized, alpha float32
 		rwDropInput(r.g, name)
 	}
 	dq := &ir.Node{Name: r.unique(name + "_DequantizeLinear"), OpType: "DequantizeLinear",
-		Inputs: []string{qn, sn, zn}, Outputs: []string{out}, Attrs: []*ir.Attr{rwIntAttr("axis", 0)}}
+		Inputs: []string{qn, sn, zn}, Outputs: []string{out}, Attrs: attrs}
 	r.insertBefore(n, dq)
 	return nil
 }
