@@ -224,8 +224,11 @@ suffix ('qinfer quantize' keeps activation names stable this way).`,
 				return fmt.Errorf("compare: %s: %w", args[1], err)
 			}
 			rs, cs := rp.NewSession(), cp.NewSession()
-			value := func(m *ir.Model, out map[string]*tensor.Tensor, name string) *tensor.Tensor {
+			value := func(m *ir.Model, out, feed map[string]*tensor.Tensor, name string) *tensor.Tensor {
 				if t := out[name]; t != nil {
+					return t
+				}
+				if t := feed[name]; t != nil {
 					return t
 				}
 				return m.Graph.Initializers[name]
@@ -258,7 +261,7 @@ suffix ('qinfer quantize' keeps activation names stable this way).`,
 					if p.weight && n > 0 {
 						continue
 					}
-					r, c := value(ref, ro, p.ref), value(cand, co, p.cand)
+					r, c := value(ref, ro, feed, p.ref), value(cand, co, feed, p.cand)
 					if r == nil || c == nil {
 						continue
 					}

@@ -139,10 +139,10 @@ the nodes left in float with the reason.`,
 				pass := qzPass(ds)
 				defer pass.stop()
 				samplesIn = pass
-				bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(os.Stderr),
+				bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(cmd.ErrOrStderr()),
 					progressbar.OptionSetDescription("calibrating"), progressbar.OptionShowCount(),
 					progressbar.OptionShowIts(), progressbar.OptionSetItsString("samples"),
-					progressbar.OptionOnCompletion(func() { fmt.Fprintln(os.Stderr) }))
+					progressbar.OptionOnCompletion(func() { fmt.Fprintln(cmd.ErrOrStderr()) }))
 				progress = func(done, _ int) { _ = bar.Set(done) }
 			} else if data != "" {
 				fmt.Fprintf(cmd.ErrOrStderr(), "quantize: --data is only used by --method static; ignored\n")
