@@ -13,7 +13,13 @@ import (
 // ops kernels as evaluator, dead-node removal, then QDQ → integer operator
 // fusion (which evaluates its lookup tables with the same kernels).
 func optimize(m *ir.Model, opts Options) error {
-	eval := func(n *ir.Node, in []*tensor.Tensor) ([]*tensor.Tensor, bool) {
+	eval := func(n *ir.Node, in []*tensor.Tensor) (_ []*tensor.Tensor, ok bool) {
+		// A panicking kernel is left unfolded; running it reports the bug.
+		defer func() {
+			if r := recover(); r != nil {
+				ok = false
+			}
+		}()
 		opset := int(m.Opset(n.Domain))
 		f, err := ops.Lookup(n.Domain, n.OpType, opset)
 		if err != nil {
