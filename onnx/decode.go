@@ -21,6 +21,13 @@ type Options struct {
 	// MaxDepth bounds the nesting of subgraphs (and of nested types and
 	// values); 0 means the default of 64.
 	MaxDepth int
+	// MaxSparseDenseBytes and SparseExpansion cap what a sparse tensor may
+	// densify to, besides MaxTensorBytes: at most max(MaxSparseDenseBytes,
+	// SparseExpansion × the bytes of its SparseTensorProto), so a tiny file
+	// cannot ask for a huge dense tensor. 0 means the defaults of 64 MiB and
+	// 4096; a negative value turns that part off.
+	MaxSparseDenseBytes int64
+	SparseExpansion     int64
 }
 
 // Default limits used when Options leaves them zero.
