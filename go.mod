@@ -1,10 +1,11 @@
 module github.com/qinfer/qinfer
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/spf13/cobra v1.10.2
 	github.com/x448/float16 v0.8.4
+	golang.org/x/sys v0.50.0
 	google.golang.org/protobuf v1.36.12
 )
 
