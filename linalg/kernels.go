@@ -46,3 +46,14 @@ func sgemmUse(impl *sgemmImpl) {
 func SgemmKernelName() string {
 	return kern.sgemm.name
 }
+
+// sgemmPeak is a register-only FMA loop that measures the core's peak
+// fp32 throughput (BenchmarkPeakFMA): run(n) does n*flops float ops.
+type sgemmPeak struct {
+	name  string
+	run   func(n int)
+	flops int
+}
+
+// sgemmPeaks lists the peak loops this CPU can run.
+var sgemmPeaks []sgemmPeak

@@ -18,10 +18,10 @@ func sgemmKernelAVX2(k int, a *float32, b *float32, c *float32, ldc int)
 //go:noescape
 func sgemmKernelAVX512(k int, a *float32, b *float32, c *float32, ldc int)
 
-// fmaPeakAVX2 runs n iterations of 12 independent register-only FMAs, to
-// measure the core's peak FMA throughput.
+// fmaPeakAVX2 runs n iterations of 14 independent register-only FMAs,
+// to measure the core's peak FMA throughput.
 func fmaPeakAVX2(n int)
 
-// fmaPeakAVX512 runs n iterations of 12 independent register-only FMAs, to
-// measure the core's peak FMA throughput.
+// fmaPeakAVX512 runs n iterations of 30 independent register-only FMAs,
+// to measure the core's peak FMA throughput.
 func fmaPeakAVX512(n int)

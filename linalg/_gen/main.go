@@ -35,8 +35,8 @@ func main() {
 	ConstraintExpr("!purego")
 	genKernel("sgemmKernelAVX2", 6, 2, false)
 	genKernel("sgemmKernelAVX512", 8, 2, true)
-	genPeak("fmaPeakAVX2", false)
-	genPeak("fmaPeakAVX512", true)
+	genPeak("fmaPeakAVX2", false, 14)
+	genPeak("fmaPeakAVX512", true, 30)
 	Generate()
 }
 
@@ -150,33 +150,33 @@ func genKernel(name string, mr, nv int, avx512 bool) {
 }
 
 // genPeak emits a loop of independent FMAs on registers only: n iterations
-// of 12 FMAs (ymm: 12*8*2 flops; zmm: 12*16*2 flops per iteration).
-func genPeak(name string, avx512 bool) {
+// of `chains` FMAs (ymm: 8 lanes, zmm: 16 lanes, 2 flops per lane).
+func genPeak(name string, avx512 bool, chains int) {
 	TEXT(name, NOSPLIT, "func(n int)")
-	Doc(name+" runs n iterations of 12 independent register-only FMAs, to",
-		"measure the core's peak FMA throughput.")
+	Doc(fmt.Sprintf("%s runs n iterations of %d independent register-only FMAs,", name, chains),
+		"to measure the core's peak FMA throughput.")
 	n := Load(Param("n"), RCX)
 	var regs []VecPhysical
 	if avx512 {
-		regs = []VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13}
+		regs = []VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15,
+			Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31}
 	} else {
-		regs = []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13}
+		regs = []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}
 	}
-	for _, r := range regs {
-		if avx512 {
-			VPXORD(r, r, r)
-		} else {
-			VXORPS(r, r, r)
-		}
+	x, y := regs[len(regs)-2], regs[len(regs)-1]
+	for _, r := range regs[:chains] {
+		VXORPS(r, r, r)
 	}
-	Label("loop")
+	VXORPS(x, x, x)
+	VXORPS(y, y, y)
 	TESTQ(n, n)
 	JE(LabelRef("done"))
-	for i := 0; i < 12; i++ {
-		VFMADD231PS(regs[12], regs[13], regs[i])
+	Label("loop")
+	for i := 0; i < chains; i++ {
+		VFMADD231PS(x, y, regs[i])
 	}
 	DECQ(n)
-	JMP(LabelRef("loop"))
+	JNE(LabelRef("loop"))
 	Label("done")
 	VZEROUPPER()
 	RET()
