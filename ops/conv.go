@@ -251,8 +251,10 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	return nil, DTypeErr(ctx, dt)
 }
 
-// cvConvF32 computes a float32 convolution by im2col + SGEMM per image and
-// group; y must be zeroed or fully overwritten (it is overwritten).
+// cvConvF32 computes a float32 convolution per image and group: 2-D
+// depthwise groups (one input and one output channel) directly, other
+// groups as im2col + SGEMM (1x1 stride-1 unpadded kernels skip im2col), with
+// the bias fused into SGEMM's output stage. y is overwritten.
 func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias []float32, group int, g *cvGeom, y []float32) {
 	n, c, m := xs[0], xs[1], ws[0]
 	cg, mg := c/group, m/group
@@ -264,13 +266,27 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 	if ctx != nil && ctx.Threads > 1 {
 		threads = ctx.Threads
 	}
+	lg := g.linalg(xs[2:])
+	jobs := n * group
+	if cg == 1 && mg == 1 && len(g.kernel) == 2 {
+		// Depthwise: one plane per job, no im2col, no GEMM.
+		ParallelFor(threads, jobs, 1, func(lo, hi int) {
+			for j := lo; j < hi; j++ {
+				var bv float32
+				if bias != nil {
+					bv = bias[j%group]
+				}
+				linalg.DepthwiseConv2D(y[j*on:(j+1)*on], x[j*in:(j+1)*in], w[(j%group)*kn:(j%group+1)*kn], bv, lg)
+			}
+		})
+		return
+	}
 	direct := true // 1x1, stride 1, no padding: X itself is the column matrix
 	for i := range g.kernel {
 		if g.kernel[i] != 1 || g.strides[i] != 1 || g.padBegin[i] != 0 || g.padEnd[i] != 0 {
 			direct = false
 		}
 	}
-	lg := g.linalg(xs[2:])
 	// one computes output channels of group gi in image b with nt threads.
 	one := func(b, gi, nt int, colp *[]float32) {
 		xg := x[(b*c+gi*cg)*in : (b*c+(gi+1)*cg)*in]
@@ -279,13 +295,23 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 		col := xg
 		if !direct {
 			col = *colp
-			linalg.Im2col(col, xg, cg, lg)
+			if nt > 1 && cg > 1 {
+				// Channels unfold into disjoint row blocks of col.
+				ParallelFor(nt, cg, 1, func(lo, hi int) {
+					linalg.Im2col(col[lo*kn*on:hi*kn*on], xg[lo*in:hi*in], hi-lo, lg)
+				})
+			} else {
+				linalg.Im2col(col, xg, cg, lg)
+			}
 		}
-		linalg.SgemmParallel(nt, false, false, mg, on, kk, 1, wg, kk, col, on, 0, yg, on)
+		var ep *linalg.Epilogue
+		if bias != nil {
+			ep = &linalg.Epilogue{RowBias: bias[gi*mg : (gi+1)*mg]}
+		}
+		linalg.SgemmEpilogue(nt, false, false, mg, on, kk, 1, wg, kk, col, on, 0, yg, on, ep)
 	}
-	jobs := n * group
 	if threads > 1 && jobs >= threads {
-		// Many small products (batches, depthwise groups): one per goroutine.
+		// Many small products (batches, groups): one per goroutine.
 		ctx.Parallel(jobs, 1, func(lo, hi int) {
 			var colp *[]float32
 			if !direct {
@@ -296,26 +322,15 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 				one(j/group, j%group, 1, colp)
 			}
 		})
-	} else {
-		var colp *[]float32
-		if !direct {
-			colp = cvGetCol(kk * on)
-			defer cvColPool.Put(colp)
-		}
-		for j := 0; j < jobs; j++ {
-			one(j/group, j%group, threads, colp)
-		}
+		return
 	}
-	for b := 0; b < n; b++ {
-		if bias != nil {
-			for oc := 0; oc < m; oc++ {
-				row := y[(b*m+oc)*on : (b*m+oc+1)*on]
-				bv := bias[oc]
-				for i := range row {
-					row[i] += bv
-				}
-			}
-		}
+	var colp *[]float32
+	if !direct {
+		colp = cvGetCol(kk * on)
+		defer cvColPool.Put(colp)
+	}
+	for j := 0; j < jobs; j++ {
+		one(j/group, j%group, threads, colp)
 	}
 }
 
