@@ -25,6 +25,9 @@ var (
 	ErrShapeMismatch = runtime.ErrShapeMismatch
 	// ErrLimit: a size overflows or exceeds a cap (element counts, memory).
 	ErrLimit = tensor.ErrLimit
+	// ErrInternal: a bug in qinfer (a kernel panicked); the run fails with
+	// an error naming the node instead of crashing the process.
+	ErrInternal = runtime.ErrInternal
 )
 
 // Load reads an ONNX file (external data resolved next to it) and compiles it.

@@ -59,14 +59,15 @@ func QGemmRef[TA, TB QInt](m, n, kk int, a []TA, lda int, aZP []int32, b []TB, l
 	}
 }
 
-// RequantRef converts int32 accumulators to 8-bit values:
+// RequantRef converts int32 accumulators to 8-bit values the way ONNX
+// Runtime's MlasRequantizeOutput does, entirely in float32:
 //
-//	dst[j] = saturate(roundHalfEven(float64(acc[j]) * float64(mult[j]) + zp[j]))
+//	dst[j] = saturate(roundHalfEven(float32(acc[j]) * mult[j]) + zp[j])
 //
+// The int32 → float32 conversion rounds (to nearest even) for |acc| > 2^24,
+// and the product is one float32 multiply; both match MLAS bit for bit.
 // mult and zp hold either one value (applied to every element) or len(acc)
-// values (per element, e.g. per column of a row). The product is formed in
-// float64 from the float32 multiplier, as the ONNX reference does. NaN
-// results become 0.
+// values (per element, e.g. per column of a row).
 func RequantRef[T QInt](dst []T, acc []int32, mult []float32, zp []int32) {
 	lo, hi := QRange[T]()
 	for j, v := range acc {
@@ -82,7 +83,8 @@ func RequantRef[T QInt](dst []T, acc []int32, mult []float32, zp []int32) {
 		} else if len(zp) > 1 {
 			z = zp[j]
 		}
-		dst[j] = T(QSaturate(math.RoundToEven(float64(v)*float64(mu))+float64(z), lo, hi))
+		f := float32(v) * mu
+		dst[j] = T(QSaturate(math.RoundToEven(float64(f))+float64(z), lo, hi))
 	}
 }
 

@@ -138,3 +138,14 @@ func TestRequantRef(t *testing.T) {
 		t.Errorf("NaN: got %d", u[0])
 	}
 }
+
+// TestRequantRefFloat32Tie is the regression for requantizing in float64:
+// 5 * float32(0.1) is 0.50000000745 in float64 (rounds to 1) but exactly
+// 0.5 in float32 (rounds to even 0), and ONNX Runtime's MLAS gives 0.
+func TestRequantRefFloat32Tie(t *testing.T) {
+	dst := make([]uint8, 2)
+	RequantRef(dst, []int32{5, 15}, []float32{0.1}, []int32{0})
+	if dst[0] != 0 || dst[1] != 2 {
+		t.Fatalf("RequantRef(5, 15 × 0.1) = %v, want [0 2] (float32 product, ties to even)", dst)
+	}
+}

@@ -21,6 +21,13 @@ type Options struct {
 	// MaxDepth bounds the nesting of subgraphs (and of nested types and
 	// values); 0 means the default of 64.
 	MaxDepth int
+	// MaxSparseDenseBytes and SparseExpansion cap what a sparse tensor may
+	// densify to, besides MaxTensorBytes: at most max(MaxSparseDenseBytes,
+	// SparseExpansion × the bytes of its SparseTensorProto), so a tiny file
+	// cannot ask for a huge dense tensor. 0 means the defaults of 64 MiB and
+	// 4096; a negative value turns that part off.
+	MaxSparseDenseBytes int64
+	SparseExpansion     int64
 }
 
 // Default limits used when Options leaves them zero.
@@ -460,7 +467,43 @@ func (d *decoder) attr(b []byte) (*ir.Attr, error) {
 	if a.Type == ir.AttrUndefined && a.RefAttr == "" {
 		a.Type = seen
 	}
-	// Lists present by type but empty decode as empty, not nil, slices.
+	// Keep only the value the type names; lists present by type but empty
+	// decode as empty, not nil, slices.
+	c := &ir.Attr{Name: a.Name, Type: a.Type, DocString: a.DocString, RefAttr: a.RefAttr}
+	if a.RefAttr != "" {
+		return c, nil
+	}
+	switch a.Type {
+	case ir.AttrFloat:
+		c.F = a.F
+	case ir.AttrInt:
+		c.I = a.I
+	case ir.AttrString:
+		c.S = a.S
+	case ir.AttrTensor, ir.AttrSparseTensor:
+		c.T = a.T
+	case ir.AttrGraph:
+		c.G = a.G
+	case ir.AttrTypeProto:
+		c.TP = a.TP
+	case ir.AttrFloats:
+		c.Floats = a.Floats
+	case ir.AttrInts:
+		c.Ints = a.Ints
+	case ir.AttrStrings:
+		c.Strings = a.Strings
+	case ir.AttrTensors, ir.AttrSparseTensors:
+		c.Tensors = a.Tensors
+	case ir.AttrGraphs:
+		c.Graphs = a.Graphs
+	case ir.AttrTypeProtos:
+		c.TypeProtos = a.TypeProtos
+	}
+	if (c.Type == ir.AttrTensor || c.Type == ir.AttrSparseTensor) && c.T == nil ||
+		c.Type == ir.AttrGraph && c.G == nil || c.Type == ir.AttrTypeProto && c.TP == nil {
+		return nil, fmt.Errorf("onnx: attribute %q of type %d has no value: %w", a.Name, a.Type, ir.ErrInvalidModel)
+	}
+	a = c
 	switch a.Type {
 	case ir.AttrFloats:
 		if a.Floats == nil {

@@ -22,6 +22,10 @@
 // as string_data; Save keeps all data inline, SaveExternal moves large
 // tensors into a side file.
 //
+// A sparse tensor is densified, so a small file can legitimately ask for a
+// dense tensor up to Options.MaxTensorBytes; lower that limit for untrusted
+// models.
+//
 // Not kept: TrainingInfoProto, quantization annotations, per-node and
 // per-value metadata_props, tensor doc strings and segments. Sparse
 // initializers and sparse attributes are densified on decode.

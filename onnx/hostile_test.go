@@ -393,3 +393,36 @@ func BenchmarkDecodeHugeInitializer(b *testing.B) {
 		}
 	}
 }
+
+// bigModel has 16 float32 initializers of 1M elements (64 MiB).
+func bigModel() *ir.Model {
+	m := &ir.Model{IRVersion: 8, Opsets: map[string]int64{"": 17}, Graph: &ir.Graph{Name: "g"}}
+	for i := 0; i < 16; i++ {
+		m.Graph.AddInitializer(string(rune('a'+i)), tensor.Zeros(tensor.Float32, 1024, 1024))
+	}
+	return m
+}
+
+func BenchmarkEncode64MiB(b *testing.B) {
+	m := bigModel()
+	b.SetBytes(64 << 20)
+	for b.Loop() {
+		if _, err := Encode(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecode64MiB(b *testing.B) {
+	enc, err := Encode(bigModel())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(enc)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(enc, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -441,6 +441,8 @@ func (d *decoder) decodeSparse(b []byte) (string, *tensor.Tensor, error) {
 	dt := vt.DType()
 	if mem := int64(n) * int64(dt.Size()); mem > d.opts.MaxTensorBytes {
 		return name, nil, tensorErr(name, tensor.ErrLimit, "sparse dims %v take %d bytes, over the limit of %d", dims, mem, d.opts.MaxTensorBytes)
+	} else if err := d.checkSparseExpansion(name, dims, mem, int64(len(b))); err != nil {
+		return name, nil, err
 	}
 	nnz := vt.Len()
 	if vt.Rank() != 1 {

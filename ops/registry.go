@@ -163,7 +163,9 @@ func (ctx *Context) Parallel(n, grain int, f func(lo, hi int)) {
 	ParallelFor(threads, n, grain, f)
 }
 
-// ParallelFor is Parallel without a Context.
+// ParallelFor is Parallel without a Context. Chunks go to a persistent
+// pool of worker goroutines; a chunk no idle worker can take runs on the
+// calling goroutine, so nested parallel calls never deadlock.
 func ParallelFor(threads, n, grain int, f func(lo, hi int)) {
 	if grain < 1 {
 		grain = 1
@@ -181,20 +183,70 @@ func ParallelFor(threads, n, grain int, f func(lo, hi int)) {
 		}
 		return
 	}
-	var wg sync.WaitGroup
+	var pp parallelPanic
 	step := (n + chunks - 1) / chunks
-	for lo := 0; lo < n; lo += step {
-		hi := lo + step
-		if hi > n {
-			hi = n
-		}
+	var wg sync.WaitGroup
+	for lo := step; lo < n; lo += step {
+		hi := min(lo+step, n)
 		wg.Add(1)
-		go func(lo, hi int) {
-			defer wg.Done()
-			f(lo, hi)
-		}(lo, hi)
+		t := task{f: f, lo: lo, hi: hi, wg: &wg, panicked: &pp}
+		select {
+		case workerPool() <- t:
+		default:
+			t.run()
+		}
 	}
+	f(0, min(step, n))
 	wg.Wait()
+	if pp.v != nil {
+		panic(pp.v)
+	}
+}
+
+// parallelPanic holds the first panic of a ParallelFor's chunks. A panic
+// in a pool worker is re-raised on the caller's goroutine, where the
+// runtime can recover it; uncaught it would kill the process.
+type parallelPanic struct {
+	once sync.Once
+	v    any
+}
+
+type task struct {
+	f        func(lo, hi int)
+	lo, hi   int
+	wg       *sync.WaitGroup
+	panicked *parallelPanic
+}
+
+func (t task) run() {
+	defer t.wg.Done()
+	defer func() {
+		if r := recover(); r != nil {
+			t.panicked.once.Do(func() { t.panicked.v = r })
+		}
+	}()
+	t.f(t.lo, t.hi)
+}
+
+var (
+	poolOnce sync.Once
+	poolCh   chan task
+)
+
+// workerPool returns the channel idle workers receive on. Workers are
+// started once, one per CPU, and live for the life of the process.
+func workerPool() chan task {
+	poolOnce.Do(func() {
+		poolCh = make(chan task)
+		for i := 0; i < runtime.NumCPU(); i++ {
+			go func() {
+				for t := range poolCh {
+					t.run()
+				}
+			}()
+		}
+	})
+	return poolCh
 }
 
 // Errf formats an error about the context's node: "ops: Conv "c1": ...".

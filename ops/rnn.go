@@ -468,7 +468,9 @@ func rnRecur[T float32 | float64](k *rnCell, d rnCellDims, lens []int, threads i
 						bi, j := i/H, i%H
 						tmp[i] = g[bi*GH+H+j] * hcur[i]
 					}
-					rnGemm(batch, H, H, tmp, H, rt[2*H:], GH, g[2*H:], GH)
+					if batch > 0 { // g is empty for an empty batch
+						rnGemm(batch, H, H, tmp, H, rt[2*H:], GH, g[2*H:], GH)
+					}
 				}
 				for bi := 0; bi < batch; bi++ {
 					gz := g[bi*GH : bi*GH+H]

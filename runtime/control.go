@@ -391,10 +391,15 @@ func (k *scanKernel) runV8(s *Session, fr *frame, in []ops.Value, nScanIn int) (
 		ts[i] = t
 	}
 	nState := len(ts) - nScanIn
-	if nState < 0 || len(ts) == 0 {
+	if nScanIn <= 0 || nState < 0 || len(ts) == 0 {
 		return nil, fmt.Errorf("runtime: %v: num_scan_inputs=%d with %d inputs: %w", n, nScanIn, len(ts), ir.ErrInvalidModel)
 	}
 	batch := ts[0].Shape()[0]
+	for i, t := range ts {
+		if t.Shape()[0] != batch || batch == 0 {
+			return nil, fmt.Errorf("runtime: %v: input %d has batch %d, input 1 has %d (want equal, non-zero): %w", n, i+1, t.Shape()[0], batch, tensor.ErrShape)
+		}
+	}
 	var perBatch [][]ops.Value
 	for b := 0; b < batch; b++ {
 		states := make([]*tensor.Tensor, nState)

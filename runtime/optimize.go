@@ -10,9 +10,16 @@ import (
 )
 
 // optimize runs the graph passes to a fixpoint: constant folding with the
-// ops kernels as evaluator, then dead-node removal.
+// ops kernels as evaluator, dead-node removal, then QDQ → integer operator
+// fusion (which evaluates its lookup tables with the same kernels).
 func optimize(m *ir.Model, opts Options) error {
-	eval := func(n *ir.Node, in []*tensor.Tensor) ([]*tensor.Tensor, bool) {
+	eval := func(n *ir.Node, in []*tensor.Tensor) (_ []*tensor.Tensor, ok bool) {
+		// A panicking kernel is left unfolded; running it reports the bug.
+		defer func() {
+			if r := recover(); r != nil {
+				ok = false
+			}
+		}()
 		opset := int(m.Opset(n.Domain))
 		f, err := ops.Lookup(n.Domain, n.OpType, opset)
 		if err != nil {
@@ -32,6 +39,33 @@ func optimize(m *ir.Model, opts Options) error {
 		}
 		return out, true
 	}
+	passes.FoldBatchNorm(m.Graph)
+	// Phase 1 keeps DequantizeLinear nodes of constant weights unfolded, so
+	// FuseQDQ still sees the DQ → Conv → Q patterns (Constant nodes holding
+	// scales do get folded into initializers it can read).
+	keepDQ := func(n *ir.Node, in []*tensor.Tensor) ([]*tensor.Tensor, bool) {
+		if n.Domain == "" && n.OpType == "DequantizeLinear" {
+			return nil, false
+		}
+		return eval(n, in)
+	}
+	for i := 0; i < 8; i++ {
+		a := passes.FoldConstants(m.Graph, keepDQ)
+		b := passes.RemoveDeadNodes(m.Graph)
+		c := passes.FuseQDQ(m.Graph, eval)
+		if c {
+			// Fused nodes use ONNX Runtime's contrib ops and qinfer's own.
+			for _, d := range []string{ir.MSDomain, passes.QDQDomain} {
+				if m.Opsets[d] == 0 {
+					m.Opsets[d] = 1
+				}
+			}
+		}
+		if !a && !b && !c {
+			break
+		}
+	}
+	// Phase 2 folds what fusion left, e.g. DQ of weights of float ops.
 	for i := 0; i < 8; i++ {
 		a := passes.FoldConstants(m.Graph, eval)
 		b := passes.RemoveDeadNodes(m.Graph)

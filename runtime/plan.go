@@ -2,7 +2,10 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"reflect"
 	goruntime "runtime"
 
 	"github.com/qinfer/qinfer/ir"
@@ -14,13 +17,22 @@ import (
 // model's declaration. It is tensor.ErrShape, so kernel shape errors match too.
 var ErrShapeMismatch = tensor.ErrShape
 
+// ErrInternal reports a bug in qinfer itself: a kernel panicked. The run
+// fails with an error naming the node instead of crashing the process.
+var ErrInternal = errors.New("internal error")
+
+// debugPanics lets kernel panics through (with their stack) when the
+// environment sets QINFER_PANIC=1, for debugging.
+var debugPanics = os.Getenv("QINFER_PANIC") == "1"
+
 // Options configure Compile.
 type Options struct {
 	// Threads is the number of goroutines kernels may use; 0 means GOMAXPROCS.
 	Threads int
 	// MaxMemory caps the bytes of tensors a Session.Run may hold at once
 	// (initializers excluded); 0 means no cap. Exceeding it fails the run with
-	// an error wrapping tensor.ErrLimit.
+	// an error wrapping tensor.ErrLimit. Compile refuses, the same way, a
+	// model whose initializers alone take more than MaxMemory.
 	MaxMemory int64
 	// NoOptimize disables graph passes (constant folding, dead-node removal).
 	NoOptimize bool
@@ -33,6 +45,9 @@ type Plan struct {
 	main    *graphPlan
 	Inputs  []*ir.ValueInfo // inputs the caller feeds (initializers excluded)
 	Outputs []*ir.ValueInfo
+	// owned lists the initializers of every graph, which outputs must not
+	// share memory with.
+	owned []*tensor.Tensor
 }
 
 type graphPlan struct {
@@ -85,6 +100,11 @@ func Compile(m *ir.Model, opts Options) (*Plan, error) {
 	if opts.Threads <= 0 {
 		opts.Threads = goruntime.GOMAXPROCS(0)
 	}
+	if opts.MaxMemory > 0 {
+		if n := initializerBytes(m.Graph, 0); n > opts.MaxMemory {
+			return nil, fmt.Errorf("runtime: initializers take %d bytes, over the MaxMemory cap of %d: %w", n, opts.MaxMemory, tensor.ErrLimit)
+		}
+	}
 	m = m.Clone()
 	if err := inlineFunctions(m); err != nil {
 		return nil, err
@@ -105,7 +125,47 @@ func Compile(m *ir.Model, opts Options) (*Plan, error) {
 	if len(gp.outer) > 0 {
 		return nil, fmt.Errorf("runtime: graph reads undefined value %q: %w", gp.outer[0].name, ir.ErrInvalidModel)
 	}
-	return &Plan{model: m, opts: opts, main: gp, Inputs: m.Graph.RealInputs(), Outputs: m.Graph.Outputs}, nil
+	p := &Plan{model: m, opts: opts, main: gp, Inputs: m.Graph.RealInputs(), Outputs: m.Graph.Outputs}
+	p.owned = collectInitializers(m.Graph, p.owned, 0)
+	return p, nil
+}
+
+// initializerBytes sums the in-memory bytes of g's initializers and those
+// of its subgraphs.
+func initializerBytes(g *ir.Graph, depth int) int64 {
+	var n int64
+	for _, t := range g.Initializers {
+		if t != nil {
+			n += t.Bytes()
+		}
+	}
+	if depth > ir.MaxGraphDepth {
+		return n
+	}
+	for _, node := range g.Nodes {
+		for _, sg := range node.Subgraphs() {
+			n += initializerBytes(sg, depth+1)
+		}
+	}
+	return n
+}
+
+// collectInitializers appends the initializers of g and its subgraphs.
+func collectInitializers(g *ir.Graph, acc []*tensor.Tensor, depth int) []*tensor.Tensor {
+	for _, name := range g.InitOrder {
+		if t := g.Initializers[name]; t != nil && t.Len() > 0 {
+			acc = append(acc, t)
+		}
+	}
+	if depth > ir.MaxGraphDepth {
+		return acc
+	}
+	for _, n := range g.Nodes {
+		for _, sg := range n.Subgraphs() {
+			acc = collectInitializers(sg, acc, depth+1)
+		}
+	}
+	return acc
 }
 
 // Model returns the (optimized) model the plan was built from.
@@ -205,7 +265,7 @@ func (c *compiler) graph(g *ir.Graph, outerScope map[string]bool, depth int) (*g
 			if err != nil {
 				return nil, fmt.Errorf("runtime: %v: %w", n, err)
 			}
-			k, err := f(n, opset)
+			k, err := newKernel(f, n, opset)
 			if err != nil {
 				return nil, err
 			}
@@ -235,6 +295,16 @@ func (c *compiler) graph(g *ir.Graph, outerScope map[string]bool, depth int) (*g
 		}
 	}
 	return gp, nil
+}
+
+// newKernel calls a kernel factory, turning a panic into ErrInternal.
+func newKernel(f ops.Factory, n *ir.Node, opset int) (k ops.Kernel, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			k, err = nil, fmt.Errorf("runtime: %v: %w: %v", n, ErrInternal, r)
+		}
+	}()
+	return f(n, opset)
 }
 
 // Session runs a Plan. Use one Session per goroutine.
@@ -332,9 +402,74 @@ func (s *Session) RunValues(ctx context.Context, inputs map[string]ops.Value) (m
 	}
 	res := make(map[string]ops.Value, len(outs))
 	for i, name := range p.main.outNames {
-		res[name] = outs[i]
+		res[name] = unalias(outs[i], p.owned, args)
 	}
 	return res, nil
+}
+
+// unalias returns v, with every tensor in it that shares its backing array
+// with a constant of the plan or with a caller's input cloned. Kernels like
+// Identity, Reshape or Squeeze return views; a caller writing into such an
+// output would otherwise corrupt the Plan shared by every session (or its
+// own input).
+func unalias(v ops.Value, owned []*tensor.Tensor, args []ops.Value) ops.Value {
+	shared := func(t *tensor.Tensor) bool {
+		for _, c := range owned {
+			if sameBacking(t, c) {
+				return true
+			}
+		}
+		for _, a := range args {
+			if c, ok := a.(*tensor.Tensor); ok && sameBacking(t, c) {
+				return true
+			}
+		}
+		return false
+	}
+	switch x := v.(type) {
+	case *tensor.Tensor:
+		if shared(x) {
+			return x.Clone()
+		}
+	case *ops.Sequence:
+		var items []*tensor.Tensor
+		for i, t := range x.Items {
+			if shared(t) {
+				if items == nil {
+					items = append([]*tensor.Tensor(nil), x.Items...)
+				}
+				items[i] = t.Clone()
+			}
+		}
+		if items != nil {
+			return &ops.Sequence{Elem: x.Elem, Items: items}
+		}
+	case *ops.Optional:
+		if x.Value != nil {
+			if u := unalias(x.Value, owned, args); u != x.Value {
+				return &ops.Optional{Value: u, Elem: x.Elem, IsSeq: x.IsSeq}
+			}
+		}
+	}
+	return v
+}
+
+// sameBacking reports whether a and b have overlapping data arrays.
+func sameBacking(a, b *tensor.Tensor) bool {
+	if a == nil || b == nil || a.Len() == 0 || b.Len() == 0 {
+		return false
+	}
+	if a == b {
+		return true
+	}
+	ra, rb := reflect.ValueOf(a.Data()), reflect.ValueOf(b.Data())
+	if ra.Kind() != reflect.Slice || rb.Kind() != reflect.Slice {
+		return false
+	}
+	alo, blo := ra.Pointer(), rb.Pointer()
+	ahi := alo + uintptr(ra.Len())*ra.Type().Elem().Size()
+	bhi := blo + uintptr(rb.Len())*rb.Type().Elem().Size()
+	return alo < bhi && blo < ahi
 }
 
 func checkInput(vi *ir.ValueInfo, v ops.Value) error {
@@ -400,32 +535,7 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 		}
 		var outV []ops.Value
 		var err error
-		switch {
-		case st.fk != nil:
-			outV, err = st.fk.runFrame(s, fr, inV)
-		case st.vk != nil:
-			outV, err = st.vk.RunValues(&st.ctx, inV)
-		default:
-			inT = inT[:0]
-			for j, v := range inV {
-				switch x := v.(type) {
-				case nil:
-					inT = append(inT, nil)
-				case *tensor.Tensor:
-					inT = append(inT, x)
-				default:
-					return nil, fmt.Errorf("runtime: %v: input %d (%q) is a %T, want a tensor: %w", st.node, j, st.node.Inputs[j], v, ir.ErrInvalidModel)
-				}
-			}
-			var outT []*tensor.Tensor
-			outT, err = st.kernel.Run(&st.ctx, inT)
-			outV = make([]ops.Value, len(outT))
-			for j, t := range outT {
-				if t != nil {
-					outV[j] = t
-				}
-			}
-		}
+		outV, inT, err = s.runStep(st, fr, inV, inT)
 		if err != nil {
 			return nil, wrapNodeErr(st.node, err)
 		}
@@ -456,6 +566,47 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 		}
 	}
 	return outs, nil
+}
+
+// runStep runs one step's kernel on inV (inT is scratch for tensor
+// inputs, returned for reuse). A panicking kernel becomes an error wrapping
+// ErrInternal that names the node, so one bad kernel cannot crash a server.
+func (s *Session) runStep(st *step, fr *frame, inV []ops.Value, inT []*tensor.Tensor) (outV []ops.Value, _ []*tensor.Tensor, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if debugPanics {
+				panic(r)
+			}
+			outV, err = nil, fmt.Errorf("runtime: %v: %w: %v", st.node, ErrInternal, r)
+		}
+	}()
+	switch {
+	case st.fk != nil:
+		outV, err = st.fk.runFrame(s, fr, inV)
+	case st.vk != nil:
+		outV, err = st.vk.RunValues(&st.ctx, inV)
+	default:
+		inT = inT[:0]
+		for j, v := range inV {
+			switch x := v.(type) {
+			case nil:
+				inT = append(inT, nil)
+			case *tensor.Tensor:
+				inT = append(inT, x)
+			default:
+				return nil, inT, fmt.Errorf("runtime: %v: input %d (%q) is a %T, want a tensor: %w", st.node, j, st.node.Inputs[j], v, ir.ErrInvalidModel)
+			}
+		}
+		var outT []*tensor.Tensor
+		outT, err = st.kernel.Run(&st.ctx, inT)
+		outV = make([]ops.Value, len(outT))
+		for j, t := range outT {
+			if t != nil {
+				outV[j] = t
+			}
+		}
+	}
+	return outV, inT, err
 }
 
 // account tracks bytes of live tensors in the frame against MaxMemory.
@@ -494,4 +645,107 @@ func valueBytes(v ops.Value) int64 {
 func wrapNodeErr(n *ir.Node, err error) error {
 	// Kernel errors already name the node; keep them as they are.
 	return err
+}
+
+// Plan node kinds reported by Plan.Nodes.
+const (
+	KindInt8    = "int8"    // integer kernel on 8-bit data (QLinearConv, QGemm, lookup tables, MaxPool on uint8, ...)
+	KindFloat   = "float"   // float arithmetic, including QuantizeLinear/DequantizeLinear
+	KindShape   = "shape"   // moves or selects data, or computes shapes
+	KindControl = "control" // If, Loop, Scan
+)
+
+// PlanNode is a read-only description of one compiled step of the main graph.
+type PlanNode struct {
+	Index  int    // position in execution order
+	OpType string // e.g. "QLinearConv"
+	Domain string // "" for ai.onnx, "com.microsoft", "qinfer", ...
+	Name   string // the node's name
+	Kind   string // KindInt8, KindFloat, KindShape or KindControl
+	Note   string // why a Conv/MatMul/Gemm/ConvTranspose stayed in float, else ""
+}
+
+// Op returns "domain.op" ("op" for ai.onnx).
+func (n PlanNode) Op() string {
+	if n.Domain == "" {
+		return n.OpType
+	}
+	return n.Domain + "." + n.OpType
+}
+
+// planIntOps are kernels whose arithmetic is integer.
+var planIntOps = map[string]bool{
+	"QLinearConv": true, "QLinearMatMul": true, "ConvInteger": true, "MatMulInteger": true,
+	"com.microsoft.QGemm": true, "com.microsoft.QLinearAdd": true, "com.microsoft.QLinearMul": true,
+	"com.microsoft.QLinearConcat": true, "com.microsoft.QLinearAveragePool": true,
+	"com.microsoft.QLinearGlobalAveragePool": true, "com.microsoft.QLinearSigmoid": true,
+	"com.microsoft.QLinearLeakyRelu": true, "com.microsoft.QLinearSoftmax": true,
+	"com.microsoft.QLinearConv": true, "com.microsoft.MatMulIntegerToFloat": true,
+	"com.microsoft.DynamicQuantizeMatMul": true, "com.microsoft.QAttention": true,
+}
+
+// planShapeOps move, select or describe data without arithmetic.
+var planShapeOps = map[string]bool{
+	"Reshape": true, "Transpose": true, "Squeeze": true, "Unsqueeze": true, "Flatten": true,
+	"Slice": true, "Concat": true, "Split": true, "Gather": true, "GatherElements": true, "GatherND": true,
+	"Shape": true, "Size": true, "Identity": true, "Expand": true, "Tile": true, "Constant": true,
+	"ConstantOfShape": true, "Range": true, "DepthToSpace": true, "SpaceToDepth": true, "Pad": true,
+	"NonZero": true, "Cast": true, "CastLike": true,
+}
+
+// planInt8Compat run on 8-bit tensors with integer comparisons only.
+var planInt8Compat = map[string]bool{"MaxPool": true, "Resize": true, "ReduceMax": true, "ReduceMin": true, "Clip": true, "Relu": true}
+
+// Nodes lists the compiled steps of the main graph in execution order with
+// their kind, so tools (qinfer info --plan) can show which work runs on
+// integer kernels after optimization.
+func (p *Plan) Nodes() []PlanNode {
+	g := p.model.Graph
+	is8 := map[string]bool{}
+	for _, in := range g.Inputs {
+		if in.Type != nil && (in.Type.Elem == tensor.Uint8 || in.Type.Elem == tensor.Int8) {
+			is8[in.Name] = true
+		}
+	}
+	for name, t := range g.Initializers {
+		if t.DType() == tensor.Uint8 || t.DType() == tensor.Int8 {
+			is8[name] = true
+		}
+	}
+	out := make([]PlanNode, 0, len(p.main.steps))
+	for i, st := range p.main.steps {
+		n := st.node
+		pn := PlanNode{Index: i, OpType: n.OpType, Domain: n.Domain, Name: n.Name}
+		op := pn.Op()
+		in8 := len(n.Inputs) > 0 && is8[n.Inputs[0]]
+		switch {
+		case st.fk != nil || len(n.Subgraphs()) > 0:
+			pn.Kind = KindControl
+		case planIntOps[op] || n.Domain == "qinfer":
+			pn.Kind = KindInt8
+		case n.Domain == "" && n.OpType == "QuantizeLinear":
+			pn.Kind = KindFloat
+		case n.Domain == "" && planShapeOps[n.OpType]:
+			pn.Kind = KindShape
+		case n.Domain == "" && planInt8Compat[n.OpType] && in8:
+			pn.Kind = KindInt8
+		default:
+			pn.Kind = KindFloat
+		}
+		if pn.Kind == KindInt8 || n.OpType == "QuantizeLinear" || pn.Kind == KindShape && in8 {
+			for _, o := range n.Outputs {
+				is8[o] = true
+			}
+		}
+		if n.Domain == "" && pn.Kind == KindFloat {
+			switch n.OpType {
+			case "ConvTranspose":
+				pn.Note = "float: qinfer has no integer ConvTranspose kernel"
+			case "Conv", "MatMul", "Gemm":
+				pn.Note = "float: not in a DequantizeLinear → op → QuantizeLinear pattern with constant parameters"
+			}
+		}
+		out = append(out, pn)
+	}
+	return out
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/qinfer/qinfer/ir"
@@ -13,13 +15,18 @@ import (
 )
 
 func infoCmd() *cobra.Command {
+	var plan bool
 	c := &cobra.Command{
 		Use:   "info MODEL",
 		Short: "Describe and validate a model: inputs, outputs, opsets, operators, parameters",
 		Long: `Describe a model: inputs and outputs with dtypes and shapes (symbolic dims by
 name), opset imports, operator histogram, parameter count and bytes by dtype.
 The model is fully validated (decode, graph checks, kernel selection); an
-invalid model prints the error and exits non-zero, so info doubles as a checker.`,
+invalid model prints the error and exits non-zero, so info doubles as a checker.
+
+With --plan, the model is compiled with optimization (constant folding, QDQ
+fusion) and every step is listed with its kind (int8, float, shape, control),
+followed by a summary naming the Conv/MatMul/Gemm nodes still in float.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m, err := onnx.Load(args[0])
@@ -85,10 +92,46 @@ invalid model prints the error and exits non-zero, so info doubles as a checker.
 				return fmt.Errorf("invalid model: %w", err)
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), "valid: yes")
+			if plan {
+				p, err := runtime.Compile(m, runtime.Options{Threads: 1})
+				if err != nil {
+					return fmt.Errorf("compile: %w", err)
+				}
+				printPlan(cmd.OutOrStdout(), p.Nodes())
+			}
 			return nil
 		},
 	}
+	c.Flags().BoolVar(&plan, "plan", false, "compile with optimization and list the execution plan (int8/float/shape/control per node)")
 	return c
+}
+
+// printPlan writes one line per plan node and a summary line.
+func printPlan(out io.Writer, nodes []runtime.PlanNode) {
+	w := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "plan\t#\top\tname\tkind\n")
+	counts := map[string]int{}
+	var slow []string
+	for _, n := range nodes {
+		note := ""
+		if n.Note != "" {
+			note = "\t(" + n.Note + ")"
+		}
+		fmt.Fprintf(w, "plan\t%d\t%s\t%s\t%s%s\n", n.Index, n.Op(), n.Name, n.Kind, note)
+		counts[n.Kind]++
+		if n.Note != "" {
+			slow = append(slow, fmt.Sprintf("%s %q", n.OpType, n.Name))
+		}
+	}
+	w.Flush()
+	line := fmt.Sprintf("%d nodes: %d int8, %d float, %d shape, %d control", len(nodes),
+		counts[runtime.KindInt8], counts[runtime.KindFloat], counts[runtime.KindShape], counts[runtime.KindControl])
+	if len(slow) > 0 {
+		line += fmt.Sprintf(" (float Conv/MatMul/Gemm: %s)", strings.Join(slow, ", "))
+	} else {
+		line += " (no float Conv/MatMul/Gemm)"
+	}
+	fmt.Fprintln(out, line)
 }
 
 func countOps(g *ir.Graph, hist map[string]int) {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/qinfer/qinfer/ir"
 	"github.com/qinfer/qinfer/onnx"
 	"github.com/qinfer/qinfer/runtime"
 	"github.com/qinfer/qinfer/tensor"
@@ -25,6 +26,25 @@ func sanitize(name string) string {
 		}
 	}
 	return b.String()
+}
+
+// matchInput finds the model input a -i name refers to: the input of that
+// exact name, else the one whose sanitised name matches; "" when none does.
+// Two inputs whose names sanitise alike make a non-exact name ambiguous.
+func matchInput(inputs []*ir.ValueInfo, name string) (string, error) {
+	real := ""
+	for _, in := range inputs {
+		if in.Name == name {
+			return name, nil
+		}
+		if sanitize(in.Name) == sanitize(name) {
+			if real != "" {
+				return "", fmt.Errorf("run: -i %q is ambiguous: matches inputs %q and %q; use the exact name", name, real, in.Name)
+			}
+			real = in.Name
+		}
+	}
+	return real, nil
 }
 
 func runCmd() *cobra.Command {
@@ -58,12 +78,12 @@ Supported .npy dtypes: f4 f8 f2 i1 i2 i4 i8 u1 u2 u4 u8 b1 (a 0-d array is a sca
 				if !ok || name == "" || file == "" {
 					return fmt.Errorf("run: -i %q: want NAME=FILE.npy", spec)
 				}
-				real := ""
-				for _, in := range plan.Inputs {
-					if in.Name == name || sanitize(in.Name) == sanitize(name) {
-						real = in.Name
-						break
-					}
+				real, err := matchInput(plan.Inputs, name)
+				if err != nil {
+					return err
+				}
+				if _, dup := feed[real]; dup {
+					return fmt.Errorf("run: input %q given twice", real)
 				}
 				if real == "" {
 					var names []string
@@ -90,6 +110,13 @@ Supported .npy dtypes: f4 f8 f2 i1 i2 i4 i8 u1 u2 u4 u8 b1 (a 0-d array is a sca
 				names = append(names, k)
 			}
 			sort.Strings(names)
+			files := map[string]string{}
+			for _, k := range names {
+				if other, ok := files[sanitize(k)]; ok {
+					return fmt.Errorf("run: outputs %q and %q would both be written to %s.npy", other, k, sanitize(k))
+				}
+				files[sanitize(k)] = k
+			}
 			for _, k := range names {
 				p := filepath.Join(outDir, sanitize(k)+".npy")
 				if err := tensor.SaveNpy(p, out[k]); err != nil {

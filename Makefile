@@ -1,0 +1,60 @@
+# qinfer build, test and CI entry points. `make test` is what .ci/run runs.
+SHELL := /bin/bash
+GO ?= go
+export CGO_ENABLED := 0
+
+# libonnx-testdata folders with runnable tests ("real" only lists downloads).
+ONNX_DATA := /usr/share/libonnx-testdata/data
+ONNX_SUITES := $(ONNX_DATA)/node $(ONNX_DATA)/pytorch-converted $(ONNX_DATA)/pytorch-operator $(ONNX_DATA)/simple
+
+# ./... skips folders named testdata, so internal/testdata is listed by hand.
+PKGS := ./... ./internal/testdata
+GOFILES = $(shell find . -name '*.go' -not -path './.cache/*' -not -path './.git/*')
+CROSS := linux/arm64 darwin/arm64 js/wasm
+FUZZTIME ?= 20s
+
+.PHONY: all build testdata test vet fmt-check unit ppocr cross test-arm64 conformance fuzz clean
+
+all: build
+
+build:
+	$(GO) build ./...
+	$(GO) build -o bin/qinfer ./cmd/qinfer
+
+testdata:
+	scripts/testdata.sh
+
+test: testdata vet fmt-check unit ppocr cross
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt-check:
+	@out="$$(gofmt -l $(GOFILES))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# The race detector needs cgo.
+unit:
+	QINFER_REQUIRE_TESTDATA=1 CGO_ENABLED=1 $(GO) test -race -timeout 30m $(PKGS)
+
+# The PP-OCR differential test skips itself under -race (too slow there).
+ppocr:
+	QINFER_REQUIRE_TESTDATA=1 $(GO) test -count=1 -timeout 20m -run '^TestPPOCR$$' ./runtime
+
+cross:
+	@set -e; for p in $(CROSS); do \
+		echo "go build ./... for $$p"; \
+		GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build ./...; \
+	done
+
+# Unit tests on arm64 under qemu-user (not part of `test`: slow).
+test-arm64: testdata
+	QINFER_REQUIRE_TESTDATA=1 GOARCH=arm64 $(GO) test -exec qemu-aarch64 -timeout 60m $(PKGS)
+
+conformance:
+	$(GO) run ./cmd/qinfer testsuite $(ONNX_SUITES)
+
+fuzz:
+	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
+
+clean:
+	rm -rf bin
