@@ -28,6 +28,12 @@ func SgemmParallel(threads int, transA, transB bool, m, n, k int, alpha float32,
 // cache. ep.RowBias must have m entries and ep.ColBias n, when set.
 func SgemmEpilogue(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, ep *Epilogue) {
 	sgemmCheck(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	sgemmRun(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, nil, beta, c, ldc, ep)
+}
+
+// sgemmRun is SgemmEpilogue after argument checks; a non-nil src replaces
+// B (b, ldb and transB are then unused).
+func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, src *im2colSrc, beta float32, c []float32, ldc int, ep *Epilogue) {
 	if ep != nil {
 		if (ep.RowBias != nil && len(ep.RowBias) < m) || (ep.ColBias != nil && len(ep.ColBias) < n) {
 			panic(fmt.Sprintf("linalg: Sgemm %dx%d with bias of %d rows, %d columns", m, n, len(ep.RowBias), len(ep.ColBias)))
@@ -51,7 +57,7 @@ func SgemmEpilogue(threads int, transA, transB bool, m, n, k int, alpha float32,
 		}
 	}
 	if threads == 1 {
-		sgemmBlocked(impl, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ep)
+		sgemmBlocked(impl, transA, transB, m, n, k, alpha, a, lda, b, ldb, src, beta, c, ldc, ep)
 		return
 	}
 	// Split the larger of M and N into contiguous ranges, aligned to the
@@ -62,12 +68,17 @@ func SgemmEpilogue(threads int, transA, transB bool, m, n, k int, alpha float32,
 		step = (step + impl.nr - 1) / impl.nr * impl.nr
 		for j0 := 0; j0 < n; j0 += step {
 			nn := min(step, n-j0)
-			bj := b[sgemmOff(transB, 0, j0, ldb):]
+			bj, srcj := b, src
+			if src == nil {
+				bj = b[sgemmOff(transB, 0, j0, ldb):]
+			} else {
+				srcj = src.shift(j0)
+			}
 			epj := ep.sub(0, j0, m, nn)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sgemmBlocked(impl, transA, transB, m, nn, k, alpha, a, lda, bj, ldb, beta, c[j0:], ldc, epj)
+				sgemmBlocked(impl, transA, transB, m, nn, k, alpha, a, lda, bj, ldb, srcj, beta, c[j0:], ldc, epj)
 			}()
 		}
 	} else {
@@ -80,7 +91,7 @@ func SgemmEpilogue(threads int, transA, transB bool, m, n, k int, alpha float32,
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sgemmBlocked(impl, transA, transB, mm, n, k, alpha, ai, lda, b, ldb, beta, c[i0*ldc:], ldc, epi)
+				sgemmBlocked(impl, transA, transB, mm, n, k, alpha, ai, lda, b, ldb, src, beta, c[i0*ldc:], ldc, epi)
 			}()
 		}
 	}

@@ -27,12 +27,13 @@ func (impl *sgemmImpl) getBufs() *sgemmBufs {
 // sgemmGeneric is the plain-Go SGEMM twin run on one goroutine. It has
 // Sgemm's contract; arguments are already checked.
 func sgemmGeneric(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	sgemmBlocked(sgemmGenericImpl, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
+	sgemmBlocked(sgemmGenericImpl, transA, transB, m, n, k, alpha, a, lda, b, ldb, nil, beta, c, ldc, nil)
 }
 
 // sgemmBlocked runs SgemmEpilogue's contract on one goroutine with the
-// micro-kernel of impl.
-func sgemmBlocked(impl *sgemmImpl, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, ep *Epilogue) {
+// micro-kernel of impl. A non-nil src replaces B: panels are packed
+// straight from an image (implicit im2col).
+func sgemmBlocked(impl *sgemmImpl, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, src *im2colSrc, beta float32, c []float32, ldc int, ep *Epilogue) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -61,7 +62,11 @@ func sgemmBlocked(impl *sgemmImpl, transA, transB bool, m, n, k int, alpha float
 		nc := min(ncMax, n-jc)
 		for pc := 0; pc < k; pc += kcMax {
 			kc := min(kcMax, k-pc)
-			sgemmPackB(impl.nr, transB, b, ldb, pc, jc, kc, nc, bufs.b)
+			if src != nil {
+				src.pack(impl.nr, pc, jc, kc, nc, bufs.b)
+			} else {
+				sgemmPackB(impl.nr, transB, b, ldb, pc, jc, kc, nc, bufs.b)
+			}
 			for ic := 0; ic < m; ic += mcMax {
 				mc := min(mcMax, m-ic)
 				sgemmPackA(impl.mr, transA, a, lda, ic, pc, mc, kc, alpha, bufs.a)

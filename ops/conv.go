@@ -253,8 +253,10 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 
 // cvConvF32 computes a float32 convolution per image and group: 2-D
 // depthwise groups (one input and one output channel) directly, other
-// groups as im2col + SGEMM (1x1 stride-1 unpadded kernels skip im2col), with
-// the bias fused into SGEMM's output stage. y is overwritten.
+// 2-D groups by SGEMM packing its panels straight from the image
+// (linalg.ConvGemm), other ranks as Im2col + SGEMM; 1x1 stride-1 unpadded
+// kernels use X itself as the column matrix. The bias is fused into
+// SGEMM's output stage. y is overwritten.
 func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias []float32, group int, g *cvGeom, y []float32) {
 	n, c, m := xs[0], xs[1], ws[0]
 	cg, mg := c/group, m/group
@@ -287,11 +289,22 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 			direct = false
 		}
 	}
+	// 2-D kernels pack SGEMM panels straight from the image (no im2col
+	// buffer); other ranks unfold with Im2col first.
+	implicit := !direct && len(g.kernel) == 2
 	// one computes output channels of group gi in image b with nt threads.
 	one := func(b, gi, nt int, colp *[]float32) {
 		xg := x[(b*c+gi*cg)*in : (b*c+(gi+1)*cg)*in]
 		yg := y[(b*m+gi*mg)*on : (b*m+(gi+1)*mg)*on]
 		wg := w[gi*mg*kk : (gi+1)*mg*kk]
+		var ep *linalg.Epilogue
+		if bias != nil {
+			ep = &linalg.Epilogue{RowBias: bias[gi*mg : (gi+1)*mg]}
+		}
+		if implicit {
+			linalg.ConvGemm(nt, mg, wg, xg, cg, lg, yg, ep)
+			return
+		}
 		col := xg
 		if !direct {
 			col = *colp
@@ -304,17 +317,13 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 				linalg.Im2col(col, xg, cg, lg)
 			}
 		}
-		var ep *linalg.Epilogue
-		if bias != nil {
-			ep = &linalg.Epilogue{RowBias: bias[gi*mg : (gi+1)*mg]}
-		}
 		linalg.SgemmEpilogue(nt, false, false, mg, on, kk, 1, wg, kk, col, on, 0, yg, on, ep)
 	}
 	if threads > 1 && jobs >= threads {
 		// Many small products (batches, groups): one per goroutine.
 		ctx.Parallel(jobs, 1, func(lo, hi int) {
 			var colp *[]float32
-			if !direct {
+			if !direct && !implicit {
 				colp = cvGetCol(kk * on)
 				defer cvColPool.Put(colp)
 			}
@@ -325,7 +334,7 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 		return
 	}
 	var colp *[]float32
-	if !direct {
+	if !direct && !implicit {
 		colp = cvGetCol(kk * on)
 		defer cvColPool.Put(colp)
 	}

@@ -1,0 +1,48 @@
+package linalg
+
+import (
+	"fmt"
+	"math/rand"
+	"testing"
+)
+
+// TestConvGemm checks the implicit-im2col path against Im2col + Sgemm on
+// every kernel, with strides, dilations, pads and sizes around tile edges.
+func TestConvGemm(t *testing.T) {
+	sgemmEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewSource(3))
+		for _, cs := range []struct{ c, ih, iw, m, kh, kw, sh, sw, dh, dw, ph, pw, pb, pr int }{
+			{3, 5, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+			{2, 7, 9, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},
+			{5, 13, 11, 17, 3, 2, 1, 3, 2, 1, 2, 0, 1, 3},
+			{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},
+			{16, 20, 21, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+			{7, 40, 60, 8, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2}, // n > nc of small kernels
+			{300, 6, 6, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, // k > kc
+		} {
+			oh := (cs.ih+cs.ph+cs.pb-(cs.kh-1)*cs.dh-1)/cs.sh + 1
+			ow := (cs.iw+cs.pw+cs.pr-(cs.kw-1)*cs.dw-1)/cs.sw + 1
+			g := ConvGeom{In: []int{cs.ih, cs.iw}, Kernel: []int{cs.kh, cs.kw}, Out: []int{oh, ow},
+				Stride: []int{cs.sh, cs.sw}, Dilation: []int{cs.dh, cs.dw}, PadBegin: []int{cs.ph, cs.pw}}
+			k, n := cs.c*cs.kh*cs.kw, oh*ow
+			img := sgemmRandom(r, cs.c*cs.ih*cs.iw)
+			w := sgemmRandom(r, cs.m*k)
+			bias := sgemmRandom(r, cs.m)
+			col := make([]float32, k*n)
+			Im2col(col, img, cs.c, g)
+			want := make([]float32, cs.m*n)
+			sgemmRef(false, false, cs.m, n, k, 1, w, k, col, n, 0, want, n)
+			ep := &Epilogue{RowBias: bias, Act: ActRelu}
+			epilogueRef(ep, cs.m, n, want, n)
+			for _, th := range []int{1, 2, 3} {
+				got := sgemmRandom(r, cs.m*n)
+				ConvGemm(th, cs.m, w, img, cs.c, g, got, ep)
+				for i := range got {
+					if !sgemmClose(got[i], want[i]) {
+						t.Fatalf("%s %+v threads=%d: c[%d] = %v, want %v", fmt.Sprint(kern.sgemm.name), cs, th, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	})
+}
