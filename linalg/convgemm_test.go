@@ -1,7 +1,6 @@
 package linalg
 
 import (
-	"fmt"
 	"math/rand"
 	"testing"
 )
@@ -19,6 +18,7 @@ func TestConvGemm(t *testing.T) {
 			{16, 20, 21, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
 			{7, 40, 60, 8, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2}, // n > nc of small kernels
 			{300, 6, 6, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, // k > kc
+			{3, 30, 30, 300, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, // m > mc, split over m
 		} {
 			oh := (cs.ih+cs.ph+cs.pb-(cs.kh-1)*cs.dh-1)/cs.sh + 1
 			ow := (cs.iw+cs.pw+cs.pr-(cs.kw-1)*cs.dw-1)/cs.sw + 1
@@ -34,15 +34,32 @@ func TestConvGemm(t *testing.T) {
 			sgemmRef(false, false, cs.m, n, k, 1, w, k, col, n, 0, want, n)
 			ep := &Epilogue{RowBias: bias, Act: ActRelu}
 			epilogueRef(ep, cs.m, n, want, n)
+			pw := PackA(cs.m, k, w, k)
 			for _, th := range []int{1, 2, 3} {
-				got := sgemmRandom(r, cs.m*n)
-				ConvGemm(th, cs.m, w, img, cs.c, g, got, ep)
-				for i := range got {
-					if !sgemmClose(got[i], want[i]) {
-						t.Fatalf("%s %+v threads=%d: c[%d] = %v, want %v", fmt.Sprint(kern.sgemm.name), cs, th, i, got[i], want[i])
+				for _, packed := range []bool{false, true} {
+					got := sgemmRandom(r, cs.m*n)
+					if packed {
+						ConvGemmPacked(th, pw, img, cs.c, g, got, ep)
+					} else {
+						ConvGemm(th, cs.m, w, img, cs.c, g, got, ep)
+					}
+					for i := range got {
+						if !sgemmClose(got[i], want[i]) {
+							t.Fatalf("%s %+v threads=%d packed=%v: c[%d] = %v, want %v", kern.sgemm.name, cs, th, packed, i, got[i], want[i])
+						}
 					}
 				}
 			}
 		}
 	})
+}
+
+// TestPackedABlocking checks what PackedA.block relies on: every kernel's
+// mc is a multiple of its mr.
+func TestPackedABlocking(t *testing.T) {
+	for _, impl := range sgemmImpls {
+		if impl.mc%impl.mr != 0 {
+			t.Errorf("%s: mc %d is not a multiple of mr %d", impl.name, impl.mc, impl.mr)
+		}
+	}
 }

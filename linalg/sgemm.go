@@ -28,12 +28,13 @@ func SgemmParallel(threads int, transA, transB bool, m, n, k int, alpha float32,
 // cache. ep.RowBias must have m entries and ep.ColBias n, when set.
 func SgemmEpilogue(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, ep *Epilogue) {
 	sgemmCheck(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
-	sgemmRun(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, nil, beta, c, ldc, ep)
+	sgemmRun(threads, transA, transB, m, n, k, alpha, a, lda, nil, b, ldb, nil, beta, c, ldc, ep)
 }
 
-// sgemmRun is SgemmEpilogue after argument checks; a non-nil src replaces
-// B (b, ldb and transB are then unused).
-func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, src *im2colSrc, beta float32, c []float32, ldc int, ep *Epilogue) {
+// sgemmRun is SgemmEpilogue after argument checks; a non-nil pa replaces
+// A (a, lda, transA and alpha are then unused; alpha must be 1) and a
+// non-nil src replaces B (b, ldb and transB are then unused).
+func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, pa *PackedA, b []float32, ldb int, src *im2colSrc, beta float32, c []float32, ldc int, ep *Epilogue) {
 	if ep != nil {
 		if (ep.RowBias != nil && len(ep.RowBias) < m) || (ep.ColBias != nil && len(ep.ColBias) < n) {
 			panic(fmt.Sprintf("linalg: Sgemm %dx%d with bias of %d rows, %d columns", m, n, len(ep.RowBias), len(ep.ColBias)))
@@ -46,6 +47,9 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 		return
 	}
 	impl := kern.sgemm
+	if pa != nil {
+		impl = pa.impl
+	}
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
@@ -57,7 +61,7 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 		}
 	}
 	if threads == 1 {
-		sgemmBlocked(impl, transA, transB, m, n, k, alpha, a, lda, b, ldb, src, beta, c, ldc, ep)
+		sgemmBlocked(impl, transA, transB, m, n, k, alpha, a, lda, pa, 0, b, ldb, src, beta, c, ldc, ep)
 		return
 	}
 	// Split the larger of M and N into contiguous ranges, aligned to the
@@ -78,7 +82,7 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sgemmBlocked(impl, transA, transB, m, nn, k, alpha, a, lda, bj, ldb, srcj, beta, c[j0:], ldc, epj)
+				sgemmBlocked(impl, transA, transB, m, nn, k, alpha, a, lda, pa, 0, bj, ldb, srcj, beta, c[j0:], ldc, epj)
 			}()
 		}
 	} else {
@@ -86,12 +90,15 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 		step = (step + impl.mr - 1) / impl.mr * impl.mr
 		for i0 := 0; i0 < m; i0 += step {
 			mm := min(step, m-i0)
-			ai := a[sgemmOff(transA, i0, 0, lda):]
+			ai := a
+			if pa == nil {
+				ai = a[sgemmOff(transA, i0, 0, lda):]
+			}
 			epi := ep.sub(i0, 0, mm, n)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sgemmBlocked(impl, transA, transB, mm, n, k, alpha, ai, lda, b, ldb, src, beta, c[i0*ldc:], ldc, epi)
+				sgemmBlocked(impl, transA, transB, mm, n, k, alpha, ai, lda, pa, i0, b, ldb, src, beta, c[i0*ldc:], ldc, epi)
 			}()
 		}
 	}

@@ -27,13 +27,14 @@ func (impl *sgemmImpl) getBufs() *sgemmBufs {
 // sgemmGeneric is the plain-Go SGEMM twin run on one goroutine. It has
 // Sgemm's contract; arguments are already checked.
 func sgemmGeneric(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	sgemmBlocked(sgemmGenericImpl, transA, transB, m, n, k, alpha, a, lda, b, ldb, nil, beta, c, ldc, nil)
+	sgemmBlocked(sgemmGenericImpl, transA, transB, m, n, k, alpha, a, lda, nil, 0, b, ldb, nil, beta, c, ldc, nil)
 }
 
 // sgemmBlocked runs SgemmEpilogue's contract on one goroutine with the
-// micro-kernel of impl. A non-nil src replaces B: panels are packed
+// micro-kernel of impl. A non-nil pa replaces A: its rows paRow.. are
+// already packed for impl. A non-nil src replaces B: panels are packed
 // straight from an image (implicit im2col).
-func sgemmBlocked(impl *sgemmImpl, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, src *im2colSrc, beta float32, c []float32, ldc int, ep *Epilogue) {
+func sgemmBlocked(impl *sgemmImpl, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, pa *PackedA, paRow int, b []float32, ldb int, src *im2colSrc, beta float32, c []float32, ldc int, ep *Epilogue) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -69,8 +70,13 @@ func sgemmBlocked(impl *sgemmImpl, transA, transB bool, m, n, k int, alpha float
 			}
 			for ic := 0; ic < m; ic += mcMax {
 				mc := min(mcMax, m-ic)
-				sgemmPackA(impl.mr, transA, a, lda, ic, pc, mc, kc, alpha, bufs.a)
-				sgemmMacro(impl, mc, nc, kc, bufs.a, bufs.b, bufs.t, c[ic*ldc+jc:], ldc)
+				as := bufs.a
+				if pa != nil {
+					as = pa.block(paRow+ic, pc, mc, kc)
+				} else {
+					sgemmPackA(impl.mr, transA, a, lda, ic, pc, mc, kc, alpha, bufs.a)
+				}
+				sgemmMacro(impl, mc, nc, kc, as, bufs.b, bufs.t, c[ic*ldc+jc:], ldc)
 				if ep != nil && pc+kc == k {
 					ep.apply(c, ldc, ic, jc, mc, nc)
 				}
