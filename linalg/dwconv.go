@@ -59,7 +59,7 @@ func DepthwiseConv2D(dst, src, w []float32, bias float32, g ConvGeom) {
 				wv := w[ky*kw+kx]
 				off := kx*dw - pw
 				if sw == 1 {
-					dwAxpy(wv, srow[lo+off:hi+off], row[lo:hi])
+					kern.axpy(wv, srow[lo+off:hi+off], row[lo:hi])
 					continue
 				}
 				x := lo*sw + off
@@ -72,7 +72,7 @@ func DepthwiseConv2D(dst, src, w []float32, bias float32, g ConvGeom) {
 	}
 }
 
-// dwAxpy adds alpha*x into y (len(y) <= len(x)).
+// dwAxpy adds alpha*x into y (len(y) <= len(x)); the generic kern.axpy.
 func dwAxpy(alpha float32, x, y []float32) {
 	x = x[:len(y)]
 	i := 0

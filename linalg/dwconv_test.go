@@ -25,7 +25,36 @@ func dwconvRef(dst, src, w []float32, bias float32, g ConvGeom) {
 	}
 }
 
+func TestAxpy(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	for _, impl := range axpyImpls {
+		for _, n := range []int{0, 1, 7, 8, 9, 31, 32, 33, 56, 100} {
+			x := sgemmRandom(r, n+1)
+			y := sgemmRandom(r, n+2)
+			want := append([]float32{}, y...)
+			impl.fn(1.5, x, y[:n])
+			for i := 0; i < n; i++ {
+				want[i] += 1.5 * x[i]
+			}
+			for i := range y {
+				if !sgemmClose(y[i], want[i]) {
+					t.Fatalf("%s n=%d: y[%d] = %v, want %v", impl.name, n, i, y[i], want[i])
+				}
+			}
+		}
+	}
+}
+
 func TestDepthwiseConv2D(t *testing.T) {
+	saved := kern.axpy
+	defer func() { kern.axpy = saved }()
+	for _, impl := range axpyImpls {
+		kern.axpy = impl.fn
+		t.Run(impl.name, dwTestConv)
+	}
+}
+
+func dwTestConv(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	for _, c := range []struct{ ih, iw, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr int }{
 		{5, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},

@@ -27,9 +27,20 @@ var sgemmGenericImpl = &sgemmImpl{
 // not built with the purego tag) upgrade entries to what the CPU offers.
 var kern = struct {
 	sgemm *sgemmImpl
+	axpy  func(alpha float32, x, y []float32) // y += alpha*x, len(x) >= len(y)
 }{
 	sgemm: sgemmGenericImpl,
+	axpy:  dwAxpy,
 }
+
+// axpyImpl names one implementation of kern.axpy.
+type axpyImpl struct {
+	name string
+	fn   func(alpha float32, x, y []float32)
+}
+
+// axpyImpls lists every axpy this CPU can run, generic first.
+var axpyImpls = []axpyImpl{{"generic", dwAxpy}}
 
 // sgemmImpls lists every SGEMM implementation this CPU can run, generic
 // first and the preferred one last; tests run each of them.

@@ -39,3 +39,12 @@ func (p *PackedA) block(i0, pc, mc, kc int) []float32 {
 	off := pc*p.mpad + i0/mr*kc*mr
 	return p.data[off : off+(mc+mr-1)/mr*kc*mr]
 }
+
+// kernel returns the implementation p was packed for, or the active one
+// when p is nil.
+func (p *PackedA) kernel() *sgemmImpl {
+	if p == nil {
+		return kern.sgemm
+	}
+	return p.impl
+}

@@ -46,10 +46,7 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 	if m == 0 || n == 0 {
 		return
 	}
-	impl := kern.sgemm
-	if pa != nil {
-		impl = pa.impl
-	}
+	impl := pa.kernel() // assigned once, so goroutines capture it by value
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}

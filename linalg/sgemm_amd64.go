@@ -28,9 +28,20 @@ func init() {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		sgemmUse(sgemmAVX2Impl)
 		sgemmPeaks = append(sgemmPeaks, sgemmPeak{"avx2", fmaPeakAVX2, 14 * 8 * 2})
+		axpyImpls = append(axpyImpls, axpyImpl{"avx2", axpyAVX2Slices})
+		kern.axpy = axpyAVX2Slices
 	}
 	if cpu.X86.HasAVX512F {
 		sgemmUse(sgemmAVX512Impl)
 		sgemmPeaks = append(sgemmPeaks, sgemmPeak{"avx512", fmaPeakAVX512, 30 * 16 * 2})
 	}
+}
+
+// axpyAVX2Slices is dwAxpy with the AVX2 loop.
+func axpyAVX2Slices(alpha float32, x, y []float32) {
+	if len(y) == 0 {
+		return
+	}
+	x = x[:len(y)]
+	axpyAVX2(alpha, &x[0], &y[0], len(y))
 }

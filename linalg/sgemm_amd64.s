@@ -342,6 +342,60 @@ store:
 	VZEROUPPER
 	RET
 
+// func axpyAVX2(alpha float32, x *float32, y *float32, n int)
+// Requires: AVX, FMA3
+TEXT ·axpyAVX2(SB), NOSPLIT, $0-32
+	VBROADCASTSS alpha+0(FP), Y0
+	MOVQ         x+8(FP), SI
+	MOVQ         y+16(FP), DI
+	MOVQ         n+24(FP), CX
+
+loop32:
+	CMPQ        CX, $0x20
+	JL          loop8
+	VMOVUPS     (DI), Y1
+	VFMADD231PS (SI), Y0, Y1
+	VMOVUPS     Y1, (DI)
+	VMOVUPS     32(DI), Y2
+	VFMADD231PS 32(SI), Y0, Y2
+	VMOVUPS     Y2, 32(DI)
+	VMOVUPS     64(DI), Y3
+	VFMADD231PS 64(SI), Y0, Y3
+	VMOVUPS     Y3, 64(DI)
+	VMOVUPS     96(DI), Y4
+	VFMADD231PS 96(SI), Y0, Y4
+	VMOVUPS     Y4, 96(DI)
+	ADDQ        $0x80, SI
+	ADDQ        $0x80, DI
+	SUBQ        $0x20, CX
+	JMP         loop32
+
+loop8:
+	CMPQ        CX, $0x08
+	JL          tail
+	VMOVUPS     (DI), Y1
+	VFMADD231PS (SI), Y0, Y1
+	VMOVUPS     Y1, (DI)
+	ADDQ        $0x20, SI
+	ADDQ        $0x20, DI
+	SUBQ        $0x08, CX
+	JMP         loop8
+
+tail:
+	TESTQ       CX, CX
+	JE          done
+	VMOVSS      (DI), X1
+	VFMADD231SS (SI), X0, X1
+	VMOVSS      X1, (DI)
+	ADDQ        $0x04, SI
+	ADDQ        $0x04, DI
+	DECQ        CX
+	JMP         tail
+
+done:
+	VZEROUPPER
+	RET
+
 // func fmaPeakAVX2(n int)
 // Requires: AVX, FMA3
 TEXT ·fmaPeakAVX2(SB), NOSPLIT, $0-8

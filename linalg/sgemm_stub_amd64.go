@@ -18,6 +18,11 @@ func sgemmKernelAVX2(k int, a *float32, b *float32, c *float32, ldc int)
 //go:noescape
 func sgemmKernelAVX512(k int, a *float32, b *float32, c *float32, ldc int)
 
+// axpyAVX2 adds alpha*x[i] into y[i] for i < n: dwAxpy. Requires AVX, FMA3.
+//
+//go:noescape
+func axpyAVX2(alpha float32, x *float32, y *float32, n int)
+
 // fmaPeakAVX2 runs n iterations of 14 independent register-only FMAs,
 // to measure the core's peak FMA throughput.
 func fmaPeakAVX2(n int)
