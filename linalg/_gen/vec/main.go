@@ -39,7 +39,7 @@ func genDot(name string, avx512 bool) {
 		acc = []VecPhysical{Z0, Z1, Z2, Z3}
 		isa = "AVX512F"
 	}
-	Doc(name+" returns the dot product of x[:n] and y[:n]: sdotGeneric. Requires "+isa+".")
+	Doc(name + " returns the dot product of x[:n] and y[:n]: sdotGeneric. Requires " + isa + ".")
 	x := Load(Param("x"), RSI)
 	y := Load(Param("y"), RDI)
 	n := Load(Param("n"), RCX)
