@@ -138,3 +138,74 @@ func equalF32(a, b []float32) bool {
 	}
 	return true
 }
+
+// TestFuseAffineHardSwish: Conv → Mul(scalar) → Add(per channel) →
+// x*Clip(x+3,0,6)/6 becomes one FusedConv with HardSwish; an Add whose
+// constant broadcasts along W (shape [C]) is left alone.
+func TestFuseAffineHardSwish(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		bshape []int
+		nodes  int
+	}{
+		{"per-channel", []int{3, 1, 1}, 1},
+		{"per-channel rank 4", []int{1, 3, 1, 1}, 1},
+		{"scalar", []int{}, 1},
+		{"along W", []int{3}, 3}, // Conv+Mul folded, Add stays, HardSwish stays
+		{"clip attributes", []int{3, 1, 1}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := rand.New(rand.NewSource(3))
+			g := &ir.Graph{
+				Inputs:  []*ir.ValueInfo{{Name: "x", Type: ir.TensorType(tensor.Float32, 1, 2, 5, 3)}},
+				Outputs: []*ir.ValueInfo{{Name: "y"}},
+			}
+			g.AddInitializer("w", randT(r, 3, 2, 3, 3))
+			g.AddInitializer("s", tensor.Scalar(float32(1.5)))
+			g.AddInitializer("b", randT(r, tc.bshape...))
+			g.AddInitializer("three", tensor.Scalar(float32(3)))
+			g.AddInitializer("zero", tensor.Scalar(float32(0)))
+			g.AddInitializer("six", tensor.Scalar(float32(6)))
+			pads := &ir.Attr{Name: "pads", Type: ir.AttrInts, Ints: []int64{1, 1, 1, 1}}
+			g.Nodes = []*ir.Node{
+				{Name: "conv", OpType: "Conv", Inputs: []string{"x", "w"}, Outputs: []string{"c"}, Attrs: []*ir.Attr{pads}},
+				{Name: "mul", OpType: "Mul", Inputs: []string{"s", "c"}, Outputs: []string{"cs"}},
+				{Name: "add", OpType: "Add", Inputs: []string{"cs", "b"}, Outputs: []string{"h"}},
+				{Name: "add3", OpType: "Add", Inputs: []string{"h", "three"}, Outputs: []string{"h3"}},
+				{Name: "clip", OpType: "Clip", Inputs: []string{"h3", "zero", "six"}, Outputs: []string{"hc"}},
+				{Name: "mulx", OpType: "Mul", Inputs: []string{"hc", "h"}, Outputs: []string{"hm"}},
+				{Name: "div", OpType: "Div", Inputs: []string{"hm", "six"}, Outputs: []string{"y"}},
+			}
+			m := &ir.Model{Opsets: map[string]int64{"": 13}, Graph: g}
+			if tc.name == "clip attributes" {
+				m.Opsets[""] = 9
+				g.Nodes[4].Inputs = g.Nodes[4].Inputs[:1]
+				g.Nodes[4].Attrs = []*ir.Attr{{Name: "min", Type: ir.AttrFloat, F: 0}, {Name: "max", Type: ir.AttrFloat, F: 6}}
+			}
+			x := randT(r, 1, 2, 5, 3)
+			for i := range x.Float32s() {
+				x.Float32s()[i] *= 3
+			}
+			ref := runModel(t, m, x)
+			fused := m.Clone()
+			if !passes.FuseActivations(fused.Graph) {
+				t.Fatal("nothing fused")
+			}
+			if len(fused.Graph.Nodes) != tc.nodes {
+				for _, n := range fused.Graph.Nodes {
+					t.Log(n, n.Inputs, n.Outputs)
+				}
+				t.Fatalf("%d nodes, want %d", len(fused.Graph.Nodes), tc.nodes)
+			}
+			got := runModel(t, fused, x)
+			if !tensor.SameShape(got.Shape(), ref.Shape()) {
+				t.Fatalf("shape %v, want %v", got.Shape(), ref.Shape())
+			}
+			for i, v := range ref.Float32s() {
+				if d := math.Abs(float64(v - got.Float32s()[i])); d > 1e-5*math.Max(1, math.Abs(float64(v))) {
+					t.Fatalf("element %d: %v, want %v", i, got.Float32s()[i], v)
+				}
+			}
+		})
+	}
+}
