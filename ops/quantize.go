@@ -676,6 +676,11 @@ func qsMMRun[TA, TB, TY linalg.QInt](ctx *Context, a []TA, b []TB, y []TY, p *qs
 // ---- QLinearConv ----
 
 type qsConv struct {
+	// qwPack caches the weights packed per group for the fast path.
+	qwPack qwCache[[]*linalg.QPackedB]
+	// qwRef forces the reference path (qsConvCompute), for tests.
+	qwRef bool
+
 	autoPad   string
 	dilations []int
 	group     int
@@ -888,6 +893,15 @@ func (c *qsConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		return nil, ctx.Errf("output: %w", err)
 	}
 	r := &qsConvRun{g: g, xZ: xZ[0], wZ: wZc, yZ: yZ[0], bias: bv, mult: mult}
+	if !c.qwRef {
+		done, err := c.qwConvFast(ctx, x, w, wZP, out, r)
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			return One(out), nil
+		}
+	}
 	switch {
 	case x.DType() == tensor.Uint8 && w.DType() == tensor.Uint8:
 		qsConvDispatchY[uint8, uint8](ctx, x, w, out, r)

@@ -1,0 +1,327 @@
+package ops
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"sync"
+	"testing"
+
+	"github.com/qinfer/qinfer/ir"
+	"github.com/qinfer/qinfer/tensor"
+)
+
+// qwKernel builds the kernel of op (domain "" or com.microsoft).
+func qwKernel(t testing.TB, domain, op string, opset int, attrs map[string]any) (Kernel, *ir.Node) {
+	t.Helper()
+	n := qsNode(op, attrs)
+	n.Domain = domain
+	f, err := Lookup(domain, op, opset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := f(n, opset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k, n
+}
+
+func qwRun(k Kernel, n *ir.Node, threads int, in ...*tensor.Tensor) ([]*tensor.Tensor, error) {
+	return k.Run(&Context{Node: n, Opset: 21, Threads: threads}, in)
+}
+
+// qwRand8 returns a random 8-bit tensor; extremes are frequent so that
+// saturation and zero points at the ends of the range are exercised.
+func qwRand8(r *rand.Rand, dt tensor.DType, shape ...int) *tensor.Tensor {
+	t := tensor.Must(tensor.New(dt, shape...))
+	switch d := t.Data().(type) {
+	case []uint8:
+		for i := range d {
+			switch r.Intn(8) {
+			case 0:
+				d[i] = 0
+			case 1:
+				d[i] = 255
+			default:
+				d[i] = uint8(r.Intn(256))
+			}
+		}
+	case []int8:
+		for i := range d {
+			switch r.Intn(8) {
+			case 0:
+				d[i] = -128
+			case 1:
+				d[i] = 127
+			default:
+				d[i] = int8(r.Intn(256) - 128)
+			}
+		}
+	}
+	return t
+}
+
+// qwZP returns a zero-point tensor of dt with the given values
+// (interpreted for uint8; shifted by -128 for int8) and shape.
+func qwZP(dt tensor.DType, shape []int, vals ...int) *tensor.Tensor {
+	t := tensor.Must(tensor.New(dt, shape...))
+	for i := 0; i < t.Len(); i++ {
+		v := vals[i%len(vals)]
+		if dt == tensor.Int8 {
+			v -= 128
+		}
+		t.SetFloat64(i, float64(v))
+	}
+	return t
+}
+
+func qwScales(r *rand.Rand, n int, lo, hi float32) *tensor.Tensor {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = lo + r.Float32()*(hi-lo)
+	}
+	return tensor.From([]int{n}, s)
+}
+
+func qwSame(t *testing.T, name string, got, want []*tensor.Tensor) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d outputs, want %d", name, len(got), len(want))
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		if g.DType() != w.DType() || fmt.Sprint(g.Shape()) != fmt.Sprint(w.Shape()) {
+			t.Fatalf("%s: output %d is %v%v, want %v%v", name, i, g.DType(), g.Shape(), w.DType(), w.Shape())
+		}
+		for j := 0; j < g.Len(); j++ {
+			if g.At(j) != w.At(j) {
+				t.Fatalf("%s: output %d differs at %d: got %v, want %v", name, i, j, g.At(j), w.At(j))
+			}
+		}
+	}
+}
+
+type qwConvCase struct {
+	n, cin, cout, group int
+	in, kern            []int
+	stride, pad, dil    int
+	autoPad             string
+	xdt, wdt, ydt       tensor.DType
+	xzp, yzp            int // uint8 view: int8 zero points are these - 128
+	perChan, bias       bool
+	multHi              float32 // upper end of x_scale·w_scale/y_scale
+}
+
+func (c qwConvCase) String() string {
+	return fmt.Sprintf("n%d_c%d_m%d_g%d_in%v_k%v_s%d_p%d_d%d_%s_%v%v%v_xz%d_yz%d_pc%v_b%v_m%g",
+		c.n, c.cin, c.cout, c.group, c.in, c.kern, c.stride, c.pad, c.dil, c.autoPad, c.xdt, c.wdt, c.ydt, c.xzp, c.yzp, c.perChan, c.bias, c.multHi)
+}
+
+func qwConvCases() []qwConvCase {
+	var cs []qwConvCase
+	dts := [][3]tensor.DType{{tensor.Uint8, tensor.Int8, tensor.Uint8}, {tensor.Int8, tensor.Int8, tensor.Int8},
+		{tensor.Uint8, tensor.Uint8, tensor.Int8}, {tensor.Int8, tensor.Uint8, tensor.Uint8}}
+	zps := [][2]int{{0, 128}, {128, 0}, {255, 255}, {7, 100}}
+	i := 0
+	for _, k := range []int{1, 3, 5} {
+		for _, s := range []int{1, 2} {
+			for _, grp := range []string{"one", "dw", "two"} {
+				for _, pad := range []int{0, 1, 2} {
+					i++
+					dt, zp := dts[i%len(dts)], zps[i%len(zps)]
+					c := qwConvCase{n: 1 + i%2, in: []int{5 + i%7, 4 + i%9}, kern: []int{k, k}, stride: s, pad: pad, dil: 1 + i%3/2,
+						xdt: dt[0], wdt: dt[1], ydt: dt[2], xzp: zp[0], yzp: zp[1], perChan: i%2 == 0, bias: i%3 != 0,
+						multHi: []float32{0.002, 0.02, 0.5}[i%3]}
+					switch grp {
+					case "one":
+						c.cin, c.cout, c.group = 3+i%6, 5+i%5, 1
+					case "dw":
+						c.cin, c.cout, c.group = 4+i%5, 4+i%5, 4+i%5
+					case "two":
+						c.cin, c.cout, c.group = 6, 4+2*(i%3), 2
+					}
+					if k == 5 && c.dil == 2 {
+						c.in = []int{11, 10}
+					}
+					cs = append(cs, c)
+				}
+			}
+		}
+	}
+	// 1-D, 3-D (reference fallback), auto_pad, asymmetric kernels, 1×1
+	// stride-1 with groups, depthwise with channel multiplier, empty output.
+	cs = append(cs,
+		qwConvCase{n: 2, cin: 5, cout: 7, group: 1, in: []int{13}, kern: []int{3}, stride: 2, pad: 1, dil: 1, xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 128, yzp: 3, perChan: true, bias: true, multHi: 0.02},
+		qwConvCase{n: 1, cin: 3, cout: 3, group: 3, in: []int{17}, kern: []int{5}, stride: 1, pad: 2, dil: 2, xdt: tensor.Int8, wdt: tensor.Int8, ydt: tensor.Int8, xzp: 128, yzp: 128, bias: true, multHi: 0.05},
+		qwConvCase{n: 1, cin: 2, cout: 3, group: 1, in: []int{4, 5, 3}, kern: []int{3, 3, 1}, stride: 1, pad: 1, dil: 1, xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 9, yzp: 5, multHi: 0.02},
+		qwConvCase{n: 1, cin: 4, cout: 6, group: 1, in: []int{9, 7}, kern: []int{3, 2}, stride: 2, autoPad: "SAME_UPPER", dil: 1, xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 200, yzp: 128, perChan: true, bias: true, multHi: 0.03},
+		qwConvCase{n: 1, cin: 4, cout: 6, group: 1, in: []int{8, 7}, kern: []int{2, 3}, stride: 1, autoPad: "SAME_LOWER", dil: 1, xdt: tensor.Int8, wdt: tensor.Uint8, ydt: tensor.Int8, xzp: 60, yzp: 128, multHi: 0.03},
+		qwConvCase{n: 2, cin: 8, cout: 6, group: 2, in: []int{6, 9}, kern: []int{1, 1}, stride: 1, dil: 1, xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 128, yzp: 128, perChan: true, bias: true, multHi: 0.02},
+		qwConvCase{n: 1, cin: 64, cout: 40, group: 1, in: []int{9, 9}, kern: []int{1, 1}, stride: 1, dil: 1, xdt: tensor.Int8, wdt: tensor.Int8, ydt: tensor.Int8, xzp: 128, yzp: 128, perChan: true, bias: true, multHi: 0.002},
+		qwConvCase{n: 1, cin: 4, cout: 8, group: 4, in: []int{7, 6}, kern: []int{3, 3}, stride: 1, pad: 1, dil: 1, xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 128, yzp: 128, perChan: true, bias: true, multHi: 0.02},
+		qwConvCase{n: 1, cin: 2, cout: 2, group: 1, in: []int{2, 2}, kern: []int{3, 3}, stride: 1, dil: 1, autoPad: "VALID", xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, multHi: 0.02},
+		qwConvCase{n: 1, cin: 37, cout: 33, group: 1, in: []int{15, 14}, kern: []int{3, 3}, stride: 1, pad: 1, dil: 1, xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 3, yzp: 250, perChan: true, bias: true, multHi: 0.001},
+	)
+	return cs
+}
+
+// qwConvInputs builds the nine QLinearConv inputs of c.
+func qwConvInputs(r *rand.Rand, c qwConvCase) []*tensor.Tensor {
+	xs := append([]int{c.n, c.cin}, c.in...)
+	ws := append([]int{c.cout, c.cin / c.group}, c.kern...)
+	x := qwRand8(r, c.xdt, xs...)
+	w := qwRand8(r, c.wdt, ws...)
+	nw := 1
+	if c.perChan {
+		nw = c.cout
+	}
+	xS := float32(0.01 + r.Float64()*0.05)
+	yS := float32(0.1 + r.Float64())
+	// w_scale so that x_scale·w_scale/y_scale spans (0, multHi].
+	wsv := make([]float32, nw)
+	for i := range wsv {
+		wsv[i] = (c.multHi * (0.2 + 0.8*r.Float32())) * yS / xS
+	}
+	wzv := make([]int, nw)
+	for i := range wzv {
+		wzv[i] = []int{0, 128, 255, r.Intn(256)}[r.Intn(4)]
+	}
+	var bias *tensor.Tensor
+	if c.bias {
+		bv := make([]int32, c.cout)
+		for i := range bv {
+			bv[i] = int32(r.Intn(40001) - 20000)
+		}
+		bias = tensor.From([]int{c.cout}, bv)
+	}
+	wS := tensor.From([]int{nw}, wsv)
+	if nw == 1 {
+		wS = tensor.Scalar(wsv[0])
+	}
+	return []*tensor.Tensor{x, tensor.Scalar(xS), qwZP(c.xdt, nil, c.xzp), w, wS, qwZP(c.wdt, []int{nw}, wzv...),
+		tensor.Scalar(yS), qwZP(c.ydt, nil, c.yzp), bias}
+}
+
+func (c qwConvCase) attrs() map[string]any {
+	nsp := len(c.in)
+	rep := func(v int, n int) []int64 {
+		out := make([]int64, n)
+		for i := range out {
+			out[i] = int64(v)
+		}
+		return out
+	}
+	a := map[string]any{"group": c.group, "strides": rep(c.stride, nsp), "dilations": rep(c.dil, nsp)}
+	if c.autoPad != "" {
+		a["auto_pad"] = c.autoPad
+	} else {
+		a["pads"] = rep(c.pad, 2*nsp)
+	}
+	return a
+}
+
+// TestQLinearConvFastVsRef checks the im2col/QGemmRequant and depthwise
+// paths against the reference bit for bit.
+func TestQLinearConvFastVsRef(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	for _, c := range qwConvCases() {
+		t.Run(c.String(), func(t *testing.T) {
+			in := qwConvInputs(r, c)
+			fast, n := qwKernel(t, "", "QLinearConv", 10, c.attrs())
+			ref, _ := qwKernel(t, "", "QLinearConv", 10, c.attrs())
+			ref.(*qsConv).qwRef = true
+			want, err := qwRun(ref, n, 2, in...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, threads := range []int{1, 3} {
+				got, err := qwRun(fast, n, threads, in...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				qwSame(t, fmt.Sprintf("threads %d", threads), got, want)
+			}
+		})
+	}
+}
+
+// TestQLinearConvSaturateExtreme uses multipliers large enough that most
+// outputs saturate, and an infinite w_scale (products of 0 give NaN).
+func TestQLinearConvSaturateExtreme(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	for _, mult := range []float32{5, 1e30} {
+		c := qwConvCase{n: 1, cin: 6, cout: 5, group: 1, in: []int{6, 6}, kern: []int{3, 3}, stride: 1, pad: 1, dil: 1,
+			xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Int8, xzp: 128, yzp: 128, perChan: true, bias: true, multHi: mult}
+		in := qwConvInputs(r, c)
+		if mult > 1 {
+			in[4] = tensor.From([]int{5}, []float32{1, float32(math.Inf(1)), 2, 3, 4})
+		}
+		fast, n := qwKernel(t, "", "QLinearConv", 10, c.attrs())
+		ref, _ := qwKernel(t, "", "QLinearConv", 10, c.attrs())
+		ref.(*qsConv).qwRef = true
+		want, err := qwRun(ref, n, 1, in...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := qwRun(fast, n, 2, in...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qwSame(t, fmt.Sprint(mult), got, want)
+	}
+}
+
+// TestQLinearConvPackOnce runs one kernel from several goroutines on the
+// same weight (packed once), then on a new weight each call (packed per
+// call, results still right).
+func TestQLinearConvPackOnce(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	c := qwConvCase{n: 1, cin: 8, cout: 8, group: 1, in: []int{8, 8}, kern: []int{3, 3}, stride: 1, pad: 1, dil: 1,
+		xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 128, yzp: 128, perChan: true, bias: true, multHi: 0.01}
+	in := qwConvInputs(r, c)
+	fast, n := qwKernel(t, "", "QLinearConv", 10, c.attrs())
+	ref, _ := qwKernel(t, "", "QLinearConv", 10, c.attrs())
+	ref.(*qsConv).qwRef = true
+	want, err := qwRun(ref, n, 1, in...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	outs := make([][]*tensor.Tensor, 8)
+	for i := range outs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], errs[i] = qwRun(fast, n, 2, in...)
+		}()
+	}
+	wg.Wait()
+	for i := range outs {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		qwSame(t, fmt.Sprint("goroutine ", i), outs[i], want)
+	}
+	if p := fast.(*qsConv).qwPack.packs.Load(); p != 1 {
+		t.Errorf("weight packed %d times, want 1", p)
+	}
+	// A different weight tensor every call: still correct.
+	for i := 0; i < 3; i++ {
+		in2 := append([]*tensor.Tensor(nil), in...)
+		in2[3] = qwRand8(r, c.wdt, c.cout, c.cin, 3, 3)
+		want, err := qwRun(ref, n, 1, in2...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := qwRun(fast, n, 1, in2...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qwSame(t, fmt.Sprint("dynamic ", i), got, want)
+	}
+	if !fast.(*qsConv).qwPack.dynamic.Load() {
+		t.Error("cache did not switch to per-call packing")
+	}
+}
