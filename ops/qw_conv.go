@@ -11,6 +11,8 @@ package ops
 // qsConvCompute, so outputs are bit-identical.
 
 import (
+	"math"
+
 	"github.com/qinfer/qinfer/linalg"
 	"github.com/qinfer/qinfer/tensor"
 )
@@ -206,7 +208,7 @@ func qwConvDWY[TX, TW linalg.QInt](ctx *Context, x, w, out *tensor.Tensor, r *qs
 
 // qwConvDW is the depthwise kernel: per (image, channel) plane, int32 sums
 // of (x - xZ)·(w - wZ[c]) over the taps inside the image (padding taps
-// hold xZ and add 0), plus bias, then RequantRef per output row.
+// hold xZ and add 0), plus bias, then qwRequant per output row.
 func qwConvDW[TX, TW, TY linalg.QInt](ctx *Context, x []TX, w []TW, y []TY, r *qsConvRun, v *qwConv2D) {
 	g := r.g
 	C, hw, P := g.cin, v.h*v.w, g.outSize
@@ -215,7 +217,6 @@ func qwConvDW[TX, TW, TY linalg.QInt](ctx *Context, x []TX, w []TW, y []TY, r *q
 		wc := make([]int32, ks)
 		xs := make([]int32, hw)
 		acc := make([]int32, v.ow)
-		yZ := []int32{r.yZ}
 		for job := lo; job < hi; job++ {
 			ch := job % C
 			for i := range wc {
@@ -228,7 +229,7 @@ func qwConvDW[TX, TW, TY linalg.QInt](ctx *Context, x []TX, w []TW, y []TY, r *q
 			if r.bias != nil {
 				bias = r.bias[ch]
 			}
-			mult := r.mult[ch : ch+1]
+			mult := r.mult[ch]
 			for oh := 0; oh < v.oh; oh++ {
 				for ow := range acc {
 					acc[ow] = bias
@@ -239,6 +240,11 @@ func qwConvDW[TX, TW, TY linalg.QInt](ctx *Context, x []TX, w []TW, y []TY, r *q
 						continue
 					}
 					xrow := xs[ih*v.w : (ih+1)*v.w]
+					if v.kw == 3 && v.sw == 1 {
+						// Three taps per pass over the row: off = kw*dw - pw.
+						qwDWRow3(acc, xrow, wc[kh*3:kh*3+3], v.dw, -v.pw)
+						continue
+					}
 					for kw := 0; kw < v.kw; kw++ {
 						wv := wc[kh*v.kw+kw]
 						off := kw*v.dw - v.pw
@@ -270,8 +276,61 @@ func qwConvDW[TX, TW, TY linalg.QInt](ctx *Context, x []TX, w []TW, y []TY, r *q
 					}
 				}
 				yo := job*P + oh*v.ow
-				linalg.RequantRef(y[yo:yo+v.ow], acc, mult, yZ)
+				qwRequant(y[yo:yo+v.ow], acc, mult, r.yZ)
 			}
 		}
 	})
+}
+
+// qwRequant is linalg.RequantRef with one multiplier and zero point:
+// dst[j] = saturate(roundHalfEven(float32(acc[j])·mult) + zp), NaN giving
+// 0 clamped into range. Clamping before rounding to the integer bounds
+// lo-zp, hi-zp gives the same result with one float compare pair.
+func qwRequant[T linalg.QInt](dst []T, acc []int32, mult float32, zp int32) {
+	lo, hi := linalg.QRange[T]()
+	flo, fhi := float32(lo-zp), float32(hi-zp)
+	nan := T(min(max(0, lo), hi))
+	dst = dst[:len(acc)]
+	for j, v := range acc {
+		f := float32(v) * mult
+		if f != f {
+			dst[j] = nan
+			continue
+		}
+		if f < flo {
+			f = flo
+		} else if f > fhi {
+			f = fhi
+		}
+		dst[j] = T(int32(math.RoundToEven(float64(f))) + zp)
+	}
+}
+
+// qwDWRow3 adds the three taps w[0..2] of one kernel row to acc for a
+// stride-1 row: acc[ow] += Σ_t xrow[ow+off+t·dw]·w[t] over taps inside
+// the row. The interior, where all three are inside, runs unrolled.
+func qwDWRow3(acc, xrow, w []int32, dw, off int) {
+	n := len(xrow)
+	w0, w1, w2 := w[0], w[1], w[2]
+	// Interior: 0 <= ow+off and ow+off+2dw < n.
+	lo := max(0, -off)
+	hi := min(len(acc), n-off-2*dw)
+	for ow := 0; ow < len(acc); ow++ {
+		if ow == lo && lo < hi {
+			a := acc[lo:hi]
+			x0 := xrow[lo+off : hi+off]
+			x1 := xrow[lo+off+dw : hi+off+dw]
+			x2 := xrow[lo+off+2*dw : hi+off+2*dw]
+			for i := range a {
+				a[i] += x0[i]*w0 + x1[i]*w1 + x2[i]*w2
+			}
+			ow = hi - 1
+			continue
+		}
+		for t := 0; t < 3; t++ {
+			if p := ow + off + t*dw; p >= 0 && p < n {
+				acc[ow] += xrow[p] * w[t]
+			}
+		}
+	}
 }

@@ -1,0 +1,51 @@
+package ops
+
+import (
+	"math/rand"
+	"testing"
+
+	"github.com/qinfer/qinfer/tensor"
+)
+
+// BenchmarkQLinearConvResNet is a ResNet 3×3 layer: 1×64×56×56 input,
+// 64×64×3×3 weights, u8 activations × s8 weights, fast path vs reference.
+func BenchmarkQLinearConvResNet(b *testing.B) {
+	r := rand.New(rand.NewSource(1))
+	c := qwConvCase{n: 1, cin: 64, cout: 64, group: 1, in: []int{56, 56}, kern: []int{3, 3}, stride: 1, pad: 1, dil: 1,
+		xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 128, yzp: 128, perChan: true, bias: true, multHi: 0.002}
+	in := qwConvInputs(r, c)
+	for _, mode := range []string{"fast", "ref"} {
+		b.Run(mode, func(b *testing.B) {
+			k, n := qwKernel(b, "", "QLinearConv", 10, c.attrs())
+			k.(*qsConv).qwRef = mode == "ref"
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := qwRun(k, n, 2, in...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(2*64*64*9*56*56)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
+		})
+	}
+}
+
+// BenchmarkQLinearConvDepthwise is a MobileNet depthwise layer
+// (1×128×56×56, 3×3, group 128).
+func BenchmarkQLinearConvDepthwise(b *testing.B) {
+	r := rand.New(rand.NewSource(1))
+	c := qwConvCase{n: 1, cin: 128, cout: 128, group: 128, in: []int{56, 56}, kern: []int{3, 3}, stride: 1, pad: 1, dil: 1,
+		xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 128, yzp: 128, perChan: true, bias: true, multHi: 0.02}
+	in := qwConvInputs(r, c)
+	for _, mode := range []string{"fast", "ref"} {
+		b.Run(mode, func(b *testing.B) {
+			k, n := qwKernel(b, "", "QLinearConv", 10, c.attrs())
+			k.(*qsConv).qwRef = mode == "ref"
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := qwRun(k, n, 2, in...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
