@@ -455,7 +455,14 @@ func qsDynamicQuantize(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 // ---- QLinearMatMul ----
 
 func qsNewQLinearMatMul(n *ir.Node, opset int) (Kernel, error) {
-	return KernelFunc(qsQLinearMatMul), nil
+	return &qsQLMatMul{}, nil
+}
+
+// qsQLMatMul is the QLinearMatMul kernel: the fast path (qwMatMulFast)
+// unless qwRef asks for the reference (qsMMRun).
+type qsQLMatMul struct {
+	qwPack qwCache[[]qwPackedMat]
+	qwRef  bool
 }
 
 // qsExpand broadcasts a small parameter tensor to shape target and returns
@@ -518,7 +525,7 @@ type qsMMArgs struct {
 	out        *tensor.Tensor
 }
 
-func qsQLinearMatMul(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+func (qk *qsQLMatMul) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	// Zero points may be absent (they default to 0); the rest is required.
 	for _, i := range []int{0, 1, 3, 4, 6} {
 		if Opt(in, i) == nil {
@@ -619,6 +626,15 @@ func qsQLinearMatMul(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	}
 	if p.out, err = tensor.New(ydt, oshape...); err != nil {
 		return nil, ctx.Errf("output: %w", err)
+	}
+	if !qk.qwRef {
+		done, err := qk.qwMatMulFast(ctx, a, b, bZP, &p)
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			return One(p.out), nil
+		}
 	}
 	switch {
 	case a.DType() == tensor.Uint8 && b.DType() == tensor.Uint8:

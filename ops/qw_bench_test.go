@@ -49,3 +49,26 @@ func BenchmarkQLinearConvDepthwise(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkQLinearMatMul512 is a 512×512×512 u8×s8 → u8 QLinearMatMul
+// with per-column B parameters, fast path vs reference.
+func BenchmarkQLinearMatMul512(b *testing.B) {
+	r := rand.New(rand.NewSource(1))
+	const n = 512
+	in := []*tensor.Tensor{qwRand8(r, tensor.Uint8, n, n), tensor.Scalar(float32(0.02)), tensor.Scalar(uint8(128)),
+		qwRand8(r, tensor.Int8, n, n), qwScales(r, n, 0.001, 0.002), qwZP(tensor.Int8, []int{n}, 128),
+		tensor.Scalar(float32(0.5)), tensor.Scalar(uint8(128))}
+	for _, mode := range []string{"fast", "ref"} {
+		b.Run(mode, func(b *testing.B) {
+			k, nd := qwKernel(b, "", "QLinearMatMul", 21, nil)
+			k.(*qsQLMatMul).qwRef = mode == "ref"
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := qwRun(k, nd, 2, in...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(2*n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
+		})
+	}
+}

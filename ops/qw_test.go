@@ -325,3 +325,91 @@ func TestQLinearConvPackOnce(t *testing.T) {
 		t.Error("cache did not switch to per-call packing")
 	}
 }
+
+type qwMMCase struct {
+	as, bs     []int // a and b shapes
+	adt, bdt   tensor.DType
+	ydt        tensor.DType
+	aRow, bCol bool  // per-row a params, per-column b params
+	aZRow      bool  // per-row a_zero_point, one a_scale
+	yCol       bool  // per-column y_zero_point
+	bzShape    []int // explicit b_zero_point / b_scale shape, if set
+	multHi     float32
+	aZ, yZ     int
+}
+
+// TestQLinearMatMulFastVsRef compares the packed-B path with qsMMRun.
+func TestQLinearMatMulFastVsRef(t *testing.T) {
+	r := rand.New(rand.NewSource(17))
+	u8, s8 := tensor.Uint8, tensor.Int8
+	cases := []qwMMCase{
+		{as: []int{1, 1}, bs: []int{1, 1}, adt: u8, bdt: s8, ydt: u8, multHi: 0.01, aZ: 128, yZ: 128},
+		{as: []int{3, 5}, bs: []int{5, 7}, adt: u8, bdt: u8, ydt: u8, multHi: 0.01, aZ: 0, yZ: 255},
+		{as: []int{67, 129}, bs: []int{129, 65}, adt: u8, bdt: s8, ydt: u8, bCol: true, multHi: 0.0005, aZ: 255, yZ: 0},
+		{as: []int{33, 64}, bs: []int{64, 31}, adt: s8, bdt: s8, ydt: s8, bCol: true, multHi: 0.001, aZ: 128, yZ: 128},
+		{as: []int{2, 3, 9, 17}, bs: []int{3, 17, 11}, adt: s8, bdt: u8, ydt: u8, multHi: 0.003, aZ: 100, yZ: 7},
+		{as: []int{4, 9, 17}, bs: []int{17, 11}, adt: u8, bdt: s8, ydt: s8, aRow: true, bCol: true, multHi: 0.003, aZ: 9, yZ: 128},
+		{as: []int{17}, bs: []int{17, 12}, adt: u8, bdt: s8, ydt: u8, bCol: true, multHi: 0.01, aZ: 30, yZ: 128},
+		{as: []int{5, 17}, bs: []int{17}, adt: u8, bdt: s8, ydt: u8, multHi: 0.01, aZ: 30, yZ: 128},
+		{as: []int{2, 7, 40}, bs: []int{40, 20}, adt: s8, bdt: s8, ydt: u8, aZRow: true, bCol: true, multHi: 0.01, aZ: 1, yZ: 2},
+		{as: []int{6, 40}, bs: []int{40, 20}, adt: u8, bdt: s8, ydt: u8, aRow: true, bCol: true, yCol: true, multHi: 0.01, aZ: 1, yZ: 2},
+		{as: []int{3, 6, 40}, bs: []int{40, 20}, adt: u8, bdt: s8, ydt: u8, bzShape: []int{3, 1, 20}, multHi: 0.01, aZ: 128, yZ: 128},
+		{as: []int{2, 300, 70}, bs: []int{1, 70, 50}, adt: u8, bdt: s8, ydt: u8, bCol: true, multHi: 0.5, aZ: 128, yZ: 128},
+	}
+	for ci, c := range cases {
+		t.Run(fmt.Sprintf("%d_a%v%v_b%v%v", ci, c.adt, c.as, c.bdt, c.bs), func(t *testing.T) {
+			a, b := qwRand8(r, c.adt, c.as...), qwRand8(r, c.bdt, c.bs...)
+			m, n := 1, 1
+			if len(c.as) > 1 {
+				m = c.as[len(c.as)-2]
+			}
+			if len(c.bs) > 1 {
+				n = c.bs[len(c.bs)-1]
+			}
+			aS, aZ := tensor.Scalar(float32(0.05)), qwZP(c.adt, nil, c.aZ)
+			if c.aRow {
+				aS, aZ = qwScales(r, m, 0.02, 0.08), qwZP(c.adt, []int{m}, 0, 128, 255, c.aZ)
+			}
+			if c.aZRow {
+				aZ = qwZP(c.adt, []int{m}, 0, 128, 255, c.aZ)
+			}
+			yS := float32(0.5)
+			bsv := float32(c.multHi) * yS / 0.05
+			bS, bZ := tensor.Scalar(bsv), qwZP(c.bdt, nil, 128)
+			if c.bCol {
+				bS, bZ = qwScales(r, n, bsv/4, bsv), qwZP(c.bdt, []int{n}, 0, 255, 128, 3)
+			}
+			if c.bzShape != nil {
+				bS = tensor.Must(tensor.New(tensor.Float32, c.bzShape...))
+				for i := 0; i < bS.Len(); i++ {
+					bS.SetFloat64(i, float64(bsv))
+				}
+				bZ = qwZP(c.bdt, c.bzShape, 0, 255, 128, 3, 77)
+			}
+			yZ := qwZP(c.ydt, nil, c.yZ)
+			ySt := tensor.Scalar(yS)
+			if c.yCol {
+				yZ = qwZP(c.ydt, []int{n}, 0, 128, 255)
+				ySt = qwScales(r, n, 0.3, 0.6)
+			}
+			in := []*tensor.Tensor{a, aS, aZ, b, bS, bZ, ySt, yZ}
+			fast, nd := qwKernel(t, "", "QLinearMatMul", 21, nil)
+			ref, _ := qwKernel(t, "", "QLinearMatMul", 21, nil)
+			ref.(*qsQLMatMul).qwRef = true
+			want, err := qwRun(ref, nd, 1, in...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, th := range []int{1, 2, 3} {
+				got, err := qwRun(fast, nd, th, in...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				qwSame(t, fmt.Sprint("threads ", th), got, want)
+			}
+			if p := fast.(*qsQLMatMul).qwPack.packs.Load(); p != 1 {
+				t.Errorf("B packed %d times, want 1", p)
+			}
+		})
+	}
+}
