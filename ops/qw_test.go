@@ -413,3 +413,218 @@ func TestQLinearMatMulFastVsRef(t *testing.T) {
 		})
 	}
 }
+
+// qwMSPair builds a fast and a reference kernel of a com.microsoft op.
+func qwMSPair(t testing.TB, op string, attrs map[string]any) (fast, ref Kernel, n *ir.Node) {
+	fast, n = qwKernel(t, ir.MSDomain, op, 1, attrs)
+	ref, _ = qwKernel(t, ir.MSDomain, op, 1, attrs)
+	switch k := ref.(type) {
+	case *msQGemmK:
+		k.qwRef = true
+	case *msMMFloat:
+		k.qwRef = true
+	case *msNBits:
+		k.qwRef = true
+	default:
+		t.Fatalf("%s: kernel %T has no reference switch", op, ref)
+	}
+	return fast, ref, n
+}
+
+func qwCompare(t *testing.T, name string, fast, ref Kernel, n *ir.Node, in ...*tensor.Tensor) {
+	t.Helper()
+	want, err := qwRun(ref, n, 1, in...)
+	if err != nil {
+		t.Fatalf("%s: reference: %v", name, err)
+	}
+	for _, th := range []int{1, 2} {
+		got, err := qwRun(fast, n, th, in...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		qwSame(t, fmt.Sprint(name, " threads ", th), got, want)
+	}
+}
+
+func TestMSQGemmFastVsRef(t *testing.T) {
+	r := rand.New(rand.NewSource(23))
+	u8, s8 := tensor.Uint8, tensor.Int8
+	for ci, c := range []struct {
+		m, k, n        int
+		adt, bdt       tensor.DType
+		transA, transB int
+		cShape         []int // nil: no C
+		ydt            tensor.DType
+		perCol         bool
+		alpha          float32
+	}{
+		{1, 1, 1, u8, s8, 0, 0, nil, u8, false, 1},
+		{7, 13, 5, u8, u8, 0, 0, []int{5}, u8, true, 1},
+		{33, 70, 40, u8, s8, 1, 0, []int{1, 40}, s8, true, 0.5},
+		{33, 70, 40, s8, s8, 0, 1, []int{33, 1}, s8, true, 1},
+		{33, 70, 40, u8, s8, 1, 1, []int{33, 40}, u8, false, 2},
+		{65, 64, 33, u8, s8, 0, 1, []int{}, u8, true, 1},
+		{65, 64, 33, u8, s8, 0, 0, []int{33}, tensor.Float32, true, 1},
+		{9, 200, 17, s8, s8, 1, 0, nil, tensor.Float32, false, 0.25},
+	} {
+		a := qwRand8(r, c.adt, c.m, c.k)
+		if c.transA == 1 {
+			a = qwRand8(r, c.adt, c.k, c.m)
+		}
+		b := qwRand8(r, c.bdt, c.k, c.n)
+		if c.transB == 1 {
+			b = qwRand8(r, c.bdt, c.n, c.k)
+		}
+		bS, bZ := tensor.Scalar(float32(0.01)), qwZP(c.bdt, nil, 100)
+		if c.perCol {
+			bS, bZ = qwScales(r, c.n, 0.005, 0.02), qwZP(c.bdt, []int{c.n}, 0, 128, 255, 9)
+		}
+		var ct *tensor.Tensor
+		if c.cShape != nil {
+			ct = tensor.Must(tensor.New(tensor.Int32, c.cShape...))
+			for i, d := 0, ct.Data().([]int32); i < len(d); i++ {
+				d[i] = int32(r.Intn(20001) - 10000)
+			}
+		}
+		in := []*tensor.Tensor{a, tensor.Scalar(float32(0.03)), qwZP(c.adt, nil, 130), b, bS, bZ, ct}
+		if c.ydt != tensor.Float32 {
+			in = append(in, tensor.Scalar(float32(0.8)), qwZP(c.ydt, nil, 120))
+		}
+		fast, ref, n := qwMSPair(t, "QGemm", map[string]any{"transA": c.transA, "transB": c.transB, "alpha": c.alpha})
+		qwCompare(t, fmt.Sprint("case ", ci), fast, ref, n, in...)
+	}
+}
+
+func TestMSMatMulToFloatFastVsRef(t *testing.T) {
+	r := rand.New(rand.NewSource(29))
+	u8, s8 := tensor.Uint8, tensor.Int8
+	for ci, c := range []struct {
+		as, bs   []int
+		adt, bdt tensor.DType
+		perCol   bool
+		bias     bool
+	}{
+		{[]int{1, 1}, []int{1, 1}, u8, s8, false, false},
+		{[]int{5, 13}, []int{13, 7}, u8, u8, true, true},
+		{[]int{2, 3, 9, 40}, []int{40, 33}, s8, s8, true, true},
+		{[]int{2, 3, 9, 40}, []int{3, 40, 33}, u8, s8, false, true},
+		{[]int{40}, []int{40, 65}, u8, s8, true, false},
+		{[]int{70, 129}, []int{129, 67}, s8, u8, true, true},
+	} {
+		n := c.bs[len(c.bs)-1]
+		b := qwRand8(r, c.bdt, c.bs...)
+		bS, bZ := tensor.Scalar(float32(0.01)), qwZP(c.bdt, nil, 100)
+		if c.perCol {
+			bS, bZ = qwScales(r, n, 0.005, 0.02), qwZP(c.bdt, []int{n}, 0, 128, 255, 9)
+		}
+		var bias *tensor.Tensor
+		if c.bias {
+			bias = qwScales(r, n, -1, 1)
+		}
+		fast, ref, nd := qwMSPair(t, "MatMulIntegerToFloat", nil)
+		a := qwRand8(r, c.adt, c.as...)
+		qwCompare(t, fmt.Sprint("MatMulIntegerToFloat ", ci), fast, ref, nd,
+			a, b, tensor.Scalar(float32(0.02)), bS, qwZP(c.adt, nil, 77), bZ, bias)
+		if c.adt == u8 {
+			af := qwScales(r, tensor.Size(c.as), -3, 2)
+			af, _ = af.Reshape(c.as...)
+			fast, ref, nd := qwMSPair(t, "DynamicQuantizeMatMul", nil)
+			qwCompare(t, fmt.Sprint("DynamicQuantizeMatMul ", ci), fast, ref, nd, af, b, bS, bZ, bias)
+		}
+	}
+}
+
+// TestMSMatMulNBitsFastVsRef compares the packed int4 kernels with the
+// dequantize-then-multiply reference: the float path within 1e-5
+// (relative to the output's mean magnitude), the int8 path (A quantized per
+// block) within 4e-2; bits 8 and g_idx take the reference and match exactly.
+func TestMSMatMulNBitsFastVsRef(t *testing.T) {
+	r := rand.New(rand.NewSource(31))
+	worst := map[int]float64{}
+	for ci, c := range []struct {
+		m, k, n, bits, bs int
+		zp, bias, f16     bool
+		gidx              bool
+	}{
+		{1, 16, 1, 4, 16, false, false, false, false},
+		{3, 20, 5, 4, 16, true, true, false, false},
+		{1, 256, 64, 4, 32, true, false, false, false},
+		{5, 300, 33, 4, 128, false, true, false, false},
+		{2, 96, 17, 4, 32, true, true, true, false},
+		{4, 64, 16, 4, 64, true, true, false, false},
+		{3, 40, 9, 8, 16, true, true, false, false},
+		{3, 40, 9, 4, 16, true, false, false, true},
+	} {
+		nb := (c.k + c.bs - 1) / c.bs
+		blob := c.bs * c.bits / 8
+		bq := make([]uint8, c.n*nb*blob)
+		for i := range bq {
+			bq[i] = uint8(r.Intn(256))
+		}
+		conv := func(t *tensor.Tensor) *tensor.Tensor {
+			if !c.f16 {
+				return t
+			}
+			out, _ := tensor.FromFloat32(tensor.Float16, t.Shape(), t.Float32s())
+			return out
+		}
+		a := qwScales(r, c.m*c.k, -1, 1)
+		a, _ = a.Reshape(c.m, c.k)
+		in := []*tensor.Tensor{conv(a), tensor.From([]int{c.n, nb, blob}, bq), conv(qwScales(r, c.n*nb, 0.01, 0.1)), nil, nil, nil}
+		if c.zp {
+			zb := (nb*c.bits + 7) / 8
+			zp := make([]uint8, c.n*zb)
+			for i := range zp {
+				zp[i] = uint8(r.Intn(256))
+			}
+			in[3] = tensor.From([]int{c.n * zb}, zp)
+		}
+		if c.gidx {
+			g := make([]int32, c.k)
+			for i := range g {
+				g[i] = int32(r.Intn(nb))
+			}
+			in[4] = tensor.From([]int{c.k}, g)
+		}
+		if c.bias {
+			in[5] = conv(qwScales(r, c.n, -1, 1))
+		}
+		for _, accuracy := range []int{0, 4} {
+			attrs := map[string]any{"K": c.k, "N": c.n, "bits": c.bits, "block_size": c.bs, "accuracy_level": accuracy}
+			fast, ref, n := qwMSPair(t, "MatMulNBits", attrs)
+			want, err := qwRun(ref, n, 1, in...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := qwRun(fast, n, 2, in...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.bits != 4 || c.gidx {
+				qwSame(t, fmt.Sprint("fallback ", ci), got, want)
+				continue
+			}
+			gv, wv := tensor.ToFloat32(got[0]), tensor.ToFloat32(want[0])
+			var mean float64
+			for _, v := range wv {
+				mean += math.Abs(float64(v)) / float64(len(wv))
+			}
+			var e float64
+			for i := range gv {
+				e = max(e, math.Abs(float64(gv[i]-wv[i]))/max(math.Abs(float64(wv[i])), mean))
+			}
+			worst[accuracy] = max(worst[accuracy], e)
+			lim := 1e-5
+			if accuracy == 4 {
+				lim = 4e-2
+			}
+			if c.f16 {
+				lim = max(lim, 1e-3) // the output is rounded to float16
+			}
+			if e > lim {
+				t.Errorf("case %d accuracy %d: relative error %.3g > %.3g", ci, accuracy, e, lim)
+			}
+		}
+	}
+	t.Logf("max relative error: float path %.3g, int8 path %.3g", worst[0], worst[4])
+}
