@@ -13,7 +13,7 @@ GOFILES = $(shell find . -name '*.go' -not -path './.cache/*' -not -path './.git
 CROSS := linux/arm64 darwin/arm64 js/wasm
 FUZZTIME ?= 20s
 
-.PHONY: all build testdata test vet fmt-check unit ppocr cross test-arm64 conformance fuzz clean
+.PHONY: all build testdata test vet fmt-check unit ppocr cross test-arm64 conformance fuzz bench clean
 
 all: build
 
@@ -55,6 +55,11 @@ conformance:
 
 fuzz:
 	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
+
+# qinfer vs ONNX Runtime on the benchmark models; writes docs/BENCH.md.
+# Not part of `test`: slow. BENCH_THREADS/BENCH_RUNS/BENCH_ONLY tune it.
+bench: testdata
+	GO=$(GO) scripts/bench.sh
 
 clean:
 	rm -rf bin

@@ -7,6 +7,7 @@ import (
 	"os"
 	"reflect"
 	goruntime "runtime"
+	"time"
 
 	"github.com/qinfer/qinfer/ir"
 	"github.com/qinfer/qinfer/ops"
@@ -36,6 +37,9 @@ type Options struct {
 	MaxMemory int64
 	// NoOptimize disables graph passes (constant folding, dead-node removal).
 	NoOptimize bool
+	// Profile makes sessions time every node; read the totals with
+	// Session.Profile. Off, the run loop only tests one nil pointer per node.
+	Profile bool
 }
 
 // Plan is a compiled model.
@@ -312,10 +316,17 @@ type Session struct {
 	plan *Plan
 	ctx  context.Context
 	live int64
+	prof *profiler // nil unless Options.Profile
 }
 
 // NewSession returns a session for p.
-func (p *Plan) NewSession() *Session { return &Session{plan: p} }
+func (p *Plan) NewSession() *Session {
+	s := &Session{plan: p}
+	if p.opts.Profile {
+		s.prof = newProfiler()
+	}
+	return s
+}
 
 type frame struct {
 	gp     *graphPlan
@@ -535,9 +546,16 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 		}
 		var outV []ops.Value
 		var err error
+		var t0 time.Time
+		if s.prof != nil {
+			t0 = time.Now()
+		}
 		outV, inT, err = s.runStep(st, fr, inV, inT)
 		if err != nil {
 			return nil, wrapNodeErr(st.node, err)
+		}
+		if s.prof != nil {
+			s.prof.add(st, fr, time.Since(t0))
 		}
 		for j, sl := range st.out {
 			if sl < 0 {

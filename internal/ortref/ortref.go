@@ -86,6 +86,8 @@ type BenchResult struct {
 	MedianMs float64   `json:"median_ms"`
 	MeanMs   float64   `json:"mean_ms"`
 	TimesMs  []float64 `json:"times_ms"`
+	// MaxRSSBytes is the node process's peak resident set size.
+	MaxRSSBytes int64 `json:"max_rss_bytes"`
 }
 
 type report struct {

@@ -12,7 +12,8 @@
 // With --runs R > 0 the model first runs W times untimed, then R timed
 // times. stdout gets one JSON object:
 //   {"outputs": {"<name>": "<file>"}, "timing": {"warmup": W, "runs": R,
-//    "min_ms": .., "median_ms": .., "mean_ms": .., "times_ms": [..]}}
+//    "min_ms": .., "median_ms": .., "mean_ms": .., "times_ms": [..],
+//    "max_rss_bytes": ..}}  (peak RSS of this node process)
 // ORTDIR (default: .cache/ort at the repository root) holds
 // node_modules/onnxruntime-node, installed by scripts/testdata.sh.
 'use strict';
@@ -160,6 +161,7 @@ async function main() {
       median_ms: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2,
       mean_ms: s.reduce((x, y) => x + y, 0) / s.length,
       times_ms: times,
+      max_rss_bytes: process.resourceUsage().maxRSS * 1024,
     };
   }
   process.stdout.write(JSON.stringify(report) + '\n');

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# bench.sh (`make bench`) times qinfer against ONNX Runtime on a fixed model
+# set and writes the table to docs/BENCH.md. Slow; not part of `make test`.
+#
+#   models : resnet18, mobilenetv2 (scripts/models/export_benchmodels.py ->
+#            .cache/bench/, exported here when missing), PP-OCRv4 det at
+#            1x3x640x640, rec at 1x3x48x320, mobile v2.0 cls at 1x3x48x192
+#            (.cache/ppocr/), and each one's static-int8 version when
+#            .cache/bench/<name>_int8.onnx exists (missing ones are noted)
+#   runs   : `bin/qinfer bench --ort --json` per model and thread count
+#
+# Environment: BENCH_THREADS (default "1 2"), BENCH_RUNS (10), BENCH_WARMUP
+# (2), BENCH_OUT (docs/BENCH.md), BENCH_ONLY (space-separated model names).
+# Needs what scripts/testdata.sh installs (run here when its output is
+# missing): node + onnxruntime-node, the PP-OCR models, python3-torch.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+THREADS="${BENCH_THREADS:-1 2}"
+RUNS="${BENCH_RUNS:-10}"
+WARMUP="${BENCH_WARMUP:-2}"
+OUT="${BENCH_OUT:-docs/BENCH.md}"
+GO="${GO:-go}"
+PY=/usr/bin/python3
+
+if [ ! -d .cache/ppocr ] || [ ! -d .cache/ort/node_modules/onnxruntime-node ]; then
+	echo "bench.sh: running scripts/testdata.sh" >&2
+	scripts/testdata.sh
+fi
+echo "bench.sh: building bin/qinfer" >&2
+CGO_ENABLED=0 "$GO" build -o bin/qinfer ./cmd/qinfer
+if [ ! -f .cache/bench/resnet18.onnx ] || [ ! -f .cache/bench/mobilenetv2.onnx ]; then
+	echo "bench.sh: exporting benchmark models" >&2
+	"$PY" scripts/models/export_benchmodels.py --only resnet18 mobilenetv2 >&2
+fi
+
+# name|float model|qinfer bench arguments sizing its inputs
+PP=p2o.DynamicDimension
+MODELS=(
+	"resnet18|.cache/bench/resnet18.onnx|"
+	"mobilenetv2|.cache/bench/mobilenetv2.onnx|"
+	"ppocr_det|.cache/ppocr/ch_PP-OCRv4_det_infer.onnx|--dim $PP.0=1 --dim $PP.1=640 --dim $PP.2=640"
+	"ppocr_rec|.cache/ppocr/ch_PP-OCRv4_rec_infer.onnx|--dim $PP.0=1 --dim $PP.1=320"
+	"ppocr_cls|.cache/ppocr/ch_ppocr_mobile_v2.0_cls_infer.onnx|--dim $PP.0=1 --dim $PP.1=48 --dim $PP.2=192"
+)
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+RESULTS="$WORK/results.jsonl"
+NOTES="$WORK/notes.txt"
+: >"$RESULTS"
+: >"$NOTES"
+
+bench_one() { # name path threads args...
+	local name="$1" path="$2" threads="$3"
+	shift 3
+	echo "bench.sh: $name threads=$threads" >&2
+	local out="$WORK/out.json" err="$WORK/err.txt" rc=0
+	bin/qinfer bench "$path" --threads "$threads" --runs "$RUNS" --warmup "$WARMUP" --ort --json "$@" >"$out" 2>"$err" || rc=$?
+	"$PY" - "$name" "$threads" "$rc" "$out" "$err" >>"$RESULTS" <<'EOF'
+import json, sys
+name, threads, rc, out, err = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+text = open(out).read().strip()
+try:
+    row = json.loads(text) if text else {}
+except ValueError:
+    row = {}
+row.pop("times_ms", None)
+row.pop("profile", None)
+row["name"], row["threads"] = name, threads
+if rc != 0 and "median_ms" not in row:
+    lines = [l for l in open(err).read().splitlines() if l.strip()]
+    row["error"] = lines[-1] if lines else "exit status %d" % rc
+print(json.dumps(row))
+EOF
+	cat "$err" >&2
+}
+
+for entry in "${MODELS[@]}"; do
+	IFS='|' read -r name path args <<<"$entry"
+	for variant in "$name|$path" "${name}_int8|.cache/bench/${name}_int8.onnx"; do
+		IFS='|' read -r vname vpath <<<"$variant"
+		if [ -n "${BENCH_ONLY:-}" ] && [[ " $BENCH_ONLY " != *" $vname "* ]]; then
+			continue
+		fi
+		if [ ! -f "$vpath" ]; then
+			echo "$vname: $vpath missing, skipped" >>"$NOTES"
+			continue
+		fi
+		for t in $THREADS; do
+			# shellcheck disable=SC2086 # args holds separate words
+			bench_one "$vname" "$vpath" "$t" $args
+		done
+	done
+done
+
+"$PY" - "$RESULTS" "$NOTES" "$RUNS" "$WARMUP" "$OUT" <<'EOF'
+import datetime, json, os, platform, subprocess, sys
+results, notes, runs, warmup, out = sys.argv[1:6]
+rows = [json.loads(l) for l in open(results) if l.strip()]
+skipped = [l.strip() for l in open(notes) if l.strip()]
+
+def cmd(*a):
+    try:
+        return subprocess.run(a, capture_output=True, text=True, check=True).stdout.strip()
+    except Exception:
+        return "?"
+
+cpu = "?"
+try:
+    for l in open("/proc/cpuinfo"):
+        if l.startswith("model name"):
+            cpu = l.split(":", 1)[1].strip()
+            break
+except OSError:
+    pass
+try:
+    load = ", ".join("%.1f" % x for x in os.getloadavg())
+except OSError:
+    load = "?"
+ort = "?"
+try:
+    ort = json.load(open(".cache/ort/node_modules/onnxruntime-node/package.json"))["version"]
+except Exception:
+    pass
+
+def ms(v):
+    return "%.2f" % v if isinstance(v, (int, float)) else "n/a"
+
+def mb(v):
+    return "%.1f" % (v / 1e6) if isinstance(v, (int, float)) else "n/a"
+
+ort_rss = any(isinstance(r.get("ort_peak_rss_bytes"), (int, float)) for r in rows)
+head = ["model", "threads", "qinfer median ms", "ORT median ms", "ratio", "qinfer peak RSS MB"]
+if ort_rss:
+    head.append("ORT peak RSS MB")
+head.append("model MB")
+lines = [
+    "# qinfer benchmarks",
+    "",
+    "Written by `make bench` (scripts/bench.sh); do not edit by hand.",
+    "",
+    "- date: %s" % datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+    "- machine: %s, %s cores, %s %s; load average at the end %s" % (cpu, os.cpu_count(), platform.system(), platform.machine(), load),
+    "- qinfer: %s, commit %s; ONNX Runtime %s (onnxruntime-node, graph optimization \"all\")" % (
+        cmd(os.environ.get("GO", "go"), "version"), cmd("git", "rev-parse", "--short", "HEAD"), ort),
+    "- each row: `qinfer bench --ort --json`, %s warm-up + %s timed runs of both engines on the same random inputs (seed 1) and thread count, batch 1" % (warmup, runs),
+    "- ratio = qinfer median / ORT median (< 1: qinfer faster). Peak RSS: VmHWM of the qinfer process (ORT runs in a separate node process). Model MB: file plus external data.",
+    "- on a shared or loaded machine absolute times are noise; compare ratios measured in the same run.",
+    "",
+    "| " + " | ".join(head) + " |",
+    "|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|",
+]
+errors = []
+for r in rows:
+    if "error" in r:
+        errors.append("%s (threads %d): %s" % (r["name"], r["threads"], r["error"]))
+        cells = [r["name"], str(r["threads"]), "error", "", "", "", ""] + ([""] if ort_rss else [])
+    else:
+        ratio = "%.2f" % r["ratio"] if isinstance(r.get("ratio"), (int, float)) else "n/a"
+        cells = [r["name"], str(r["threads"]), ms(r.get("median_ms")), ms(r.get("ort_median_ms")), ratio, mb(r.get("peak_rss_bytes"))]
+        if ort_rss:
+            cells.append(mb(r.get("ort_peak_rss_bytes")))
+        cells.append(mb(r.get("model_bytes")))
+        if r.get("ort_error"):
+            errors.append("%s (threads %d): ONNX Runtime: %s" % (r["name"], r["threads"], r["ort_error"].splitlines()[0]))
+    lines.append("| " + " | ".join(cells) + " |")
+if errors:
+    lines += ["", "Errors:", ""] + ["- " + e for e in errors]
+if skipped:
+    lines += ["", "Skipped:", ""] + ["- " + s for s in skipped]
+os.makedirs(os.path.dirname(out) or ".", exist_ok=True)
+open(out, "w").write("\n".join(lines) + "\n")
+print("\n".join(lines))
+EOF
+echo "bench.sh: wrote $OUT" >&2
