@@ -18,6 +18,9 @@ func BenchmarkQLinearConvResNet(b *testing.B) {
 		b.Run(mode, func(b *testing.B) {
 			k, n := qwKernel(b, "", "QLinearConv", 10, c.attrs())
 			k.(*qsConv).qwRef = mode == "ref"
+			if _, err := qwRun(k, n, 2, in...); err != nil { // packs the weights
+				b.Fatal(err)
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := qwRun(k, n, 2, in...); err != nil {
@@ -40,6 +43,9 @@ func BenchmarkQLinearConvDepthwise(b *testing.B) {
 		b.Run(mode, func(b *testing.B) {
 			k, n := qwKernel(b, "", "QLinearConv", 10, c.attrs())
 			k.(*qsConv).qwRef = mode == "ref"
+			if _, err := qwRun(k, n, 2, in...); err != nil { // packs the weights
+				b.Fatal(err)
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := qwRun(k, n, 2, in...); err != nil {
@@ -62,6 +68,9 @@ func BenchmarkQLinearMatMul512(b *testing.B) {
 		b.Run(mode, func(b *testing.B) {
 			k, nd := qwKernel(b, "", "QLinearMatMul", 21, nil)
 			k.(*qsQLMatMul).qwRef = mode == "ref"
+			if _, err := qwRun(k, nd, 2, in...); err != nil { // packs the weights
+				b.Fatal(err)
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := qwRun(k, nd, 2, in...); err != nil {
@@ -69,6 +78,44 @@ func BenchmarkQLinearMatMul512(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(2*n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
+		})
+	}
+}
+
+// BenchmarkMatMulNBits4096 is a 1×4096 · (4096×4096, 4 bits, block 32,
+// packed zero points) MatMulNBits: float path, int8 path, reference.
+func BenchmarkMatMulNBits4096(b *testing.B) {
+	r := rand.New(rand.NewSource(1))
+	const k, n, bs = 4096, 4096, 32
+	nb := k / bs
+	bq := make([]uint8, n*nb*bs/2)
+	for i := range bq {
+		bq[i] = uint8(r.Intn(256))
+	}
+	zp := make([]uint8, n*((nb+1)/2))
+	for i := range zp {
+		zp[i] = uint8(r.Intn(256))
+	}
+	a := qwScales(r, k, -1, 1)
+	a, _ = a.Reshape(1, k)
+	in := []*tensor.Tensor{a, tensor.From([]int{n, nb, bs / 2}, bq), qwScales(r, n*nb, 0.01, 0.1), tensor.From([]int{len(zp)}, zp)}
+	for _, mode := range []string{"f32", "int8", "ref"} {
+		b.Run(mode, func(b *testing.B) {
+			acc := 0
+			if mode == "int8" {
+				acc = 4
+			}
+			kr, nd := qwKernel(b, "com.microsoft", "MatMulNBits", 1, map[string]any{"K": k, "N": n, "bits": 4, "block_size": bs, "accuracy_level": acc})
+			kr.(*msNBits).qwRef = mode == "ref"
+			if _, err := qwRun(kr, nd, 2, in...); err != nil { // packs the weights
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := qwRun(kr, nd, 2, in...); err != nil {
+					b.Fatal(err)
+				}
+			}
 		})
 	}
 }
