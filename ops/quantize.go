@@ -476,9 +476,10 @@ func qsExpand(ctx *Context, t *tensor.Tensor, target []int, name string) ([]floa
 	st := tensor.BroadcastStrides(t.Shape(), target)
 	out := make([]float64, n)
 	idx := make([]int, len(target))
+	src := qwFloat64s(t)
 	off := 0
 	for i := 0; i < n; i++ {
-		out[i] = t.Float64At(off)
+		out[i] = src[off]
 		for d := len(target) - 1; d >= 0; d-- {
 			idx[d]++
 			off += st[d]

@@ -150,3 +150,28 @@ func qwAllSame(v []float64) bool {
 	}
 	return true
 }
+
+// qwFloat64s returns the values of a (small parameter) tensor as float64
+// without boxing each element.
+func qwFloat64s(t *tensor.Tensor) []float64 {
+	out := make([]float64, t.Len())
+	switch t.DType() {
+	case tensor.Float32:
+		for i, v := range t.Float32s() {
+			out[i] = float64(v)
+		}
+	case tensor.Uint8:
+		for i, v := range tensor.Data[uint8](t) {
+			out[i] = float64(v)
+		}
+	case tensor.Int8:
+		for i, v := range tensor.Data[int8](t) {
+			out[i] = float64(v)
+		}
+	default:
+		for i := range out {
+			out[i] = t.Float64At(i)
+		}
+	}
+	return out
+}
