@@ -11,7 +11,8 @@ package ops
 // qsConvCompute, so outputs are bit-identical.
 
 import (
-	"math"
+	"sync"
+	"unsafe"
 
 	"github.com/qinfer/qinfer/linalg"
 	"github.com/qinfer/qinfer/tensor"
@@ -122,12 +123,16 @@ func qwConvGemm[TX, TY linalg.QInt](ctx *Context, x []TX, y []TY, r *qsConvRun, 
 	kk := cg * v.kh * v.kw
 	direct := v.kh == 1 && v.kw == 1 && v.sh == 1 && v.sw == 1 && v.ph == 0 && v.pw == 0 &&
 		v.oh == v.h && v.ow == v.w
-	xt := make([]TX, hw*cin)
+	xtb, ytb := qwGetBuf(hw*cin), qwGetBuf(P*cout)
+	defer qwPutBuf(xtb)
+	defer qwPutBuf(ytb)
+	xt, yt := qwAs[TX](*xtb), qwAs[TY](*ytb)
 	var cols []TX
 	if !direct {
-		cols = make([]TX, P*kk)
+		cb := qwGetBuf(P * kk)
+		defer qwPutBuf(cb)
+		cols = qwAs[TX](*cb)
 	}
-	yt := make([]TY, P*cout)
 	xZ := []int32{r.xZ}
 	threads := max(ctx.Threads, 1)
 	for b := 0; b < g.batch; b++ {
@@ -302,9 +307,14 @@ func qwRequant[T linalg.QInt](dst []T, acc []int32, mult float32, zp int32) {
 		} else if f > fhi {
 			f = fhi
 		}
-		dst[j] = T(int32(math.RoundToEven(float64(f))) + zp)
+		// Adding 1.5·2^23 rounds |f| <= 2^22 to an integer, ties to even,
+		// in float32: the same as math.RoundToEven here (|f| <= 510).
+		f = (f + qwRoundMagic) - qwRoundMagic
+		dst[j] = T(int32(f) + zp)
 	}
 }
+
+const qwRoundMagic = 12582912 // 1.5·2^23
 
 // qwDWRow3 adds the three taps w[0..2] of one kernel row to acc for a
 // stride-1 row: acc[ow] += Σ_t xrow[ow+off+t·dw]·w[t] over taps inside
@@ -333,4 +343,28 @@ func qwDWRow3(acc, xrow, w []int32, dw, off int) {
 			}
 		}
 	}
+}
+
+// qwBufPool recycles the conv scratch buffers (channels-last input,
+// im2col matrix, channels-last output) between runs.
+var qwBufPool sync.Pool
+
+// qwGetBuf returns a scratch buffer of n bytes (contents undefined).
+func qwGetBuf(n int) *[]byte {
+	if b, ok := qwBufPool.Get().(*[]byte); ok && cap(*b) >= n {
+		*b = (*b)[:n]
+		return b
+	}
+	b := make([]byte, n)
+	return &b
+}
+
+func qwPutBuf(b *[]byte) { qwBufPool.Put(b) }
+
+// qwAs views a byte buffer as 8-bit values of type T.
+func qwAs[T linalg.QInt](b []byte) []T {
+	if len(b) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(&b[0])), len(b))
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/qinfer/qinfer/ir"
+	"github.com/qinfer/qinfer/linalg"
 	"github.com/qinfer/qinfer/tensor"
 )
 
@@ -627,4 +628,29 @@ func TestMSMatMulNBitsFastVsRef(t *testing.T) {
 		}
 	}
 	t.Logf("max relative error: float path %.3g, int8 path %.3g", worst[0], worst[4])
+}
+
+// TestQwRequantMatchesRef checks the depthwise requantizer against
+// linalg.RequantRef on ties, saturation, NaN and infinite multipliers.
+func TestQwRequantMatchesRef(t *testing.T) {
+	acc := make([]int32, 0, 1<<16)
+	for v := int32(-70000); v <= 70000; v += 7 {
+		acc = append(acc, v)
+	}
+	acc = append(acc, 0, 1, -1, math.MaxInt32, math.MinInt32, 1<<24+1, -(1<<24 + 3))
+	for _, mult := range []float32{0.5, 0.25, 1, 0.001, 3.7, 1.0 / 3, float32(math.Inf(1)), 1e-30, 0.0078125} {
+		for _, zp := range []int32{0, 1, 128, 255} {
+			gu, wu := make([]uint8, len(acc)), make([]uint8, len(acc))
+			qwRequant(gu, acc, mult, zp)
+			linalg.RequantRef(wu, acc, []float32{mult}, []int32{zp})
+			gs, ws := make([]int8, len(acc)), make([]int8, len(acc))
+			qwRequant(gs, acc, mult, zp-128)
+			linalg.RequantRef(ws, acc, []float32{mult}, []int32{zp - 128})
+			for i := range acc {
+				if gu[i] != wu[i] || gs[i] != ws[i] {
+					t.Fatalf("mult %v zp %d acc %d: got %d/%d, want %d/%d", mult, zp, acc[i], gu[i], gs[i], wu[i], ws[i])
+				}
+			}
+		}
+	}
 }
