@@ -4,8 +4,10 @@ package ops
 // QGemm, DynamicQuantizeMatMul, MatMulIntegerToFloat, MatMulNBits,
 // GatherBlockQuantized, and the com.microsoft QuantizeLinear /
 // DequantizeLinear (the ai.onnx kernels with 16- and 4-bit types allowed at
-// any opset). Integer accumulation goes through linalg.QGemmRef and
-// linalg.QNBitsDequantize; requantization follows MLAS's float32 steps.
+// any opset). The code here is the reference: integer accumulation through
+// linalg.QGemmRef and linalg.QNBitsDequantize, requantization following
+// MLAS's float32 steps. qw_msgemm.go holds the fast paths (packed B,
+// linalg.QGemm / QGemmRequant / QNBitsGemm) the kernels take by default.
 
 import (
 	"math"

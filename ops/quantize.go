@@ -1,10 +1,12 @@
 package ops
 
 // ONNX linear quantization operators: QuantizeLinear, DequantizeLinear,
-// DynamicQuantizeLinear, QLinearMatMul and QLinearConv. The integer
-// arithmetic goes through linalg.QGemmRef / linalg.RequantRef; the float
-// steps follow the ONNX reference implementation (onnx/reference/ops) so
-// results are bit-exact with the conformance data.
+// DynamicQuantizeLinear, QLinearMatMul and QLinearConv. The reference
+// integer arithmetic here goes through linalg.QGemmRef / linalg.RequantRef;
+// the float steps follow the ONNX reference implementation
+// (onnx/reference/ops) so results are bit-exact with the conformance data.
+// QLinearMatMul and QLinearConv run the bit-identical fast paths of
+// qw_matmul.go and qw_conv.go unless qwRef is set (tests).
 
 import (
 	"math"
