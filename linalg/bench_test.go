@@ -34,3 +34,20 @@ func BenchmarkSgemm(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPeakFMA measures the single-core fp32 peak with register-only
+// FMA loops; compare the GFLOP/s of BenchmarkSgemm/*/threads=1 with it.
+func BenchmarkPeakFMA(b *testing.B) {
+	if len(sgemmPeaks) == 0 {
+		b.Skip("no asm FMA loop on this platform")
+	}
+	for _, p := range sgemmPeaks {
+		b.Run(p.name, func(b *testing.B) {
+			const iters = 1 << 16
+			for b.Loop() {
+				p.run(iters)
+			}
+			b.ReportMetric(float64(p.flops)*iters*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

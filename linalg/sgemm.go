@@ -19,10 +19,34 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 // SgemmParallel is Sgemm split over up to threads goroutines (threads <= 0
 // means GOMAXPROCS). Small products run on the calling goroutine.
 func SgemmParallel(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	SgemmEpilogue(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
+}
+
+// SgemmEpilogue is SgemmParallel followed by the output stage ep (nil
+// means none): C = ep(alpha*op(A)*op(B) + beta*C). The epilogue runs on
+// each block of C right after its last k-block, while it is still in
+// cache. ep.RowBias must have m entries and ep.ColBias n, when set.
+func SgemmEpilogue(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, ep *Epilogue) {
 	sgemmCheck(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	sgemmRun(threads, transA, transB, m, n, k, alpha, a, lda, nil, b, ldb, nil, beta, c, ldc, ep)
+}
+
+// sgemmRun is SgemmEpilogue after argument checks; a non-nil pa replaces
+// A (a, lda, transA and alpha are then unused; alpha must be 1) and a
+// non-nil src replaces B (b, ldb and transB are then unused).
+func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, pa *PackedA, b []float32, ldb int, src *im2colSrc, beta float32, c []float32, ldc int, ep *Epilogue) {
+	if ep != nil {
+		if (ep.RowBias != nil && len(ep.RowBias) < m) || (ep.ColBias != nil && len(ep.ColBias) < n) {
+			panic(fmt.Sprintf("linalg: Sgemm %dx%d with bias of %d rows, %d columns", m, n, len(ep.RowBias), len(ep.ColBias)))
+		}
+		if ep.RowBias == nil && ep.ColBias == nil && ep.Act == ActNone {
+			ep = nil
+		}
+	}
 	if m == 0 || n == 0 {
 		return
 	}
+	impl := pa.kernel() // assigned once, so goroutines capture it by value
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
@@ -34,7 +58,7 @@ func SgemmParallel(threads int, transA, transB bool, m, n, k int, alpha float32,
 		}
 	}
 	if threads == 1 {
-		sgemmGeneric(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		sgemmBlocked(impl, transA, transB, m, n, k, alpha, a, lda, pa, 0, b, ldb, src, beta, c, ldc, ep)
 		return
 	}
 	// Split the larger of M and N into contiguous ranges, aligned to the
@@ -42,26 +66,36 @@ func SgemmParallel(threads int, transA, transB bool, m, n, k int, alpha float32,
 	var wg sync.WaitGroup
 	if n >= m {
 		step := (n + threads - 1) / threads
-		step = (step + sgemmNR - 1) / sgemmNR * sgemmNR
+		step = (step + impl.nr - 1) / impl.nr * impl.nr
 		for j0 := 0; j0 < n; j0 += step {
 			nn := min(step, n-j0)
-			bj := b[sgemmOff(transB, 0, j0, ldb):]
+			bj, srcj := b, src
+			if src == nil {
+				bj = b[sgemmOff(transB, 0, j0, ldb):]
+			} else {
+				srcj = src.shift(j0)
+			}
+			epj := ep.sub(0, j0, m, nn)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sgemmGeneric(transA, transB, m, nn, k, alpha, a, lda, bj, ldb, beta, c[j0:], ldc)
+				sgemmBlocked(impl, transA, transB, m, nn, k, alpha, a, lda, pa, 0, bj, ldb, srcj, beta, c[j0:], ldc, epj)
 			}()
 		}
 	} else {
 		step := (m + threads - 1) / threads
-		step = (step + sgemmMR - 1) / sgemmMR * sgemmMR
+		step = (step + impl.mr - 1) / impl.mr * impl.mr
 		for i0 := 0; i0 < m; i0 += step {
 			mm := min(step, m-i0)
-			ai := a[sgemmOff(transA, i0, 0, lda):]
+			ai := a
+			if pa == nil {
+				ai = a[sgemmOff(transA, i0, 0, lda):]
+			}
+			epi := ep.sub(i0, 0, mm, n)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sgemmGeneric(transA, transB, mm, n, k, alpha, ai, lda, b, ldb, beta, c[i0*ldc:], ldc)
+				sgemmBlocked(impl, transA, transB, mm, n, k, alpha, ai, lda, pa, i0, b, ldb, src, beta, c[i0*ldc:], ldc, epi)
 			}()
 		}
 	}

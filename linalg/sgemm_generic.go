@@ -1,34 +1,40 @@
 package linalg
 
-import "sync"
+import "unsafe"
 
-// Blocking of the generic SGEMM (Goto/BLIS style): a kc×nc panel of B is
-// packed into nr-wide column strips, an mc×kc block of A into mr-tall row
-// strips (alpha folded in), and an mr×nr micro-kernel walks them.
-const (
-	sgemmMR = 4
-	sgemmNR = 8
-	sgemmKC = 256
-	sgemmMC = 72
-	sgemmNC = 512
-)
+// Blocked SGEMM (Goto/BLIS style), shared by every micro-kernel: a kc×nc
+// panel of op(B) is packed into nr-wide column strips, an mc×kc block of
+// op(A) into mr-tall row strips (alpha folded in), and the micro-kernel
+// walks them one mr×nr tile of C at a time. Each kernel call covers at
+// most kc steps, so long products stay preemptible.
 
 // sgemmBufs holds the packing buffers of one goroutine.
 type sgemmBufs struct {
-	a []float32 // sgemmMC × sgemmKC
-	b []float32 // sgemmKC × sgemmNC
+	a []float32 // ceil(mc/mr)*mr × kc
+	b []float32 // kc × ceil(nc/nr)*nr
+	t []float32 // mr × nr edge tile
 }
 
-var sgemmPool = sync.Pool{New: func() any {
-	return &sgemmBufs{
-		a: make([]float32, sgemmMC*sgemmKC),
-		b: make([]float32, sgemmKC*sgemmNC),
+func (impl *sgemmImpl) getBufs() *sgemmBufs {
+	if p, ok := impl.pool.Get().(*sgemmBufs); ok {
+		return p
 	}
-}}
+	mcr := (impl.mc + impl.mr - 1) / impl.mr * impl.mr
+	ncr := (impl.nc + impl.nr - 1) / impl.nr * impl.nr
+	return &sgemmBufs{a: make([]float32, mcr*impl.kc), b: make([]float32, ncr*impl.kc), t: make([]float32, impl.mr*impl.nr)}
+}
 
-// sgemmGeneric is the plain-Go blocked SGEMM run on one goroutine. It has
+// sgemmGeneric is the plain-Go SGEMM twin run on one goroutine. It has
 // Sgemm's contract; arguments are already checked.
 func sgemmGeneric(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemmBlocked(sgemmGenericImpl, transA, transB, m, n, k, alpha, a, lda, nil, 0, b, ldb, nil, beta, c, ldc, nil)
+}
+
+// sgemmBlocked runs SgemmEpilogue's contract on one goroutine with the
+// micro-kernel of impl. A non-nil pa replaces A: its rows paRow.. are
+// already packed for impl. A non-nil src replaces B: panels are packed
+// straight from an image (implicit im2col).
+func sgemmBlocked(impl *sgemmImpl, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, pa *PackedA, paRow int, b []float32, ldb int, src *im2colSrc, beta float32, c []float32, ldc int, ep *Epilogue) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -45,72 +51,94 @@ func sgemmGeneric(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 		}
 	}
 	if alpha == 0 || k == 0 {
+		if ep != nil {
+			ep.apply(c, ldc, 0, 0, m, n)
+		}
 		return
 	}
-	bufs := sgemmPool.Get().(*sgemmBufs)
-	defer sgemmPool.Put(bufs)
-	for jc := 0; jc < n; jc += sgemmNC {
-		nc := min(sgemmNC, n-jc)
-		for pc := 0; pc < k; pc += sgemmKC {
-			kc := min(sgemmKC, k-pc)
-			sgemmPackB(transB, b, ldb, pc, jc, kc, nc, bufs.b)
-			for ic := 0; ic < m; ic += sgemmMC {
-				mc := min(sgemmMC, m-ic)
-				sgemmPackA(transA, a, lda, ic, pc, mc, kc, alpha, bufs.a)
-				sgemmMacro(mc, nc, kc, bufs.a, bufs.b, c[ic*ldc+jc:], ldc)
+	bufs := impl.getBufs()
+	defer impl.pool.Put(bufs)
+	kcMax, mcMax, ncMax := impl.kc, impl.mc, impl.nc
+	for jc := 0; jc < n; jc += ncMax {
+		nc := min(ncMax, n-jc)
+		for pc := 0; pc < k; pc += kcMax {
+			kc := min(kcMax, k-pc)
+			if src != nil {
+				src.pack(impl.nr, pc, jc, kc, nc, bufs.b)
+			} else {
+				sgemmPackB(impl.nr, transB, b, ldb, pc, jc, kc, nc, bufs.b)
+			}
+			for ic := 0; ic < m; ic += mcMax {
+				mc := min(mcMax, m-ic)
+				as := bufs.a
+				if pa != nil {
+					as = pa.block(paRow+ic, pc, mc, kc)
+				} else {
+					sgemmPackA(impl.mr, transA, a, lda, ic, pc, mc, kc, alpha, bufs.a)
+				}
+				sgemmMacro(impl, mc, nc, kc, as, bufs.b, bufs.t, c[ic*ldc+jc:], ldc)
+				if ep != nil && pc+kc == k {
+					ep.apply(c, ldc, ic, jc, mc, nc)
+				}
 			}
 		}
 	}
 }
 
 // sgemmPackA copies the mc×kc block of alpha*op(A) at (i0,p0) into dst as
-// ceil(mc/MR) strips, each kc×MR with rows padded by zeros.
-func sgemmPackA(trans bool, a []float32, lda, i0, p0, mc, kc int, alpha float32, dst []float32) {
-	for is := 0; is < mc; is += sgemmMR {
-		rows := min(sgemmMR, mc-is)
-		d := dst[is*kc : is*kc+kc*sgemmMR]
-		if rows < sgemmMR {
+// ceil(mc/mr) strips, each kc×mr with rows padded by zeros.
+func sgemmPackA(mr int, trans bool, a []float32, lda, i0, p0, mc, kc int, alpha float32, dst []float32) {
+	for is := 0; is < mc; is += mr {
+		rows := min(mr, mc-is)
+		d := dst[is*kc : is*kc+kc*mr]
+		if rows < mr {
 			clear(d)
+		}
+		if trans {
+			// Rows of A's storage are columns of op(A): copy runs of
+			// `rows` contiguous values per k step.
+			for p := 0; p < kc; p++ {
+				src := a[(p0+p)*lda+i0+is : (p0+p)*lda+i0+is+rows]
+				o := d[p*mr : p*mr+rows]
+				for r, v := range src {
+					o[r] = alpha * v
+				}
+			}
+			continue
 		}
 		for r := 0; r < rows; r++ {
 			i := i0 + is + r
-			if trans {
-				for p := 0; p < kc; p++ {
-					d[p*sgemmMR+r] = alpha * a[(p0+p)*lda+i]
-				}
-			} else {
-				src := a[i*lda+p0 : i*lda+p0+kc]
-				for p, v := range src {
-					d[p*sgemmMR+r] = alpha * v
-				}
+			src := a[i*lda+p0 : i*lda+p0+kc]
+			for p, v := range src {
+				d[p*mr+r] = alpha * v
 			}
 		}
 	}
 }
 
 // sgemmPackB copies the kc×nc panel of op(B) at (p0,j0) into dst as
-// ceil(nc/NR) strips, each kc×NR with columns padded by zeros.
-func sgemmPackB(trans bool, b []float32, ldb, p0, j0, kc, nc int, dst []float32) {
-	for js := 0; js < nc; js += sgemmNR {
-		cols := min(sgemmNR, nc-js)
-		d := dst[js*kc : js*kc+kc*sgemmNR]
+// ceil(nc/nr) strips, each kc×nr with columns padded by zeros.
+func sgemmPackB(nr int, trans bool, b []float32, ldb, p0, j0, kc, nc int, dst []float32) {
+	for js := 0; js < nc; js += nr {
+		cols := min(nr, nc-js)
+		d := dst[js*kc : js*kc+kc*nr]
 		if trans {
-			if cols < sgemmNR {
+			if cols < nr {
 				clear(d)
 			}
 			for cc := 0; cc < cols; cc++ {
 				src := b[(j0+js+cc)*ldb+p0 : (j0+js+cc)*ldb+p0+kc]
 				for p, v := range src {
-					d[p*sgemmNR+cc] = v
+					d[p*nr+cc] = v
 				}
 			}
 			continue
 		}
 		for p := 0; p < kc; p++ {
 			src := b[(p0+p)*ldb+j0+js:]
-			o := d[p*sgemmNR : p*sgemmNR+sgemmNR]
-			if cols == sgemmNR {
-				copy(o, src[:sgemmNR])
+			o := d[p*nr : p*nr+nr]
+			if cols == nr {
+				copy(o, src[:nr])
 			} else {
 				copy(o, src[:cols])
 				clear(o[cols:])
@@ -120,29 +148,50 @@ func sgemmPackB(trans bool, b []float32, ldb, p0, j0, kc, nc int, dst []float32)
 }
 
 // sgemmMacro multiplies a packed mc×kc A block by a packed kc×nc B panel and
-// adds the result into C.
-func sgemmMacro(mc, nc, kc int, pa, pb []float32, c []float32, ldc int) {
-	var tile [sgemmMR * sgemmNR]float32
-	for js := 0; js < nc; js += sgemmNR {
-		cols := min(sgemmNR, nc-js)
-		bs := pb[js*kc : js*kc+kc*sgemmNR]
-		for is := 0; is < mc; is += sgemmMR {
-			rows := min(sgemmMR, mc-is)
-			as := pa[is*kc : is*kc+kc*sgemmMR]
-			if rows == sgemmMR && cols == sgemmNR {
-				sgemmKernel4x8(kc, as, bs, c[is*ldc+js:], ldc)
+// adds the result into C. Full tiles go straight to the micro-kernel; edge
+// tiles are copied to the zero-padded mr×nr buffer tile and back.
+func sgemmMacro(impl *sgemmImpl, mc, nc, kc int, pa, pb, tile []float32, c []float32, ldc int) {
+	mr, nr, kernel := impl.mr, impl.nr, impl.kernel
+	for js := 0; js < nc; js += nr {
+		cols := min(nr, nc-js)
+		bs := pb[js*kc : js*kc+kc*nr]
+		for is := 0; is < mc; is += mr {
+			rows := min(mr, mc-is)
+			as := pa[is*kc : is*kc+kc*mr]
+			if rows == mr && cols == nr {
+				ct := c[is*ldc+js : (is+mr-1)*ldc+js+nr] // bounds check for the kernel
+				kernel(kc, &as[0], &bs[0], &ct[0], ldc)
 				continue
 			}
-			clear(tile[:])
-			sgemmKernel4x8(kc, as, bs, tile[:], sgemmNR)
+			t := tile[:mr*nr]
+			clear(t)
 			for r := 0; r < rows; r++ {
-				cr := c[(is+r)*ldc+js : (is+r)*ldc+js+cols]
-				for j := range cr {
-					cr[j] += tile[r*sgemmNR+j]
-				}
+				copy(t[r*nr:r*nr+cols], c[(is+r)*ldc+js:])
+			}
+			kernel(kc, &as[0], &bs[0], &t[0], nr)
+			for r := 0; r < rows; r++ {
+				copy(c[(is+r)*ldc+js:(is+r)*ldc+js+cols], t[r*nr:])
 			}
 		}
 	}
+}
+
+// sgemmKernelRef defines every micro-kernel: it adds the mr×nr product of
+// a packed A strip (k×mr) and a packed B strip (k×nr) into c.
+func sgemmKernelRef(mr, nr, k int, a, b, c []float32, ldc int) {
+	for p := 0; p < k; p++ {
+		for i := 0; i < mr; i++ {
+			for j := 0; j < nr; j++ {
+				c[i*ldc+j] += a[p*mr+i] * b[p*nr+j]
+			}
+		}
+	}
+}
+
+// sgemmKernelGeneric is the generic 4×8 micro-kernel (sgemmKernelRef with
+// mr=4, nr=8) in the table's pointer form.
+func sgemmKernelGeneric(k int, a, b, c *float32, ldc int) {
+	sgemmKernel4x8(k, unsafe.Slice(a, k*4), unsafe.Slice(b, k*8), unsafe.Slice(c, 3*ldc+8), ldc)
 }
 
 // sgemmKernel4x8 adds the 4×8 product of a packed A strip (kc×4) and a

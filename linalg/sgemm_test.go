@@ -15,9 +15,40 @@ func sgemmRandom(r *rand.Rand, n int) []float32 {
 	return x
 }
 
-// sgemmCase runs Sgemm/SgemmParallel against sgemmRef with a guard band
-// after C and a padded leading dimension.
+// sgemmEachImpl runs f once per SGEMM implementation this CPU offers,
+// with that implementation active (a test toggle over kern.sgemm).
+func sgemmEachImpl(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	saved := kern.sgemm
+	defer func() { kern.sgemm = saved }()
+	for _, impl := range sgemmImpls {
+		kern.sgemm = impl
+		t.Run(impl.name, f)
+	}
+}
+
+// sgemmClose reports whether got matches want within the FMA-reordering
+// tolerance; NaN must match NaN and infinities must be equal.
+func sgemmClose(got, want float32) bool {
+	if math.IsNaN(float64(want)) {
+		return math.IsNaN(float64(got))
+	}
+	if math.IsInf(float64(want), 0) {
+		return got == want
+	}
+	d := math.Abs(float64(got - want))
+	return d <= 1e-4*(1+math.Abs(float64(want)))
+}
+
+// sgemmCase runs SgemmParallel against sgemmRef with padded leading
+// dimensions and guard bands before and after C (the padding columns
+// between rows are guards too: only the m×n window may change).
 func sgemmCase(t *testing.T, threads int, transA, transB bool, m, n, k, pad int, alpha, beta float32) {
+	t.Helper()
+	sgemmCaseSpecial(t, threads, transA, transB, m, n, k, pad, alpha, beta, false)
+}
+
+func sgemmCaseSpecial(t *testing.T, threads int, transA, transB bool, m, n, k, pad int, alpha, beta float32, special bool) {
 	t.Helper()
 	r := rand.New(rand.NewSource(int64(m*131 + n*17 + k)))
 	ar, ac := m, k
@@ -31,22 +62,36 @@ func sgemmCase(t *testing.T, threads int, transA, transB bool, m, n, k, pad int,
 	lda, ldb, ldc := ac+pad, bc+pad, n+pad
 	a := sgemmRandom(r, ar*lda)
 	b := sgemmRandom(r, br*ldb)
+	if special && len(a) > 0 && len(b) > 0 {
+		nan, inf := float32(math.NaN()), float32(math.Inf(1))
+		a[r.Intn(len(a))] = nan
+		b[r.Intn(len(b))] = inf
+		a[r.Intn(len(a))] = -inf
+	}
 	const guard = 7
-	c := sgemmRandom(r, m*ldc+guard)
-	want := append([]float32{}, c...)
+	buf := sgemmRandom(r, guard+m*ldc+guard)
+	c := buf[guard : guard+m*ldc]
+	want := append([]float32{}, buf...)
 	SgemmParallel(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	sgemmRef(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
-	for i := range c {
-		d := math.Abs(float64(c[i] - want[i]))
-		if d > 1e-4*(1+math.Abs(float64(want[i]))) {
-			t.Fatalf("threads=%d tA=%v tB=%v m=%d n=%d k=%d pad=%d alpha=%v beta=%v: c[%d]=%v want %v",
-				threads, transA, transB, m, n, k, pad, alpha, beta, i, c[i], want[i])
+	sgemmRef(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, want[guard:guard+m*ldc], ldc)
+	for i := range buf {
+		if !sgemmClose(buf[i], want[i]) {
+			t.Fatalf("%s threads=%d tA=%v tB=%v m=%d n=%d k=%d pad=%d alpha=%v beta=%v: buf[%d] (c[%d]) = %v want %v",
+				kern.sgemm.name, threads, transA, transB, m, n, k, pad, alpha, beta, i, i-guard, buf[i], want[i])
 		}
 	}
 }
 
 func TestSgemm(t *testing.T) {
-	sizes := []int{0, 1, 3, 7, 8, 9, 17, 63, 65, 257}
+	sgemmEachImpl(t, sgemmTestSizes)
+}
+
+func sgemmTestSizes(t *testing.T) {
+	mr, nr := kern.sgemm.mr, kern.sgemm.nr
+	sizes := []int{0, 1, 3, 7, 8, 9, 17, 63, 65, 257, mr - 1, mr, mr + 1, 2 * mr, 13 * mr, nr - 1, nr + 1}
+	if testing.Short() {
+		sizes = []int{0, 1, 7, 65, mr + 1, 13 * mr, nr + 1}
+	}
 	for _, tA := range []bool{false, true} {
 		for _, tB := range []bool{false, true} {
 			for _, m := range sizes {
@@ -64,6 +109,10 @@ func TestSgemm(t *testing.T) {
 }
 
 func TestSgemmAlphaBetaLd(t *testing.T) {
+	sgemmEachImpl(t, sgemmTestAlphaBetaLd)
+}
+
+func sgemmTestAlphaBetaLd(t *testing.T) {
 	cases := []struct {
 		m, n, k, pad int
 		alpha, beta  float32
@@ -86,7 +135,13 @@ func TestSgemmAlphaBetaLd(t *testing.T) {
 }
 
 func TestSgemmParallel(t *testing.T) {
-	for _, s := range [][3]int{{64, 3136, 576}, {300, 20, 200}, {129, 131, 257}} {
+	sgemmEachImpl(t, sgemmTestParallel)
+}
+
+func sgemmTestParallel(t *testing.T) {
+	// Crosses every kernel's mc, nc and kc blocks.
+	sgemmCase(t, 3, false, true, 200, 2100, 300, 2, 1, 0)
+	for _, s := range [][3]int{{64, 1000, 300}, {300, 20, 200}, {129, 131, 257}} {
 		for _, th := range []int{2, 3, 8, 0} {
 			sgemmCase(t, th, false, false, s[0], s[1], s[2], 0, 1, 0)
 			sgemmCase(t, th, true, true, s[0], s[1], s[2], 1, 1, 1)
@@ -94,8 +149,46 @@ func TestSgemmParallel(t *testing.T) {
 	}
 }
 
+// TestSgemmNaNInf feeds NaN and ±Inf through every kernel.
+func TestSgemmNaNInf(t *testing.T) {
+	sgemmEachImpl(t, func(t *testing.T) {
+		for _, s := range [][3]int{{1, 1, 1}, {9, 33, 5}, {17, 65, 63}, {64, 64, 257}} {
+			for _, tA := range []bool{false, true} {
+				sgemmCaseSpecial(t, 1, tA, !tA, s[0], s[1], s[2], 1, 1, 0.5, true)
+			}
+		}
+	})
+}
+
+// TestSgemmKernels checks each micro-kernel alone against sgemmKernelRef,
+// with a guard band around the tile.
+func TestSgemmKernels(t *testing.T) {
+	for _, impl := range sgemmImpls {
+		for _, k := range []int{0, 1, 3, 4, 5, 17, 256} {
+			mr, nr := impl.mr, impl.nr
+			r := rand.New(rand.NewSource(int64(k)))
+			a, b := sgemmRandom(r, k*mr+1), sgemmRandom(r, k*nr+1)
+			ldc := nr + 3
+			const guard = 5
+			buf := sgemmRandom(r, guard+mr*ldc+guard)
+			want := append([]float32{}, buf...)
+			impl.kernel(k, &a[0], &b[0], &buf[guard], ldc)
+			sgemmKernelRef(mr, nr, k, a, b, want[guard:], ldc)
+			for i := range buf {
+				if !sgemmClose(buf[i], want[i]) {
+					t.Fatalf("%s k=%d: buf[%d] = %v, want %v", impl.name, k, i, buf[i], want[i])
+				}
+			}
+		}
+	}
+}
+
 // TestSgemmBetaZeroIgnoresNaN checks that beta == 0 overwrites C.
 func TestSgemmBetaZeroIgnoresNaN(t *testing.T) {
+	sgemmEachImpl(t, sgemmTestBetaZero)
+}
+
+func sgemmTestBetaZero(t *testing.T) {
 	c := []float32{float32(math.NaN()), float32(math.Inf(1))}
 	Sgemm(false, false, 1, 2, 1, 1, []float32{2}, 1, []float32{3, 4}, 2, 0, c, 2)
 	if c[0] != 6 || c[1] != 8 {
@@ -113,6 +206,13 @@ func TestSgemmBadArgsPanic(t *testing.T) {
 }
 
 func TestSgemmNoAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items under -race")
+	}
+	sgemmEachImpl(t, sgemmTestNoAllocs)
+}
+
+func sgemmTestNoAllocs(t *testing.T) {
 	a, b, c := make([]float32, 64*64), make([]float32, 64*64), make([]float32, 64*64)
 	Sgemm(false, false, 64, 64, 64, 1, a, 64, b, 64, 0, c, 64)
 	n := testing.AllocsPerRun(10, func() {

@@ -1,7 +1,9 @@
 package ops
 
 import (
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/qinfer/qinfer/ir"
 	"github.com/qinfer/qinfer/linalg"
@@ -171,6 +173,42 @@ func cvGetCol(n int) *[]float32 {
 type cvConv struct {
 	win   cvWindow
 	group int
+	// packed caches the weights packed for SGEMM (per group), shared by
+	// concurrent sessions running this kernel.
+	packed atomic.Pointer[cvPacked]
+}
+
+// cvPacked is one weight tensor packed once. The weights are normally an
+// initializer, passed as the same tensor on every Run; since a runtime
+// could also reuse a buffer for changing weights, the packing is only
+// used while the values still equal the copy it was made from.
+type cvPacked struct {
+	w     *tensor.Tensor
+	vals  []float32
+	mg    int
+	kk    int
+	once  sync.Once
+	byGrp []*linalg.PackedA
+}
+
+// cvPackedWeights returns the weights w (values wf) packed per group for
+// linalg.ConvGemmPacked, packing on first use.
+func (k *cvConv) cvPackedWeights(w *tensor.Tensor, wf []float32, group, mg, kk int) []*linalg.PackedA {
+	p := k.packed.Load()
+	if p == nil || p.w != w || p.mg != mg || p.kk != kk || !slices.Equal(p.vals, wf) {
+		np := &cvPacked{w: w, vals: slices.Clone(wf), mg: mg, kk: kk}
+		if !k.packed.CompareAndSwap(p, np) {
+			return nil // another session is repacking: run unpacked this time
+		}
+		p = np
+	}
+	p.once.Do(func() {
+		p.byGrp = make([]*linalg.PackedA, group)
+		for gi := range p.byGrp {
+			p.byGrp[gi] = linalg.PackA(mg, kk, p.vals[gi*mg*kk:(gi+1)*mg*kk], kk)
+		}
+	})
+	return p.byGrp
 }
 
 func cvNewConv(n *ir.Node, opset int) (Kernel, error) {
@@ -229,7 +267,12 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		if b != nil {
 			bias = tensor.ToFloat32(b)
 		}
-		cvConvF32(ctx, tensor.ToFloat32(x), xs, tensor.ToFloat32(w), ws, bias, k.group, g, y.Float32s())
+		wf := tensor.ToFloat32(w)
+		var pws []*linalg.PackedA
+		if dt == tensor.Float32 && len(g.kernel) == 2 && !(ws[1] == 1 && ws[0] == k.group) && !cvIsDirect(g) {
+			pws = k.cvPackedWeights(w, wf, k.group, ws[0]/k.group, tensor.Size(ws[1:]))
+		}
+		cvConvF32(ctx, tensor.ToFloat32(x), xs, wf, ws, bias, k.group, g, y.Float32s(), pws)
 		if dt != tensor.Float32 {
 			if y, err = tensor.Cast(y, dt); err != nil {
 				return nil, ctx.Errf("%w", err)
@@ -251,9 +294,14 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	return nil, DTypeErr(ctx, dt)
 }
 
-// cvConvF32 computes a float32 convolution by im2col + SGEMM per image and
-// group; y must be zeroed or fully overwritten (it is overwritten).
-func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias []float32, group int, g *cvGeom, y []float32) {
+// cvConvF32 computes a float32 convolution per image and group: 2-D
+// depthwise groups (one input and one output channel) directly, other
+// 2-D groups by SGEMM packing its panels straight from the image
+// (linalg.ConvGemm), other ranks as Im2col + SGEMM; 1x1 stride-1 unpadded
+// kernels use X itself as the column matrix. The bias is fused into
+// SGEMM's output stage. y is overwritten. pws, when not nil, holds w packed
+// per group for the 2-D path.
+func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias []float32, group int, g *cvGeom, y []float32, pws []*linalg.PackedA) {
 	n, c, m := xs[0], xs[1], ws[0]
 	cg, mg := c/group, m/group
 	in := tensor.Size(xs[2:])
@@ -264,31 +312,61 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 	if ctx != nil && ctx.Threads > 1 {
 		threads = ctx.Threads
 	}
-	direct := true // 1x1, stride 1, no padding: X itself is the column matrix
-	for i := range g.kernel {
-		if g.kernel[i] != 1 || g.strides[i] != 1 || g.padBegin[i] != 0 || g.padEnd[i] != 0 {
-			direct = false
-		}
-	}
 	lg := g.linalg(xs[2:])
+	jobs := n * group
+	if cg == 1 && mg == 1 && len(g.kernel) == 2 {
+		// Depthwise: one plane per job, no im2col, no GEMM.
+		ParallelFor(threads, jobs, 1, func(lo, hi int) {
+			for j := lo; j < hi; j++ {
+				var bv float32
+				if bias != nil {
+					bv = bias[j%group]
+				}
+				linalg.DepthwiseConv2D(y[j*on:(j+1)*on], x[j*in:(j+1)*in], w[(j%group)*kn:(j%group+1)*kn], bv, lg)
+			}
+		})
+		return
+	}
+	direct := cvIsDirect(g)
+	// 2-D kernels pack SGEMM panels straight from the image (no im2col
+	// buffer); other ranks unfold with Im2col first.
+	implicit := !direct && len(g.kernel) == 2
 	// one computes output channels of group gi in image b with nt threads.
 	one := func(b, gi, nt int, colp *[]float32) {
 		xg := x[(b*c+gi*cg)*in : (b*c+(gi+1)*cg)*in]
 		yg := y[(b*m+gi*mg)*on : (b*m+(gi+1)*mg)*on]
 		wg := w[gi*mg*kk : (gi+1)*mg*kk]
+		var ep *linalg.Epilogue
+		if bias != nil {
+			ep = &linalg.Epilogue{RowBias: bias[gi*mg : (gi+1)*mg]}
+		}
+		if implicit {
+			if pws != nil {
+				linalg.ConvGemmPacked(nt, pws[gi], xg, cg, lg, yg, ep)
+			} else {
+				linalg.ConvGemm(nt, mg, wg, xg, cg, lg, yg, ep)
+			}
+			return
+		}
 		col := xg
 		if !direct {
 			col = *colp
-			linalg.Im2col(col, xg, cg, lg)
+			if nt > 1 && cg > 1 {
+				// Channels unfold into disjoint row blocks of col.
+				ParallelFor(nt, cg, 1, func(lo, hi int) {
+					linalg.Im2col(col[lo*kn*on:hi*kn*on], xg[lo*in:hi*in], hi-lo, lg)
+				})
+			} else {
+				linalg.Im2col(col, xg, cg, lg)
+			}
 		}
-		linalg.SgemmParallel(nt, false, false, mg, on, kk, 1, wg, kk, col, on, 0, yg, on)
+		linalg.SgemmEpilogue(nt, false, false, mg, on, kk, 1, wg, kk, col, on, 0, yg, on, ep)
 	}
-	jobs := n * group
 	if threads > 1 && jobs >= threads {
-		// Many small products (batches, depthwise groups): one per goroutine.
+		// Many small products (batches, groups): one per goroutine.
 		ctx.Parallel(jobs, 1, func(lo, hi int) {
 			var colp *[]float32
-			if !direct {
+			if !direct && !implicit {
 				colp = cvGetCol(kk * on)
 				defer cvColPool.Put(colp)
 			}
@@ -296,27 +374,27 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 				one(j/group, j%group, 1, colp)
 			}
 		})
-	} else {
-		var colp *[]float32
-		if !direct {
-			colp = cvGetCol(kk * on)
-			defer cvColPool.Put(colp)
-		}
-		for j := 0; j < jobs; j++ {
-			one(j/group, j%group, threads, colp)
+		return
+	}
+	var colp *[]float32
+	if !direct && !implicit {
+		colp = cvGetCol(kk * on)
+		defer cvColPool.Put(colp)
+	}
+	for j := 0; j < jobs; j++ {
+		one(j/group, j%group, threads, colp)
+	}
+}
+
+// cvIsDirect reports a 1x1, stride-1, unpadded kernel: X itself is then
+// the column matrix.
+func cvIsDirect(g *cvGeom) bool {
+	for i := range g.kernel {
+		if g.kernel[i] != 1 || g.strides[i] != 1 || g.padBegin[i] != 0 || g.padEnd[i] != 0 {
+			return false
 		}
 	}
-	for b := 0; b < n; b++ {
-		if bias != nil {
-			for oc := 0; oc < m; oc++ {
-				row := y[(b*m+oc)*on : (b*m+oc+1)*on]
-				bv := bias[oc]
-				for i := range row {
-					row[i] += bv
-				}
-			}
-		}
-	}
+	return true
 }
 
 // cvConvDirect is the plain definition of an N-D grouped convolution,

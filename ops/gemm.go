@@ -303,11 +303,22 @@ func (g *cvGemm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		}
 		yd := y.Float32s()
 		beta := float32(0)
+		var ep *linalg.Epilogue
 		if c != nil && g.beta != 0 {
-			cvFillC(yd, tensor.ToFloat32(c), cst, m, n, g.beta)
-			beta = 1
+			cf := tensor.ToFloat32(c)
+			switch {
+			case m > 1 && n > 1 && cst[0] == 0 && cst[1] == 1:
+				// A bias row (1-D C or 1×n): fused as a column bias.
+				ep = &linalg.Epilogue{ColBias: cvScaled(cf[:n], g.beta)}
+			case m > 1 && n > 1 && cst[0] == 1 && cst[1] == 0:
+				// A bias column (m×1): fused as a row bias.
+				ep = &linalg.Epilogue{RowBias: cvScaled(cf[:m], g.beta)}
+			default:
+				cvFillC(yd, cf, cst, m, n, g.beta)
+				beta = 1
+			}
 		}
-		linalg.SgemmParallel(cvThreads(ctx), g.transA, g.transB, m, n, k, g.alpha, tensor.ToFloat32(a), lda, tensor.ToFloat32(b), ldb, beta, yd, n)
+		linalg.SgemmEpilogue(cvThreads(ctx), g.transA, g.transB, m, n, k, g.alpha, tensor.ToFloat32(a), lda, tensor.ToFloat32(b), ldb, beta, yd, n, ep)
 		if dt != tensor.Float32 {
 			if y, err = tensor.Cast(y, dt); err != nil {
 				return nil, ctx.Errf("%w", err)
@@ -326,6 +337,18 @@ func (g *cvGemm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		return cvGemmGen[uint64](ctx, g, a, b, c, cst, m, n, k)
 	}
 	return nil, DTypeErr(ctx, dt)
+}
+
+// cvScaled returns beta*v (v itself when beta is 1).
+func cvScaled(v []float32, beta float32) []float32 {
+	if beta == 1 {
+		return v
+	}
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = beta * x
+	}
+	return out
 }
 
 // cvFillC writes beta*C, broadcast with strides st, into the m×n matrix y.

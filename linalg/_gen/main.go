@@ -1,0 +1,232 @@
+//go:generate go run . -out ../sgemm_amd64.s -stubs ../sgemm_stub_amd64.go -pkg linalg
+
+// Command _gen writes linalg's amd64 assembly with avo: the SGEMM
+// micro-kernels (AVX2+FMA 6x16, AVX-512 8x32) and the FMA peak loops used
+// by BenchmarkPeakFMA.
+//
+// Each micro-kernel has the meaning of sgemmKernelGeneric in
+// ../sgemm_generic.go, for its own tile shape mr×nr:
+//
+//	for p := 0; p < k; p++ {
+//		for i := 0; i < mr; i++ {
+//			for j := 0; j < nr; j++ {
+//				c[i*ldc+j] += a[p*mr+i] * b[p*nr+j]
+//			}
+//		}
+//	}
+//
+// a is a packed A strip (k×mr, alpha already folded in), b a packed B strip
+// (k×nr), c the top-left element of a full mr×nr tile of C with row stride
+// ldc. The accumulators start from C, so no separate add pass is needed.
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+// debug adds a check that k >= 0 (a negative k would loop ~forever).
+const debug = false
+
+func main() {
+	ConstraintExpr("!purego")
+	genKernel("sgemmKernelAVX2", 6, 2, false)
+	genKernel("sgemmKernelAVX512", 8, 2, true)
+	genAxpy()
+	genPeak("fmaPeakAVX2", false, 14)
+	genPeak("fmaPeakAVX512", true, 30)
+	Generate()
+}
+
+// genKernel emits an mr × (nv vectors) micro-kernel. With avx512 the vectors
+// are zmm (16 lanes) and A is broadcast by the FMA's memory operand;
+// otherwise ymm (8 lanes) with VBROADCASTSS into two alternating registers.
+func genKernel(name string, mr, nv int, avx512 bool) {
+	lanes, vb := 8, 32
+	vecs := []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}
+	isa := "AVX2, FMA3"
+	if avx512 {
+		lanes, vb = 16, 64
+		vecs = []VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15,
+			Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31}
+		isa = "AVX512F"
+	}
+	nr := nv * lanes
+	nacc := mr * nv
+	need := nacc + nv
+	if !avx512 {
+		need += 2
+	}
+	if need > len(vecs) {
+		panic(fmt.Sprintf("%s: %d vector registers needed", name, need))
+	}
+	acc := func(i, v int) VecPhysical { return vecs[i*nv+v] }
+	bv := vecs[nacc : nacc+nv]
+
+	TEXT(name, NOSPLIT, "func(k int, a, b, c *float32, ldc int)")
+	Pragma("noescape")
+	Doc(fmt.Sprintf("%s adds the %dx%d product of a packed A strip (k×%d) and a packed", name, mr, nr, mr),
+		fmt.Sprintf("B strip (k×%d) into the tile at c (row stride ldc): sgemmKernelGeneric", nr),
+		fmt.Sprintf("with mr=%d, nr=%d. Requires %s.", mr, nr, isa))
+	k := Load(Param("k"), RCX)
+	a := Load(Param("a"), RSI)
+	b := Load(Param("b"), RDI)
+	c := Load(Param("c"), RDX)
+	ldc := Load(Param("ldc"), R8)
+	SHLQ(U8(2), ldc)
+	if debug {
+		TESTQ(k, k)
+		JGE(LabelRef("kok"))
+		UD2()
+		Label("kok")
+	}
+
+	Comment("Accumulators start as the C tile.")
+	MOVQ(c, R9)
+	for i := 0; i < mr; i++ {
+		for v := 0; v < nv; v++ {
+			VMOVUPS(Mem{Base: R9, Disp: v * vb}, acc(i, v))
+		}
+		if i < mr-1 {
+			ADDQ(ldc, R9)
+		}
+	}
+
+	step := func(off int) {
+		for v := 0; v < nv; v++ {
+			VMOVUPS(Mem{Base: b, Disp: (off*nr + v*lanes) * 4}, bv[v])
+		}
+		for i := 0; i < mr; i++ {
+			am := Mem{Base: a, Disp: (off*mr + i) * 4}
+			if avx512 {
+				for v := 0; v < nv; v++ {
+					VFMADD231PS_BCST(am, bv[v], acc(i, v))
+				}
+				continue
+			}
+			bc := vecs[nacc+nv+i%2]
+			VBROADCASTSS(am, bc)
+			for v := 0; v < nv; v++ {
+				VFMADD231PS(bv[v], bc, acc(i, v))
+			}
+		}
+	}
+
+	const unroll = 4
+	Comment(fmt.Sprintf("Main loop: %d k-steps per iteration.", unroll))
+	Label("loop4")
+	CMPQ(k, U8(unroll))
+	JL(LabelRef("tail"))
+	for u := 0; u < unroll; u++ {
+		step(u)
+	}
+	ADDQ(U32(unroll*mr*4), a)
+	ADDQ(U32(unroll*nr*4), b)
+	SUBQ(U8(unroll), k)
+	JMP(LabelRef("loop4"))
+
+	Label("tail")
+	TESTQ(k, k)
+	JE(LabelRef("store"))
+	step(0)
+	ADDQ(U32(mr*4), a)
+	ADDQ(U32(nr*4), b)
+	DECQ(k)
+	JMP(LabelRef("tail"))
+
+	Label("store")
+	for i := 0; i < mr; i++ {
+		for v := 0; v < nv; v++ {
+			VMOVUPS(acc(i, v), Mem{Base: c, Disp: v * vb})
+		}
+		if i < mr-1 {
+			ADDQ(ldc, c)
+		}
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// genPeak emits a loop of independent FMAs on registers only: n iterations
+// of `chains` FMAs (ymm: 8 lanes, zmm: 16 lanes, 2 flops per lane).
+func genPeak(name string, avx512 bool, chains int) {
+	TEXT(name, NOSPLIT, "func(n int)")
+	Doc(fmt.Sprintf("%s runs n iterations of %d independent register-only FMAs,", name, chains),
+		"to measure the core's peak FMA throughput.")
+	n := Load(Param("n"), RCX)
+	var regs []VecPhysical
+	if avx512 {
+		regs = []VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15,
+			Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31}
+	} else {
+		regs = []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}
+	}
+	x, y := regs[len(regs)-2], regs[len(regs)-1]
+	for _, r := range regs[:chains] {
+		VXORPS(r, r, r)
+	}
+	VXORPS(x, x, x)
+	VXORPS(y, y, y)
+	TESTQ(n, n)
+	JE(LabelRef("done"))
+	Label("loop")
+	for i := 0; i < chains; i++ {
+		VFMADD231PS(x, y, regs[i])
+	}
+	DECQ(n)
+	JNE(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// genAxpy emits y[i] += alpha*x[i] for i < n (dwAxpy in ../dwconv.go),
+// 32 then 8 floats per step, then scalars.
+func genAxpy() {
+	TEXT("axpyAVX2", NOSPLIT, "func(alpha float32, x, y *float32, n int)")
+	Pragma("noescape")
+	Doc("axpyAVX2 adds alpha*x[i] into y[i] for i < n: dwAxpy. Requires AVX, FMA3.")
+	VBROADCASTSS(NewParamAddr("alpha", 0), Y0)
+	x := Load(Param("x"), RSI)
+	y := Load(Param("y"), RDI)
+	n := Load(Param("n"), RCX)
+	ys := []VecPhysical{Y1, Y2, Y3, Y4}
+	Label("loop32")
+	CMPQ(n, U8(32))
+	JL(LabelRef("loop8"))
+	for i, r := range ys {
+		VMOVUPS(Mem{Base: y, Disp: 32 * i}, r)
+		VFMADD231PS(Mem{Base: x, Disp: 32 * i}, Y0, r)
+		VMOVUPS(r, Mem{Base: y, Disp: 32 * i})
+	}
+	ADDQ(U8(128), x)
+	ADDQ(U8(128), y)
+	SUBQ(U8(32), n)
+	JMP(LabelRef("loop32"))
+	Label("loop8")
+	CMPQ(n, U8(8))
+	JL(LabelRef("tail"))
+	VMOVUPS(Mem{Base: y}, Y1)
+	VFMADD231PS(Mem{Base: x}, Y0, Y1)
+	VMOVUPS(Y1, Mem{Base: y})
+	ADDQ(U8(32), x)
+	ADDQ(U8(32), y)
+	SUBQ(U8(8), n)
+	JMP(LabelRef("loop8"))
+	Label("tail")
+	TESTQ(n, n)
+	JE(LabelRef("done"))
+	VMOVSS(Mem{Base: y}, X1)
+	VFMADD231SS(Mem{Base: x}, X0, X1)
+	VMOVSS(X1, Mem{Base: y})
+	ADDQ(U8(4), x)
+	ADDQ(U8(4), y)
+	DECQ(n)
+	JMP(LabelRef("tail"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}

@@ -1,0 +1,118 @@
+package linalg
+
+import "fmt"
+
+// ConvGemm computes one image (and group) of a 2-D convolution as
+//
+//	C = ep(W · Im2col(img, channels, g))
+//
+// without materialising the column matrix: SGEMM's B panels are packed
+// straight from the image. W is m × (channels*KH*KW) row-major, img is
+// channels × g.In[0] × g.In[1], C is m × (g.Out[0]*g.Out[1]) row-major
+// (overwritten). g must have two spatial dims. It uses up to threads
+// goroutines like SgemmParallel.
+func ConvGemm(threads, m int, w, img []float32, channels int, g ConvGeom, c []float32, ep *Epilogue) {
+	src := convSrc(img, channels, g)
+	k := channels * src.kh * src.kw
+	n := src.oh * src.ow
+	sgemmCheckMat("A", m, k, w, k)
+	sgemmCheckMat("C", m, n, c, n)
+	sgemmRun(threads, false, false, m, n, k, 1, w, k, nil, nil, 0, src, 0, c, n, ep)
+}
+
+// ConvGemmPacked is ConvGemm with weights packed once by PackA (m is
+// pw.Rows(), and pw.Cols() must be channels*KH*KW).
+func ConvGemmPacked(threads int, pw *PackedA, img []float32, channels int, g ConvGeom, c []float32, ep *Epilogue) {
+	src := convSrc(img, channels, g)
+	m, k, n := pw.m, channels*src.kh*src.kw, src.oh*src.ow
+	if pw.k != k {
+		panic(fmt.Sprintf("linalg: ConvGemmPacked weights have %d columns, geometry needs %d", pw.k, k))
+	}
+	sgemmCheckMat("C", m, n, c, n)
+	sgemmRun(threads, false, false, m, n, k, 1, nil, k, pw, nil, 0, src, 0, c, n, ep)
+}
+
+// convSrc checks g and returns the implicit column matrix of img.
+func convSrc(img []float32, channels int, g ConvGeom) *im2colSrc {
+	if len(g.In) != 2 {
+		panic(fmt.Sprintf("linalg: ConvGemm needs 2 spatial dims, got %d", len(g.In)))
+	}
+	s := &im2colSrc{
+		ih: g.In[0], iw: g.In[1], oh: g.Out[0], ow: g.Out[1],
+		kh: g.Kernel[0], kw: g.Kernel[1], sh: g.Stride[0], sw: g.Stride[1],
+		dh: g.Dilation[0], dw: g.Dilation[1], ph: g.PadBegin[0], pw: g.PadBegin[1],
+	}
+	s.img = img[:channels*s.ih*s.iw]
+	return s
+}
+
+// im2colSrc is the column matrix of a 2-D convolution, read on demand.
+type im2colSrc struct {
+	img                    []float32
+	ih, iw, oh, ow, kh, kw int
+	sh, sw, dh, dw, ph, pw int
+	j0                     int // first column (output position) of this view
+}
+
+// shift returns the view whose column 0 is column j of s.
+func (s *im2colSrc) shift(j int) *im2colSrc {
+	t := *s
+	t.j0 += j
+	return &t
+}
+
+// pack is sgemmPackB for the column matrix: it writes the kc×nc panel at
+// (p0, j0) as ceil(nc/nr) strips of kc×nr, zero-padded.
+func (s *im2colSrc) pack(nr, p0, j0, kc, nc int, dst []float32) {
+	kn := s.kh * s.kw
+	plane := s.ih * s.iw
+	for js := 0; js < nc; js += nr {
+		cols := min(nr, nc-js)
+		d := dst[js*kc : js*kc+kc*nr]
+		j := s.j0 + j0 + js
+		oy0, ox0 := j/s.ow, j%s.ow
+		ch, kk := p0/kn, p0%kn
+		ky, kx := kk/s.kw, kk%s.kw
+		for p := 0; p < kc; p++ {
+			im := s.img[ch*plane : (ch+1)*plane]
+			o := d[p*nr : p*nr+nr]
+			clear(o[cols:])
+			o = o[:cols]
+			oy, ox := oy0, ox0
+			xoff := kx*s.dw - s.pw
+			for len(o) > 0 {
+				run := min(s.ow-ox, len(o))
+				seg := o[:run]
+				o = o[run:]
+				iy := oy*s.sh - s.ph + ky*s.dh
+				if iy < 0 || iy >= s.ih {
+					clear(seg)
+				} else {
+					irow := im[iy*s.iw : (iy+1)*s.iw]
+					x := ox*s.sw + xoff
+					if s.sw == 1 && x >= 0 && x+run <= s.iw {
+						copy(seg, irow[x:x+run])
+					} else {
+						for i := range seg {
+							if uint(x) < uint(s.iw) {
+								seg[i] = irow[x]
+							} else {
+								seg[i] = 0
+							}
+							x += s.sw
+						}
+					}
+				}
+				oy, ox = oy+1, 0
+			}
+			// Next row of the column matrix: (ch, ky, kx) odometer.
+			if kx++; kx == s.kw {
+				kx = 0
+				if ky++; ky == s.kh {
+					ky = 0
+					ch++
+				}
+			}
+		}
+	}
+}
