@@ -96,7 +96,7 @@ func shConcat(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 		}
 		out[axis] += s[axis]
 	}
-	y, err := tensor.New(xs[0].DType(), out...)
+	y, err := ctx.NewTensor(xs[0].DType(), out...)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}

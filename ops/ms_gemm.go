@@ -4,8 +4,10 @@ package ops
 // QGemm, DynamicQuantizeMatMul, MatMulIntegerToFloat, MatMulNBits,
 // GatherBlockQuantized, and the com.microsoft QuantizeLinear /
 // DequantizeLinear (the ai.onnx kernels with 16- and 4-bit types allowed at
-// any opset). Integer accumulation goes through linalg.QGemmRef and
-// linalg.QNBitsDequantize; requantization follows MLAS's float32 steps.
+// any opset). The code here is the reference: integer accumulation through
+// linalg.QGemmRef and linalg.QNBitsDequantize, requantization following
+// MLAS's float32 steps. qw_msgemm.go holds the fast paths (packed B,
+// linalg.QGemm / QGemmRequant / QNBitsGemm) the kernels take by default.
 
 import (
 	"math"
@@ -73,6 +75,8 @@ func msTranspose8(t *tensor.Tensor, r, c int) *tensor.Tensor {
 type msQGemmK struct {
 	transA, transB bool
 	alpha          float32
+	qwPack         qwCache[*linalg.QPackedB] // B packed once (fast path)
+	qwRef          bool                      // reference path only (tests)
 }
 
 func msNewQGemm(n *ir.Node, opset int) (Kernel, error) {
@@ -147,6 +151,7 @@ func (k *msQGemmK) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 		return nil, err
 	}
 	acc := make([]int32, m*n)
+	cRowConst := true // C is absent or the same for every row
 	if c != nil {
 		if c.DType() != tensor.Int32 {
 			return nil, ctx.Errf("C has dtype %v, want int32: %w", c.DType(), tensor.ErrDType)
@@ -165,23 +170,13 @@ func (k *msQGemmK) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 		default:
 			return nil, ctx.Errf("C shape %v does not broadcast to [%d %d]: %w", cs, m, n, tensor.ErrShape)
 		}
+		cRowConst = rs == 0
 		// Accumulate: C plus the product, in int32 (wrapping).
 		for i := 0; i < m; i++ {
 			for j := 0; j < n; j++ {
 				acc[i*n+j] = cv[i*rs+j*cst]
 			}
 		}
-	}
-	if k.transA {
-		a = msTranspose8(a, kk, m)
-	}
-	if k.transB {
-		b = msTranspose8(b, n, kk)
-	}
-	prod := make([]int32, m*n)
-	msQGemm(m, n, kk, a, 0, []int32{az}, b, 0, bz, prod)
-	for i := range acc {
-		acc[i] += prod[i]
 	}
 	scales := make([]float32, len(bs))
 	for i, v := range bs {
@@ -193,6 +188,38 @@ func (k *msQGemmK) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	out, err := msNewOut(ctx, ydt, []int{m, n})
 	if err != nil {
 		return nil, err
+	}
+	if k.transA {
+		a = msTranspose8(a, kk, m)
+	}
+	switch {
+	case !k.qwRef && kk > 0 && m > 0 && n > 0:
+		pb, _ := k.qwPack.get(qwKeyOf(in[3], Opt(in, 5)), func() (*linalg.QPackedB, error) {
+			return qwPackB(b, 0, kk, n, k.transB, bz), nil
+		})
+		if ydt != tensor.Float32 && cRowConst && qwFinite(scales) {
+			// Fused: the row-invariant C is the bias of every row.
+			var bias []int32
+			if c != nil {
+				bias = acc[:n]
+			}
+			qwGemmRequant(ctx.Threads, m, n, kk, a, 0, az, pb, bias, scales, yz, out)
+			return One(out), nil
+		}
+		prod := make([]int32, m*n)
+		qwGemm(ctx.Threads, m, n, kk, a, 0, az, pb, prod)
+		for i := range acc {
+			acc[i] += prod[i]
+		}
+	default:
+		if k.transB {
+			b = msTranspose8(b, n, kk)
+		}
+		prod := make([]int32, m*n)
+		msQGemm(m, n, kk, a, 0, []int32{az}, b, 0, bz, prod)
+		for i := range acc {
+			acc[i] += prod[i]
+		}
 	}
 	if ydt == tensor.Float32 {
 		o := out.Float32s()
@@ -235,13 +262,23 @@ func msDynQuant(x []float32) (*tensor.Tensor, float32, int32) {
 
 func msNewMatMulToFloat(dynamic bool) Factory {
 	return func(n *ir.Node, opset int) (Kernel, error) {
-		return KernelFunc(func(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
-			return msMatMulToFloat(ctx, in, dynamic)
-		}), nil
+		return &msMMFloat{dynamic: dynamic}, nil
 	}
 }
 
-func msMatMulToFloat(ctx *Context, in []*tensor.Tensor, dynamic bool) ([]*tensor.Tensor, error) {
+// msMMFloat is DynamicQuantizeMatMul (dynamic) or MatMulIntegerToFloat.
+type msMMFloat struct {
+	dynamic bool
+	qwPack  qwCache[[]*linalg.QPackedB] // B matrices packed once (fast path)
+	qwRef   bool                        // reference path only (tests)
+}
+
+func (mk *msMMFloat) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	return msMatMulToFloat(ctx, in, mk)
+}
+
+func msMatMulToFloat(ctx *Context, in []*tensor.Tensor, mk *msMMFloat) ([]*tensor.Tensor, error) {
+	dynamic := mk.dynamic
 	// DynamicQuantizeMatMul: A(float), B, b_scale, b_zero_point, bias.
 	// MatMulIntegerToFloat: A, B, a_scale, b_scale, a_zero_point, b_zero_point, bias.
 	var a, b, aST, bST, aZT, bZT, bias *tensor.Tensor
@@ -328,8 +365,43 @@ func msMatMulToFloat(ctx *Context, in []*tensor.Tensor, dynamic bool) ([]*tensor
 	ast := tensor.BroadcastStrides(abatch, batch)
 	bst := tensor.BroadcastStrides(bbatch, batch)
 	bt := tensor.Strides(batch)
-	acc := make([]int32, m*n)
 	o := out.Float32s()
+	if !mk.qwRef && k > 0 && m > 0 && n > 0 && nbatch > 0 {
+		nbm := b.Len() / (k * n)
+		packs, _ := mk.qwPack.get(qwKeyOf(b, bZT), func() ([]*linalg.QPackedB, error) {
+			ps := make([]*linalg.QPackedB, nbm)
+			for j := range ps {
+				ps[j] = qwPackB(b, j*k*n, k, n, false, bz)
+			}
+			return ps, nil
+		})
+		acc := make([]int32, nbatch*m*n)
+		if len(bbatch) == 0 {
+			// One B: the batches of A are one tall product.
+			qwGemm(ctx.Threads, nbatch*m, n, k, qa, 0, az, packs[0], acc)
+		} else {
+			for bi := 0; bi < nbatch; bi++ {
+				ai, bj, rem := 0, 0, bi
+				for d := range batch {
+					x := rem / bt[d]
+					rem -= x * bt[d]
+					ai += x * ast[d]
+					bj += x * bst[d]
+				}
+				qwGemm(ctx.Threads, m, n, k, qa, ai*m*k, az, packs[bj], acc[bi*m*n:(bi+1)*m*n])
+			}
+		}
+		for i, v := range acc {
+			j := i % n
+			y := float32(v) * mult[j%len(mult)]
+			if biasV != nil {
+				y += biasV[j]
+			}
+			o[i] = y
+		}
+		return One(out), nil
+	}
+	acc := make([]int32, m*n)
 	for bi := 0; bi < nbatch; bi++ {
 		ai, bj, rem := 0, 0, bi
 		for d := range batch {
@@ -355,8 +427,10 @@ func msMatMulToFloat(ctx *Context, in []*tensor.Tensor, dynamic bool) ([]*tensor
 // ---- MatMulNBits ----
 
 type msNBits struct {
-	lay    linalg.QNBitsLayout
-	hasAcc bool
+	lay      linalg.QNBitsLayout
+	accuracy int                           // accuracy_level: 4 quantizes A to int8
+	qwPack   qwCache[*linalg.QNBitsPacked] // weights packed once (fast path)
+	qwRef    bool                          // reference path only (tests)
 }
 
 func msNewMatMulNBits(n *ir.Node, opset int) (Kernel, error) {
@@ -370,7 +444,7 @@ func msNewMatMulNBits(n *ir.Node, opset int) (Kernel, error) {
 		N:         int(n.AttrInt("N", 0)),
 		Bits:      int(n.AttrInt("bits", 4)),
 		BlockSize: int(n.AttrInt("block_size", 0)),
-	}}
+	}, accuracy: int(n.AttrInt("accuracy_level", 0))}
 	if err := k.lay.Check(); err != nil {
 		return nil, NodeErrf(n, "%v: %w", err, ir.ErrInvalidModel)
 	}
@@ -400,11 +474,12 @@ func (k *msNBits) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, erro
 	if sc.DType() != a.DType() || sc.Len() != l.N*nb {
 		return nil, ctx.Errf("scales %v %v, want %v with %d values: %w", sc.DType(), sc.Shape(), a.DType(), l.N*nb, tensor.ErrShape)
 	}
-	scales := tensor.ToFloat32(sc)
-	for i, v := range scales {
-		if v != v || math.IsInf(float64(v), 0) {
-			return nil, ctx.Errf("scales[%d] = %v: %w", i, v, ir.ErrInvalidModel)
-		}
+	if !k.qwRef && l.Bits == 4 && gT == nil && (zpT == nil || zpT.DType() == tensor.Uint8) {
+		return k.qwRun(ctx, a, b, sc, zpT, biasT)
+	}
+	scales, err := qwNBitsScales(ctx, sc)
+	if err != nil {
+		return nil, err
 	}
 	var zpPacked []uint8
 	var zpFloat []float32

@@ -1,10 +1,12 @@
 package ops
 
 // ONNX linear quantization operators: QuantizeLinear, DequantizeLinear,
-// DynamicQuantizeLinear, QLinearMatMul and QLinearConv. The integer
-// arithmetic goes through linalg.QGemmRef / linalg.RequantRef; the float
-// steps follow the ONNX reference implementation (onnx/reference/ops) so
-// results are bit-exact with the conformance data.
+// DynamicQuantizeLinear, QLinearMatMul and QLinearConv. The reference
+// integer arithmetic here goes through linalg.QGemmRef / linalg.RequantRef;
+// the float steps follow the ONNX reference implementation
+// (onnx/reference/ops) so results are bit-exact with the conformance data.
+// QLinearMatMul and QLinearConv run the bit-identical fast paths of
+// qw_matmul.go and qw_conv.go unless qwRef is set (tests).
 
 import (
 	"math"
@@ -455,7 +457,14 @@ func qsDynamicQuantize(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 // ---- QLinearMatMul ----
 
 func qsNewQLinearMatMul(n *ir.Node, opset int) (Kernel, error) {
-	return KernelFunc(qsQLinearMatMul), nil
+	return &qsQLMatMul{}, nil
+}
+
+// qsQLMatMul is the QLinearMatMul kernel: the fast path (qwMatMulFast)
+// unless qwRef asks for the reference (qsMMRun).
+type qsQLMatMul struct {
+	qwPack qwCache[[]qwPackedMat]
+	qwRef  bool
 }
 
 // qsExpand broadcasts a small parameter tensor to shape target and returns
@@ -469,9 +478,10 @@ func qsExpand(ctx *Context, t *tensor.Tensor, target []int, name string) ([]floa
 	st := tensor.BroadcastStrides(t.Shape(), target)
 	out := make([]float64, n)
 	idx := make([]int, len(target))
+	src := qwFloat64s(t)
 	off := 0
 	for i := 0; i < n; i++ {
-		out[i] = t.Float64At(off)
+		out[i] = src[off]
 		for d := len(target) - 1; d >= 0; d-- {
 			idx[d]++
 			off += st[d]
@@ -518,7 +528,7 @@ type qsMMArgs struct {
 	out        *tensor.Tensor
 }
 
-func qsQLinearMatMul(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+func (qk *qsQLMatMul) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	// Zero points may be absent (they default to 0); the rest is required.
 	for _, i := range []int{0, 1, 3, 4, 6} {
 		if Opt(in, i) == nil {
@@ -620,6 +630,15 @@ func qsQLinearMatMul(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	if p.out, err = tensor.New(ydt, oshape...); err != nil {
 		return nil, ctx.Errf("output: %w", err)
 	}
+	if !qk.qwRef {
+		done, err := qk.qwMatMulFast(ctx, a, b, bZP, &p)
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			return One(p.out), nil
+		}
+	}
 	switch {
 	case a.DType() == tensor.Uint8 && b.DType() == tensor.Uint8:
 		qsMMDispatchY[uint8, uint8](ctx, a, b, &p)
@@ -676,6 +695,11 @@ func qsMMRun[TA, TB, TY linalg.QInt](ctx *Context, a []TA, b []TB, y []TY, p *qs
 // ---- QLinearConv ----
 
 type qsConv struct {
+	// qwPack caches the weights packed per group for the fast path.
+	qwPack qwCache[[]*linalg.QPackedB]
+	// qwRef forces the reference path (qsConvCompute), for tests.
+	qwRef bool
+
 	autoPad   string
 	dilations []int
 	group     int
@@ -888,6 +912,15 @@ func (c *qsConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		return nil, ctx.Errf("output: %w", err)
 	}
 	r := &qsConvRun{g: g, xZ: xZ[0], wZ: wZc, yZ: yZ[0], bias: bv, mult: mult}
+	if !c.qwRef {
+		done, err := c.qwConvFast(ctx, x, w, wZP, out, r)
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			return One(out), nil
+		}
+	}
 	switch {
 	case x.DType() == tensor.Uint8 && w.DType() == tensor.Uint8:
 		qsConvDispatchY[uint8, uint8](ctx, x, w, out, r)

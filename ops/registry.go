@@ -151,6 +151,8 @@ type Context struct {
 	Opset int
 	// Threads is the number of goroutines a kernel may use (>= 1).
 	Threads int
+	// Arena, when not nil, recycles output buffers (see NewTensor).
+	Arena *Arena
 }
 
 // Parallel splits [0,n) into at most ctx.Threads chunks of at least grain

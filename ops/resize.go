@@ -251,7 +251,7 @@ func (k *imResize) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 			outShape[ax] = int(math.Floor(o))
 		}
 	}
-	out, err := tensor.New(x.DType(), outShape...)
+	out, err := ctx.NewTensor(x.DType(), outShape...)
 	if err != nil {
 		return nil, ctx.Errf("output %v: %w", outShape, err)
 	}

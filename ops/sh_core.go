@@ -178,7 +178,7 @@ const shGrain = 1 << 15
 // (broadcast) or negative (reversal). Large copies are split over ctx's
 // threads (ctx may be nil).
 func shStrided(ctx *Context, src *tensor.Tensor, shape, st []int, off int) (*tensor.Tensor, error) {
-	dst, err := tensor.New(src.DType(), shape...)
+	dst, err := ctx.NewTensor(src.DType(), shape...)
 	if err != nil {
 		return nil, err
 	}

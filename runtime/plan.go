@@ -317,11 +317,16 @@ type Session struct {
 	ctx  context.Context
 	live int64
 	prof *profiler // nil unless Options.Profile
+	// arena recycles kernel output buffers between nodes and runs.
+	arena *ops.Arena
+	// ctxs holds this session's kernel contexts per graph (the plan's
+	// contexts plus the session's arena).
+	ctxs map[*graphPlan][]ops.Context
 }
 
 // NewSession returns a session for p.
 func (p *Plan) NewSession() *Session {
-	s := &Session{plan: p}
+	s := &Session{plan: p, arena: ops.NewArena(), ctxs: map[*graphPlan][]ops.Context{}}
 	if p.opts.Profile {
 		s.prof = newProfiler()
 	}
@@ -408,11 +413,13 @@ func (s *Session) RunValues(ctx context.Context, inputs map[string]ops.Value) (m
 		args[i] = v
 	}
 	outs, err := s.runGraph(p.main, nil, args)
+	defer s.arena.EndRun()
 	if err != nil {
 		return nil, err
 	}
 	res := make(map[string]ops.Value, len(outs))
 	for i, name := range p.main.outNames {
+		s.forget(outs[i])
 		res[name] = unalias(outs[i], p.owned, args)
 	}
 	return res, nil
@@ -516,6 +523,7 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 	for i, a := range args {
 		if i < len(gp.inputs) && a != nil {
 			fr.vals[gp.inputs[i]] = a
+			s.retain(a, nil)
 		}
 	}
 	for _, o := range gp.outer {
@@ -527,7 +535,9 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 			return nil, fmt.Errorf("runtime: outer-scope value %q is not available: %w", o.name, ir.ErrInvalidModel)
 		}
 		fr.vals[o.slot] = v
+		s.retain(v, nil)
 	}
+	kctxs := s.contexts(gp)
 	var inT []*tensor.Tensor
 	var inV []ops.Value
 	for i, st := range gp.steps {
@@ -550,7 +560,7 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 		if s.prof != nil {
 			t0 = time.Now()
 		}
-		outV, inT, err = s.runStep(st, fr, inV, inT)
+		outV, inT, err = s.runStep(st, &kctxs[i], fr, inV, inT)
 		if err != nil {
 			return nil, wrapNodeErr(st.node, err)
 		}
@@ -566,6 +576,7 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 				continue
 			}
 			fr.vals[sl] = outV[j]
+			s.retain(outV[j], inV)
 		}
 		if s.plan.opts.MaxMemory > 0 {
 			if err := s.account(fr, st, outV); err != nil {
@@ -573,6 +584,7 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 			}
 		}
 		for _, sl := range gp.release[i] {
+			s.release(fr.vals[sl])
 			fr.vals[sl] = nil
 		}
 	}
@@ -586,10 +598,82 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 	return outs, nil
 }
 
+// contexts returns the session's kernel contexts for gp's steps.
+func (s *Session) contexts(gp *graphPlan) []ops.Context {
+	if c, ok := s.ctxs[gp]; ok {
+		return c
+	}
+	c := make([]ops.Context, len(gp.steps))
+	for i, st := range gp.steps {
+		c[i] = st.ctx
+		c[i].Arena = s.arena
+	}
+	s.ctxs[gp] = c
+	return c
+}
+
+// retain counts a new slot holding v against the arena's buffers; ins are
+// the step's inputs, of which v may be a view.
+func (s *Session) retain(v ops.Value, ins []ops.Value) {
+	switch x := v.(type) {
+	case *tensor.Tensor:
+		if s.arena.Owns(x) {
+			s.arena.Retain(x)
+			return
+		}
+		for _, in := range ins {
+			if t, ok := in.(*tensor.Tensor); ok && s.arena.RetainView(x, t) {
+				return
+			}
+			if sq, ok := in.(*ops.Sequence); ok {
+				for _, t := range sq.Items {
+					if s.arena.RetainView(x, t) {
+						return
+					}
+				}
+			}
+		}
+	case *ops.Sequence:
+		for _, t := range x.Items {
+			s.retain(t, ins)
+		}
+	case *ops.Optional:
+		s.retain(x.Value, ins)
+	}
+}
+
+// release drops a dead slot's hold on v's buffers.
+func (s *Session) release(v ops.Value) {
+	switch x := v.(type) {
+	case *tensor.Tensor:
+		s.arena.Release(x)
+	case *ops.Sequence:
+		for _, t := range x.Items {
+			s.arena.Release(t)
+		}
+	case *ops.Optional:
+		s.release(x.Value)
+	}
+}
+
+// forget hands v's buffers over to the caller.
+func (s *Session) forget(v ops.Value) {
+	switch x := v.(type) {
+	case *tensor.Tensor:
+		s.arena.Forget(x)
+	case *ops.Sequence:
+		for _, t := range x.Items {
+			s.arena.Forget(t)
+		}
+	case *ops.Optional:
+		s.forget(x.Value)
+	}
+}
+
 // runStep runs one step's kernel on inV (inT is scratch for tensor
 // inputs, returned for reuse). A panicking kernel becomes an error wrapping
 // ErrInternal that names the node, so one bad kernel cannot crash a server.
-func (s *Session) runStep(st *step, fr *frame, inV []ops.Value, inT []*tensor.Tensor) (outV []ops.Value, _ []*tensor.Tensor, err error) {
+func (s *Session) runStep(st *step, kctx *ops.Context, fr *frame, inV []ops.Value, inT []*tensor.Tensor) (outV []ops.Value, _ []*tensor.Tensor, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if debugPanics {
@@ -602,7 +686,7 @@ func (s *Session) runStep(st *step, fr *frame, inV []ops.Value, inT []*tensor.Te
 	case st.fk != nil:
 		outV, err = st.fk.runFrame(s, fr, inV)
 	case st.vk != nil:
-		outV, err = st.vk.RunValues(&st.ctx, inV)
+		outV, err = st.vk.RunValues(kctx, inV)
 	default:
 		inT = inT[:0]
 		for j, v := range inV {
@@ -616,7 +700,7 @@ func (s *Session) runStep(st *step, fr *frame, inV []ops.Value, inT []*tensor.Te
 			}
 		}
 		var outT []*tensor.Tensor
-		outT, err = st.kernel.Run(&st.ctx, inT)
+		outT, err = st.kernel.Run(kctx, inT)
 		outV = make([]ops.Value, len(outT))
 		for j, t := range outT {
 			if t != nil {

@@ -1,0 +1,291 @@
+package ops
+
+import (
+	"sync"
+	"unsafe"
+
+	"github.com/qinfer/qinfer/tensor"
+)
+
+// Arena recycles tensor buffers between the runs of one session. The
+// runtime gives every kernel's Context the session's arena; kernels that
+// allocate their outputs with Context.NewTensor then get buffers freed by
+// earlier nodes (after their values' last use) or earlier runs, so a
+// steady-state run allocates little on the heap.
+//
+// Ownership is tracked by the address of a buffer's first element: the
+// runtime calls Retain for every value a step produces and Release when a
+// value's slot dies, and a buffer returns to the free lists only when no
+// live value (a view made by Reshape, say) still refers to it. Buffers that
+// escape a run (graph outputs) are forgotten by Forget and left to the GC.
+type Arena struct {
+	mu     sync.Mutex
+	free   map[arenaKey][]any
+	owned  map[unsafe.Pointer]*arenaBuf
+	pooled int64
+	// MaxPooled caps the bytes kept in free lists (0: 1 GiB).
+	MaxPooled int64
+}
+
+type arenaKey struct {
+	dt tensor.DType // storage class: the dtype whose Go slice type holds it
+	n  int
+}
+
+type arenaBuf struct {
+	key     arenaKey
+	data    any
+	refs    int
+	aliases []unsafe.Pointer // other first-element addresses of views into data
+}
+
+// NewArena returns an empty arena.
+func NewArena() *Arena {
+	return &Arena{free: map[arenaKey][]any{}, owned: map[unsafe.Pointer]*arenaBuf{}}
+}
+
+// storageClass maps a dtype to a representative of its Go slice type, so
+// float16 and uint16 buffers (both []uint16) can be shared.
+func storageClass(dt tensor.DType) tensor.DType {
+	switch dt {
+	case tensor.Float16, tensor.BFloat16:
+		return tensor.Uint16
+	case tensor.Int4:
+		return tensor.Int8
+	case tensor.Uint4, tensor.Float8E4M3FN, tensor.Float8E4M3FNUZ, tensor.Float8E5M2, tensor.Float8E5M2FNUZ:
+		return tensor.Uint8
+	}
+	return dt
+}
+
+// dataPtr returns the address of a tensor's first element, or nil.
+func dataPtr(t *tensor.Tensor) unsafe.Pointer {
+	if t == nil || t.Len() == 0 {
+		return nil
+	}
+	return bufPtr(t.Data()) // nil for strings, which are not pooled
+}
+
+// New returns a zeroed tensor, reusing a free buffer of the same storage
+// class and length when there is one. Errors as tensor.New.
+func (a *Arena) New(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
+	n, err := tensor.NumElements(shape)
+	if err != nil {
+		return nil, err
+	}
+	if a == nil || n == 0 || dt == tensor.String {
+		return tensor.New(dt, shape...)
+	}
+	key := arenaKey{storageClass(dt), n}
+	a.mu.Lock()
+	var data any
+	if l := a.free[key]; len(l) > 0 {
+		data = l[len(l)-1]
+		a.free[key] = l[:len(l)-1]
+		a.pooled -= int64(n) * int64(dt.Size())
+	}
+	a.mu.Unlock()
+	if data == nil {
+		t, err := tensor.New(dt, shape...)
+		if err != nil {
+			return nil, err
+		}
+		a.mu.Lock()
+		a.owned[dataPtr(t)] = &arenaBuf{key: key, data: t.Data()}
+		a.mu.Unlock()
+		return t, nil
+	}
+	clearSlice(data)
+	t, err := tensor.FromData(dt, shape, data)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	a.owned[dataPtr(t)] = &arenaBuf{key: key, data: data}
+	a.mu.Unlock()
+	return t, nil
+}
+
+func clearSlice(data any) {
+	switch d := data.(type) {
+	case []float32:
+		clear(d)
+	case []float64:
+		clear(d)
+	case []uint16:
+		clear(d)
+	case []int8:
+		clear(d)
+	case []uint8:
+		clear(d)
+	case []int16:
+		clear(d)
+	case []int32:
+		clear(d)
+	case []int64:
+		clear(d)
+	case []uint32:
+		clear(d)
+	case []uint64:
+		clear(d)
+	case []bool:
+		clear(d)
+	}
+}
+
+// Retain records one more live value referring to t's buffer (no-op for
+// buffers the arena does not own).
+func (a *Arena) Retain(t *tensor.Tensor) {
+	p := dataPtr(t)
+	if a == nil || p == nil {
+		return
+	}
+	a.mu.Lock()
+	if b, ok := a.owned[p]; ok {
+		b.refs++
+	}
+	a.mu.Unlock()
+}
+
+// Release drops one live reference to t's buffer; at zero the buffer goes
+// back to the free lists.
+func (a *Arena) Release(t *tensor.Tensor) {
+	p := dataPtr(t)
+	if a == nil || p == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	b, ok := a.owned[p]
+	if !ok {
+		return
+	}
+	b.refs--
+	if b.refs > 0 {
+		return
+	}
+	delete(a.owned, p)
+	for _, q := range b.aliases {
+		if a.owned[q] == b {
+			delete(a.owned, q)
+		}
+	}
+	base := bufPtr(b.data)
+	if a.owned[base] == b {
+		delete(a.owned, base)
+	}
+	b.aliases = nil
+	size := int64(b.key.n) * int64(b.key.dt.Size())
+	limit := a.MaxPooled
+	if limit <= 0 {
+		limit = 1 << 30
+	}
+	if a.pooled+size > limit {
+		return
+	}
+	a.pooled += size
+	a.free[b.key] = append(a.free[b.key], b.data)
+}
+
+// RetainView records that view (a tensor a kernel returned without
+// allocating it) may share memory with of. When of's buffer belongs to the
+// arena and view's elements lie inside it, the buffer gains a reference
+// held by view; views with the same first element as of are plain Retains.
+func (a *Arena) RetainView(view, of *tensor.Tensor) bool {
+	vp, op := dataPtr(view), dataPtr(of)
+	if a == nil || vp == nil || op == nil {
+		return false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	b, ok := a.owned[op]
+	if !ok {
+		return false
+	}
+	base := uintptr(bufPtr(b.data))
+	end := base + uintptr(b.key.n*b.key.dt.Size())
+	v := uintptr(vp)
+	if v < base || v >= end {
+		return false
+	}
+	if cur, ok := a.owned[vp]; ok && cur != b {
+		return false
+	}
+	if _, ok := a.owned[vp]; !ok {
+		a.owned[vp] = b
+		b.aliases = append(b.aliases, vp)
+	}
+	b.refs++
+	return true
+}
+
+// Owns reports whether t's first element is tracked by the arena.
+func (a *Arena) Owns(t *tensor.Tensor) bool {
+	p := dataPtr(t)
+	if a == nil || p == nil {
+		return false
+	}
+	a.mu.Lock()
+	_, ok := a.owned[p]
+	a.mu.Unlock()
+	return ok
+}
+
+func bufPtr(data any) unsafe.Pointer {
+	switch d := data.(type) {
+	case []float32:
+		return unsafe.Pointer(&d[0])
+	case []float64:
+		return unsafe.Pointer(&d[0])
+	case []uint16:
+		return unsafe.Pointer(&d[0])
+	case []int8:
+		return unsafe.Pointer(&d[0])
+	case []uint8:
+		return unsafe.Pointer(&d[0])
+	case []int16:
+		return unsafe.Pointer(&d[0])
+	case []int32:
+		return unsafe.Pointer(&d[0])
+	case []int64:
+		return unsafe.Pointer(&d[0])
+	case []uint32:
+		return unsafe.Pointer(&d[0])
+	case []uint64:
+		return unsafe.Pointer(&d[0])
+	case []bool:
+		return unsafe.Pointer(&d[0])
+	}
+	return nil
+}
+
+// Forget stops tracking t's buffer (it escapes to the caller).
+func (a *Arena) Forget(t *tensor.Tensor) {
+	p := dataPtr(t)
+	if a == nil || p == nil {
+		return
+	}
+	a.mu.Lock()
+	delete(a.owned, p)
+	a.mu.Unlock()
+}
+
+// EndRun forgets every buffer still tracked (values that escaped the run in
+// ways the runtime did not release); the free lists are kept.
+func (a *Arena) EndRun() {
+	if a == nil {
+		return
+	}
+	a.mu.Lock()
+	clear(a.owned)
+	a.mu.Unlock()
+}
+
+// NewTensor allocates a zeroed output tensor for a kernel: from the
+// session's arena when the runtime provides one, else on the heap.
+func (ctx *Context) NewTensor(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
+	if ctx == nil {
+		return tensor.New(dt, shape...)
+	}
+	return ctx.Arena.New(dt, shape...)
+}
