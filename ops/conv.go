@@ -277,7 +277,11 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	oshape := append([]int{xs[0], ws[0]}, g.out...)
 	switch dt {
 	case tensor.Float32, tensor.Float16, tensor.BFloat16:
-		y, err := tensor.New(tensor.Float32, oshape...)
+		alloc := tensor.New
+		if dt == tensor.Float32 {
+			alloc = ctx.NewTensor // recycled by the session's arena
+		}
+		y, err := alloc(tensor.Float32, oshape...)
 		if err != nil {
 			return nil, ctx.Errf("output %v: %w", oshape, err)
 		}

@@ -154,7 +154,14 @@ func cvMatMul(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	}
 	switch dt {
 	case tensor.Float32, tensor.Float16, tensor.BFloat16:
-		y := tensor.Zeros(tensor.Float32, p.out...)
+		alloc := tensor.New
+		if dt == tensor.Float32 {
+			alloc = ctx.NewTensor // recycled by the session's arena
+		}
+		y, err := alloc(tensor.Float32, p.out...)
+		if err != nil {
+			return nil, ctx.Errf("%w", err)
+		}
 		cvMatMulF32(ctx, p, tensor.ToFloat32(a), tensor.ToFloat32(b), y.Float32s())
 		if dt != tensor.Float32 {
 			if y, err = tensor.Cast(y, dt); err != nil {
@@ -304,7 +311,11 @@ func (g *cvGemm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	lda, ldb := as[1], bs[1]
 	switch dt {
 	case tensor.Float32, tensor.Float16, tensor.BFloat16:
-		y, err := tensor.New(tensor.Float32, out...)
+		alloc := tensor.New
+		if dt == tensor.Float32 {
+			alloc = ctx.NewTensor // recycled by the session's arena
+		}
+		y, err := alloc(tensor.Float32, out...)
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}
