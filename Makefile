@@ -13,7 +13,7 @@ GOFILES = $(shell find . -name '*.go' -not -path './.cache/*' -not -path './.git
 CROSS := linux/arm64 darwin/arm64 js/wasm
 FUZZTIME ?= 20s
 
-.PHONY: all build testdata test vet fmt-check unit ppocr cross test-arm64 conformance fuzz bench clean
+.PHONY: all build testdata test vet fmt-check unit-race unit ppocr cross test-arm64 conformance fuzz bench clean
 
 all: build
 
@@ -24,7 +24,7 @@ build:
 testdata:
 	scripts/testdata.sh
 
-test: testdata vet fmt-check unit ppocr cross
+test: testdata vet fmt-check unit-race unit cross
 
 vet:
 	$(GO) vet $(PKGS)
@@ -32,11 +32,17 @@ vet:
 fmt-check:
 	@out="$$(gofmt -l $(GOFILES))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-# The race detector needs cgo.
-unit:
-	QINFER_REQUIRE_TESTDATA=1 CGO_ENABLED=1 $(GO) test -race -timeout 30m $(PKGS)
+# Every package under the race detector (which needs cgo), in -short mode:
+# heavy tests (whole-dataset accuracy, PP-OCR against ONNX Runtime,
+# exhaustive kernel sizes) skip themselves there and run in `unit`.
+unit-race:
+	QINFER_REQUIRE_TESTDATA=1 CGO_ENABLED=1 $(GO) test -race -short -timeout 40m $(PKGS)
 
-# The PP-OCR differential test skips itself under -race (too slow there).
+# Every test, full size, without the race detector.
+unit:
+	QINFER_REQUIRE_TESTDATA=1 $(GO) test -count=1 -timeout 40m $(PKGS)
+
+# Only the PP-OCR differential test against ONNX Runtime.
 ppocr:
 	QINFER_REQUIRE_TESTDATA=1 $(GO) test -count=1 -timeout 20m -run '^TestPPOCR$$' ./runtime
 
