@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"fmt"
 	"sync"
 	"unsafe"
 
@@ -25,6 +26,32 @@ type Arena struct {
 	pooled int64
 	// MaxPooled caps the bytes kept in free lists (0: 1 GiB).
 	MaxPooled int64
+	// MaxTensorBytes caps one allocation (0: DefaultMaxTensorBytes). A
+	// hostile model asking for more gets an error wrapping tensor.ErrLimit
+	// before anything is allocated.
+	MaxTensorBytes int64
+}
+
+// DefaultMaxTensorBytes is the cap on one tensor allocated through an
+// arena when none is configured: 4 GiB.
+const DefaultMaxTensorBytes = int64(4) << 30
+
+// CheckAlloc reports an error wrapping tensor.ErrLimit when n elements of
+// dt exceed the per-tensor cap. Kernels call it (through Context) before
+// allocating large scratch buffers of their own.
+func (a *Arena) CheckAlloc(dt tensor.DType, n int) error {
+	limit := DefaultMaxTensorBytes
+	if a != nil && a.MaxTensorBytes > 0 {
+		limit = a.MaxTensorBytes
+	}
+	size := dt.Size()
+	if size == 0 {
+		size = 1
+	}
+	if n < 0 || int64(n) > limit/int64(size) {
+		return fmt.Errorf("tensor of %d %v elements is over the %d-byte cap: %w", n, dt, limit, tensor.ErrLimit)
+	}
+	return nil
 }
 
 type arenaKey struct {
@@ -71,6 +98,9 @@ func dataPtr(t *tensor.Tensor) unsafe.Pointer {
 func (a *Arena) New(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
 	n, err := tensor.NumElements(shape)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.CheckAlloc(dt, n); err != nil {
 		return nil, err
 	}
 	if a == nil || n == 0 || dt == tensor.String {
@@ -282,12 +312,22 @@ func (a *Arena) EndRun() {
 }
 
 // NewTensor allocates a zeroed output tensor for a kernel: from the
-// session's arena when the runtime provides one, else on the heap.
+// session's arena when the runtime provides one, else on the heap. Sizes
+// over the session's per-tensor cap fail with tensor.ErrLimit.
 func (ctx *Context) NewTensor(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
 	if ctx == nil {
-		return tensor.New(dt, shape...)
+		return (*Arena)(nil).New(dt, shape...)
 	}
 	return ctx.Arena.New(dt, shape...)
+}
+
+// CheckAlloc reports an error wrapping tensor.ErrLimit when a scratch
+// buffer of n elements of dt would exceed the session's per-tensor cap.
+func (ctx *Context) CheckAlloc(dt tensor.DType, n int) error {
+	if ctx == nil {
+		return (*Arena)(nil).CheckAlloc(dt, n)
+	}
+	return ctx.Arena.CheckAlloc(dt, n)
 }
 
 // MakeSlice returns a zeroed []T of length n for a kernel's output, from

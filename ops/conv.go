@@ -281,6 +281,14 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		if dt == tensor.Float32 {
 			alloc = ctx.NewTensor // recycled by the session's arena
 		}
+		// The unfolded columns (im2col) of one group can be larger than the
+		// output: check both against the per-tensor cap before allocating.
+		if err := ctx.CheckAlloc(tensor.Float32, tensor.Size(oshape)); err != nil {
+			return nil, ctx.Errf("output %v: %w", oshape, err)
+		}
+		if err := ctx.CheckAlloc(tensor.Float32, tensor.Size(ws[1:])*tensor.Size(g.out)); err != nil {
+			return nil, ctx.Errf("im2col for output %v: %w", oshape, err)
+		}
 		y, err := alloc(tensor.Float32, oshape...)
 		if err != nil {
 			return nil, ctx.Errf("output %v: %w", oshape, err)
@@ -612,6 +620,12 @@ func (k *cvConvTranspose) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tens
 		return nil, ctx.Errf("B%v for %d output channels: %w", b.Shape(), m, tensor.ErrShape)
 	}
 	oshape := append([]int{n, m}, g.out...)
+	if err := ctx.CheckAlloc(tensor.Float32, tensor.Size(oshape)); err != nil {
+		return nil, ctx.Errf("output %v: %w", oshape, err)
+	}
+	if err := ctx.CheckAlloc(tensor.Float32, (ws[1]*tensor.Size(kernel))*tensor.Size(xs[2:])); err != nil {
+		return nil, ctx.Errf("columns for output %v: %w", oshape, err)
+	}
 	y, err := tensor.New(tensor.Float32, oshape...)
 	if err != nil {
 		return nil, ctx.Errf("output %v: %w", oshape, err)

@@ -141,6 +141,9 @@ func (k *cvPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	if _, err := tensor.NumElements(oshape); err != nil {
 		return nil, ctx.Errf("output %v: %w", oshape, err)
 	}
+	if err := ctx.CheckAlloc(tensor.Int64, tensor.Size(g.out)*(tensor.Size(g.kernel)+1)); err != nil {
+		return nil, ctx.Errf("pooling windows for output %v: %w", oshape, err)
+	}
 	offs, padded := cvPoolWindows(xs[2:], g)
 	dt := x.DType()
 	if k.op == "MaxPool" {

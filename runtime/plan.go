@@ -327,6 +327,9 @@ type Session struct {
 // NewSession returns a session for p.
 func (p *Plan) NewSession() *Session {
 	s := &Session{plan: p, arena: ops.NewArena(), ctxs: map[*graphPlan][]ops.Context{}}
+	if p.opts.MaxMemory > 0 {
+		s.arena.MaxTensorBytes = p.opts.MaxMemory
+	}
 	if p.opts.Profile {
 		s.prof = newProfiler()
 	}
