@@ -343,7 +343,6 @@ func msBinaryRef(a, b, out *tensor.Tensor, mul bool, mode int, sa, sb, sc float3
 	}
 }
 
-
 // ---- lookup-table activations ----
 
 // msFMA32 is a float32 fused multiply-add (a*b+c rounded once, via float64;
