@@ -19,3 +19,14 @@ func BenchmarkQPAddRun(b *testing.B) {
 		qpAddRun(d, x, 1, y, 1, t)
 	}
 }
+
+func BenchmarkQPMaxPool(b *testing.B) {
+	g := qpPoolGeom{h: 112, w: 112, oh: 56, ow: 56, kh: 3, kw: 3, sh: 2, sw: 2, pt: 1, pl: 1}
+	x, y := make([]uint8, 64*112*112), make([]uint8, 64*56*56)
+	for i := range x {
+		x[i] = uint8(i * 7)
+	}
+	for b.Loop() {
+		qpMaxPlanes(x, y, 0, 64, &g, false)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"testing"
 
+	"github.com/qinfer/qinfer/ir"
 	"github.com/qinfer/qinfer/tensor"
 )
 
@@ -122,4 +123,105 @@ func qpTestMode(as, bs, shape []int) int {
 		break
 	}
 	return msSpanBoth
+}
+
+func TestQPMaxU64(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	edge := []uint8{0, 1, 0x7f, 0x80, 0x81, 0xfe, 0xff}
+	for it := 0; it < 20000; it++ {
+		var a, b [8]uint8
+		for i := range a {
+			if it%2 == 0 {
+				a[i], b[i] = edge[rng.Intn(len(edge))], edge[rng.Intn(len(edge))]
+			} else {
+				a[i], b[i] = uint8(rng.Intn(256)), uint8(rng.Intn(256))
+			}
+		}
+		d := append([]uint8(nil), a[:]...)
+		qpMaxBytes(d, b[:], false)
+		for i := range a {
+			if d[i] != max(a[i], b[i]) {
+				t.Fatalf("max(%v, %v) = %v", a, b, d)
+			}
+		}
+	}
+}
+
+func TestQPMaxPoolMatchesMaxPool(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	type tc struct {
+		in           []int
+		k, s, p, dil []int64
+		ceil         int64
+		autoPad      string
+	}
+	cases := []tc{
+		{in: []int{1, 3, 112, 112}, k: []int64{3, 3}, s: []int64{2, 2}, p: []int64{1, 1, 1, 1}},
+		{in: []int{2, 5, 9, 13}, k: []int64{3, 3}, s: []int64{2, 2}, p: []int64{1, 1, 1, 1}, ceil: 1},
+		{in: []int{1, 4, 6, 6}, k: []int64{2, 2}},
+		{in: []int{1, 4, 7, 7}, k: []int64{2, 2}, s: []int64{2, 2}, ceil: 1},
+		{in: []int{1, 2, 5, 17}, k: []int64{3, 2}, s: []int64{1, 3}, p: []int64{2, 0, 0, 1}},
+		{in: []int{1, 2, 5, 5}, k: []int64{5, 5}, p: []int64{4, 4, 4, 4}},
+		{in: []int{1, 2, 8, 8}, k: []int64{3, 3}, dil: []int64{2, 2}},
+		{in: []int{1, 2, 8, 8}, k: []int64{3, 3}, autoPad: "SAME_UPPER", s: []int64{2, 2}},
+		{in: []int{1, 2, 8, 8}, k: []int64{3, 3}, autoPad: "VALID", s: []int64{2, 2}},
+		{in: []int{1, 2, 9}, k: []int64{3}, s: []int64{2}},
+		{in: []int{1, 1, 1, 1}, k: []int64{1, 1}},
+	}
+	for _, c := range cases {
+		for _, dt := range []tensor.DType{tensor.Uint8, tensor.Int8} {
+			n := &ir.Node{Name: "mp", OpType: "MaxPool", Outputs: []string{"y"}}
+			add := func(name string, v []int64) {
+				if v != nil {
+					n.Attrs = append(n.Attrs, &ir.Attr{Name: name, Type: ir.AttrInts, Ints: v})
+				}
+			}
+			add("kernel_shape", c.k)
+			add("strides", c.s)
+			add("pads", c.p)
+			add("dilations", c.dil)
+			n.Attrs = append(n.Attrs, &ir.Attr{Name: "ceil_mode", Type: ir.AttrInt, I: c.ceil})
+			if c.autoPad != "" {
+				n.Attrs = append(n.Attrs, &ir.Attr{Name: "auto_pad", Type: ir.AttrString, S: c.autoPad})
+			}
+			x := qpRandTensor(rng, dt, c.in...)
+			if dt == tensor.Int8 { // include the extremes
+				d := x.Data().([]int8)
+				d[0], d[len(d)-1] = -128, 127
+			}
+			ref, err := Lookup("", "MaxPool", 12)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rk, err := ref(n, 12)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fk, err := qpNewMaxPool(n, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, th := range []int{1, 2} {
+				ctx := &Context{Node: n, Opset: 12, Threads: th}
+				want, err := rk.Run(ctx, []*tensor.Tensor{x})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := fk.Run(ctx, []*tensor.Tensor{x})
+				if err != nil {
+					t.Fatal(err)
+				}
+				name := fmt.Sprintf("%v %v k%v s%v p%v ceil%d %s", dt, c.in, c.k, c.s, c.p, c.ceil, c.autoPad)
+				if fmt.Sprint(got[0].Shape()) != fmt.Sprint(want[0].Shape()) {
+					t.Fatalf("%s: shape %v, want %v", name, got[0].Shape(), want[0].Shape())
+				}
+				g, w := msInts(got[0]), msInts(want[0])
+				for i := range w {
+					if g[i] != w[i] {
+						t.Fatalf("%s: [%d] = %d, want %d", name, i, g[i], w[i])
+					}
+				}
+			}
+		}
+	}
 }
