@@ -225,3 +225,27 @@ func TestQPMaxPoolMatchesMaxPool(t *testing.T) {
 		}
 	}
 }
+
+func TestQPTransposeBytes(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	for _, rc := range [][2]int{{1, 1}, {3, 5}, {8, 8}, {9, 17}, {16, 3136}, {64, 3136}, {7, 64}, {3, 50176}, {0, 5}} {
+		r, c := rc[0], rc[1]
+		src := make([]byte, r*c)
+		rng.Read(src)
+		for _, th := range []int{1, 2} {
+			dst := make([]byte, r*c+3) // guard band
+			dst[r*c], dst[r*c+1], dst[r*c+2] = 0xAA, 0xBB, 0xCC
+			qwTranspose(&Context{Threads: th}, dst, src, r, c)
+			for i := 0; i < r; i++ {
+				for j := 0; j < c; j++ {
+					if dst[j*r+i] != src[i*c+j] {
+						t.Fatalf("%d×%d: dst[%d][%d] = %d, want %d", r, c, j, i, dst[j*r+i], src[i*c+j])
+					}
+				}
+			}
+			if dst[r*c] != 0xAA || dst[r*c+1] != 0xBB || dst[r*c+2] != 0xCC {
+				t.Fatalf("%d×%d: guard band overwritten", r, c)
+			}
+		}
+	}
+}
