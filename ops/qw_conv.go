@@ -11,6 +11,7 @@ package ops
 // qsConvCompute, so outputs are bit-identical.
 
 import (
+	"math"
 	"sync"
 	"unsafe"
 
@@ -234,6 +235,7 @@ func qwConvDW[TX, TW, TY linalg.QInt](ctx *Context, x []TX, w []TW, y []TY, r *q
 	g := r.g
 	C, hw, P := g.cin, v.h*v.w, g.outSize
 	ks := v.kh * v.kw
+	fast3 := v.kh == 3 && v.kw == 3 && v.dh == 1 && v.dw == 1 && (v.sw == 1 || v.sw == 2)
 	ctx.Parallel(g.batch*C, 1, func(lo, hi int) {
 		wc := make([]int32, ks)
 		xs := make([]int32, hw)
@@ -251,6 +253,23 @@ func qwConvDW[TX, TW, TY linalg.QInt](ctx *Context, x []TX, w []TW, y []TY, r *q
 				bias = r.bias[ch]
 			}
 			mult := r.mult[ch]
+			if fast3 {
+				var w9 [9]int32
+				copy(w9[:], wc)
+				var rows [3][]int32
+				for oh := 0; oh < v.oh; oh++ {
+					for kh := range rows {
+						rows[kh] = nil
+						if ih := oh*v.sh - v.ph + kh; ih >= 0 && ih < v.h {
+							rows[kh] = xs[ih*v.w : (ih+1)*v.w]
+						}
+					}
+					qpDW3x3Row(acc, &rows, &w9, bias, v.sw, v.pw, v.w)
+					yo := job*P + oh*v.ow
+					qwRequant(y[yo:yo+v.ow], acc, mult, r.yZ)
+				}
+				continue
+			}
 			for oh := 0; oh < v.oh; oh++ {
 				for ow := range acc {
 					acc[ow] = bias
@@ -312,6 +331,15 @@ func qwRequant[T linalg.QInt](dst []T, acc []int32, mult float32, zp int32) {
 	flo, fhi := float32(lo-zp), float32(hi-zp)
 	nan := T(min(max(0, lo), hi))
 	dst = dst[:len(acc)]
+	if mult >= 0 && mult <= math.MaxFloat32 {
+		// f is finite: clamp branch-free (MINSS/MAXSS), round by the magic
+		// number.
+		for j, v := range acc {
+			f := min(max(float32(v)*mult, flo), fhi)
+			dst[j] = T(qpRound(f) + zp)
+		}
+		return
+	}
 	for j, v := range acc {
 		f := float32(v) * mult
 		if f != f {
