@@ -249,3 +249,51 @@ func TestQPTransposeBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestQPQuantizeF32(t *testing.T) {
+	inf := float32(math.Inf(1))
+	xs := []float32{0, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 127.5, 128.5, -128.5, 254.5, 255.5, 1e10, -1e10,
+		inf, -inf, float32(math.NaN()), 0.49999997, -0.49999997, 3.4e38, -3.4e38, 1e-40}
+	rng := rand.New(rand.NewSource(5))
+	for i := 0; i < 70000; i++ {
+		xs = append(xs, float32(rng.NormFloat64()*3))
+	}
+	for _, sc := range []float32{1, 0.5, 0.0123, 3e-39, 7} {
+		for _, zp := range []int32{0, 3, 128, 255, -128, 127, -7} {
+			for _, signed := range []bool{false, true} {
+				if !signed && zp < 0 || signed && zp > 127 {
+					continue
+				}
+				lo, hi := 0.0, 255.0
+				if signed {
+					lo, hi = -128, 127
+				}
+				want := make([]int32, len(xs))
+				for i, x := range xs {
+					v := math.RoundToEven(float64(x / sc))
+					if v != v {
+						v = 0
+					}
+					want[i] = int32(min(max(v+float64(zp), lo), hi))
+				}
+				var got []int32
+				for _, th := range []int{1, 2} {
+					if signed {
+						d := make([]int8, len(xs))
+						qpQuantizeF32(&Context{Threads: th}, d, xs, sc, zp)
+						got = msInts(tensor.From([]int{len(d)}, d))
+					} else {
+						d := make([]uint8, len(xs))
+						qpQuantizeF32(&Context{Threads: th}, d, xs, sc, zp)
+						got = msInts(tensor.From([]int{len(d)}, d))
+					}
+					for i := range want {
+						if got[i] != want[i] {
+							t.Fatalf("scale %v zp %d signed %v: x=%v → %d, want %d", sc, zp, signed, xs[i], got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
