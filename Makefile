@@ -13,7 +13,7 @@ GOFILES = $(shell find . -name '*.go' -not -path './.cache/*' -not -path './.git
 CROSS := linux/arm64 darwin/arm64 js/wasm
 FUZZTIME ?= 20s
 
-.PHONY: all build testdata test vet fmt-check unit ppocr cross test-arm64 conformance fuzz bench clean
+.PHONY: all build testdata test vet fmt-check unit-race unit ppocr fallbacks arm64-kernels fuzz-ci cross test-arm64 conformance fuzz bench clean
 
 all: build
 
@@ -24,7 +24,7 @@ build:
 testdata:
 	scripts/testdata.sh
 
-test: testdata vet fmt-check unit ppocr cross
+test: testdata vet fmt-check unit-race unit cross fallbacks arm64-kernels fuzz-ci
 
 vet:
 	$(GO) vet $(PKGS)
@@ -32,11 +32,17 @@ vet:
 fmt-check:
 	@out="$$(gofmt -l $(GOFILES))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-# The race detector needs cgo.
-unit:
-	QINFER_REQUIRE_TESTDATA=1 CGO_ENABLED=1 $(GO) test -race -timeout 30m $(PKGS)
+# Every package under the race detector (which needs cgo), in -short mode:
+# heavy tests (whole-dataset accuracy, PP-OCR against ONNX Runtime,
+# exhaustive kernel sizes) skip themselves there and run in `unit`.
+unit-race:
+	QINFER_REQUIRE_TESTDATA=1 CGO_ENABLED=1 $(GO) test -race -short -timeout 40m $(PKGS)
 
-# The PP-OCR differential test skips itself under -race (too slow there).
+# Every test, full size, without the race detector.
+unit:
+	QINFER_REQUIRE_TESTDATA=1 $(GO) test -count=1 -timeout 40m $(PKGS)
+
+# Only the PP-OCR differential test against ONNX Runtime.
 ppocr:
 	QINFER_REQUIRE_TESTDATA=1 $(GO) test -count=1 -timeout 20m -run '^TestPPOCR$$' ./runtime
 
@@ -45,6 +51,22 @@ cross:
 		echo "go build ./... for $$p"; \
 		GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build ./...; \
 	done
+
+# The SIMD kernels' arm64 twins (NEON SGEMM, SDOT int8 GEMM) against their
+# generic references, under qemu-user.
+arm64-kernels:
+	GOARCH=arm64 $(GO) test -short -count=1 -exec qemu-aarch64 -timeout 20m ./linalg
+
+# The generic kernels: no assembly at all (purego), and the asm build with
+# the CPU features switched off (x/sys/cpu reads GODEBUG).
+fallbacks:
+	$(GO) test -short -count=1 -tags purego ./linalg ./ops
+	GODEBUG=cpu.avx512f=off $(GO) test -short -count=1 ./linalg
+	GODEBUG=cpu.all=off $(GO) test -short -count=1 ./linalg
+
+# Each fuzz target for a bounded time (regression corpora run in `unit`).
+fuzz-ci:
+	FUZZTIME=$${FUZZTIME_CI:-10s} scripts/fuzz.sh
 
 # Unit tests on arm64 under qemu-user (not part of `test`: slow).
 test-arm64: testdata

@@ -289,3 +289,22 @@ func (ctx *Context) NewTensor(dt tensor.DType, shape ...int) (*tensor.Tensor, er
 	}
 	return ctx.Arena.New(dt, shape...)
 }
+
+// MakeSlice returns a zeroed []T of length n for a kernel's output, from
+// the session's arena when there is one (wrap it with tensor.FromData and
+// the runtime recycles it after its last use). T must be a tensor storage
+// type ([]float32, []int64, ...); other types come from make.
+func MakeSlice[T any](ctx *Context, n int) []T {
+	if ctx == nil || ctx.Arena == nil || n <= 0 {
+		return make([]T, n)
+	}
+	dt := tensor.DTypeOf(any([]T(nil)))
+	if dt == tensor.Undefined || dt == tensor.String {
+		return make([]T, n)
+	}
+	t, err := ctx.Arena.New(dt, n)
+	if err != nil {
+		return make([]T, n)
+	}
+	return t.Data().([]T)
+}

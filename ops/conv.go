@@ -17,6 +17,8 @@ func init() {
 	Register("", "Conv", 1, cvNewConv)
 	Register("", "ConvTranspose", 1, cvNewConvTranspose)
 	Register("", "ConvInteger", 10, cvNewConvInteger)
+	// Conv + activation, made by passes.FuseActivations.
+	Register("qinfer", "FusedConv", 1, cvNewFusedConv)
 }
 
 // cvWindow holds the window attributes common to Conv, ConvTranspose and
@@ -173,6 +175,7 @@ func cvGetCol(n int) *[]float32 {
 type cvConv struct {
 	win   cvWindow
 	group int
+	act   *pfAct // fused activation (qinfer.FusedConv), nil for Conv
 	// packed caches the weights packed for SGEMM (per group), shared by
 	// concurrent sessions running this kernel.
 	packed atomic.Pointer[cvPacked]
@@ -223,6 +226,21 @@ func cvNewConv(n *ir.Node, opset int) (Kernel, error) {
 	return &cvConv{win: w, group: g}, nil
 }
 
+// cvNewFusedConv builds qinfer.FusedConv: Conv with its activation
+// computed in the output stage.
+func cvNewFusedConv(n *ir.Node, opset int) (Kernel, error) {
+	k, err := cvNewConv(n, opset)
+	if err != nil {
+		return nil, err
+	}
+	act, err := pfNewAct(n)
+	if err != nil {
+		return nil, err
+	}
+	k.(*cvConv).act = act
+	return k, nil
+}
+
 // cvConvShapes validates Conv input shapes and returns the geometry.
 func cvConvShapes(ctx *Context, win *cvWindow, group int, xs, ws []int) (*cvGeom, error) {
 	if len(xs) < 2 || len(ws) != len(xs) {
@@ -259,7 +277,11 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	oshape := append([]int{xs[0], ws[0]}, g.out...)
 	switch dt {
 	case tensor.Float32, tensor.Float16, tensor.BFloat16:
-		y, err := tensor.New(tensor.Float32, oshape...)
+		alloc := tensor.New
+		if dt == tensor.Float32 {
+			alloc = ctx.NewTensor // recycled by the session's arena
+		}
+		y, err := alloc(tensor.Float32, oshape...)
 		if err != nil {
 			return nil, ctx.Errf("output %v: %w", oshape, err)
 		}
@@ -272,7 +294,7 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		if dt == tensor.Float32 && len(g.kernel) == 2 && !(ws[1] == 1 && ws[0] == k.group) && !cvIsDirect(g) {
 			pws = k.cvPackedWeights(w, wf, k.group, ws[0]/k.group, tensor.Size(ws[1:]))
 		}
-		cvConvF32(ctx, tensor.ToFloat32(x), xs, wf, ws, bias, k.group, g, y.Float32s(), pws)
+		cvConvF32(ctx, tensor.ToFloat32(x), xs, wf, ws, bias, k.group, g, y.Float32s(), pws, k.act)
 		if dt != tensor.Float32 {
 			if y, err = tensor.Cast(y, dt); err != nil {
 				return nil, ctx.Errf("%w", err)
@@ -289,6 +311,7 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 			bias = tensor.Data[float64](b)
 		}
 		cvConvDirect(tensor.Data[float64](x), xs, tensor.Data[float64](w), ws, bias, k.group, g, tensor.Data[float64](y))
+		k.act.apply64(tensor.Data[float64](y))
 		return One(y), nil
 	}
 	return nil, DTypeErr(ctx, dt)
@@ -300,8 +323,9 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 // (linalg.ConvGemm), other ranks as Im2col + SGEMM; 1x1 stride-1 unpadded
 // kernels use X itself as the column matrix. The bias is fused into
 // SGEMM's output stage. y is overwritten. pws, when not nil, holds w packed
-// per group for the 2-D path.
-func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias []float32, group int, g *cvGeom, y []float32, pws []*linalg.PackedA) {
+// per group for the 2-D path. act, when not nil, is applied to y: in
+// SGEMM's epilogue when it has the function, else right after each block.
+func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias []float32, group int, g *cvGeom, y []float32, pws []*linalg.PackedA, act *pfAct) {
 	n, c, m := xs[0], xs[1], ws[0]
 	cg, mg := c/group, m/group
 	in := tensor.Size(xs[2:])
@@ -323,6 +347,7 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 					bv = bias[j%group]
 				}
 				linalg.DepthwiseConv2D(y[j*on:(j+1)*on], x[j*in:(j+1)*in], w[(j%group)*kn:(j%group+1)*kn], bv, lg)
+				act.apply32(y[j*on : (j+1)*on])
 			}
 		})
 		return
@@ -336,9 +361,13 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 		xg := x[(b*c+gi*cg)*in : (b*c+(gi+1)*cg)*in]
 		yg := y[(b*m+gi*mg)*on : (b*m+(gi+1)*mg)*on]
 		wg := w[gi*mg*kk : (gi+1)*mg*kk]
-		var ep *linalg.Epilogue
+		ep := &linalg.Epilogue{}
 		if bias != nil {
-			ep = &linalg.Epilogue{RowBias: bias[gi*mg : (gi+1)*mg]}
+			ep.RowBias = bias[gi*mg : (gi+1)*mg]
+		}
+		post := act != nil && !act.epilogue(ep)
+		if post {
+			defer act.apply32(yg)
 		}
 		if implicit {
 			if pws != nil {

@@ -154,15 +154,20 @@ func ewShrinkFactory(n *ir.Node, opset int) (Kernel, error) {
 
 // ewClipT clamps x into [lo, hi].
 func ewClipT[T tensor.Number](ctx *Context, x []T, lo, hi T) []T {
-	return ewMapT(ctx, x, func(v T) T {
-		if v < lo {
-			return lo
+	dst := MakeSlice[T](ctx, len(x))
+	ctx.Parallel(len(x), ewGrain, func(a, b int) {
+		d, s := dst[a:b], x[a:b]
+		for i, v := range s {
+			if v < lo {
+				v = lo
+			}
+			if v > hi {
+				v = hi
+			}
+			d[i] = v
 		}
-		if v > hi {
-			return hi
-		}
-		return v
 	})
+	return dst
 }
 
 // ewClipBound reads an optional scalar bound of type T, or def.

@@ -178,7 +178,7 @@ func ewBroadcastShape(ctx *Context, shapes ...[]int) ([]int, error) {
 // ewBin applies span over the broadcast of a and b into a fresh slice of the
 // (already checked) output shape.
 func ewBin[A, B, O any](ctx *Context, a []A, ash []int, b []B, bsh []int, osh []int, span ewSpan[A, B, O]) []O {
-	dst := make([]O, tensor.Size(osh))
+	dst := MakeSlice[O](ctx, tensor.Size(osh))
 	p := ewMakePlan(osh, ash, bsh)
 	sa, sb := p.inner(0), p.inner(1)
 	p.run(ctx, func(o int, offs []int, n int) {

@@ -195,7 +195,7 @@ func ewBitwiseNot(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 // ewWhereT selects x where cond, else y, with three-way broadcasting.
 func ewWhereT[T tensor.Elem](ctx *Context, c, x, y *tensor.Tensor, osh []int) []T {
 	cd, xd, yd := tensor.Data[bool](c), tensor.Data[T](x), tensor.Data[T](y)
-	dst := make([]T, tensor.Size(osh))
+	dst := MakeSlice[T](ctx, tensor.Size(osh))
 	p := ewMakePlan(osh, c.Shape(), x.Shape(), y.Shape())
 	sc, sx, sy := p.inner(0), p.inner(1), p.inner(2)
 	p.run(ctx, func(o int, offs []int, n int) {

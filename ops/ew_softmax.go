@@ -19,7 +19,7 @@ const (
 // ewSoftmaxT computes the mode over the middle axis of x laid out as
 // [outer, l, inner].
 func ewSoftmaxT[T ewFloat](ctx *Context, mode ewSmMode, x []T, outer, l, inner int) []T {
-	y := make([]T, len(x))
+	y := MakeSlice[T](ctx, len(x))
 	if l == 0 {
 		return y
 	}

@@ -10,7 +10,7 @@ import (
 // ewMapT applies f to every element of src into a fresh slice, in parallel
 // for large inputs.
 func ewMapT[T, O any](ctx *Context, src []T, f func(T) O) []O {
-	dst := make([]O, len(src))
+	dst := MakeSlice[O](ctx, len(src))
 	ctx.Parallel(len(src), ewGrain, func(lo, hi int) {
 		s, d := src[lo:hi], dst[lo:hi]
 		for i, v := range s {

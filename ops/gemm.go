@@ -97,7 +97,14 @@ func cvMatMulF32(ctx *Context, p *cvBatchPlan, a, b, c []float32) {
 		}
 	}
 	if shared && nb > 1 {
-		linalg.SgemmParallel(threads, false, false, nb*m, n, k, 1, a, k, b, n, 0, c, n)
+		pfSgemm(threads, false, false, nb*m, n, k, 1, a, k, b, n, 0, c, n, nil)
+		return
+	}
+	if m <= linalg.SmallM {
+		// Matrix-vector products: no packing, B streamed once per batch.
+		for i := 0; i < nb; i++ {
+			linalg.SgemmSmallM(threads, false, false, m, n, k, 1, a[p.aOff[i]:], k, b[p.bOff[i]:], n, 0, c[i*m*n:], n, nil)
+		}
 		return
 	}
 	if nb >= threads && threads > 1 {
@@ -147,7 +154,14 @@ func cvMatMul(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	}
 	switch dt {
 	case tensor.Float32, tensor.Float16, tensor.BFloat16:
-		y := tensor.Zeros(tensor.Float32, p.out...)
+		alloc := tensor.New
+		if dt == tensor.Float32 {
+			alloc = ctx.NewTensor // recycled by the session's arena
+		}
+		y, err := alloc(tensor.Float32, p.out...)
+		if err != nil {
+			return nil, ctx.Errf("%w", err)
+		}
 		cvMatMulF32(ctx, p, tensor.ToFloat32(a), tensor.ToFloat32(b), y.Float32s())
 		if dt != tensor.Float32 {
 			if y, err = tensor.Cast(y, dt); err != nil {
@@ -297,7 +311,11 @@ func (g *cvGemm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	lda, ldb := as[1], bs[1]
 	switch dt {
 	case tensor.Float32, tensor.Float16, tensor.BFloat16:
-		y, err := tensor.New(tensor.Float32, out...)
+		alloc := tensor.New
+		if dt == tensor.Float32 {
+			alloc = ctx.NewTensor // recycled by the session's arena
+		}
+		y, err := alloc(tensor.Float32, out...)
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}
@@ -307,7 +325,7 @@ func (g *cvGemm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		if c != nil && g.beta != 0 {
 			cf := tensor.ToFloat32(c)
 			switch {
-			case m > 1 && n > 1 && cst[0] == 0 && cst[1] == 1:
+			case n > 1 && cst[1] == 1 && (cst[0] == 0 || m == 1):
 				// A bias row (1-D C or 1×n): fused as a column bias.
 				ep = &linalg.Epilogue{ColBias: cvScaled(cf[:n], g.beta)}
 			case m > 1 && n > 1 && cst[0] == 1 && cst[1] == 0:
@@ -318,7 +336,7 @@ func (g *cvGemm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 				beta = 1
 			}
 		}
-		linalg.SgemmEpilogue(cvThreads(ctx), g.transA, g.transB, m, n, k, g.alpha, tensor.ToFloat32(a), lda, tensor.ToFloat32(b), ldb, beta, yd, n, ep)
+		pfSgemm(cvThreads(ctx), g.transA, g.transB, m, n, k, g.alpha, tensor.ToFloat32(a), lda, tensor.ToFloat32(b), ldb, beta, yd, n, ep)
 		if dt != tensor.Float32 {
 			if y, err = tensor.Cast(y, dt); err != nil {
 				return nil, ctx.Errf("%w", err)

@@ -144,7 +144,10 @@ func (k *cvPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	offs, padded := cvPoolWindows(xs[2:], g)
 	dt := x.DType()
 	if k.op == "MaxPool" {
-		y := tensor.Zeros(dt, oshape...)
+		y, err := ctx.NewTensor(dt, oshape...)
+		if err != nil {
+			return nil, ctx.Errf("%w", err)
+		}
 		var idx []int64
 		var ind *tensor.Tensor
 		if len(ctx.Node.Outputs) > 1 && ctx.Node.Outputs[1] != "" {
@@ -179,10 +182,14 @@ func (k *cvPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	}
 	var y *tensor.Tensor
 	if dt == tensor.Float64 {
-		y = tensor.Zeros(dt, oshape...)
+		if y, err = ctx.NewTensor(dt, oshape...); err != nil {
+			return nil, ctx.Errf("%w", err)
+		}
 		k.avgLp(tensor.Data[float64](x), tensor.Data[float64](y), xs, g, offs, padded)
 	} else {
-		y = tensor.Zeros(tensor.Float32, oshape...)
+		if y, err = ctx.NewTensor(tensor.Float32, oshape...); err != nil {
+			return nil, ctx.Errf("%w", err)
+		}
 		k.avgLp(tensor.ToFloat32(x), y.Float32s(), xs, g, offs, padded)
 		if dt != tensor.Float32 {
 			if y, err = tensor.Cast(y, dt); err != nil {
@@ -360,7 +367,7 @@ func cvGlobalPoolRun(ctx *Context, in []*tensor.Tensor, kind string, p float64) 
 		}
 		out[pl] = s
 	}
-	y, err := tensor.New(dt, oshape...)
+	y, err := ctx.NewTensor(dt, oshape...)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}

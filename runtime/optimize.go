@@ -73,6 +73,9 @@ func optimize(m *ir.Model, opts Options) error {
 			break
 		}
 	}
+	if passes.FuseActivations(m.Graph) && m.Opsets[passes.QDQDomain] == 0 {
+		m.Opsets[passes.QDQDomain] = 1
+	}
 	return nil
 }
 

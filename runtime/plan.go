@@ -823,6 +823,8 @@ func (p *Plan) Nodes() []PlanNode {
 		switch {
 		case st.fk != nil || len(n.Subgraphs()) > 0:
 			pn.Kind = KindControl
+		case op == "qinfer.FusedConv": // float Conv + activation
+			pn.Kind = KindFloat
 		case planIntOps[op] || n.Domain == "qinfer":
 			pn.Kind = KindInt8
 		case n.Domain == "" && n.OpType == "QuantizeLinear":

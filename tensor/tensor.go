@@ -418,17 +418,41 @@ func (t *Tensor) At(i int) any {
 	return nil
 }
 
-// Float64At returns element i converted to float64 (bool as 0/1; strings NaN).
+// Float64At returns element i converted to float64 (bool as 0/1; strings
+// NaN). It does not allocate.
 func (t *Tensor) Float64At(i int) float64 {
-	switch v := t.At(i).(type) {
-	case float64:
-		return v
-	case int64:
-		return float64(v)
-	case uint64:
-		return float64(v)
-	case bool:
-		if v {
+	switch d := t.data.(type) {
+	case []float32:
+		return float64(d[i])
+	case []float64:
+		return d[i]
+	case []uint16:
+		switch t.dtype {
+		case Float16:
+			return float64(F16ToF32(d[i]))
+		case BFloat16:
+			return float64(BF16ToF32(d[i]))
+		}
+		return float64(d[i])
+	case []int8:
+		return float64(d[i])
+	case []uint8:
+		if t.dtype.IsFloat() {
+			return float64(Float8ToF32(t.dtype, d[i]))
+		}
+		return float64(d[i])
+	case []int16:
+		return float64(d[i])
+	case []int32:
+		return float64(d[i])
+	case []int64:
+		return float64(d[i])
+	case []uint32:
+		return float64(d[i])
+	case []uint64:
+		return float64(d[i])
+	case []bool:
+		if d[i] {
 			return 1
 		}
 		return 0

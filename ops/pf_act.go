@@ -1,0 +1,129 @@
+package ops
+
+import (
+	"math"
+
+	"github.com/qinfer/qinfer/ir"
+	"github.com/qinfer/qinfer/linalg"
+)
+
+// pfAct is the activation of a fused node (qinfer.FusedConv), read from
+// its activation / activation_params attributes. It means the same as the
+// standalone ai.onnx operator it replaced.
+type pfAct struct {
+	op     string            // Relu, Clip, LeakyRelu, HardSigmoid, HardSwish, Sigmoid
+	ep     linalg.Activation // the SGEMM epilogue equivalent, ActNone if none
+	p0, p1 float32           // Clip min, max; LeakyRelu alpha; HardSigmoid alpha, beta
+}
+
+// pfNewAct reads a fused node's activation; nil means none.
+func pfNewAct(n *ir.Node) (*pfAct, error) {
+	op := n.AttrString("activation", "")
+	ps := n.AttrFloats("activation_params")
+	need := map[string]int{"": 0, "Relu": 0, "HardSwish": 0, "Sigmoid": 0, "LeakyRelu": 1, "Clip": 2, "HardSigmoid": 2}
+	want, ok := need[op]
+	if !ok {
+		return nil, NodeErrf(n, "activation %q: %w", op, ErrUnsupported)
+	}
+	if len(ps) != want {
+		return nil, NodeErrf(n, "activation %s has %d params, want %d: %w", op, len(ps), want, ir.ErrInvalidModel)
+	}
+	if op == "" {
+		return nil, nil
+	}
+	a := &pfAct{op: op}
+	if want > 0 {
+		a.p0 = ps[0]
+	}
+	if want > 1 {
+		a.p1 = ps[1]
+	}
+	switch op {
+	case "Relu":
+		a.ep = linalg.ActRelu
+	case "Clip":
+		a.ep = linalg.ActClip
+	case "LeakyRelu":
+		a.ep = linalg.ActLeakyRelu
+	case "HardSwish":
+		a.ep = linalg.ActHardSwish
+	case "Sigmoid":
+		a.ep = linalg.ActSigmoid
+	}
+	return a, nil
+}
+
+// epilogue adds a to ep when SGEMM's epilogue can compute it, reporting
+// whether it did; otherwise the caller runs apply32 on the result.
+func (a *pfAct) epilogue(ep *linalg.Epilogue) bool {
+	if a == nil || a.ep == linalg.ActNone {
+		return false
+	}
+	ep.Act, ep.Min, ep.Max, ep.Alpha = a.ep, a.p0, a.p1, a.p0
+	return true
+}
+
+// apply32 applies a in place.
+func (a *pfAct) apply32(y []float32) {
+	if a == nil {
+		return
+	}
+	switch a.op {
+	case "Relu":
+		for i, v := range y {
+			y[i] = max(v, 0)
+		}
+	case "Clip":
+		lo, hi := a.p0, a.p1
+		for i, v := range y {
+			y[i] = min(max(v, lo), hi)
+		}
+	case "LeakyRelu":
+		al := a.p0
+		for i, v := range y {
+			if v < 0 {
+				y[i] = v * al
+			}
+		}
+	case "HardSigmoid":
+		al, be := float64(a.p0), float64(a.p1)
+		for i, v := range y {
+			y[i] = float32(math.Max(0, math.Min(1, al*float64(v)+be)))
+		}
+	case "HardSwish":
+		for i, v := range y {
+			w := float64(v)
+			y[i] = float32(w * math.Max(0, math.Min(1, w/6+0.5)))
+		}
+	case "Sigmoid":
+		for i, v := range y {
+			y[i] = float32(ewSigmoid64(float64(v)))
+		}
+	}
+}
+
+// apply64 applies a in place.
+func (a *pfAct) apply64(y []float64) {
+	if a == nil {
+		return
+	}
+	lo, hi, al, be := float64(a.p0), float64(a.p1), float64(a.p0), float64(a.p1)
+	for i, v := range y {
+		switch a.op {
+		case "Relu":
+			y[i] = math.Max(v, 0)
+		case "Clip":
+			y[i] = math.Min(math.Max(v, lo), hi)
+		case "LeakyRelu":
+			if v < 0 {
+				y[i] = v * al
+			}
+		case "HardSigmoid":
+			y[i] = math.Max(0, math.Min(1, al*v+be))
+		case "HardSwish":
+			y[i] = v * math.Max(0, math.Min(1, v/6+0.5))
+		case "Sigmoid":
+			y[i] = ewSigmoid64(v)
+		}
+	}
+}
