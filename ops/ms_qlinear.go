@@ -142,7 +142,7 @@ func msRequant(acc int32, scale float32, zp, lo, hi int32) int32 {
 
 // msNewOut allocates an output tensor of dt and shape.
 func msNewOut(ctx *Context, dt tensor.DType, shape []int) (*tensor.Tensor, error) {
-	out, err := tensor.New(dt, shape...)
+	out, err := ctx.NewTensor(dt, shape...)
 	if err != nil {
 		return nil, ctx.Errf("output %v: %w", shape, err)
 	}
@@ -281,6 +281,19 @@ func msBinary(ctx *Context, in []*tensor.Tensor, mul bool) ([]*tensor.Tensor, er
 	}
 	lo64, hi64 := dt.IntRange()
 	lo, hi := int32(lo64), int32(hi64)
+	if dt == tensor.Uint8 {
+		qpBinary[uint8](ctx, a, b, out, mul, mode, sa, sb, sc, za, zb, zc, lo, hi)
+	} else {
+		qpBinary[int8](ctx, a, b, out, mul, mode, sa, sb, sc, za, zb, zc, lo, hi)
+	}
+	return One(out), nil
+}
+
+// msBinaryRef is the meaning of QLinearAdd/QLinearMul, one element at a
+// time (qpBinary is the fast twin, tested against it).
+func msBinaryRef(a, b, out *tensor.Tensor, mul bool, mode int, sa, sb, sc float32, za, zb, zc, lo, hi int32) {
+	shape := out.Shape()
+	n := out.Len()
 	av, bv := msInts(a), msInts(b)
 	sta, stb := tensor.BroadcastStrides(a.Shape(), shape), tensor.BroadcastStrides(b.Shape(), shape)
 	ost := tensor.Strides(shape)
@@ -328,7 +341,6 @@ func msBinary(ctx *Context, in []*tensor.Tensor, mul bool) ([]*tensor.Tensor, er
 		}
 		msStore(out, i, f(av[ia], bv[ib]))
 	}
-	return One(out), nil
 }
 
 // ---- lookup-table activations ----

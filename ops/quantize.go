@@ -234,6 +234,11 @@ func (k *qsQuantize) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, e
 		return nil, err
 	}
 
+	if out, err := qpQuantizeFast(ctx, x, scales, zps, odt); err != nil {
+		return nil, err
+	} else if out != nil {
+		return One(out), nil
+	}
 	// Quotient x / scale at the precision the reference uses: float32 for
 	// float32/half inputs, float64 when x is float64 or int32.
 	q := make([]float64, x.Len())

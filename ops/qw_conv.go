@@ -11,6 +11,7 @@ package ops
 // qsConvCompute, so outputs are bit-identical.
 
 import (
+	"math"
 	"sync"
 	"unsafe"
 
@@ -154,19 +155,57 @@ func qwConvGemm[TX, TY linalg.QInt](ctx *Context, x []TX, y []TY, r *qsConvRun, 
 	}
 }
 
-// qwTranspose writes dst (c×r) = srcᵀ for src r×c, in 32×32 tiles.
+// qwTranspose writes dst (c×r) = srcᵀ for src r×c (qpTransposeBytes),
+// split over threads by bands of 8·k source rows.
 func qwTranspose[T linalg.QInt](ctx *Context, dst, src []T, r, c int) {
-	const tb = 32
-	rb := (r + tb - 1) / tb
-	ctx.Parallel(rb, max(1, 4096/(tb*max(c, 1))), func(lo, hi int) {
-		for i0 := lo * tb; i0 < min(hi*tb, r); i0 += tb {
-			i1 := min(i0+tb, r)
-			for j0 := 0; j0 < c; j0 += tb {
-				j1 := min(j0+tb, c)
-				for i := i0; i < i1; i++ {
-					row := src[i*c+j0 : i*c+j1]
-					for j, e := range row {
-						dst[(j0+j)*r+i] = e
+	d, s := qwBytes(dst), qwBytes(src)
+	bands := (r + 7) / 8
+	ctx.Parallel(bands, max(1, (1<<15)/(8*max(c, 1))), func(lo, hi int) {
+		qpTransposeBytes(d, s, r, c, lo*8, min(hi*8, r))
+	})
+}
+
+// qwBytes views 8-bit values as bytes.
+func qwBytes[T linalg.QInt](s []T) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+}
+
+// qwIm2col fills cols (P × kh·kw·cg, row-major) from the channels-last
+// input xt (h·w × cin): row (oh, ow), column (kh, kw, c) holds input
+// channel c0+c at the tap's pixel, or zp outside the image. When the
+// group spans all channels and dw == 1, the kw taps of one kernel row
+// inside the image are one contiguous copy of kw·cin bytes.
+func qwIm2col[T linalg.QInt](ctx *Context, cols, xt []T, cin, c0, cg int, zp T, v *qwConv2D) {
+	kk := v.kh * v.kw * cg
+	runs := cg == cin && v.dw == 1
+	krow := v.kw * cg
+	ctx.Parallel(v.oh, max(1, 8192/max(v.ow*kk, 1)), func(lo, hi int) {
+		for oh := lo; oh < hi; oh++ {
+			for ow := 0; ow < v.ow; ow++ {
+				row := cols[(oh*v.ow+ow)*kk : (oh*v.ow+ow+1)*kk]
+				iw0 := ow*v.sw - v.pw
+				inside := iw0 >= 0 && iw0+(v.kw-1)*v.dw < v.w
+				for kh := 0; kh < v.kh; kh++ {
+					ih := oh*v.sh - v.ph + kh*v.dh
+					dst := row[kh*krow : (kh+1)*krow]
+					if ih < 0 || ih >= v.h {
+						qwFill(dst, zp)
+						continue
+					}
+					if runs && inside {
+						off := (ih*v.w + iw0) * cin
+						copy(dst, xt[off:off+krow])
+						continue
+					}
+					for kw := 0; kw < v.kw; kw++ {
+						iw := iw0 + kw*v.dw
+						d := dst[kw*cg : (kw+1)*cg]
+						if iw < 0 || iw >= v.w {
+							qwFill(d, zp)
+							continue
+						}
+						off := (ih*v.w+iw)*cin + c0
+						copy(d, xt[off:off+cg])
 					}
 				}
 			}
@@ -174,33 +213,11 @@ func qwTranspose[T linalg.QInt](ctx *Context, dst, src []T, r, c int) {
 	})
 }
 
-// qwIm2col fills cols (P × kh·kw·cg, row-major) from the channels-last
-// input xt (h·w × cin): row (oh, ow), column (kh, kw, c) holds input
-// channel c0+c at the tap's pixel, or zp outside the image.
-func qwIm2col[T linalg.QInt](ctx *Context, cols, xt []T, cin, c0, cg int, zp T, v *qwConv2D) {
-	kk := v.kh * v.kw * cg
-	ctx.Parallel(v.oh, max(1, 8192/max(v.ow*kk, 1)), func(lo, hi int) {
-		for oh := lo; oh < hi; oh++ {
-			for ow := 0; ow < v.ow; ow++ {
-				row := cols[(oh*v.ow+ow)*kk : (oh*v.ow+ow+1)*kk]
-				for kh := 0; kh < v.kh; kh++ {
-					ih := oh*v.sh - v.ph + kh*v.dh
-					for kw := 0; kw < v.kw; kw++ {
-						iw := ow*v.sw - v.pw + kw*v.dw
-						dst := row[(kh*v.kw+kw)*cg : (kh*v.kw+kw+1)*cg]
-						if ih < 0 || ih >= v.h || iw < 0 || iw >= v.w {
-							for i := range dst {
-								dst[i] = zp
-							}
-							continue
-						}
-						off := (ih*v.w+iw)*cin + c0
-						copy(dst, xt[off:off+cg])
-					}
-				}
-			}
-		}
-	})
+// qwFill sets every element of d to v.
+func qwFill[T linalg.QInt](d []T, v T) {
+	for i := range d {
+		d[i] = v
+	}
 }
 
 func qwConvDWY[TX, TW linalg.QInt](ctx *Context, x, w, out *tensor.Tensor, r *qsConvRun, v *qwConv2D) {
@@ -218,6 +235,7 @@ func qwConvDW[TX, TW, TY linalg.QInt](ctx *Context, x []TX, w []TW, y []TY, r *q
 	g := r.g
 	C, hw, P := g.cin, v.h*v.w, g.outSize
 	ks := v.kh * v.kw
+	fast3 := v.kh == 3 && v.kw == 3 && v.dh == 1 && v.dw == 1 && (v.sw == 1 || v.sw == 2)
 	ctx.Parallel(g.batch*C, 1, func(lo, hi int) {
 		wc := make([]int32, ks)
 		xs := make([]int32, hw)
@@ -235,6 +253,23 @@ func qwConvDW[TX, TW, TY linalg.QInt](ctx *Context, x []TX, w []TW, y []TY, r *q
 				bias = r.bias[ch]
 			}
 			mult := r.mult[ch]
+			if fast3 {
+				var w9 [9]int32
+				copy(w9[:], wc)
+				var rows [3][]int32
+				for oh := 0; oh < v.oh; oh++ {
+					for kh := range rows {
+						rows[kh] = nil
+						if ih := oh*v.sh - v.ph + kh; ih >= 0 && ih < v.h {
+							rows[kh] = xs[ih*v.w : (ih+1)*v.w]
+						}
+					}
+					qpDW3x3Row(acc, &rows, &w9, bias, v.sw, v.pw, v.w)
+					yo := job*P + oh*v.ow
+					qwRequant(y[yo:yo+v.ow], acc, mult, r.yZ)
+				}
+				continue
+			}
 			for oh := 0; oh < v.oh; oh++ {
 				for ow := range acc {
 					acc[ow] = bias
@@ -296,6 +331,15 @@ func qwRequant[T linalg.QInt](dst []T, acc []int32, mult float32, zp int32) {
 	flo, fhi := float32(lo-zp), float32(hi-zp)
 	nan := T(min(max(0, lo), hi))
 	dst = dst[:len(acc)]
+	if mult >= 0 && mult <= math.MaxFloat32 {
+		// f is finite: clamp branch-free (MINSS/MAXSS), round by the magic
+		// number.
+		for j, v := range acc {
+			f := min(max(float32(v)*mult, flo), fhi)
+			dst[j] = T(qpRound(f) + zp)
+		}
+		return
+	}
 	for j, v := range acc {
 		f := float32(v) * mult
 		if f != f {

@@ -162,6 +162,18 @@ func qwConvCases() []qwConvCase {
 		qwConvCase{n: 1, cin: 64, cout: 40, group: 1, in: []int{9, 9}, kern: []int{1, 1}, stride: 1, dil: 1, xdt: tensor.Int8, wdt: tensor.Int8, ydt: tensor.Int8, xzp: 128, yzp: 128, perChan: true, bias: true, multHi: 0.002},
 		qwConvCase{n: 1, cin: 4, cout: 8, group: 4, in: []int{7, 6}, kern: []int{3, 3}, stride: 1, pad: 1, dil: 1, xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 128, yzp: 128, perChan: true, bias: true, multHi: 0.02},
 		qwConvCase{n: 1, cin: 2, cout: 2, group: 1, in: []int{2, 2}, kern: []int{3, 3}, stride: 1, dil: 1, autoPad: "VALID", xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, multHi: 0.02},
+		// Depthwise 3×3 rows (qpDW3x3Row): narrow rows are all border,
+		// wide ones mostly interior, odd and even widths at stride 2.
+		qwConvCase{n: 1, cin: 3, cout: 3, group: 3, in: []int{3, 1}, kern: []int{3, 3}, stride: 1, pad: 1, dil: 1, xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 128, yzp: 128, perChan: true, bias: true, multHi: 0.02},
+		qwConvCase{n: 1, cin: 3, cout: 3, group: 3, in: []int{4, 2}, kern: []int{3, 3}, stride: 2, pad: 1, dil: 1, xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 128, yzp: 128, perChan: true, bias: true, multHi: 0.02},
+		qwConvCase{n: 2, cin: 5, cout: 5, group: 5, in: []int{19, 37}, kern: []int{3, 3}, stride: 2, pad: 1, dil: 1, xdt: tensor.Int8, wdt: tensor.Int8, ydt: tensor.Int8, xzp: 3, yzp: 128, perChan: true, bias: true, multHi: 0.02},
+		qwConvCase{n: 1, cin: 5, cout: 5, group: 5, in: []int{18, 40}, kern: []int{3, 3}, stride: 2, pad: 0, dil: 1, xdt: tensor.Uint8, wdt: tensor.Uint8, ydt: tensor.Uint8, xzp: 30, yzp: 128, bias: true, multHi: 0.02},
+		qwConvCase{n: 1, cin: 4, cout: 4, group: 4, in: []int{21, 33}, kern: []int{3, 3}, stride: 1, pad: 1, dil: 1, xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 128, yzp: 128, perChan: true, bias: true, multHi: 0.02},
+		qwConvCase{n: 1, cin: 4, cout: 4, group: 4, in: []int{6, 9}, kern: []int{3, 3}, stride: 1, pad: 2, dil: 1, xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 128, yzp: 128, perChan: true, bias: true, multHi: 0.02},
+		// First layer (3 channels, 7×7 stride 2) and a strided 3×3: the
+		// contiguous kernel-row copies of qwIm2col.
+		qwConvCase{n: 1, cin: 3, cout: 16, group: 1, in: []int{23, 21}, kern: []int{7, 7}, stride: 2, pad: 3, dil: 1, xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 117, yzp: 128, perChan: true, bias: true, multHi: 0.01},
+		qwConvCase{n: 2, cin: 16, cout: 24, group: 1, in: []int{11, 12}, kern: []int{3, 3}, stride: 2, pad: 1, dil: 1, xdt: tensor.Int8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 5, yzp: 128, perChan: true, bias: true, multHi: 0.01},
 		qwConvCase{n: 1, cin: 37, cout: 33, group: 1, in: []int{15, 14}, kern: []int{3, 3}, stride: 1, pad: 1, dil: 1, xdt: tensor.Uint8, wdt: tensor.Int8, ydt: tensor.Uint8, xzp: 3, yzp: 250, perChan: true, bias: true, multHi: 0.001},
 	)
 	return cs

@@ -465,7 +465,7 @@ func TestQDQLookupAndMovement(t *testing.T) {
 		kinds[n.Op()+"/"+n.Kind]++
 	}
 	// x's Q stays, plus the DQ feeding Tanh; everything else is integer.
-	want := map[string]int{"qinfer.QLookup/int8": 9, "MaxPool/int8": 2, "Transpose/shape": 1, "Concat/shape": 1,
+	want := map[string]int{"qinfer.QLookup/int8": 9, "qinfer.QMaxPool/int8": 2, "Transpose/shape": 1, "Concat/shape": 1,
 		"com.microsoft.QLinearConcat/int8": 1, "QuantizeLinear/float": 1, "DequantizeLinear/float": 1, "Tanh/float": 1}
 	for k, v := range want {
 		if kinds[k] != v {

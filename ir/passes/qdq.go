@@ -30,6 +30,11 @@ const QDQDomain = "qinfer"
 // values of the output type.
 const QDQLookupOp = "QLookup"
 
+// QDQMaxPoolOp is the internal 8-bit MaxPool the pass emits for DQ →
+// MaxPool → Q: MaxPool's attributes and meaning on the integer tensor, with
+// an 8-bit fast path.
+const QDQMaxPoolOp = "QMaxPool"
+
 // FuseQDQ rewrites DQ → op → Q patterns of the main graph into integer
 // operators and reports whether it changed the graph:
 //
@@ -38,7 +43,7 @@ const QDQLookupOp = "QLookup"
 //   - Add, Mul → com.microsoft QLinearAdd, QLinearMul; Concat → Concat on
 //     the integer tensors when all parameters agree, else QLinearConcat;
 //     GlobalAveragePool, AveragePool → com.microsoft QLinear*Pool;
-//   - MaxPool and movement ops (Reshape, Transpose, Flatten, Slice, Resize
+//   - MaxPool (as qinfer.QMaxPool) and movement ops (Reshape, Transpose, Flatten, Slice, Resize
 //     nearest, ...) run on the integer tensor, followed by a requantizing
 //     lookup table when the output parameters differ;
 //   - elementwise float ops on one 8-bit input (Relu, Clip, Sigmoid, Tanh,
@@ -659,6 +664,10 @@ func (f *qdqFuser) fuseMovement(n *ir.Node) bool {
 	k := n.Clone()
 	k.Inputs[0] = d.Inputs[0]
 	k.Outputs = []string{q.Outputs[0]}
+	if n.OpType == "MaxPool" {
+		k.OpType, k.Domain = QDQMaxPoolOp, QDQDomain
+		k.Outputs = k.Outputs[:1]
+	}
 	if dp.same(qp) {
 		f.replace([]*ir.Node{n, q}, k)
 		return true
