@@ -59,12 +59,15 @@ type Options struct {
 	// ORTBatch is the number of test images per ONNX Runtime call (1000).
 	ORTBatch int
 
-	// RecLines is the number of rendered lines scored (200); RecCalib the
-	// number of other lines that calibrate (50); RecLayers the number of
-	// calibration lines the per-layer SQNR is measured on (8).
+	// RecLines is the number of rendered lines scored (100); RecCalib the
+	// number of other lines that calibrate (30); RecLayers the number of
+	// calibration lines the per-layer SQNR is measured on (4).
 	RecLines, RecCalib, RecLayers int
-	// Pages is the number of rendered pages scored (20); PageCalib the
-	// number of other pages that calibrate (8).
+	// RecTail adds a variant that leaves the CTC head (last MatMul → Add →
+	// Softmax) in float.
+	RecTail bool
+	// Pages is the number of rendered pages scored (10); PageCalib the
+	// number of other pages that calibrate (4).
 	Pages, PageCalib int
 	// MemSamples are the calibration sample counts whose peak RSS is
 	// compared (100 and 10,000).
@@ -102,11 +105,11 @@ func (o *Options) defaults() error {
 	}
 	def(&o.FMNISTCalib, 500)
 	def(&o.ORTBatch, 1000)
-	def(&o.RecLines, 200)
-	def(&o.RecCalib, 50)
-	def(&o.RecLayers, 8)
-	def(&o.Pages, 20)
-	def(&o.PageCalib, 8)
+	def(&o.RecLines, 100)
+	def(&o.RecCalib, 30)
+	def(&o.RecLayers, 4)
+	def(&o.Pages, 10)
+	def(&o.PageCalib, 4)
 	if o.MemSamples == nil {
 		o.MemSamples = []int{100, 10000}
 	}

@@ -33,7 +33,6 @@ type DetResult struct {
 	W, H              int
 	Lines             int // text lines on the scored pages
 	Rows              []DetRow
-	Layers            []LayerSQNR
 }
 
 // detPreprocess is PaddleOCR's detector preprocessing for a page whose
@@ -95,7 +94,6 @@ func runDet(o *Options) (*DetResult, error) {
 	variants := []variant{
 		{name: "fp32", fp32: true},
 		{"static int8 minmax", "QDQ, int8 per-channel weights, uint8 activations, MinMax", static(quant.CalibMinMax, 0), false},
-		{"static int8 percentile", "as above, Percentile 99.99", static(quant.CalibPercentile, 99.99), false},
 	}
 	var ref []*eval.Mask
 	for _, v := range variants {

@@ -19,15 +19,17 @@ type LayerSQNR struct {
 	Users    string // op types of the float nodes that read it
 	SQNR     float64
 	MaxAbs   float64
+	Order    int // position of the producer in the float graph (-1: input)
 }
 
-// layerSQNR runs ref and cand on feeds with every quantized activation of
+// LayerSQNRs runs ref and cand on feeds with every quantized activation of
 // cand (the output of a DequantizeLinear of a non-constant tensor) exposed,
 // and returns each one's SQNR against the tensor of the same name in ref
 // (a name ending in _dequantized matches the name without the suffix),
 // worst first.
-func layerSQNR(ref, cand *ir.Model, feeds []map[string]*tensor.Tensor, threads int) ([]LayerSQNR, error) {
+func LayerSQNRs(ref, cand *ir.Model, feeds []map[string]*tensor.Tensor, threads int) ([]LayerSQNR, error) {
 	producer, users := map[string]*ir.Node{}, map[string][]string{}
+	order := map[string]int{}
 	refVals := map[string]bool{}
 	for _, in := range ref.Graph.Inputs {
 		refVals[in.Name] = true
@@ -35,6 +37,7 @@ func layerSQNR(ref, cand *ir.Model, feeds []map[string]*tensor.Tensor, threads i
 	for _, n := range ref.Graph.Nodes {
 		for _, o := range n.Outputs {
 			producer[o] = n
+			order[o] = len(order)
 			refVals[o] = true
 		}
 		for _, in := range n.Inputs {
@@ -124,7 +127,10 @@ func layerSQNR(ref, cand *ir.Model, feeds []map[string]*tensor.Tensor, threads i
 	}
 	out := make([]LayerSQNR, 0, len(pairs))
 	for _, p := range pairs {
-		l := LayerSQNR{Tensor: p.ref, SQNR: math.Inf(1), MaxAbs: p.mx}
+		l := LayerSQNR{Tensor: p.ref, SQNR: math.Inf(1), MaxAbs: p.mx, Order: -1}
+		if k, ok := order[p.ref]; ok {
+			l.Order = k
+		}
 		if p.noise > 0 {
 			l.SQNR = 10 * math.Log10(p.sig/p.noise)
 		}

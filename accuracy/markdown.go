@@ -85,7 +85,11 @@ func (r *Report) Markdown(w io.Writer, cmdline string) error {
 		}
 		if len(rc.Layers) > 0 {
 			k := min(12, len(rc.Layers))
-			p("Worst quantized activations of the static int8 (MinMax) model, SQNR against fp32 over %d calibration lines (%d activations quantized in all; what `qinfer compare --layers` prints):\n\n", rc.LayerLines, len(rc.Layers))
+			p("Worst quantized activations of the \"as exported\" static int8 model, SQNR against fp32 over %d calibration lines (%d activations quantized in all; what `qinfer compare --layers` prints). Errors pile up along the network, so the worst ones sit near the end;", rc.LayerLines, len(rc.Layers))
+			if fb := rc.FirstBad; fb != nil {
+				p(" the first activation (in graph order) below 15 dB is `%s`, made by %s, at %.1f dB.", fb.Tensor, fb.Producer, fb.SQNR)
+			}
+			p("\n\n")
 			p("| activation | made by | read by | SQNR dB | max abs err |\n|---|---|---|---:|---:|\n")
 			for _, l := range rc.Layers[:k] {
 				p("| `%s` | %s | %s | %.1f | %.3g |\n", l.Tensor, l.Producer, dash(l.Users), l.SQNR, l.MaxAbs)

@@ -43,9 +43,11 @@ type RecExample struct {
 type RecResult struct {
 	Lines, CalibLines, LayerLines int
 	Rows                          []RecRow
-	// Layers is the per-activation SQNR of the static int8 (MinMax) model
-	// against fp32, worst first.
+	// Layers is the per-activation SQNR of the static int8 model as
+	// exported against fp32, worst first; FirstBad the earliest (in graph
+	// order) below 15 dB.
 	Layers   []LayerSQNR
+	FirstBad *LayerSQNR
 	Examples []RecExample
 	Notes    []string
 }
@@ -141,27 +143,37 @@ func runRec(o *Options) (*RecResult, error) {
 	}
 	res := &RecResult{Lines: len(lines), CalibLines: len(calib), LayerLines: min(o.RecLayers, len(calib))}
 
-	static := func(c quant.Calibration, pct float64, exclude []string) quant.Config {
+	// paddle2onnx writes no value_info: without ranks the quantizer keeps
+	// the model at opset 10 (Softmax) and weights per tensor. The
+	// annotated copy lets it raise the opset to 13 and go per channel.
+	annotated, err := AnnotateRanks(m, calib[0], o.Threads)
+	if err != nil {
+		return nil, err
+	}
+	static := func(opTypes []string, exclude []string) quant.Config {
 		cfg := quant.DefaultConfig(quant.Static)
-		cfg.Calibration, cfg.Samples, cfg.Exclude = c, len(calib), exclude
-		if pct != 0 {
-			cfg.Percentile = pct
-		}
+		cfg.Samples, cfg.Exclude, cfg.OpTypes = len(calib), exclude, opTypes
 		return cfg
 	}
-	tail := recTailNodes(m)
-	variants := []variant{
-		{name: "fp32", fp32: true},
-		{"static int8 minmax", "QDQ, int8 per-channel weights, uint8 activations, MinMax", static(quant.CalibMinMax, 0, nil), false},
-		{"static int8 percentile", "as above, Percentile 99.99", static(quant.CalibPercentile, 99.99, nil), false},
-		{"static int8 entropy", "as above, Entropy (KL)", static(quant.CalibEntropy, 0, nil), false},
-		{"static int8 minmax, CTC head float", "MinMax; last MatMul → Add → Softmax left in float", static(quant.CalibMinMax, 0, tail), false},
+	type recVariant struct {
+		variant
+		model *ir.Model
+	}
+	variants := []recVariant{
+		{variant{name: "fp32", fp32: true}, m},
+		{variant{"static int8 minmax, as exported", "default static config on the exported file (opset 9: no ranks known, so weights per tensor)", static(nil, nil), false}, m},
+		{variant{"static int8 minmax, per-channel", "ranks annotated (AnnotateRanks) → opset 13, per-channel weights", static(nil, nil), false}, annotated},
+		{variant{"static int8 minmax, per-channel, Conv/MatMul only", "as above, only Conv/MatMul/Gemm quantized (elementwise Mul/Add/activations stay float)", static([]string{"Conv", "MatMul", "Gemm"}, nil), false}, annotated},
+	}
+	if o.RecTail {
+		variants = append(variants, recVariant{variant{"static int8 minmax, per-channel, CTC head float", "per-channel; last MatMul → Add → Softmax left in float", static(nil, recTailNodes(m)), false}, annotated})
 	}
 	var fp32 []string
 	var int8Model *ir.Model
-	for _, v := range variants {
+	for _, rv := range variants {
+		v := rv.variant
 		o.logf("rec: %s", v.name)
-		plan, file, _, secs, err := build(m, v, &quant.SliceSamples{Feeds: calib}, o.Threads)
+		plan, file, _, secs, err := build(rv.model, v, &quant.SliceSamples{Feeds: calib}, o.Threads)
 		if err != nil {
 			return nil, err
 		}
@@ -185,7 +197,7 @@ func runRec(o *Options) (*RecResult, error) {
 		o.logf("rec: %-36s CER %.2f%%  vs fp32 %.2f%%  lines exact %.1f%%  %.0f ms/line",
 			v.name, 100*row.CER.Rate(), 100*row.VsFP32.Rate(), 100*row.CER.LineAccuracy(), ms)
 		res.Rows = append(res.Rows, row)
-		if v.name == "static int8 minmax" {
+		if v.name == "static int8 minmax, as exported" {
 			if int8Model, err = onnx.Decode(file, nil); err != nil {
 				return nil, err
 			}
@@ -193,8 +205,13 @@ func runRec(o *Options) (*RecResult, error) {
 	}
 	if int8Model != nil && res.LayerLines > 0 {
 		o.logf("rec: per-layer SQNR on %d lines", res.LayerLines)
-		if res.Layers, err = layerSQNR(m, int8Model, calib[:res.LayerLines], o.Threads); err != nil {
+		if res.Layers, err = LayerSQNRs(m, int8Model, calib[:res.LayerLines], o.Threads); err != nil {
 			return nil, fmt.Errorf("per-layer SQNR: %w", err)
+		}
+		for _, l := range res.Layers {
+			if l.Order >= 0 && l.SQNR < 15 && (res.FirstBad == nil || l.Order < res.FirstBad.Order) {
+				res.FirstBad = &l
+			}
 		}
 	}
 	return res, nil
