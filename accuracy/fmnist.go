@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 
 	"github.com/qinfer/qinfer/demo"
@@ -32,6 +33,11 @@ type ModelRow struct {
 type FMNISTResult struct {
 	Rows        []ModelRow
 	CalibImages int
+	// Layers holds, per static variant, the SQNR of each quantized
+	// activation against fp32 on LayerImages calibration images, in graph
+	// order.
+	Layers      map[string][]LayerSQNR
+	LayerImages int
 	CalibFrom   string
 	TestFrom    string
 	Notes       []string
@@ -162,7 +168,8 @@ func runFMNIST(o *Options) (*FMNISTResult, error) {
 		return nil, err
 	}
 	train, testPath := fmnistPaths(o.FashionMNISTDir)
-	res := &FMNISTResult{CalibImages: o.FMNISTCalib, CalibFrom: train, TestFrom: testPath}
+	res := &FMNISTResult{CalibImages: o.FMNISTCalib, CalibFrom: train, TestFrom: testPath,
+		Layers: map[string][]LayerSQNR{}, LayerImages: min(50, len(calib.Feeds))}
 	var ref []int
 	for _, v := range fmnistVariants(o.FMNISTCalib) {
 		data := &quant.SliceSamples{Feeds: calib.Feeds}
@@ -176,6 +183,18 @@ func runFMNIST(o *Options) (*FMNISTResult, error) {
 		}
 		if ref == nil {
 			ref = pred
+		}
+		if !v.fp32 && v.cfg.Method == quant.Static && res.LayerImages > 0 {
+			qm, err := onnx.Decode(file, nil)
+			if err != nil {
+				return nil, err
+			}
+			ls, err := LayerSQNRs(m, qm, calib.Feeds[:res.LayerImages], o.Threads)
+			if err != nil {
+				return nil, fmt.Errorf("%s: per-layer SQNR: %w", v.name, err)
+			}
+			sort.SliceStable(ls, func(i, j int) bool { return ls[i].Order < ls[j].Order })
+			res.Layers[v.name] = ls
 		}
 		n, correct, same := len(pred), 0, 0
 		for i, p := range pred {

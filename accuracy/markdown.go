@@ -45,6 +45,31 @@ func (r *Report) Markdown(w io.Writer, cmdline string) error {
 			p("\nNote: %s\n", n)
 		}
 		p("\n")
+		var names []string
+		for _, row := range f.Rows {
+			if f.Layers[row.Variant] != nil {
+				names = append(names, row.Variant)
+			}
+		}
+		if len(names) > 0 {
+			p("SQNR (dB) of each quantized activation against fp32 on %d calibration images, in graph order:\n\n| activation | made by |", f.LayerImages)
+			for _, n := range names {
+				p(" %s |", strings.TrimPrefix(n, "static int8 "))
+			}
+			p("\n|---|---|%s\n", strings.Repeat("---:|", len(names)))
+			for i, l := range f.Layers[names[0]] {
+				p("| `%s` | %s |", l.Tensor, l.Producer)
+				for _, n := range names {
+					if ls := f.Layers[n]; i < len(ls) && ls[i].Tensor == l.Tensor {
+						p(" %.1f |", ls[i].SQNR)
+					} else {
+						p(" — |")
+					}
+				}
+				p("\n")
+			}
+			p("\n")
+		}
 	}
 
 	if o := r.ORT; o != nil {
