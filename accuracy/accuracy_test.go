@@ -212,6 +212,18 @@ func TestPeakRSS(t *testing.T) {
 	}
 }
 
+func TestParseTimeRSS(t *testing.T) {
+	got, err := parseTimeRSS("calibrating 100%\n" + memMarker + "51200\n")
+	if err != nil || got != 50<<20 {
+		t.Errorf("parseTimeRSS = %d, %v", got, err)
+	}
+	for _, bad := range []string{"", memMarker, memMarker + "x", memMarker + "-3"} {
+		if _, err := parseTimeRSS(bad); err == nil {
+			t.Errorf("parseTimeRSS(%q) accepted", bad)
+		}
+	}
+}
+
 type memDS []*eval.Sample
 
 func (m memDS) Len() int { return len(m) }

@@ -148,7 +148,7 @@ func (r *Report) Markdown(w io.Writer, cmdline string) error {
 
 	if m := r.Memory; m != nil {
 		p("## Calibration memory\n\n")
-		p("Peak RSS (the child's `ru_maxrss`, i.e. VmHWM) of `%s`, run as a child process:\n\n", m.Command)
+		p("Peak RSS (VmHWM, read as %s) of `%s`, run as a child process:\n\n", m.Via, m.Command)
 		p("| samples | peak RSS | time |\n|---:|---:|---:|\n")
 		for _, row := range m.Rows {
 			p("| %d | %.1f MiB | %.1f s |\n", row.Samples, float64(row.PeakRSS)/(1<<20), row.Seconds)
