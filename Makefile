@@ -13,7 +13,7 @@ GOFILES = $(shell find . -name '*.go' -not -path './.cache/*' -not -path './.git
 CROSS := linux/arm64 darwin/arm64 js/wasm
 FUZZTIME ?= 20s
 
-.PHONY: all build testdata test vet fmt-check unit-race unit ppocr fallbacks arm64-kernels fuzz-ci cross test-arm64 conformance fuzz bench clean
+.PHONY: all build testdata test vet fmt-check unit-race unit ppocr fallbacks arm64-kernels fuzz-ci cross test-arm64 conformance fuzz bench accuracy clean
 
 all: build
 
@@ -82,6 +82,11 @@ fuzz:
 # Not part of `test`: slow. BENCH_THREADS/BENCH_RUNS/BENCH_ONLY tune it.
 bench: testdata
 	GO=$(GO) scripts/bench.sh
+
+# Quantization accuracy on real tasks; writes docs/ACCURACY.md. Not part of
+# `test`: minutes. ACCURACY_ARGS passes flags to `qinfer accuracy`.
+accuracy: testdata
+	GO=$(GO) scripts/accuracy.sh
 
 clean:
 	rm -rf bin

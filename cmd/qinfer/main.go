@@ -16,7 +16,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(runCmd(), infoCmd(), testsuiteCmd(), quantizeCmd(), compareCmd(), benchCmd(), demoCmd())
+	root.AddCommand(runCmd(), infoCmd(), testsuiteCmd(), quantizeCmd(), compareCmd(), benchCmd(), demoCmd(), accuracyCmd())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "qinfer:", err)
 		os.Exit(exitCode(err))
