@@ -310,7 +310,7 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		}
 		return One(y), nil
 	case tensor.Float64:
-		y, err := tensor.New(dt, oshape...)
+		y, err := ctx.NewTensor(dt, oshape...)
 		if err != nil {
 			return nil, ctx.Errf("output %v: %w", oshape, err)
 		}
@@ -626,7 +626,7 @@ func (k *cvConvTranspose) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tens
 	if err := ctx.CheckAlloc(tensor.Float32, (ws[1]*tensor.Size(kernel))*tensor.Size(xs[2:])); err != nil {
 		return nil, ctx.Errf("columns for output %v: %w", oshape, err)
 	}
-	y, err := tensor.New(tensor.Float32, oshape...)
+	y, err := ctx.NewTensor(tensor.Float32, oshape...)
 	if err != nil {
 		return nil, ctx.Errf("output %v: %w", oshape, err)
 	}
@@ -756,7 +756,7 @@ func (k *cvConvInteger) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor
 		return nil, err
 	}
 	oshape := append([]int{xs[0], ws[0]}, g.out...)
-	y, err := tensor.New(tensor.Int32, oshape...)
+	y, err := ctx.NewTensor(tensor.Int32, oshape...)
 	if err != nil {
 		return nil, ctx.Errf("output %v: %w", oshape, err)
 	}

@@ -87,7 +87,7 @@ func (k *imGridSample) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor,
 	N, C := xs[0], xs[1]
 	dims := xs[2:]
 	outShape := append([]int{N, C}, gs[1:nd+1]...)
-	out, err := tensor.New(x.DType(), outShape...)
+	out, err := ctx.NewTensor(x.DType(), outShape...)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
@@ -332,7 +332,7 @@ func (k *imRoiAlign) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, e
 	}
 	N, C, H, W := xs[0], xs[1], xs[2], xs[3]
 	R := rs[0]
-	out, err := tensor.New(x.DType(), R, C, k.outH, k.outW)
+	out, err := ctx.NewTensor(x.DType(), R, C, k.outH, k.outW)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}

@@ -229,7 +229,7 @@ func (k *cvEinsum) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 			vals[i] = v
 		}
 		y := cvEinsumCore(vals, strides, dims, tensor.Size(oshape))
-		out, err := tensor.New(dt, oshape...)
+		out, err := ctx.NewTensor(dt, oshape...)
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}
@@ -397,7 +397,7 @@ func (k *cvCol2Im) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	}
 	c := xs[1] / kn
 	oshape := append([]int{xs[0], c}, Ints(img)...)
-	y, err := tensor.New(tensor.Float32, oshape...)
+	y, err := ctx.NewTensor(tensor.Float32, oshape...)
 	if err != nil {
 		return nil, ctx.Errf("output %v: %w", oshape, err)
 	}

@@ -170,7 +170,7 @@ func cvMatMul(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 		}
 		return One(y), nil
 	}
-	y, err := tensor.New(dt, p.out...)
+	y, err := ctx.NewTensor(dt, p.out...)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
@@ -379,7 +379,7 @@ func cvFillC[T tensor.Number](y, c []T, st []int, m, n int, beta T) {
 }
 
 func cvGemmGen[T tensor.Number](ctx *Context, g *cvGemm, a, b, c *tensor.Tensor, cst []int, m, n, k int) ([]*tensor.Tensor, error) {
-	y, err := tensor.New(a.DType(), m, n)
+	y, err := ctx.NewTensor(a.DType(), m, n)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}

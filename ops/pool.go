@@ -429,7 +429,7 @@ func (k *cvMaxUnpool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, 
 		}
 		oshape = Ints(v)
 	}
-	y, err := tensor.New(x.DType(), oshape...)
+	y, err := ctx.NewTensor(x.DType(), oshape...)
 	if err != nil {
 		return nil, ctx.Errf("output %v: %w", oshape, err)
 	}

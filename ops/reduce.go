@@ -587,7 +587,7 @@ func (k *imArg) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error)
 			outShape = append(outShape, 1)
 		}
 	}
-	out, err := tensor.New(tensor.Int64, outShape...)
+	out, err := ctx.NewTensor(tensor.Int64, outShape...)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}

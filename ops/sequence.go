@@ -291,7 +291,7 @@ func qsNewSplitToSequence(n *ir.Node, opset int) (Kernel, error) {
 		for i, sz := range sizes {
 			shape := append([]int{}, x.Shape()...)
 			shape[ax] = sz
-			t, err := tensor.New(x.DType(), shape...)
+			t, err := ctx.NewTensor(x.DType(), shape...)
 			if err != nil {
 				return nil, ctx.Errf("%w", err)
 			}
@@ -360,7 +360,7 @@ func qsNewConcatFromSequence(n *ir.Node, opset int) (Kernel, error) {
 		}
 		oshape := append([]int{}, shapes[0]...)
 		oshape[ax] = total
-		out, err := tensor.New(first.DType(), oshape...)
+		out, err := ctx.NewTensor(first.DType(), oshape...)
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}
