@@ -26,3 +26,28 @@ func alCheckDims(ctx *Context, dt tensor.DType, dims ...int) (int, error) {
 
 // alIndex is the dtype whose size matches an []int index table entry.
 const alIndex = tensor.Int64
+
+// alHeap returns a tensor allocator like tensor.New (a heap buffer the
+// arena does not track, for temporaries that are converted and dropped)
+// that first checks the session's per-tensor cap.
+func alHeap(ctx *Context) func(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
+	return func(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
+		if _, err := alCheckShape(ctx, dt, shape); err != nil {
+			return nil, err
+		}
+		return tensor.New(dt, shape...)
+	}
+}
+
+// alCheckKept checks the cap for per-group float64 accumulators over the
+// dims of shape that are not reduced (an empty tensor does not bound them).
+func alCheckKept(ctx *Context, shape []int, reduced []bool) error {
+	var kept []int
+	for d, s := range shape {
+		if !reduced[d] {
+			kept = append(kept, s)
+		}
+	}
+	_, err := alCheckShape(ctx, tensor.Float64, kept)
+	return err
+}

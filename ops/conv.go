@@ -277,7 +277,7 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	oshape := append([]int{xs[0], ws[0]}, g.out...)
 	switch dt {
 	case tensor.Float32, tensor.Float16, tensor.BFloat16:
-		alloc := tensor.New
+		alloc := alHeap(ctx)
 		if dt == tensor.Float32 {
 			alloc = ctx.NewTensor // recycled by the session's arena
 		}
@@ -317,6 +317,9 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		var bias []float64
 		if b != nil {
 			bias = tensor.Data[float64](b)
+		}
+		if _, err := alCheckShape(ctx, alIndex, append(append([]int{}, g.out...), g.kernel...)); err != nil {
+			return nil, err
 		}
 		cvConvDirect(tensor.Data[float64](x), xs, tensor.Data[float64](w), ws, bias, k.group, g, tensor.Data[float64](y))
 		k.act.apply64(tensor.Data[float64](y))
@@ -759,6 +762,11 @@ func (k *cvConvInteger) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor
 	y, err := ctx.NewTensor(tensor.Int32, oshape...)
 	if err != nil {
 		return nil, ctx.Errf("output %v: %w", oshape, err)
+	}
+	// cvConvDirect tabulates one input offset per (output position,
+	// kernel element).
+	if _, err := alCheckShape(ctx, alIndex, append(append([]int{}, g.out...), g.kernel...)); err != nil {
+		return nil, err
 	}
 	cvConvDirect(xi, xs, wi, ws, nil, k.group, g, tensor.Data[int32](y))
 	return One(y), nil

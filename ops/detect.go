@@ -101,6 +101,9 @@ func (k *imGridSample) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor,
 	points := tensor.Size(gs[1 : nd+1])
 	X := imToFloat64(x)
 	G := imFloats(grid)
+	if err := ctx.CheckAlloc(tensor.Float64, out.Len()); err != nil {
+		return nil, ctx.Errf("%w", err)
+	}
 	Y := make([]float64, out.Len())
 	str := tensor.Strides(dims)
 
@@ -350,6 +353,9 @@ func (k *imRoiAlign) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, e
 	}
 	X := imToFloat64(x)
 	B := imFloats(rois)
+	if err := ctx.CheckAlloc(tensor.Float64, out.Len()); err != nil {
+		return nil, ctx.Errf("%w", err)
+	}
 	Y := make([]float64, out.Len())
 	offset := 0.0
 	if k.halfPixel {

@@ -207,6 +207,9 @@ func (k *cvEinsum) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	if _, err := tensor.NumElements(dims); err != nil {
 		return nil, ctx.Errf("index space %v: %w", dims, err)
 	}
+	if _, err := alCheckShape(ctx, tensor.Float64, oshape); err != nil {
+		return nil, err
+	}
 	switch {
 	case dt.IsFloat():
 		vals := make([][]float64, len(in))
@@ -306,6 +309,12 @@ func cvDet(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	}
 	n := xs[len(xs)-1]
 	batch := xs[:len(xs)-2]
+	if _, err := alCheckShape(ctx, tensor.Float64, batch); err != nil {
+		return nil, err
+	}
+	if _, err := alCheckDims(ctx, tensor.Float64, n, n); err != nil {
+		return nil, err
+	}
 	nb := tensor.Size(batch)
 	out := make([]float64, nb)
 	a := make([]float64, n*n)

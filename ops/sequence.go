@@ -245,6 +245,11 @@ func qsNewSplitToSequence(n *ir.Node, opset int) (Kernel, error) {
 			return nil, ctx.Errf("axis %d for input of rank %d: %w", axis, x.Rank(), tensor.ErrShape)
 		}
 		dim := x.Shape()[ax]
+		// Up to dim items, each a tensor header: an empty input does not
+		// bound them.
+		if _, err := alCheckDims(ctx, tensor.Float64, 16, dim); err != nil {
+			return nil, err
+		}
 		var sizes []int
 		squeeze := false
 		switch sv := qsOptV(in, 1); {
