@@ -161,10 +161,22 @@ async function main() {
       median_ms: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2,
       mean_ms: s.reduce((x, y) => x + y, 0) / s.length,
       times_ms: times,
-      max_rss_bytes: process.resourceUsage().maxRSS * 1024,
+      max_rss_bytes: peakRSS(),
     };
   }
   process.stdout.write(JSON.stringify(report) + '\n');
+}
+
+// peakRSS is this process's resident-set high-water mark. On Linux it reads
+// VmHWM, which starts afresh at exec; getrusage's maxRSS (the fallback) is
+// inherited from the parent across fork and exec, so it would report the
+// caller's peak when that is larger.
+function peakRSS() {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch (e) { /* not Linux */ }
+  return process.resourceUsage().maxRSS * 1024;
 }
 
 module.exports = { sanitize, readNpy, writeNpy };
