@@ -333,18 +333,47 @@ func (ctx *Context) CheckAlloc(dt tensor.DType, n int) error {
 // MakeSlice returns a zeroed []T of length n for a kernel's output, from
 // the session's arena when there is one (wrap it with tensor.FromData and
 // the runtime recycles it after its last use). T must be a tensor storage
-// type ([]float32, []int64, ...); other types come from make.
+// type ([]float32, []int64, ...); other types come from make. Use it only
+// for n bounded by an existing input's length (over the per-tensor cap it
+// falls back to make); sizes derived from attributes, input values or
+// broadcasting go through NewSlice, which checks the cap.
 func MakeSlice[T any](ctx *Context, n int) []T {
-	if ctx == nil || ctx.Arena == nil || n <= 0 {
-		return make([]T, n)
-	}
-	dt := tensor.DTypeOf(any([]T(nil)))
-	if dt == tensor.Undefined || dt == tensor.String {
-		return make([]T, n)
-	}
-	t, err := ctx.Arena.New(dt, n)
+	s, err := NewSlice[T](ctx, n)
 	if err != nil {
 		return make([]T, n)
 	}
-	return t.Data().([]T)
+	return s
+}
+
+// NewSlice is MakeSlice returning an error wrapping tensor.ErrLimit,
+// before anything is allocated, when n elements are over the session's
+// per-tensor cap (or n is negative).
+func NewSlice[T any](ctx *Context, n int) ([]T, error) {
+	dt := tensor.DTypeOf(any([]T(nil)))
+	if dt == tensor.Undefined || dt == tensor.String {
+		var a *Arena
+		if ctx != nil {
+			a = ctx.Arena
+		}
+		var z T
+		size := int(unsafe.Sizeof(z))
+		if size == 0 {
+			size = 1
+		}
+		if n < 0 || n > 0 && a.CheckAlloc(tensor.Uint8, n) != nil || n > 0 && a.CheckAlloc(tensor.Uint8, n*size) != nil {
+			return nil, fmt.Errorf("slice of %d elements is over the per-tensor cap: %w", n, tensor.ErrLimit)
+		}
+		return make([]T, n), nil
+	}
+	if ctx == nil || ctx.Arena == nil || n <= 0 {
+		if err := ctx.CheckAlloc(dt, n); err != nil {
+			return nil, err
+		}
+		return make([]T, n), nil
+	}
+	t, err := ctx.Arena.New(dt, n)
+	if err != nil {
+		return nil, err
+	}
+	return t.Data().([]T), nil
 }

@@ -277,7 +277,7 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	oshape := append([]int{xs[0], ws[0]}, g.out...)
 	switch dt {
 	case tensor.Float32, tensor.Float16, tensor.BFloat16:
-		alloc := tensor.New
+		alloc := alHeap(ctx)
 		if dt == tensor.Float32 {
 			alloc = ctx.NewTensor // recycled by the session's arena
 		}
@@ -310,13 +310,16 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		}
 		return One(y), nil
 	case tensor.Float64:
-		y, err := tensor.New(dt, oshape...)
+		y, err := ctx.NewTensor(dt, oshape...)
 		if err != nil {
 			return nil, ctx.Errf("output %v: %w", oshape, err)
 		}
 		var bias []float64
 		if b != nil {
 			bias = tensor.Data[float64](b)
+		}
+		if _, err := alCheckShape(ctx, alIndex, append(append([]int{}, g.out...), g.kernel...)); err != nil {
+			return nil, err
 		}
 		cvConvDirect(tensor.Data[float64](x), xs, tensor.Data[float64](w), ws, bias, k.group, g, tensor.Data[float64](y))
 		k.act.apply64(tensor.Data[float64](y))
@@ -626,7 +629,7 @@ func (k *cvConvTranspose) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tens
 	if err := ctx.CheckAlloc(tensor.Float32, (ws[1]*tensor.Size(kernel))*tensor.Size(xs[2:])); err != nil {
 		return nil, ctx.Errf("columns for output %v: %w", oshape, err)
 	}
-	y, err := tensor.New(tensor.Float32, oshape...)
+	y, err := ctx.NewTensor(tensor.Float32, oshape...)
 	if err != nil {
 		return nil, ctx.Errf("output %v: %w", oshape, err)
 	}
@@ -756,9 +759,14 @@ func (k *cvConvInteger) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor
 		return nil, err
 	}
 	oshape := append([]int{xs[0], ws[0]}, g.out...)
-	y, err := tensor.New(tensor.Int32, oshape...)
+	y, err := ctx.NewTensor(tensor.Int32, oshape...)
 	if err != nil {
 		return nil, ctx.Errf("output %v: %w", oshape, err)
+	}
+	// cvConvDirect tabulates one input offset per (output position,
+	// kernel element).
+	if _, err := alCheckShape(ctx, alIndex, append(append([]int{}, g.out...), g.kernel...)); err != nil {
+		return nil, err
 	}
 	cvConvDirect(xi, xs, wi, ws, nil, k.group, g, tensor.Data[int32](y))
 	return One(y), nil

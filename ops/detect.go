@@ -87,7 +87,7 @@ func (k *imGridSample) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor,
 	N, C := xs[0], xs[1]
 	dims := xs[2:]
 	outShape := append([]int{N, C}, gs[1:nd+1]...)
-	out, err := tensor.New(x.DType(), outShape...)
+	out, err := ctx.NewTensor(x.DType(), outShape...)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
@@ -101,6 +101,9 @@ func (k *imGridSample) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor,
 	points := tensor.Size(gs[1 : nd+1])
 	X := imToFloat64(x)
 	G := imFloats(grid)
+	if err := ctx.CheckAlloc(tensor.Float64, out.Len()); err != nil {
+		return nil, ctx.Errf("%w", err)
+	}
 	Y := make([]float64, out.Len())
 	str := tensor.Strides(dims)
 
@@ -332,7 +335,7 @@ func (k *imRoiAlign) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, e
 	}
 	N, C, H, W := xs[0], xs[1], xs[2], xs[3]
 	R := rs[0]
-	out, err := tensor.New(x.DType(), R, C, k.outH, k.outW)
+	out, err := ctx.NewTensor(x.DType(), R, C, k.outH, k.outW)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
@@ -350,6 +353,9 @@ func (k *imRoiAlign) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, e
 	}
 	X := imToFloat64(x)
 	B := imFloats(rois)
+	if err := ctx.CheckAlloc(tensor.Float64, out.Len()); err != nil {
+		return nil, ctx.Errf("%w", err)
+	}
 	Y := make([]float64, out.Len())
 	offset := 0.0
 	if k.halfPixel {

@@ -207,6 +207,9 @@ func (k *cvEinsum) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	if _, err := tensor.NumElements(dims); err != nil {
 		return nil, ctx.Errf("index space %v: %w", dims, err)
 	}
+	if _, err := alCheckShape(ctx, tensor.Float64, oshape); err != nil {
+		return nil, err
+	}
 	switch {
 	case dt.IsFloat():
 		vals := make([][]float64, len(in))
@@ -229,7 +232,7 @@ func (k *cvEinsum) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 			vals[i] = v
 		}
 		y := cvEinsumCore(vals, strides, dims, tensor.Size(oshape))
-		out, err := tensor.New(dt, oshape...)
+		out, err := ctx.NewTensor(dt, oshape...)
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}
@@ -306,6 +309,12 @@ func cvDet(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	}
 	n := xs[len(xs)-1]
 	batch := xs[:len(xs)-2]
+	if _, err := alCheckShape(ctx, tensor.Float64, batch); err != nil {
+		return nil, err
+	}
+	if _, err := alCheckDims(ctx, tensor.Float64, n, n); err != nil {
+		return nil, err
+	}
 	nb := tensor.Size(batch)
 	out := make([]float64, nb)
 	a := make([]float64, n*n)
@@ -397,7 +406,7 @@ func (k *cvCol2Im) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	}
 	c := xs[1] / kn
 	oshape := append([]int{xs[0], c}, Ints(img)...)
-	y, err := tensor.New(tensor.Float32, oshape...)
+	y, err := ctx.NewTensor(tensor.Float32, oshape...)
 	if err != nil {
 		return nil, ctx.Errf("output %v: %w", oshape, err)
 	}

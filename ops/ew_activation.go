@@ -137,7 +137,7 @@ func ewShrinkFactory(n *ir.Node, opset int) (Kernel, error) {
 		if !x.DType().IsInt() {
 			return fk.Run(ctx, in)
 		}
-		out, err := tensor.New(x.DType(), x.Shape()...)
+		out, err := ctx.NewTensor(x.DType(), x.Shape()...)
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}
@@ -295,7 +295,7 @@ func ewDropoutFactory(n *ir.Node, opset int) (Kernel, error) {
 			if !wantMask {
 				return One(x), nil
 			}
-			mask, err := tensor.New(maskDT, x.Shape()...)
+			mask, err := ctx.NewTensor(maskDT, x.Shape()...)
 			if err != nil {
 				return nil, ctx.Errf("%w", err)
 			}
@@ -314,7 +314,7 @@ func ewDropoutFactory(n *ir.Node, opset int) (Kernel, error) {
 			return nil, ctx.Errf("%w", err)
 		}
 		scale := 1 / (1 - ratio)
-		out, err := tensor.New(x.DType(), x.Shape()...)
+		out, err := ctx.NewTensor(x.DType(), x.Shape()...)
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}

@@ -313,7 +313,7 @@ func ewArith(ctx *Context, op ewOp, a, b *tensor.Tensor) (*tensor.Tensor, error)
 	if a.DType() != b.DType() {
 		return nil, ctx.Errf("input dtypes %v and %v differ: %w", a.DType(), b.DType(), tensor.ErrDType)
 	}
-	osh, err := ewBroadcastShape(ctx, a.Shape(), b.Shape())
+	osh, err := ewOutShape(ctx, a.DType(), a.Shape(), b.Shape())
 	if err != nil {
 		return nil, err
 	}
@@ -508,7 +508,7 @@ func ewVariadicFactory(op ewOp, mean bool) Factory {
 				}
 			}
 			if mean {
-				div := tensor.Must(tensor.New(tensor.Float64))
+				div := tensor.Must(ctx.NewTensor(tensor.Float64))
 				tensor.Data[float64](div)[0] = float64(len(in))
 				d, err := tensor.Cast(div, acc.DType())
 				if err != nil {

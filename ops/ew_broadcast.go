@@ -175,6 +175,23 @@ func ewBroadcastShape(ctx *Context, shapes ...[]int) ([]int, error) {
 	return out, nil
 }
 
+// ewOutShape is ewBroadcastShape that also refuses an output of dt over
+// the session's per-tensor cap (float16/bfloat16 outputs count as float32,
+// the dtype they are computed in).
+func ewOutShape(ctx *Context, dt tensor.DType, shapes ...[]int) ([]int, error) {
+	out, err := ewBroadcastShape(ctx, shapes...)
+	if err != nil {
+		return nil, err
+	}
+	if dt == tensor.Float16 || dt == tensor.BFloat16 {
+		dt = tensor.Float32
+	}
+	if err := ctx.CheckAlloc(dt, tensor.Size(out)); err != nil {
+		return nil, ctx.Errf("output %v: %w", out, err)
+	}
+	return out, nil
+}
+
 // ewBin applies span over the broadcast of a and b into a fresh slice of the
 // (already checked) output shape.
 func ewBin[A, B, O any](ctx *Context, a []A, ash []int, b []B, bsh []int, osh []int, span ewSpan[A, B, O]) []O {

@@ -43,7 +43,7 @@ func ewCompare(ctx *Context, c ewCmp, a, b *tensor.Tensor) (*tensor.Tensor, erro
 	if a.DType() != b.DType() {
 		return nil, ctx.Errf("input dtypes %v and %v differ: %w", a.DType(), b.DType(), tensor.ErrDType)
 	}
-	osh, err := ewBroadcastShape(ctx, a.Shape(), b.Shape())
+	osh, err := ewOutShape(ctx, tensor.Bool, a.Shape(), b.Shape())
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func ewLogicFactory(f func(x, y bool) bool) Factory {
 			if a.DType() != tensor.Bool || b.DType() != tensor.Bool {
 				return nil, ctx.Errf("inputs must be bool, got %v and %v: %w", a.DType(), b.DType(), tensor.ErrDType)
 			}
-			osh, err := ewBroadcastShape(ctx, a.Shape(), b.Shape())
+			osh, err := ewOutShape(ctx, tensor.Bool, a.Shape(), b.Shape())
 			if err != nil {
 				return nil, err
 			}
@@ -222,7 +222,7 @@ func ewWhere(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	if x.DType() != y.DType() {
 		return nil, ctx.Errf("X and Y dtypes %v and %v differ: %w", x.DType(), y.DType(), tensor.ErrDType)
 	}
-	osh, err := ewBroadcastShape(ctx, c.Shape(), x.Shape(), y.Shape())
+	osh, err := ewOutShape(ctx, x.DType(), c.Shape(), x.Shape(), y.Shape())
 	if err != nil {
 		return nil, err
 	}

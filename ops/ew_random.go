@@ -67,7 +67,7 @@ func ewRandomFactory(normal, like bool) Factory {
 					}
 				}
 			}
-			out, err := tensor.New(odt, sh...)
+			out, err := ctx.NewTensor(odt, sh...)
 			if err != nil {
 				return nil, ctx.Errf("%w", err)
 			}
@@ -101,7 +101,7 @@ func ewBernoulliFactory(n *ir.Node, opset int) (Kernel, error) {
 		if hasDT {
 			odt = dt
 		}
-		out, err := tensor.New(odt, x.Shape()...)
+		out, err := ctx.NewTensor(odt, x.Shape()...)
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}

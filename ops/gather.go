@@ -39,6 +39,9 @@ func shGather(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	d := s[axis]
 	outer, inner := shProd(s[:axis]), shProd(s[axis+1:])
 	out := append(append(append([]int{}, s[:axis]...), it.Shape()...), s[axis+1:]...)
+	if _, err := alCheckShape(ctx, alIndex, out); err != nil {
+		return nil, err
+	}
 	pos := make([]int, len(idx))
 	for i, v := range idx {
 		if pos[i], err = shWrapIndex(ctx, v, d, "Gather"); err != nil {
@@ -59,7 +62,7 @@ func shGather(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 		}
 		return One(y), nil
 	}
-	y, err := tensor.New(x.DType(), out...)
+	y, err := ctx.NewTensor(x.DType(), out...)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
@@ -168,6 +171,9 @@ func shNDTargets(ctx *Context, s, is []int, idx []int64, b int, what string) (st
 	if nb > 0 {
 		per = shProd(is[b : q-1])
 	}
+	if _, err := alCheckDims(ctx, alIndex, nb, per); err != nil {
+		return nil, 0, err
+	}
 	starts = make([]int, nb*per)
 	for bi := 0; bi < nb; bi++ {
 		for t := 0; t < per; t++ {
@@ -203,6 +209,9 @@ func shGatherND(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	}
 	k := is[len(is)-1]
 	out := append(append([]int{}, is[:len(is)-1]...), s[b+k:]...)
+	if _, err := alCheckShape(ctx, alIndex, out); err != nil {
+		return nil, err
+	}
 	m := make([]int, len(starts)*inner)
 	for u, st := range starts {
 		for j := 0; j < inner; j++ {
@@ -345,6 +354,9 @@ func shCompress(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 		out = append([]int{}, s...)
 		out[axis] = len(sel)
 	}
+	if _, err := alCheckShape(ctx, alIndex, out); err != nil {
+		return nil, err
+	}
 	m := make([]int, 0, outer*len(sel)*inner)
 	for o := 0; o < outer; o++ {
 		for _, i := range sel {
@@ -391,9 +403,9 @@ func shOneHot(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 		return nil, err
 	}
 	out := append(append(append([]int{}, s[:axis]...), depth), s[axis:]...)
-	total, err := tensor.NumElements(out)
+	total, err := alCheckShape(ctx, alIndex, out)
 	if err != nil {
-		return nil, ctx.Errf("%w", err)
+		return nil, err
 	}
 	outer, inner := shProd(s[:axis]), shProd(s[axis:])
 	m := make([]int, total) // 0 = off value
@@ -506,6 +518,11 @@ func shTopK(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	}
 	largest := ctx.Node.AttrInt("largest", 1) != 0
 	l := shLanesOf(s, axis)
+	// Per-lane scratch is sized by the axis dim, which an empty tensor
+	// does not bound.
+	if _, err := alCheckDims(ctx, alIndex, 2, l.d); err != nil {
+		return nil, err
+	}
 	var src []int
 	var ids []int64
 	switch d := x.Data().(type) {
@@ -626,6 +643,11 @@ func shUnique(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	} else {
 		l = shLanes{1, x.Len(), 1}
 	}
+	// Per-item tables are sized by the axis dim, which an empty tensor
+	// does not bound.
+	if _, err := alCheckDims(ctx, alIndex, 4, l.d); err != nil {
+		return nil, err
+	}
 	var first []int
 	var inverse, counts []int64
 	switch d := x.Data().(type) {
@@ -734,7 +756,7 @@ func shCumSum(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	l := shLanesOf(s, axis)
 	ex := ctx.Node.AttrInt("exclusive", 0) != 0
 	rev := ctx.Node.AttrInt("reverse", 0) != 0
-	y, err := tensor.New(x.DType(), s...)
+	y, err := ctx.NewTensor(x.DType(), s...)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}

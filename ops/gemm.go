@@ -54,6 +54,9 @@ func cvPlanMatMul(ctx *Context, as, bs []int) (*cvBatchPlan, error) {
 	if _, err := tensor.NumElements(p.out); err != nil {
 		return nil, ctx.Errf("output %v: %w", p.out, err)
 	}
+	if _, err := alCheckShape(ctx, alIndex, append([]int{2}, batch...)); err != nil {
+		return nil, err
+	}
 	nb := tensor.Size(batch)
 	p.aOff, p.bOff = make([]int, nb), make([]int, nb)
 	ast, bst := tensor.BroadcastStrides(ab, batch), tensor.BroadcastStrides(bb, batch)
@@ -154,7 +157,7 @@ func cvMatMul(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	}
 	switch dt {
 	case tensor.Float32, tensor.Float16, tensor.BFloat16:
-		alloc := tensor.New
+		alloc := alHeap(ctx)
 		if dt == tensor.Float32 {
 			alloc = ctx.NewTensor // recycled by the session's arena
 		}
@@ -170,7 +173,7 @@ func cvMatMul(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 		}
 		return One(y), nil
 	}
-	y, err := tensor.New(dt, p.out...)
+	y, err := ctx.NewTensor(dt, p.out...)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
@@ -256,7 +259,10 @@ func cvMatMulInteger(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	if err != nil {
 		return nil, err
 	}
-	y := tensor.Zeros(tensor.Int32, p.out...)
+	y, err := ctx.NewTensor(tensor.Int32, p.out...)
+	if err != nil {
+		return nil, ctx.Errf("%w", err)
+	}
 	cvMatMulGen(p, ai, bi, tensor.Data[int32](y))
 	return One(y), nil
 }
@@ -311,7 +317,7 @@ func (g *cvGemm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	lda, ldb := as[1], bs[1]
 	switch dt {
 	case tensor.Float32, tensor.Float16, tensor.BFloat16:
-		alloc := tensor.New
+		alloc := alHeap(ctx)
 		if dt == tensor.Float32 {
 			alloc = ctx.NewTensor // recycled by the session's arena
 		}
@@ -379,7 +385,7 @@ func cvFillC[T tensor.Number](y, c []T, st []int, m, n int, beta T) {
 }
 
 func cvGemmGen[T tensor.Number](ctx *Context, g *cvGemm, a, b, c *tensor.Tensor, cst []int, m, n, k int) ([]*tensor.Tensor, error) {
-	y, err := tensor.New(a.DType(), m, n)
+	y, err := ctx.NewTensor(a.DType(), m, n)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}

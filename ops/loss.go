@@ -107,6 +107,9 @@ func (k *rnLoss) run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		rnLogSoftmaxAxis1(v, N, C, D)
 	}
 
+	if _, err := alCheckShape(ctx, tensor.Float64, append([]int{N}, xs[2:]...)); err != nil {
+		return nil, err
+	}
 	losses := make([]float64, N*D)
 	var sum, wsum float64
 	for n := 0; n < N; n++ {

@@ -436,15 +436,15 @@ func shPadGeneric(ctx *Context, x *tensor.Tensor, begin, end []int64, mode strin
 		}
 		out[i] = int(v)
 	}
-	total, err := tensor.NumElements(out)
+	total, err := alCheckShape(ctx, alIndex, out)
 	if err != nil {
-		return nil, ctx.Errf("%w", err)
+		return nil, err
 	}
 	if mode != "constant" && x.Len() == 0 && total > 0 {
 		return nil, ctx.Errf("%s padding of an empty tensor: %w", mode, tensor.ErrShape)
 	}
 	if total == 0 {
-		y, err := tensor.New(x.DType(), out...)
+		y, err := ctx.NewTensor(x.DType(), out...)
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}

@@ -150,6 +150,9 @@ func (k *msQGemmK) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	if err != nil {
 		return nil, err
 	}
+	if _, err := alCheckDims(ctx, tensor.Int32, m, n); err != nil {
+		return nil, err
+	}
 	acc := make([]int32, m*n)
 	cRowConst := true // C is absent or the same for every row
 	if c != nil {
@@ -513,12 +516,18 @@ func (k *msNBits) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, erro
 		}
 		bias = tensor.ToFloat32(biasT)
 	}
+	if _, err := alCheckDims(ctx, tensor.Float32, l.N, l.K); err != nil {
+		return nil, err
+	}
 	w := make([]float32, l.N*l.K)
 	if err := linalg.QNBitsDequantize(l, w, b.Data().([]uint8), scales, zpPacked, zpFloat, gIdx); err != nil {
 		return nil, ctx.Errf("%v: %w", err, ir.ErrInvalidModel)
 	}
 	oshape := append(append([]int(nil), a.Shape()[:a.Rank()-1]...), l.N)
 	m := a.Len() / l.K
+	if _, err := alCheckDims(ctx, tensor.Float32, m, l.N); err != nil {
+		return nil, err
+	}
 	c := make([]float32, m*l.N)
 	av := tensor.ToFloat32(a)
 	ctx.Parallel(m, 1, func(lo, hi int) {

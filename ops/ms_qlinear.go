@@ -928,6 +928,9 @@ func (k *msSoftmax) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, er
 	t := msSoftmaxTable(xs, d, signed)
 	yScale := float32(math.Floor(float64(1 / ys)))
 	xv := msInts(x)
+	if err := ctx.CheckAlloc(tensor.Int32, d); err != nil {
+		return nil, ctx.Errf("%w", err)
+	}
 	row := make([]int32, d)
 	for p := 0; p < pre; p++ {
 		for q := 0; q < post; q++ {

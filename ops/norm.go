@@ -529,6 +529,9 @@ func (k *cvMVN) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error)
 	if err != nil {
 		return nil, err
 	}
+	if err := alCheckKept(ctx, xs, reduced); err != nil {
+		return nil, err
+	}
 	gi, groups := cvReduceIndex(xs, reduced)
 	sum, sq, cnt := make([]float64, groups), make([]float64, groups), make([]float64, groups)
 	for i, v := range xd {
@@ -580,6 +583,9 @@ func (k *cvLpNorm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	reduced := make([]bool, len(xs))
 	if len(xs) > 0 {
 		reduced[axis] = true
+	}
+	if err := alCheckKept(ctx, xs, reduced); err != nil {
+		return nil, err
 	}
 	gi, groups := cvReduceIndex(xs, reduced)
 	norm := make([]float64, groups)

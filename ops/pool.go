@@ -144,6 +144,9 @@ func (k *cvPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	if err := ctx.CheckAlloc(tensor.Int64, tensor.Size(g.out)*(tensor.Size(g.kernel)+1)); err != nil {
 		return nil, ctx.Errf("pooling windows for output %v: %w", oshape, err)
 	}
+	if _, err := alCheckShape(ctx, alIndex, append(append([]int{}, g.out...), g.kernel...)); err != nil {
+		return nil, err
+	}
 	offs, padded := cvPoolWindows(xs[2:], g)
 	dt := x.DType()
 	if k.op == "MaxPool" {
@@ -154,7 +157,9 @@ func (k *cvPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		var idx []int64
 		var ind *tensor.Tensor
 		if len(ctx.Node.Outputs) > 1 && ctx.Node.Outputs[1] != "" {
-			ind = tensor.Zeros(tensor.Int64, oshape...)
+			if ind, err = ctx.NewTensor(tensor.Int64, oshape...); err != nil {
+				return nil, ctx.Errf("%w", err)
+			}
 			idx = tensor.Data[int64](ind)
 		}
 		switch dt {
@@ -167,7 +172,10 @@ func (k *cvPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		case tensor.Uint8:
 			cvMaxPool(tensor.Data[uint8](x), tensor.Data[uint8](y), idx, xs, g, offs, k.storageOrder)
 		case tensor.Float16, tensor.BFloat16:
-			yf := tensor.Zeros(tensor.Float32, oshape...)
+			yf, err := alHeap(ctx)(tensor.Float32, oshape...)
+			if err != nil {
+				return nil, err
+			}
 			cvMaxPool(tensor.ToFloat32(x), yf.Float32s(), idx, xs, g, offs, k.storageOrder)
 			if y, err = tensor.Cast(yf, dt); err != nil {
 				return nil, ctx.Errf("%w", err)
@@ -329,6 +337,9 @@ func cvGlobalPoolRun(ctx *Context, in []*tensor.Tensor, kind string, p float64) 
 	for range xs[2:] {
 		oshape = append(oshape, 1)
 	}
+	if _, err := alCheckShape(ctx, tensor.Float64, xs[:2]); err != nil {
+		return nil, err
+	}
 	planes := xs[0] * xs[1]
 	in0 := tensor.Size(xs[2:])
 	out := make([]float64, planes)
@@ -429,7 +440,7 @@ func (k *cvMaxUnpool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, 
 		}
 		oshape = Ints(v)
 	}
-	y, err := tensor.New(x.DType(), oshape...)
+	y, err := ctx.NewTensor(x.DType(), oshape...)
 	if err != nil {
 		return nil, ctx.Errf("output %v: %w", oshape, err)
 	}

@@ -586,6 +586,9 @@ func (qk *qsQLMatMul) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, 
 		return nil, ctx.Errf("batch dims: %w", err)
 	}
 	p.batch = batch
+	if _, err := alCheckShape(ctx, tensor.Int32, append(append([]int{}, batch...), p.m+p.n+1, max(p.n, 1))); err != nil {
+		return nil, err // index tables, parameters, output and accumulators
+	}
 	p.aIdx = qsBatchIndex(batch, as[:len(as)-2])
 	p.bIdx = qsBatchIndex(batch, bs[:len(bs)-2])
 	// Parameter targets: a per row [batch..., M, 1], b and y per column
@@ -912,6 +915,12 @@ func (c *qsConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		}
 	}
 	oshape := append([]int{g.batch, g.cout}, g.out...)
+	if _, err := alCheckShape(ctx, tensor.Int32, oshape); err != nil {
+		return nil, err // output and accumulators
+	}
+	if _, err := alCheckShape(ctx, tensor.Int32, append([]int{g.cin / g.group, g.kSize}, g.out...)); err != nil {
+		return nil, err // im2col columns
+	}
 	out, err := tensor.New(ydt, oshape...)
 	if err != nil {
 		return nil, ctx.Errf("output: %w", err)

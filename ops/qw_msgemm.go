@@ -124,6 +124,9 @@ func (k *msNBits) qwRun(ctx *Context, a, b, sc, zpT, biasT *tensor.Tensor) ([]*t
 	}
 	oshape := append(append([]int(nil), a.Shape()[:a.Rank()-1]...), l.N)
 	m := a.Len() / l.K
+	if _, err := alCheckDims(ctx, tensor.Float32, m, l.N); err != nil {
+		return nil, err
+	}
 	c := make([]float32, m*l.N)
 	acc := linalg.QNBitsAccF32
 	if k.accuracy == 4 {

@@ -130,6 +130,11 @@ func (k *imReduce) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 			outShape = append(outShape, 1)
 		}
 	}
+	// Output and float64/int64 accumulators: an empty input does not bound
+	// the kept dims.
+	if _, err := alCheckShape(ctx, tensor.Float64, outShape); err != nil {
+		return nil, err
+	}
 	g := imReduceGeom(x.Shape(), mask)
 	dt := x.DType()
 	var out *tensor.Tensor
@@ -587,7 +592,7 @@ func (k *imArg) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error)
 			outShape = append(outShape, 1)
 		}
 	}
-	out, err := tensor.New(tensor.Int64, outShape...)
+	out, err := ctx.NewTensor(tensor.Int64, outShape...)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}

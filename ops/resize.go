@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/qinfer/qinfer/ir"
@@ -264,13 +265,16 @@ func (k *imResize) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 
 	maps := make([]*imAxisMap, r)
 	for d := 0; d < r; d++ {
-		m, err := k.axisMap(inShape[d], outShape[d], scales[d], roiLo[d], roiHi[d])
+		m, err := k.axisMap(ctx, inShape[d], outShape[d], scales[d], roiLo[d], roiHi[d])
 		if err != nil {
 			return nil, ctx.Errf("axis %d: %w", d, err)
 		}
 		maps[d] = m
 	}
 	if k.mode == imModeNearest {
+		if err := ctx.CheckAlloc(alIndex, out.Len()); err != nil {
+			return nil, ctx.Errf("output %v: %w", outShape, err)
+		}
 		if err := imResizeNearest(x, out, maps, k.extrap); err != nil {
 			return nil, ctx.Errf("%w", err)
 		}
@@ -281,6 +285,11 @@ func (k *imResize) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	for d := 0; d < r; d++ {
 		if maps[d] == nil {
 			continue // identity along this axis
+		}
+		step := append([]int{}, shape...)
+		step[d] = outShape[d]
+		if _, err := alCheckShape(ctx, tensor.Float64, step); err != nil {
+			return nil, err
 		}
 		buf = imResizeAxis(ctx, buf, shape, d, maps[d], k.extrap)
 		shape[d] = outShape[d]
@@ -300,7 +309,7 @@ func imFloats(t *tensor.Tensor) []float64 {
 
 // axisMap builds the tap table of one axis, or nil when the axis maps each
 // output index to the same input index with weight 1.
-func (k *imResize) axisMap(inLen, outLen int, scale, roiLo, roiHi float64) (*imAxisMap, error) {
+func (k *imResize) axisMap(ctx *Context, inLen, outLen int, scale, roiLo, roiHi float64) (*imAxisMap, error) {
 	outF := scale * float64(inLen)
 	// Taps: n weights starting at offset start relative to base = ceil(x)-1.
 	n, start := 1, 0
@@ -321,7 +330,13 @@ func (k *imResize) axisMap(inLen, outLen int, scale, roiLo, roiHi float64) (*imA
 			n = 2 - 2*start
 		}
 	}
+	if n <= 0 || n > 1<<30 {
+		return nil, fmt.Errorf("%d taps per output: %w", n, tensor.ErrLimit)
+	}
 	if _, err := tensor.NumElements([]int{outLen, n}); err != nil {
+		return nil, err
+	}
+	if err := ctx.CheckAlloc(tensor.Float64, outLen*n); err != nil {
 		return nil, err
 	}
 	m := &imAxisMap{n: n, idx: make([]int, outLen*n), w: make([]float64, outLen*n)}

@@ -258,11 +258,13 @@ func (k *rnCell) check(ctx *Context, in []*tensor.Tensor) (rnCellDims, []int, er
 			return d, nil, err
 		}
 	}
-	if _, err := tensor.NumElements([]int{d.seq, k.dirs, d.batch, d.hid}); err != nil {
-		return d, nil, ctx.Errf("Y: %w", err)
+	// Y and the per-direction gate buffers are sized by these; check them
+	// against the per-tensor cap (as float64, the widest compute type).
+	if _, err := alCheckShape(ctx, tensor.Float64, []int{d.seq, k.dirs, d.batch, d.hid}); err != nil {
+		return d, nil, err
 	}
-	if _, err := tensor.NumElements([]int{d.seq, d.batch, gh}); err != nil {
-		return d, nil, ctx.Errf("gates: %w", err)
+	if _, err := alCheckShape(ctx, tensor.Float64, []int{d.seq, d.batch, gh}); err != nil {
+		return d, nil, err
 	}
 	lens := make([]int, d.batch)
 	if sl := Opt(in, 4); sl != nil {

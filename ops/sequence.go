@@ -245,6 +245,11 @@ func qsNewSplitToSequence(n *ir.Node, opset int) (Kernel, error) {
 			return nil, ctx.Errf("axis %d for input of rank %d: %w", axis, x.Rank(), tensor.ErrShape)
 		}
 		dim := x.Shape()[ax]
+		// Up to dim items, each a tensor header: an empty input does not
+		// bound them.
+		if _, err := alCheckDims(ctx, tensor.Float64, 16, dim); err != nil {
+			return nil, err
+		}
 		var sizes []int
 		squeeze := false
 		switch sv := qsOptV(in, 1); {
@@ -291,7 +296,7 @@ func qsNewSplitToSequence(n *ir.Node, opset int) (Kernel, error) {
 		for i, sz := range sizes {
 			shape := append([]int{}, x.Shape()...)
 			shape[ax] = sz
-			t, err := tensor.New(x.DType(), shape...)
+			t, err := ctx.NewTensor(x.DType(), shape...)
 			if err != nil {
 				return nil, ctx.Errf("%w", err)
 			}
@@ -360,7 +365,7 @@ func qsNewConcatFromSequence(n *ir.Node, opset int) (Kernel, error) {
 		}
 		oshape := append([]int{}, shapes[0]...)
 		oshape[ax] = total
-		out, err := tensor.New(first.DType(), oshape...)
+		out, err := ctx.NewTensor(first.DType(), oshape...)
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}

@@ -286,7 +286,10 @@ func shConstantOfShapeFactory(n *ir.Node, opset int) (Kernel, error) {
 		if err != nil {
 			return nil, err
 		}
-		total := shProd(dims)
+		total, err := alCheckShape(ctx, alIndex, dims)
+		if err != nil {
+			return nil, err
+		}
 		idx := make([]int, total)
 		y, err := shTake(val, dims, idx, nil)
 		if err != nil {
@@ -328,7 +331,7 @@ func shRange(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	if n > float64(tensor.MaxElements) {
 		return nil, ctx.Errf("range of %g elements: %w", n, tensor.ErrLimit)
 	}
-	y, err := tensor.New(dt, int(n))
+	y, err := ctx.NewTensor(dt, int(n))
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
@@ -391,7 +394,7 @@ func shEyeLikeFactory(n *ir.Node, opset int) (Kernel, error) {
 			return nil, DTypeErr(ctx, dt)
 		}
 		rows, cols := x.Shape()[0], x.Shape()[1]
-		y, err := tensor.New(dt, rows, cols)
+		y, err := ctx.NewTensor(dt, rows, cols)
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}

@@ -211,9 +211,13 @@ func (k *rnDFT) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error)
 	oshape := append([]int{}, xs...)
 	oshape[ax] = outLen
 	oshape[rank-1] = 2
-	total, err := tensor.NumElements(oshape)
+	total, err := alCheckShape(ctx, tensor.Float64, oshape)
 	if err != nil {
-		return nil, ctx.Errf("output: %w", err)
+		return nil, err
+	}
+	// FFT plans and buffers: up to 4n complex128 (Bluestein).
+	if _, err := alCheckDims(ctx, tensor.Float64, 8, n); err != nil {
+		return nil, err
 	}
 	outer, inner := 1, 1
 	for _, d := range xs[:ax] {
@@ -316,9 +320,12 @@ func (k *rnSTFT) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		bins = n/2 + 1
 	}
 	oshape := []int{batch, frames, bins, 2}
-	total, err := tensor.NumElements(oshape)
+	total, err := alCheckShape(ctx, tensor.Float64, oshape)
 	if err != nil {
-		return nil, ctx.Errf("output: %w", err)
+		return nil, err
+	}
+	if _, err := alCheckDims(ctx, tensor.Float64, 8, n); err != nil {
+		return nil, err
 	}
 	v := rnF64(x)
 	out := make([]float64, total)
@@ -388,6 +395,9 @@ func rnNewWindow(n *ir.Node, kind rnWindowKind) (Kernel, error) {
 		}
 		if size < 0 || size > tensor.MaxElements {
 			return nil, ctx.Errf("size %d: %w", size, tensor.ErrShape)
+		}
+		if _, err := alCheckDims(ctx, tensor.Float64, int(size)); err != nil {
+			return nil, err
 		}
 		v := rnWindowValues(kind, int(size), periodic)
 		t, err := rnFromF64(dt, []int{int(size)}, v)
@@ -461,9 +471,9 @@ func rnNewMel(n *ir.Node, _ int) (Kernel, error) {
 		}
 		spec := int(dftLen/2 + 1)
 		shape := []int{spec, int(bins)}
-		total, err := tensor.NumElements(shape)
+		total, err := alCheckShape(ctx, tensor.Float64, shape)
 		if err != nil {
-			return nil, ctx.Errf("output: %w", err)
+			return nil, err
 		}
 		out := make([]float64, total)
 		nb := int(bins)

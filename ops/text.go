@@ -206,7 +206,7 @@ func (k *qsTfIdf) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, erro
 	default:
 		return nil, ctx.Errf("input dtype %v: %w", x.DType(), tensor.ErrDType)
 	}
-	out, err := tensor.New(tensor.Float32, oshape...)
+	out, err := ctx.NewTensor(tensor.Float32, oshape...)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}

@@ -13,6 +13,10 @@ import (
 // ops kernels as evaluator, dead-node removal, then QDQ → integer operator
 // fusion (which evaluates its lookup tables with the same kernels).
 func optimize(m *ir.Model, opts Options) error {
+	foldArena := ops.NewArena()
+	if opts.MaxMemory > 0 {
+		foldArena.MaxTensorBytes = opts.MaxMemory
+	}
 	eval := func(n *ir.Node, in []*tensor.Tensor) (_ []*tensor.Tensor, ok bool) {
 		// A panicking kernel is left unfolded; running it reports the bug.
 		defer func() {
@@ -32,7 +36,9 @@ func optimize(m *ir.Model, opts Options) error {
 		if _, isValue := k.(ops.ValueKernel); isValue {
 			return nil, false
 		}
-		ctx := &ops.Context{Node: n, Opset: opset, Threads: opts.Threads}
+		// Folding honours the per-tensor cap (MaxMemory) like a run does; a
+		// refused node stays unfolded and fails at run time with ErrLimit.
+		ctx := &ops.Context{Node: n, Opset: opset, Threads: opts.Threads, Arena: foldArena}
 		out, err := k.Run(ctx, in)
 		if err != nil {
 			return nil, false
