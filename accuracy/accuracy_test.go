@@ -152,7 +152,7 @@ func TestLayerSQNRsAndRanks(t *testing.T) {
 		}
 		feeds = append(feeds, s.Inputs)
 	}
-	am, err := AnnotateRanks(m, feeds[0], 1)
+	am, err := quant.AnnotateRanks(m, feeds[0], 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package quant
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"sort"
 	"strings"
@@ -67,6 +68,23 @@ func Quantize(m *ir.Model, cfg Config, data Samples, progress func(done, total i
 	rwHoistConstants(out.Graph)
 	rwDropInitInputs(out.Graph)
 	passes.FoldBatchNorm(out.Graph)
+	if cfg.Method == Static {
+		// Run the first calibration sample once to learn every tensor's
+		// rank: exporters like paddle2onnx write no value_info, and without
+		// ranks an opset-9 model cannot be raised to opset 13, so its
+		// weights would stay per tensor (PP-OCR rec: 95% CER instead of 1%).
+		first, err := data.Next()
+		if err == io.EOF {
+			return nil, nil, fmt.Errorf("%w: the data set is empty", ErrCalibrationData)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: %w", ErrCalibrationData, err)
+		}
+		data = &rwPeeked{first: first, rest: data}
+		if annotated, err := AnnotateRanks(out, first, 0); err == nil {
+			out = annotated
+		}
+	}
 	rep := &Report{Method: cfg.Method, BytesBefore: rwInitBytes(out.Graph)}
 	switch cfg.Method {
 	case WeightOnly:
@@ -86,6 +104,22 @@ func Quantize(m *ir.Model, cfg Config, data Samples, progress func(done, total i
 	}
 	rep.BytesAfter = rwInitBytes(out.Graph)
 	return out, rep, nil
+}
+
+// rwPeeked serves a sample already read, then the rest of the stream.
+type rwPeeked struct {
+	first map[string]*tensor.Tensor
+	rest  Samples
+}
+
+// Next returns the peeked sample first.
+func (p *rwPeeked) Next() (map[string]*tensor.Tensor, error) {
+	if p.first != nil {
+		f := p.first
+		p.first = nil
+		return f, nil
+	}
+	return p.rest.Next()
 }
 
 // rwQuantizedOps are operators whose presence means the model was already
