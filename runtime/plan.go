@@ -565,7 +565,7 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 		}
 		outV, inT, err = s.runStep(st, &kctxs[i], fr, inV, inT)
 		if err != nil {
-			return nil, wrapNodeErr(st.node, err)
+			return nil, err // kernel errors already name the node
 		}
 		if s.prof != nil {
 			s.prof.add(st, fr, time.Since(t0))
@@ -745,11 +745,6 @@ func valueBytes(v ops.Value) int64 {
 		return valueBytes(x.Value)
 	}
 	return 0
-}
-
-func wrapNodeErr(n *ir.Node, err error) error {
-	// Kernel errors already name the node; keep them as they are.
-	return err
 }
 
 // Plan node kinds reported by Plan.Nodes.
