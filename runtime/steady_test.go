@@ -47,16 +47,25 @@ func TestSteadyStateRecyclesActivations(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var before, after goruntime.MemStats
-	const runs = 5
-	goruntime.ReadMemStats(&before)
-	for i := 0; i < runs; i++ {
-		if _, err := s.Run(feed); err != nil {
-			t.Fatal(err)
+	// A GC cycle empties the sync.Pools that hold SGEMM packing buffers,
+	// and other goroutines of the test binary allocate too: take the
+	// quietest of several windows.
+	const runs, windows = 5, 6
+	perRun := -1.0
+	for w := 0; w < windows; w++ {
+		var before, after goruntime.MemStats
+		goruntime.ReadMemStats(&before)
+		for i := 0; i < runs; i++ {
+			if _, err := s.Run(feed); err != nil {
+				t.Fatal(err)
+			}
+		}
+		goruntime.ReadMemStats(&after)
+		b := float64(after.TotalAlloc-before.TotalAlloc) / runs
+		if perRun < 0 || b < perRun {
+			perRun = b
 		}
 	}
-	goruntime.ReadMemStats(&after)
-	perRun := float64(after.TotalAlloc-before.TotalAlloc) / runs
 	act := float64(layers * c * hw * hw * 4) // one activation per layer after fusion
 	out := float64(c * hw * hw * 4)          // the output escapes to the caller
 	t.Logf("steady state: %.0f bytes/run allocated; activations %.0f bytes, output %.0f", perRun, act, out)
