@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/qinfer/qinfer/internal/ortref"
 )
 
 // EnvRequire names the environment variable that turns missing test data
@@ -55,27 +57,12 @@ func ONNXSuites() []string {
 func FashionMNIST() string { return "/usr/share/datasets/fashion-mnist" }
 
 // RepoRoot returns the directory holding go.mod, found by walking up from the
-// working directory, or "" when there is none.
-func RepoRoot() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
+// working directory, or "" when there is none (see ortref.RepoRoot).
+func RepoRoot() string { return ortref.RepoRoot() }
 
 // CacheDir returns the repository's git-ignored .cache folder filled by
 // scripts/testdata.sh.
-func CacheDir() string { return filepath.Join(RepoRoot(), ".cache") }
+func CacheDir() string { return ortref.CacheDir() }
 
 // PPOCR returns the path of a cached PaddleOCR model: kind "det" (PP-OCRv4
 // text detection), "rec" (PP-OCRv4 Chinese/English recognition), "cls"
