@@ -90,6 +90,22 @@ func msZeroPoints(ctx *Context, t *tensor.Tensor, want tensor.DType, n int, name
 }
 
 // msZeroPoint reads a scalar zero point of dtype want (nil → 0).
+// msPoolParams reads the per-tensor parameters of the QLinear pools:
+// inputs 1–4: x_scale, x_zero_point, y_scale and the optional y_zero_point.
+func msPoolParams(ctx *Context, in []*tensor.Tensor, dt tensor.DType) (xs float32, xz int32, ys float32, yz int32, err error) {
+	if xs, err = msScale(ctx, in[1], "x_scale"); err != nil {
+		return
+	}
+	if xz, err = msZeroPoint(ctx, in[2], dt, "x_zero_point"); err != nil {
+		return
+	}
+	if ys, err = msScale(ctx, in[3], "y_scale"); err != nil {
+		return
+	}
+	yz, err = msZeroPoint(ctx, Opt(in, 4), dt, "y_zero_point")
+	return
+}
+
 func msZeroPoint(ctx *Context, t *tensor.Tensor, want tensor.DType, name string) (int32, error) {
 	z, err := msZeroPoints(ctx, t, want, 1, name)
 	if err != nil {
@@ -566,19 +582,7 @@ func msNewGlobalAvgPool(n *ir.Node, opset int) (Kernel, error) {
 		if x.Rank() < 3 {
 			return nil, ctx.Errf("X has shape %v, want rank >= 3: %w", x.Shape(), tensor.ErrShape)
 		}
-		xs, err := msScale(ctx, in[1], "x_scale")
-		if err != nil {
-			return nil, err
-		}
-		xz, err := msZeroPoint(ctx, in[2], dt, "x_zero_point")
-		if err != nil {
-			return nil, err
-		}
-		ys, err := msScale(ctx, in[3], "y_scale")
-		if err != nil {
-			return nil, err
-		}
-		yz, err := msZeroPoint(ctx, Opt(in, 4), dt, "y_zero_point")
+		xs, xz, ys, yz, err := msPoolParams(ctx, in, dt)
 		if err != nil {
 			return nil, err
 		}
@@ -698,19 +702,7 @@ func (k *msAvgPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, er
 	if x.Rank() != nd+2 {
 		return nil, ctx.Errf("X has shape %v, want rank %d: %w", x.Shape(), nd+2, tensor.ErrShape)
 	}
-	xs, err := msScale(ctx, in[1], "x_scale")
-	if err != nil {
-		return nil, err
-	}
-	xz, err := msZeroPoint(ctx, in[2], dt, "x_zero_point")
-	if err != nil {
-		return nil, err
-	}
-	ys, err := msScale(ctx, in[3], "y_scale")
-	if err != nil {
-		return nil, err
-	}
-	yz, err := msZeroPoint(ctx, Opt(in, 4), dt, "y_zero_point")
+	xs, xz, ys, yz, err := msPoolParams(ctx, in, dt)
 	if err != nil {
 		return nil, err
 	}
