@@ -24,6 +24,10 @@ type Arena struct {
 	free   map[arenaKey][]any
 	owned  map[unsafe.Pointer]*arenaBuf
 	pooled int64
+	// zaBufs and zaHdrs recycle the bookkeeping records and the tensor
+	// headers of dead buffers, so a steady-state run allocates neither.
+	zaBufs []*arenaBuf
+	zaHdrs []*tensor.Tensor
 	// MaxPooled caps the bytes kept in free lists (0: 1 GiB).
 	MaxPooled int64
 	// MaxTensorBytes caps one allocation (0: DefaultMaxTensorBytes). A
@@ -64,6 +68,56 @@ type arenaBuf struct {
 	data    any
 	refs    int
 	aliases []unsafe.Pointer // other first-element addresses of views into data
+	// hdrs are the headers the arena handed out over data (by New and
+	// View); they are dead once the buffer is, and get recycled with it.
+	hdrs []*tensor.Tensor
+}
+
+// zaBuf returns a cleared bookkeeping record (a.mu held).
+func (a *Arena) zaBuf(key arenaKey, data any) *arenaBuf {
+	var b *arenaBuf
+	if n := len(a.zaBufs); n > 0 {
+		b = a.zaBufs[n-1]
+		a.zaBufs = a.zaBufs[:n-1]
+	} else {
+		b = &arenaBuf{}
+	}
+	b.key, b.data, b.refs = key, data, 0
+	return b
+}
+
+// zaHdr returns a recycled header (a.mu held), or nil.
+func (a *Arena) zaHdr() *tensor.Tensor {
+	n := len(a.zaHdrs)
+	if n == 0 {
+		return nil
+	}
+	h := a.zaHdrs[n-1]
+	a.zaHdrs = a.zaHdrs[:n-1]
+	return h
+}
+
+// zaDrop forgets every address mapping to b and returns the record to the
+// pool (a.mu held). recycleHdrs also pools the headers b handed out, which
+// is only right when b's buffer is dead.
+func (a *Arena) zaDrop(b *arenaBuf, recycleHdrs bool) {
+	for _, q := range b.aliases {
+		if a.owned[q] == b {
+			delete(a.owned, q)
+		}
+	}
+	base := bufPtr(b.data)
+	if a.owned[base] == b {
+		delete(a.owned, base)
+	}
+	if recycleHdrs {
+		a.zaHdrs = append(a.zaHdrs, b.hdrs...)
+	}
+	clear(b.hdrs)
+	b.hdrs = b.hdrs[:0]
+	b.aliases = b.aliases[:0]
+	b.data = nil
+	a.zaBufs = append(a.zaBufs, b)
 }
 
 // NewArena returns an empty arena.
@@ -111,27 +165,36 @@ func (a *Arena) New(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
 	var data any
 	if l := a.free[key]; len(l) > 0 {
 		data = l[len(l)-1]
+		l[len(l)-1] = nil
 		a.free[key] = l[:len(l)-1]
 		a.pooled -= int64(n) * int64(dt.Size())
 	}
 	a.mu.Unlock()
+	var t *tensor.Tensor
 	if data == nil {
-		t, err := tensor.New(dt, shape...)
-		if err != nil {
+		var err error
+		if t, err = tensor.New(dt, shape...); err != nil {
 			return nil, err
 		}
+		data = t.Data()
+	} else {
+		clearSlice(data)
 		a.mu.Lock()
-		a.owned[dataPtr(t)] = &arenaBuf{key: key, data: t.Data()}
+		t = a.zaHdr()
 		a.mu.Unlock()
-		return t, nil
-	}
-	clearSlice(data)
-	t, err := tensor.FromData(dt, shape, data)
-	if err != nil {
-		return nil, err
+		if t == nil {
+			var err error
+			if t, err = tensor.FromData(dt, shape, data); err != nil {
+				return nil, err
+			}
+		} else if err := t.Reinit(dt, shape, data); err != nil {
+			return nil, err
+		}
 	}
 	a.mu.Lock()
-	a.owned[dataPtr(t)] = &arenaBuf{key: key, data: data}
+	b := a.zaBuf(key, data)
+	b.hdrs = append(b.hdrs, t)
+	a.owned[dataPtr(t)] = b
 	a.mu.Unlock()
 	return t, nil
 }
@@ -195,17 +258,9 @@ func (a *Arena) Release(t *tensor.Tensor) {
 		return
 	}
 	delete(a.owned, p)
-	for _, q := range b.aliases {
-		if a.owned[q] == b {
-			delete(a.owned, q)
-		}
-	}
-	base := bufPtr(b.data)
-	if a.owned[base] == b {
-		delete(a.owned, base)
-	}
-	b.aliases = nil
-	size := int64(b.key.n) * int64(b.key.dt.Size())
+	key, data := b.key, b.data
+	a.zaDrop(b, true)
+	size := int64(key.n) * int64(key.dt.Size())
 	limit := a.MaxPooled
 	if limit <= 0 {
 		limit = 1 << 30
@@ -214,7 +269,7 @@ func (a *Arena) Release(t *tensor.Tensor) {
 		return
 	}
 	a.pooled += size
-	a.free[b.key] = append(a.free[b.key], b.data)
+	a.free[key] = append(a.free[key], data)
 }
 
 // RetainView records that view (a tensor a kernel returned without
@@ -296,7 +351,12 @@ func (a *Arena) Forget(t *tensor.Tensor) {
 		return
 	}
 	a.mu.Lock()
-	delete(a.owned, p)
+	if b, ok := a.owned[p]; ok {
+		// Every address of the buffer goes: a later Release through another
+		// view must not recycle memory the caller now holds.
+		delete(a.owned, p)
+		a.zaDrop(b, false)
+	}
 	a.mu.Unlock()
 }
 
@@ -376,4 +436,61 @@ func NewSlice[T any](ctx *Context, n int) ([]T, error) {
 		return nil, err
 	}
 	return t.Data().([]T), nil
+}
+
+// One is the package function One without the allocation: the returned
+// slice lives in the context (each session's step has its own), so it is
+// only valid until the kernel runs again. A kernel returns it directly;
+// the runtime copies the outputs out at once.
+func (ctx *Context) One(t *tensor.Tensor) []*tensor.Tensor {
+	if ctx == nil {
+		return []*tensor.Tensor{t}
+	}
+	ctx.zaOne[0] = t
+	return ctx.zaOne[:]
+}
+
+// View returns t with a new shape of the same element count, sharing its
+// data, as t.Reshape does. When t's buffer belongs to the session's arena
+// the header is a recycled one, handed back when the buffer dies, so
+// Reshape-like kernels allocate nothing in a steady-state run.
+func (ctx *Context) View(t *tensor.Tensor, shape []int) (*tensor.Tensor, error) {
+	p := dataPtr(t)
+	if ctx == nil || ctx.Arena == nil || p == nil {
+		return t.Reshape(shape...)
+	}
+	a := ctx.Arena
+	a.mu.Lock()
+	b, ok := a.owned[p]
+	if !ok {
+		a.mu.Unlock()
+		return t.Reshape(shape...)
+	}
+	h := a.zaHdr()
+	if h == nil {
+		h = new(tensor.Tensor)
+	}
+	if err := h.Reinit(t.DType(), shape, t.Data()); err != nil {
+		a.zaHdrs = append(a.zaHdrs, h)
+		a.mu.Unlock()
+		return nil, fmt.Errorf("tensor: cannot reshape %v to %v: %w", t.Shape(), shape, tensor.ErrShape)
+	}
+	b.hdrs = append(b.hdrs, h)
+	a.mu.Unlock()
+	return h, nil
+}
+
+// zaKeyOf is qwKeyOf for a kernel's run: values computed during the run
+// live in the session's arena, whose recycled headers would let a stale
+// packing match, so they get a key no cache entry can equal (the cache then
+// treats the weight as changing and packs per call).
+func (ctx *Context) zaKeyOf(ts ...*tensor.Tensor) qwKey {
+	if ctx != nil && ctx.Arena != nil {
+		for _, t := range ts {
+			if t != nil && ctx.Arena.Owns(t) {
+				return qwKeyOf(new(tensor.Tensor))
+			}
+		}
+	}
+	return qwKeyOf(ts...)
 }

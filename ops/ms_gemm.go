@@ -197,7 +197,7 @@ func (k *msQGemmK) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	}
 	switch {
 	case !k.qwRef && kk > 0 && m > 0 && n > 0:
-		pb, _ := k.qwPack.get(qwKeyOf(in[3], Opt(in, 5)), func() (*linalg.QPackedB, error) {
+		pb, _ := k.qwPack.get(ctx.zaKeyOf(in[3], Opt(in, 5)), func() (*linalg.QPackedB, error) {
 			return qwPackB(b, 0, kk, n, k.transB, bz), nil
 		})
 		if ydt != tensor.Float32 && cRowConst && qwFinite(scales) {
@@ -371,7 +371,7 @@ func msMatMulToFloat(ctx *Context, in []*tensor.Tensor, mk *msMMFloat) ([]*tenso
 	o := out.Float32s()
 	if !mk.qwRef && k > 0 && m > 0 && n > 0 && nbatch > 0 {
 		nbm := b.Len() / (k * n)
-		packs, _ := mk.qwPack.get(qwKeyOf(b, bZT), func() ([]*linalg.QPackedB, error) {
+		packs, _ := mk.qwPack.get(ctx.zaKeyOf(b, bZT), func() ([]*linalg.QPackedB, error) {
 			ps := make([]*linalg.QPackedB, nbm)
 			for j := range ps {
 				ps[j] = qwPackB(b, j*k*n, k, n, false, bz)

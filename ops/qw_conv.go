@@ -68,7 +68,7 @@ func (c *qsConv) qwConvFast(ctx *Context, x, w, wZP, out *tensor.Tensor, r *qsCo
 		}
 		return true, nil
 	}
-	packs, err := c.qwPack.get(qwKeyOf(w, wZP), func() ([]*linalg.QPackedB, error) {
+	packs, err := c.qwPack.get(ctx.zaKeyOf(w, wZP), func() ([]*linalg.QPackedB, error) {
 		if w.DType() == tensor.Uint8 {
 			return qwConvPack(tensor.Data[uint8](w), r), nil
 		}

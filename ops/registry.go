@@ -153,6 +153,8 @@ type Context struct {
 	Threads int
 	// Arena, when not nil, recycles output buffers (see NewTensor).
 	Arena *Arena
+	// zaOne backs the slice Context.One returns.
+	zaOne [1]*tensor.Tensor
 }
 
 // Parallel splits [0,n) into at most ctx.Threads chunks of at least grain
