@@ -494,3 +494,12 @@ func (ctx *Context) zaKeyOf(ts ...*tensor.Tensor) qwKey {
 	}
 	return qwKeyOf(ts...)
 }
+
+// zaOneValue is One for value kernels.
+func (ctx *Context) zaOneValue(v Value) []Value {
+	if ctx == nil {
+		return []Value{v}
+	}
+	ctx.zaOneV[0] = v
+	return ctx.zaOneV[:]
+}

@@ -213,14 +213,14 @@ func (ewIdentity) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, erro
 	if err := NeedInputs(ctx, in, 1); err != nil {
 		return nil, err
 	}
-	return One(in[0]), nil
+	return ctx.One(in[0]), nil
 }
 
 func (ewIdentity) RunValues(ctx *Context, in []Value) ([]Value, error) {
 	if len(in) < 1 || in[0] == nil {
 		return nil, ctx.Errf("input 0 is missing: %w", ir.ErrInvalidModel)
 	}
-	return []Value{in[0]}, nil
+	return ctx.zaOneValue(in[0]), nil
 }
 
 func ewRoundHalfEven(v float64) float64 { return math.RoundToEven(v) }
