@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"unsafe"
 
@@ -150,7 +151,7 @@ func dataPtr(t *tensor.Tensor) unsafe.Pointer {
 // New returns a zeroed tensor, reusing a free buffer of the same storage
 // class and length when there is one. Errors as tensor.New.
 func (a *Arena) New(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
-	n, err := tensor.NumElements(shape)
+	n, err := zaNumElements(shape)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +159,9 @@ func (a *Arena) New(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
 		return nil, err
 	}
 	if a == nil || n == 0 || dt == tensor.String {
-		return tensor.New(dt, shape...)
+		// A copy: shape must not escape, so callers' variadic shapes stay
+		// on their stacks.
+		return tensor.New(dt, slices.Clone(shape)...)
 	}
 	key := arenaKey{storageClass(dt), n}
 	a.mu.Lock()
@@ -169,27 +172,19 @@ func (a *Arena) New(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
 		a.free[key] = l[:len(l)-1]
 		a.pooled -= int64(n) * int64(dt.Size())
 	}
-	a.mu.Unlock()
 	var t *tensor.Tensor
 	if data == nil {
-		var err error
-		if t, err = tensor.New(dt, shape...); err != nil {
-			return nil, err
-		}
-		data = t.Data()
+		data = zaMakeData(key.dt, n)
 	} else {
 		clearSlice(data)
-		a.mu.Lock()
 		t = a.zaHdr()
-		a.mu.Unlock()
-		if t == nil {
-			var err error
-			if t, err = tensor.FromData(dt, shape, data); err != nil {
-				return nil, err
-			}
-		} else if err := t.Reinit(dt, shape, data); err != nil {
-			return nil, err
-		}
+	}
+	a.mu.Unlock()
+	if t == nil {
+		t = new(tensor.Tensor)
+	}
+	if err := t.Reinit(dt, shape, data); err != nil {
+		return nil, err
 	}
 	a.mu.Lock()
 	b := a.zaBuf(key, data)
@@ -197,6 +192,52 @@ func (a *Arena) New(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
 	a.owned[dataPtr(t)] = b
 	a.mu.Unlock()
 	return t, nil
+}
+
+// zaNumElements is tensor.NumElements without letting shape escape (its
+// error formats a copy).
+func zaNumElements(shape []int) (int, error) {
+	n := int64(1)
+	for _, d := range shape {
+		if d < 0 || d > 0 && n != 0 && int64(d) > tensor.MaxElements/n {
+			return tensor.NumElements(slices.Clone(shape))
+		}
+		if d == 0 {
+			n = 0
+			continue
+		}
+		n *= int64(d)
+	}
+	return int(n), nil
+}
+
+// zaMakeData allocates n zeroed elements of storage class dt.
+func zaMakeData(dt tensor.DType, n int) any {
+	switch dt {
+	case tensor.Float32:
+		return make([]float32, n)
+	case tensor.Float64:
+		return make([]float64, n)
+	case tensor.Uint16:
+		return make([]uint16, n)
+	case tensor.Int8:
+		return make([]int8, n)
+	case tensor.Uint8:
+		return make([]uint8, n)
+	case tensor.Int16:
+		return make([]int16, n)
+	case tensor.Int32:
+		return make([]int32, n)
+	case tensor.Int64:
+		return make([]int64, n)
+	case tensor.Uint32:
+		return make([]uint32, n)
+	case tensor.Uint64:
+		return make([]uint64, n)
+	case tensor.Bool:
+		return make([]bool, n)
+	}
+	panic("ops: arena: no storage for " + dt.String())
 }
 
 func clearSlice(data any) {
@@ -473,7 +514,7 @@ func (ctx *Context) View(t *tensor.Tensor, shape []int) (*tensor.Tensor, error) 
 	if err := h.Reinit(t.DType(), shape, t.Data()); err != nil {
 		a.zaHdrs = append(a.zaHdrs, h)
 		a.mu.Unlock()
-		return nil, fmt.Errorf("tensor: cannot reshape %v to %v: %w", t.Shape(), shape, tensor.ErrShape)
+		return nil, fmt.Errorf("tensor: cannot reshape %v to %v: %w", t.Shape(), slices.Clone(shape), tensor.ErrShape)
 	}
 	b.hdrs = append(b.hdrs, h)
 	a.mu.Unlock()

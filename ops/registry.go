@@ -160,6 +160,7 @@ type Context struct {
 	// zaLocal): the runtime gives each session its own Context per step.
 	zaState any
 	zaGeom  *zaGeomLocal
+	zaPlan  *ewPlan
 }
 
 // Parallel splits [0,n) into at most ctx.Threads chunks of at least grain
