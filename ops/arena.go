@@ -29,6 +29,9 @@ type Arena struct {
 	// headers of dead buffers, so a steady-state run allocates neither.
 	zaBufs []*arenaBuf
 	zaHdrs []*tensor.Tensor
+	// zaScratch are the session's kernel scratch buffers (see
+	// Context.zaScratch).
+	zaScratch [3][]byte
 	// MaxPooled caps the bytes kept in free lists (0: 1 GiB).
 	MaxPooled int64
 	// MaxTensorBytes caps one allocation (0: DefaultMaxTensorBytes). A

@@ -48,7 +48,9 @@ func qwIsDepthwise(g *qsConvGeom) bool {
 // (and does nothing) when the shape needs the reference path.
 func (c *qsConv) qwConvFast(ctx *Context, x, w, wZP, out *tensor.Tensor, r *qsConvRun) (bool, error) {
 	g := r.g
-	v, ok := qwConvView(g)
+	v := &zaQConv(ctx).v // per-session storage: a local's address would escape
+	var ok bool
+	*v, ok = qwConvView(g)
 	if !ok || g.cin == 0 {
 		return false, nil
 	}
@@ -58,13 +60,13 @@ func (c *qsConv) qwConvFast(ctx *Context, x, w, wZP, out *tensor.Tensor, r *qsCo
 	if qwIsDepthwise(g) {
 		switch {
 		case x.DType() == tensor.Uint8 && w.DType() == tensor.Uint8:
-			qwConvDWY[uint8, uint8](ctx, x, w, out, r, &v)
+			qwConvDWY[uint8, uint8](ctx, x, w, out, r, v)
 		case x.DType() == tensor.Uint8:
-			qwConvDWY[uint8, int8](ctx, x, w, out, r, &v)
+			qwConvDWY[uint8, int8](ctx, x, w, out, r, v)
 		case w.DType() == tensor.Uint8:
-			qwConvDWY[int8, uint8](ctx, x, w, out, r, &v)
+			qwConvDWY[int8, uint8](ctx, x, w, out, r, v)
 		default:
-			qwConvDWY[int8, int8](ctx, x, w, out, r, &v)
+			qwConvDWY[int8, int8](ctx, x, w, out, r, v)
 		}
 		return true, nil
 	}
@@ -79,13 +81,13 @@ func (c *qsConv) qwConvFast(ctx *Context, x, w, wZP, out *tensor.Tensor, r *qsCo
 	}
 	switch {
 	case x.DType() == tensor.Uint8 && out.DType() == tensor.Uint8:
-		qwConvGemm(ctx, tensor.Data[uint8](x), tensor.Data[uint8](out), r, &v, packs)
+		qwConvGemm(ctx, tensor.Data[uint8](x), tensor.Data[uint8](out), r, v, packs)
 	case x.DType() == tensor.Uint8:
-		qwConvGemm(ctx, tensor.Data[uint8](x), tensor.Data[int8](out), r, &v, packs)
+		qwConvGemm(ctx, tensor.Data[uint8](x), tensor.Data[int8](out), r, v, packs)
 	case out.DType() == tensor.Uint8:
-		qwConvGemm(ctx, tensor.Data[int8](x), tensor.Data[uint8](out), r, &v, packs)
+		qwConvGemm(ctx, tensor.Data[int8](x), tensor.Data[uint8](out), r, v, packs)
 	default:
-		qwConvGemm(ctx, tensor.Data[int8](x), tensor.Data[int8](out), r, &v, packs)
+		qwConvGemm(ctx, tensor.Data[int8](x), tensor.Data[int8](out), r, v, packs)
 	}
 	return true, nil
 }
@@ -124,17 +126,14 @@ func qwConvGemm[TX, TY linalg.QInt](ctx *Context, x []TX, y []TY, r *qsConvRun, 
 	kk := cg * v.kh * v.kw
 	direct := v.kh == 1 && v.kw == 1 && v.sh == 1 && v.sw == 1 && v.ph == 0 && v.pw == 0 &&
 		v.oh == v.h && v.ow == v.w
-	xtb, ytb := qwGetBuf(hw*cin), qwGetBuf(P*cout)
-	defer qwPutBuf(xtb)
-	defer qwPutBuf(ytb)
-	xt, yt := qwAs[TX](*xtb), qwAs[TY](*ytb)
+	// Session scratch (the runtime runs one step at a time), not a
+	// sync.Pool: a GC empties pools, and the next run would allocate.
+	xt, yt := qwAs[TX](ctx.zaScratch(0, hw*cin)), qwAs[TY](ctx.zaScratch(1, P*cout))
 	var cols []TX
 	if !direct {
-		cb := qwGetBuf(P * kk)
-		defer qwPutBuf(cb)
-		cols = qwAs[TX](*cb)
+		cols = qwAs[TX](ctx.zaScratch(2, P*kk))
 	}
-	xZ := []int32{r.xZ}
+	xZ := zaOneI32(r.xZ)
 	threads := max(ctx.Threads, 1)
 	for b := 0; b < g.batch; b++ {
 		qwTranspose(ctx, xt, x[b*cin*hw:(b+1)*cin*hw], cin, hw)
@@ -160,6 +159,10 @@ func qwConvGemm[TX, TY linalg.QInt](ctx *Context, x []TX, y []TY, r *qsConvRun, 
 func qwTranspose[T linalg.QInt](ctx *Context, dst, src []T, r, c int) {
 	d, s := qwBytes(dst), qwBytes(src)
 	bands := (r + 7) / 8
+	if grain := max(1, (1<<15)/(8*max(c, 1))); zaSerialN(ctx, bands, grain) {
+		qpTransposeBytes(d, s, r, c, 0, r) // no closure: no allocation
+		return
+	}
 	ctx.Parallel(bands, max(1, (1<<15)/(8*max(c, 1))), func(lo, hi int) {
 		qpTransposeBytes(d, s, r, c, lo*8, min(hi*8, r))
 	})
@@ -177,9 +180,20 @@ func qwBytes[T linalg.QInt](s []T) []byte {
 // inside the image are one contiguous copy of kw·cin bytes.
 func qwIm2col[T linalg.QInt](ctx *Context, cols, xt []T, cin, c0, cg int, zp T, v *qwConv2D) {
 	kk := v.kh * v.kw * cg
+	grain := max(1, 8192/max(v.ow*kk, 1))
+	if zaSerialN(ctx, v.oh, grain) {
+		qwIm2colRows(cols, xt, cin, c0, cg, zp, v, 0, v.oh) // no closure: no allocation
+		return
+	}
+	ctx.Parallel(v.oh, grain, func(lo, hi int) { qwIm2colRows(cols, xt, cin, c0, cg, zp, v, lo, hi) })
+}
+
+// qwIm2colRows fills the rows of output rows [lo, hi) for qwIm2col.
+func qwIm2colRows[T linalg.QInt](cols, xt []T, cin, c0, cg int, zp T, v *qwConv2D, lo, hi int) {
+	kk := v.kh * v.kw * cg
 	runs := cg == cin && v.dw == 1
 	krow := v.kw * cg
-	ctx.Parallel(v.oh, max(1, 8192/max(v.ow*kk, 1)), func(lo, hi int) {
+	{
 		for oh := lo; oh < hi; oh++ {
 			for ow := 0; ow < v.ow; ow++ {
 				row := cols[(oh*v.ow+ow)*kk : (oh*v.ow+ow+1)*kk]
@@ -210,7 +224,7 @@ func qwIm2col[T linalg.QInt](ctx *Context, cols, xt []T, cin, c0, cg int, zp T, 
 				}
 			}
 		}
-	})
+	}
 }
 
 // qwFill sets every element of d to v.

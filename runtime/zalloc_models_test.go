@@ -109,11 +109,35 @@ func zaTransformer() zaCase {
 	return zaCase{"transformer", b.model(17), map[string]*tensor.Tensor{"ids": ids}}
 }
 
-// zaQDQConvNet is a static-int8 QDQ conv net: Q, then conv+relu layers with
-// per-channel int8 weights (QLinearConv after fusion), a residual
-// QLinearAdd, global average pool and a quantized Gemm, then DQ.
+// zaQDQConvNet is a static-int8 QDQ conv net: Q, then three 3x3
+// conv(+relu) layers with per-channel int8 weights and int32 biases, each
+// requantized to uint8 (QLinearConv after fusion), then DQ.
 func zaQDQConvNet() zaCase {
-	return zaCase{"qdqconv", qdqResNet(), map[string]*tensor.Tensor{"x": qdqRandInput(4, -3, 3, 1, 8, 8, 8)}}
+	b := newQB(9)
+	const c, hw = 8, 16
+	b.input("x", 1, c, hw, hw)
+	pads := &ir.Attr{Name: "pads", Type: ir.AttrInts, Ints: []int64{1, 1, 1, 1}}
+	xs := float32(6.0 / 255)
+	cur := b.q("x", xs, 128, false)
+	for i := 0; i < 3; i++ {
+		w, ws := b.weight([]int{c, c, 3, 3}, 0, true)
+		v := b.node("Conv", []string{b.dq(cur), w, b.bias(xs, ws, c)}, pads)
+		if i < 2 {
+			v = b.node("Relu", []string{v})
+		}
+		xs = 0.05
+		cur = b.q(v, xs, 0, false)
+	}
+	y := b.dq(cur)
+	b.rename(y, "y")
+	b.output("y")
+	return zaCase{"qdqconv", b.model(), map[string]*tensor.Tensor{"x": qdqRandInput(4, -3, 3, 1, c, hw, hw)}}
+}
+
+// zaQDQResNet is qdqResNet (residual QLinearAdd, global average pool,
+// QGemm; three outputs).
+func zaQDQResNet() zaCase {
+	return zaCase{"qdqresnet", qdqResNet(), map[string]*tensor.Tensor{"x": qdqRandInput(4, -3, 3, 1, 8, 8, 8)}}
 }
 
 // zaFileCase loads a benchmark model from .cache/bench, or skips.
@@ -163,12 +187,13 @@ func BenchmarkZaSteadyRun(bm *testing.B) {
 		func(testing.TB) zaCase { return zaMLP() },
 		func(testing.TB) zaCase { return zaTransformer() },
 		func(testing.TB) zaCase { return zaQDQConvNet() },
+		func(testing.TB) zaCase { return zaQDQResNet() },
 		func(tb testing.TB) zaCase { return zaFileCase(tb, "resnet18.onnx") },
 		func(tb testing.TB) zaCase { return zaFileCase(tb, "mobilenetv2.onnx") },
 		func(tb testing.TB) zaCase { return zaFileCase(tb, "resnet18_int8.onnx") },
 		func(tb testing.TB) zaCase { return zaFileCase(tb, "mobilenetv2_int8.onnx") },
 	}
-	names := []string{"convnet", "mlp", "transformer", "qdqconv", "resnet18", "mobilenetv2", "resnet18_int8", "mobilenetv2_int8"}
+	names := []string{"convnet", "mlp", "transformer", "qdqconv", "qdqresnet", "resnet18", "mobilenetv2", "resnet18_int8", "mobilenetv2_int8"}
 	for i, mk := range cases {
 		bm.Run(names[i], func(bm *testing.B) {
 			c := mk(bm)
