@@ -38,11 +38,13 @@ func shGather(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	}
 	d := s[axis]
 	outer, inner := shProd(s[:axis]), shProd(s[axis+1:])
-	out := append(append(append([]int{}, s[:axis]...), it.Shape()...), s[axis+1:]...)
+	loc := zaLocal[zaGatherLocal](ctx) // per-session scratch: no allocation per run
+	out := append(append(append(loc.out[:0], s[:axis]...), it.Shape()...), s[axis+1:]...)
+	loc.out = out
 	if _, err := alCheckShape(ctx, alIndex, out); err != nil {
 		return nil, err
 	}
-	pos := make([]int, len(idx))
+	pos := zaZeroed(&loc.pos, len(idx))
 	for i, v := range idx {
 		if pos[i], err = shWrapIndex(ctx, v, d, "Gather"); err != nil {
 			return nil, err
@@ -67,7 +69,7 @@ func shGather(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 		return nil, ctx.Errf("%w", err)
 	}
 	if y.Len() == 0 {
-		return One(y), nil
+		return ctx.One(y), nil
 	}
 	cp, err := shCopier(y, x)
 	if err != nil {
@@ -78,7 +80,7 @@ func shGather(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 			cp((o*n+i)*inner, (o*d+p)*inner, inner)
 		}
 	}
-	return One(y), nil
+	return ctx.One(y), nil
 }
 
 func shGatherElements(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {

@@ -739,6 +739,21 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 			fr.vals[sl] = outV[j]
 			s.retain(outV[j], inV)
 		}
+		for j, sl := range st.out {
+			// Outputs no one reads (optional outputs a kernel made anyway)
+			// go straight back to the arena; retain first, since they may
+			// share a buffer with a used output or an input.
+			if sl < 0 && j < len(outV) && outV[j] != nil {
+				s.retain(outV[j], inV)
+				s.release(outV[j])
+			}
+		}
+		for j := len(st.out); j < len(outV); j++ {
+			if outV[j] != nil {
+				s.retain(outV[j], inV)
+				s.release(outV[j])
+			}
+		}
 		if s.plan.opts.MaxMemory > 0 {
 			if err := s.account(fr, st, outV); err != nil {
 				return nil, err
