@@ -75,6 +75,9 @@ type arenaBuf struct {
 	// hdrs are the headers the arena handed out over data (by New and
 	// View); they are dead once the buffer is, and get recycled with it.
 	hdrs []*tensor.Tensor
+	// zaSpare is the header New made for a NewSlice buffer, which NewSlice
+	// dropped: zaWrap reuses it for the kernel's output.
+	zaSpare *tensor.Tensor
 }
 
 // zaBuf returns a cleared bookkeeping record (a.mu held).
@@ -86,7 +89,7 @@ func (a *Arena) zaBuf(key arenaKey, data any) *arenaBuf {
 	} else {
 		b = &arenaBuf{}
 	}
-	b.key, b.data, b.refs = key, data, 0
+	b.key, b.data, b.refs, b.zaSpare = key, data, 0, nil
 	return b
 }
 
@@ -479,6 +482,12 @@ func NewSlice[T any](ctx *Context, n int) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
+	a := ctx.Arena
+	a.mu.Lock()
+	if b, ok := a.owned[dataPtr(t)]; ok {
+		b.zaSpare = t
+	}
+	a.mu.Unlock()
 	return t.Data().([]T), nil
 }
 

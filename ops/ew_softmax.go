@@ -72,7 +72,7 @@ func ewSoftmaxFactory(mode ewSmMode) Factory {
 			if err != nil {
 				return nil, ctx.Errf("%w", err)
 			}
-			return One(t), nil
+			return ctx.One(t), nil
 		}), nil
 	}
 }

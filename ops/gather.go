@@ -71,13 +71,13 @@ func shGather(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	if y.Len() == 0 {
 		return ctx.One(y), nil
 	}
-	cp, err := shCopier(y, x)
-	if err != nil {
-		return nil, ctx.Errf("%w", err)
+	dr, sr := shRawOf(y), shRawOf(x)
+	if sr.size < 0 {
+		return nil, ctx.Errf("tensor dtype %v: %w", x.DType(), tensor.ErrDType)
 	}
 	for o := 0; o < outer; o++ {
 		for i, p := range pos {
-			cp((o*n+i)*inner, (o*d+p)*inner, inner)
+			zaCopyRaw(dr, sr, (o*n+i)*inner, (o*d+p)*inner, inner) // no closure: no allocation
 		}
 	}
 	return ctx.One(y), nil

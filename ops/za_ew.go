@@ -173,6 +173,14 @@ func zaWrap[T any](ctx *Context, dt tensor.DType, shape []int, data []T) (*tenso
 		a := ctx.Arena
 		a.mu.Lock()
 		if b, ok := a.owned[p]; ok && b.key.n == len(data) && bufPtr(b.data) == p {
+			if h := b.zaSpare; h != nil {
+				// The header NewSlice dropped: already in b.hdrs.
+				if err := h.Reinit(dt, shape, b.data); err == nil {
+					b.zaSpare = nil
+					a.mu.Unlock()
+					return h, nil
+				}
+			}
 			h := a.zaHdr()
 			if h == nil {
 				h = new(tensor.Tensor)

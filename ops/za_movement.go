@@ -77,3 +77,20 @@ func zaShapeN(ctx *Context, n int) []int {
 	}
 	return make([]int, n)
 }
+
+// zaCopyRaw copies n elements from s[so:] to d[do:] (shCopier without the
+// closure).
+func zaCopyRaw(d, s shRaw, do, so, n int) {
+	switch s.size {
+	case 1:
+		copy(d.b[do:do+n], s.b[so:so+n])
+	case 2:
+		copy(d.h[do:do+n], s.h[so:so+n])
+	case 4:
+		copy(d.w[do:do+n], s.w[so:so+n])
+	case 8:
+		copy(d.d[do:do+n], s.d[so:so+n])
+	case 0:
+		copy(d.s[do:do+n], s.s[so:so+n])
+	}
+}
