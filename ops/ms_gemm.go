@@ -150,10 +150,13 @@ func (k *msQGemmK) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	if err != nil {
 		return nil, err
 	}
-	if _, err := alCheckDims(ctx, tensor.Int32, m, n); err != nil {
+	loc := zaLocal[zaQGemmLocal](ctx) // per-session scratch: no allocation per run
+	loc.shape = [2]int{m, n}
+	if _, err := alCheckShape(ctx, tensor.Int32, loc.shape[:]); err != nil {
 		return nil, err
 	}
-	acc := make([]int32, m*n)
+	acc := zaGrowI32(&loc.acc, m*n)
+	clear(acc)
 	cRowConst := true // C is absent or the same for every row
 	if c != nil {
 		if c.DType() != tensor.Int32 {
@@ -181,14 +184,14 @@ func (k *msQGemmK) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 			}
 		}
 	}
-	scales := make([]float32, len(bs))
+	scales := zaGrowF32(&loc.scales, len(bs))
 	for i, v := range bs {
 		scales[i] = k.alpha * as * v
 		if ysT != nil {
 			scales[i] /= ys
 		}
 	}
-	out, err := msNewOut(ctx, ydt, []int{m, n})
+	out, err := msNewOut(ctx, ydt, loc.shape[:])
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +210,7 @@ func (k *msQGemmK) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 				bias = acc[:n]
 			}
 			qwGemmRequant(ctx.Threads, m, n, kk, a, 0, az, pb, bias, scales, yz, out)
-			return One(out), nil
+			return ctx.One(out), nil
 		}
 		prod := make([]int32, m*n)
 		qwGemm(ctx.Threads, m, n, kk, a, 0, az, pb, prod)

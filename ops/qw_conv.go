@@ -247,93 +247,104 @@ func qwConvDWY[TX, TW linalg.QInt](ctx *Context, x, w, out *tensor.Tensor, r *qs
 // hold xZ and add 0), plus bias, then qwRequant per output row.
 func qwConvDW[TX, TW, TY linalg.QInt](ctx *Context, x []TX, w []TW, y []TY, r *qsConvRun, v *qwConv2D) {
 	g := r.g
-	C, hw, P := g.cin, v.h*v.w, g.outSize
+	C, hw := g.cin, v.h*v.w
 	ks := v.kh * v.kw
 	fast3 := v.kh == 3 && v.kw == 3 && v.dh == 1 && v.dw == 1 && (v.sw == 1 || v.sw == 2)
+	if zaSerialN(ctx, g.batch*C, 1) {
+		// Session scratch, no closure: no allocation per run.
+		qwConvDWJobs(x, w, y, r, v, fast3, 0, g.batch*C, zaI32s(ctx, 0, ks), zaI32s(ctx, 1, hw), zaI32s(ctx, 2, v.ow))
+		return
+	}
 	ctx.Parallel(g.batch*C, 1, func(lo, hi int) {
-		wc := make([]int32, ks)
-		xs := make([]int32, hw)
-		acc := make([]int32, v.ow)
-		for job := lo; job < hi; job++ {
-			ch := job % C
-			for i := range wc {
-				wc[i] = int32(w[ch*ks+i]) - r.wZ[ch]
-			}
-			for i, e := range x[job*hw : (job+1)*hw] {
-				xs[i] = int32(e) - r.xZ
-			}
-			var bias int32
-			if r.bias != nil {
-				bias = r.bias[ch]
-			}
-			mult := r.mult[ch]
-			if fast3 {
-				var w9 [9]int32
-				copy(w9[:], wc)
-				var rows [3][]int32
-				for oh := 0; oh < v.oh; oh++ {
-					for kh := range rows {
-						rows[kh] = nil
-						if ih := oh*v.sh - v.ph + kh; ih >= 0 && ih < v.h {
-							rows[kh] = xs[ih*v.w : (ih+1)*v.w]
-						}
-					}
-					qpDW3x3Row(acc, &rows, &w9, bias, v.sw, v.pw, v.w)
-					yo := job*P + oh*v.ow
-					qwRequant(y[yo:yo+v.ow], acc, mult, r.yZ)
-				}
-				continue
-			}
+		qwConvDWJobs(x, w, y, r, v, fast3, lo, hi, make([]int32, ks), make([]int32, hw), make([]int32, v.ow))
+	})
+}
+
+// qwConvDWJobs runs planes [lo, hi) of qwConvDW with scratch wc (ks), xs
+// (h·w) and acc (ow).
+func qwConvDWJobs[TX, TW, TY linalg.QInt](x []TX, w []TW, y []TY, r *qsConvRun, v *qwConv2D, fast3 bool, lo, hi int, wc, xs, acc []int32) {
+	g := r.g
+	C, hw, P := g.cin, v.h*v.w, g.outSize
+	ks := v.kh * v.kw
+	for job := lo; job < hi; job++ {
+		ch := job % C
+		for i := range wc {
+			wc[i] = int32(w[ch*ks+i]) - r.wZ[ch]
+		}
+		for i, e := range x[job*hw : (job+1)*hw] {
+			xs[i] = int32(e) - r.xZ
+		}
+		var bias int32
+		if r.bias != nil {
+			bias = r.bias[ch]
+		}
+		mult := r.mult[ch]
+		if fast3 {
+			var w9 [9]int32
+			copy(w9[:], wc)
+			var rows [3][]int32
 			for oh := 0; oh < v.oh; oh++ {
-				for ow := range acc {
-					acc[ow] = bias
-				}
-				for kh := 0; kh < v.kh; kh++ {
-					ih := oh*v.sh - v.ph + kh*v.dh
-					if ih < 0 || ih >= v.h {
-						continue
-					}
-					xrow := xs[ih*v.w : (ih+1)*v.w]
-					if v.kw == 3 && v.sw == 1 {
-						// Three taps per pass over the row: off = kw*dw - pw.
-						qwDWRow3(acc, xrow, wc[kh*3:kh*3+3], v.dw, -v.pw)
-						continue
-					}
-					for kw := 0; kw < v.kw; kw++ {
-						wv := wc[kh*v.kw+kw]
-						off := kw*v.dw - v.pw
-						// Output columns whose tap lies inside the row:
-						// 0 <= ow*sw + off < w.
-						o0 := 0
-						if off < 0 {
-							o0 = (-off + v.sw - 1) / v.sw
-						}
-						o1 := v.ow
-						if last := v.w - 1 - off; last < 0 {
-							o1 = 0
-						} else {
-							o1 = min(o1, last/v.sw+1)
-						}
-						if v.sw == 1 {
-							if o0 < o1 {
-								src := xrow[o0+off : o1+off]
-								dst := acc[o0:o1]
-								for i, xv := range src {
-									dst[i] += xv * wv
-								}
-							}
-							continue
-						}
-						for ow := o0; ow < o1; ow++ {
-							acc[ow] += xrow[ow*v.sw+off] * wv
-						}
+				for kh := range rows {
+					rows[kh] = nil
+					if ih := oh*v.sh - v.ph + kh; ih >= 0 && ih < v.h {
+						rows[kh] = xs[ih*v.w : (ih+1)*v.w]
 					}
 				}
+				qpDW3x3Row(acc, &rows, &w9, bias, v.sw, v.pw, v.w)
 				yo := job*P + oh*v.ow
 				qwRequant(y[yo:yo+v.ow], acc, mult, r.yZ)
 			}
+			continue
 		}
-	})
+		for oh := 0; oh < v.oh; oh++ {
+			for ow := range acc {
+				acc[ow] = bias
+			}
+			for kh := 0; kh < v.kh; kh++ {
+				ih := oh*v.sh - v.ph + kh*v.dh
+				if ih < 0 || ih >= v.h {
+					continue
+				}
+				xrow := xs[ih*v.w : (ih+1)*v.w]
+				if v.kw == 3 && v.sw == 1 {
+					// Three taps per pass over the row: off = kw*dw - pw.
+					qwDWRow3(acc, xrow, wc[kh*3:kh*3+3], v.dw, -v.pw)
+					continue
+				}
+				for kw := 0; kw < v.kw; kw++ {
+					wv := wc[kh*v.kw+kw]
+					off := kw*v.dw - v.pw
+					// Output columns whose tap lies inside the row:
+					// 0 <= ow*sw + off < w.
+					o0 := 0
+					if off < 0 {
+						o0 = (-off + v.sw - 1) / v.sw
+					}
+					o1 := v.ow
+					if last := v.w - 1 - off; last < 0 {
+						o1 = 0
+					} else {
+						o1 = min(o1, last/v.sw+1)
+					}
+					if v.sw == 1 {
+						if o0 < o1 {
+							src := xrow[o0+off : o1+off]
+							dst := acc[o0:o1]
+							for i, xv := range src {
+								dst[i] += xv * wv
+							}
+						}
+						continue
+					}
+					for ow := o0; ow < o1; ow++ {
+						acc[ow] += xrow[ow*v.sw+off] * wv
+					}
+				}
+			}
+			yo := job*P + oh*v.ow
+			qwRequant(y[yo:yo+v.ow], acc, mult, r.yZ)
+		}
+	}
 }
 
 // qwRequant is linalg.RequantRef with one multiplier and zero point:

@@ -1,6 +1,10 @@
 package ops
 
-import "github.com/qinfer/qinfer/tensor"
+import (
+	"unsafe"
+
+	"github.com/qinfer/qinfer/tensor"
+)
 
 // Per-session storage for the QLinearConv path (see zaLocal), and shared
 // read-only zero-point slices.
@@ -179,4 +183,62 @@ func zaDequantizeFast(ctx *Context, x *tensor.Tensor, scales []float32, zps []in
 		return out, nil
 	}
 	return nil, nil
+}
+
+// zaI32s is zaScratch viewed as n int32 values (contents undefined).
+func zaI32s(ctx *Context, i, n int) []int32 {
+	if n == 0 {
+		return nil
+	}
+	b := ctx.zaScratch(i, 4*n)
+	return unsafe.Slice((*int32)(unsafe.Pointer(&b[0])), n)
+}
+
+// zaBroadcastShape is tensor.Broadcast(a, b) returning a or b itself when
+// it covers the other (callers only read the result).
+func zaBroadcastShape(a, b []int) ([]int, error) {
+	switch {
+	case zaCovers(a, b):
+		return a, nil
+	case zaCovers(b, a):
+		return b, nil
+	}
+	return tensor.Broadcast(append([]int(nil), a...), append([]int(nil), b...))
+}
+
+// zaQBinarySerial runs qpBinary on the calling goroutine when each operand
+// is either the output's size or a scalar (so no broadcast walk is
+// needed), with the add tables in the step's storage; it reports false,
+// doing nothing, otherwise.
+func zaQBinarySerial[T uint8 | int8](ctx *Context, av, bv, ov []T, mul bool, mode int, sa, sb, sc float32, za, zb, zc, lo, hi int32) bool {
+	n := len(ov)
+	if ctx == nil || n == 0 || (len(av) != n && len(av) != 1) || (len(bv) != n && len(bv) != 1) || !zaSerialN(ctx, n, 32<<10) {
+		return false
+	}
+	stepA, stepB := 0, 0
+	if len(av) == n && n > 1 {
+		stepA = 1
+	}
+	if len(bv) == n && n > 1 {
+		stepB = 1
+	}
+	signed := false
+	if _, ok := any(av).([]int8); ok {
+		signed = true
+	}
+	if mul {
+		p := qpMulParams{za: za, zb: zb, ratio: sa * sb / sc, zc: float32(zc), lo: float32(lo), hi: float32(hi), signed: signed}
+		qpMulRun(ov, av, stepA, bv, stepB, &p)
+		return true
+	}
+	t := qpFillAddTab(zaLocal[qpAddTab](ctx), signed, mode, sa, sb, sc, za, zb, zc, lo, hi)
+	qpAddRun(ov, av, stepA, bv, stepB, t)
+	return true
+}
+
+// zaQGemmLocal is a QGemm step's per-session scratch.
+type zaQGemmLocal struct {
+	shape  [2]int
+	acc    []int32
+	scales []float32
 }
