@@ -90,16 +90,24 @@ func (s *im2colSrc) pack(nr, p0, j0, kc, nc int, dst []float32) {
 				} else {
 					irow := im[iy*s.iw : (iy+1)*s.iw]
 					x := ox*s.sw + xoff
-					if s.sw == 1 && x >= 0 && x+run <= s.iw {
-						copy(seg, irow[x:x+run])
+					// Columns [lo, hi) of seg read inside the row; the
+					// ends read padding.
+					lo, hi := 0, run
+					if x < 0 {
+						lo = min(run, (-x+s.sw-1)/s.sw)
+					}
+					if last := x + (run-1)*s.sw; last >= s.iw {
+						hi = max(lo, run-(last-s.iw)/s.sw-1)
+					}
+					clear(seg[:lo])
+					clear(seg[hi:])
+					if s.sw == 1 {
+						copy(seg[lo:hi], irow[x+lo:x+hi])
 					} else {
-						for i := range seg {
-							if uint(x) < uint(s.iw) {
-								seg[i] = irow[x]
-							} else {
-								seg[i] = 0
-							}
-							x += s.sw
+						xi := x + lo*s.sw
+						for i := lo; i < hi; i++ {
+							seg[i] = irow[xi]
+							xi += s.sw
 						}
 					}
 				}

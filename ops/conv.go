@@ -181,9 +181,9 @@ type cvConv struct {
 	packed atomic.Pointer[cvPacked]
 }
 
-// cvPacked is one weight tensor packed once. The weights are normally an
-// initializer, passed as the same tensor on every Run; since a runtime
-// could also reuse a buffer for changing weights, the packing is only
+// cvPacked is one weight tensor packed once. The weights are normally a
+// frozen initializer, passed as the same tensor on every Run; weights that
+// are not frozen could change in a reused buffer, so their packing is only
 // used while the values still equal the copy it was made from.
 type cvPacked struct {
 	w     *tensor.Tensor
@@ -198,8 +198,15 @@ type cvPacked struct {
 // linalg.ConvGemmPacked, packing on first use.
 func (k *cvConv) cvPackedWeights(w *tensor.Tensor, wf []float32, group, mg, kk int) []*linalg.PackedA {
 	p := k.packed.Load()
-	if p == nil || p.w != w || p.mg != mg || p.kk != kk || !slices.Equal(p.vals, wf) {
-		np := &cvPacked{w: w, vals: slices.Clone(wf), mg: mg, kk: kk}
+	// A frozen tensor (an initializer) never changes: identity is enough,
+	// and its values need no private copy.
+	same := p != nil && p.w == w && p.mg == mg && p.kk == kk && (w.Frozen() || slices.Equal(p.vals, wf))
+	if !same {
+		vals := wf
+		if !w.Frozen() {
+			vals = slices.Clone(wf)
+		}
+		np := &cvPacked{w: w, vals: vals, mg: mg, kk: kk}
 		if !k.packed.CompareAndSwap(p, np) {
 			return nil // another session is repacking: run unpacked this time
 		}
