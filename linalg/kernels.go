@@ -13,6 +13,10 @@ type sgemmImpl struct {
 	// packed B strip (k×nr) into the tile at c (row stride ldc); see
 	// sgemmKernelRef for the meaning.
 	kernel func(k int, a, b, c *float32, ldc int)
+	// kernelEp, when not nil, is the same product with a fused output
+	// stage (sgemmTileRef): it can start from zero instead of C and add a
+	// row bias and clamp before storing, saving passes over C.
+	kernelEp func(k int, a, b, c *float32, ldc int, flags int, bias *float32, lo, hi float32)
 	pool   sync.Pool // *sgemmBufs sized for this blocking
 }
 

@@ -12,7 +12,7 @@ import "unsafe"
 type sgemmBufs struct {
 	a []float32 // ceil(mc/mr)*mr × kc
 	b []float32 // kc × ceil(nc/nr)*nr
-	t []float32 // mr × nr edge tile
+	t []float32 // mr × nr edge tile, then mr entries of edge-tile row bias
 }
 
 func (impl *sgemmImpl) getBufs() *sgemmBufs {
@@ -21,7 +21,7 @@ func (impl *sgemmImpl) getBufs() *sgemmBufs {
 	}
 	mcr := (impl.mc + impl.mr - 1) / impl.mr * impl.mr
 	ncr := (impl.nc + impl.nr - 1) / impl.nr * impl.nr
-	return &sgemmBufs{a: make([]float32, mcr*impl.kc), b: make([]float32, ncr*impl.kc), t: make([]float32, impl.mr*impl.nr)}
+	return &sgemmBufs{a: make([]float32, mcr*impl.kc), b: make([]float32, ncr*impl.kc), t: make([]float32, impl.mr*impl.nr+impl.mr)}
 }
 
 // sgemmGeneric is the plain-Go SGEMM twin run on one goroutine. It has
@@ -38,7 +38,10 @@ func sgemmBlocked(impl *sgemmImpl, transA, transB bool, m, n, k int, alpha float
 	if m == 0 || n == 0 {
 		return
 	}
-	if beta != 1 {
+	// With beta == 0 the first k block overwrites C (no clearing pass),
+	// unless there is no product at all.
+	overwrite := beta == 0 && alpha != 0 && k > 0
+	if beta != 1 && !overwrite {
 		for i := 0; i < m; i++ {
 			row := c[i*ldc : i*ldc+n]
 			if beta == 0 {
@@ -76,10 +79,8 @@ func sgemmBlocked(impl *sgemmImpl, transA, transB bool, m, n, k int, alpha float
 				} else {
 					sgemmPackA(impl.mr, transA, a, lda, ic, pc, mc, kc, alpha, bufs.a)
 				}
-				sgemmMacro(impl, mc, nc, kc, as, bufs.b, bufs.t, c[ic*ldc+jc:], ldc)
-				if ep != nil && pc+kc == k {
-					ep.apply(c, ldc, ic, jc, mc, nc)
-				}
+				tb := sgemmTileBlock{first: overwrite && pc == 0, last: pc+kc == k, ep: ep, i0: ic, j0: jc}
+				sgemmMacro(impl, mc, nc, kc, as, bufs.b, bufs.t, c, ldc, &tb)
 			}
 		}
 	}
@@ -150,28 +151,147 @@ func sgemmPackB(nr int, trans bool, b []float32, ldb, p0, j0, kc, nc int, dst []
 // sgemmMacro multiplies a packed mc×kc A block by a packed kc×nc B panel and
 // adds the result into C. Full tiles go straight to the micro-kernel; edge
 // tiles are copied to the zero-padded mr×nr buffer tile and back.
-func sgemmMacro(impl *sgemmImpl, mc, nc, kc int, pa, pb, tile []float32, c []float32, ldc int) {
+// sgemmTileBlock tells sgemmMacro where its block lies: first (the
+// block's product overwrites C) and last k block (the epilogue ep runs on
+// each tile as it is finished, while it is in cache), and the block's
+// offset (i0, j0) in C.
+type sgemmTileBlock struct {
+	first, last bool
+	ep          *Epilogue
+	i0, j0      int
+}
+
+// Flags of the fused-epilogue micro-kernels (sgemmTileRef).
+const (
+	kfLoad = 1 // accumulators start from C (else from zero)
+	kfBias = 2 // add bias[i] to row i
+	kfMax  = 4 // t = max(lo, t)
+	kfMin  = 8 // t = min(hi, t)
+)
+
+// fused returns the kernelEp flags and clamp bounds that compute ep, and
+// whether ep can be fused at all (a column bias or another activation
+// runs in Go on the finished tile).
+func (tb *sgemmTileBlock) fused(impl *sgemmImpl) (flags int, lo, hi float32, ok bool) {
+	if impl.kernelEp == nil {
+		return 0, 0, 0, false
+	}
+	if !tb.first {
+		flags |= kfLoad
+	}
+	ep := tb.ep
+	if !tb.last || ep == nil {
+		return flags, 0, 0, true
+	}
+	if ep.ColBias != nil {
+		return 0, 0, 0, false
+	}
+	if ep.RowBias != nil {
+		flags |= kfBias
+	}
+	switch ep.Act {
+	case ActNone:
+	case ActRelu:
+		flags |= kfMax
+	case ActClip:
+		flags |= kfMax | kfMin
+		lo, hi = ep.Min, ep.Max
+	default:
+		return 0, 0, 0, false
+	}
+	return flags, lo, hi, true
+}
+
+// sgemmMacro multiplies a packed mc×kc A block by a packed kc×nc B panel
+// into the block of c at (tb.i0, tb.j0), a micro-tile at a time; edge
+// tiles go through the scratch tile.
+func sgemmMacro(impl *sgemmImpl, mc, nc, kc int, pa, pb, tile []float32, c []float32, ldc int, tb *sgemmTileBlock) {
 	mr, nr, kernel := impl.mr, impl.nr, impl.kernel
+	flags, lo, hi, fused := tb.fused(impl)
+	post := tb.last && tb.ep != nil && !fused // epilogue in Go per tile
+	ebias := tile[mr*nr : mr*nr+mr]           // row bias of an edge tile, zero padded
 	for js := 0; js < nc; js += nr {
 		cols := min(nr, nc-js)
 		bs := pb[js*kc : js*kc+kc*nr]
 		for is := 0; is < mc; is += mr {
 			rows := min(mr, mc-is)
 			as := pa[is*kc : is*kc+kc*mr]
+			ci, cj := tb.i0+is, tb.j0+js // tile origin in C
+			var bias *float32
+			if fused && flags&kfBias != 0 {
+				if rows == mr {
+					bias = &tb.ep.RowBias[ci]
+				} else {
+					clear(ebias)
+					copy(ebias, tb.ep.RowBias[ci:ci+rows])
+					bias = &ebias[0]
+				}
+			}
 			if rows == mr && cols == nr {
-				ct := c[is*ldc+js : (is+mr-1)*ldc+js+nr] // bounds check for the kernel
-				kernel(kc, &as[0], &bs[0], &ct[0], ldc)
+				ct := c[ci*ldc+cj : (ci+mr-1)*ldc+cj+nr] // bounds check for the kernel
+				switch {
+				case fused:
+					impl.kernelEp(kc, &as[0], &bs[0], &ct[0], ldc, flags, bias, lo, hi)
+				case tb.first:
+					for r := 0; r < mr; r++ {
+						clear(ct[r*ldc : r*ldc+nr])
+					}
+					fallthrough
+				default:
+					kernel(kc, &as[0], &bs[0], &ct[0], ldc)
+				}
+				if post {
+					tb.ep.apply(c, ldc, ci, cj, mr, nr)
+				}
 				continue
 			}
 			t := tile[:mr*nr]
-			clear(t)
-			for r := 0; r < rows; r++ {
-				copy(t[r*nr:r*nr+cols], c[(is+r)*ldc+js:])
+			if tb.first {
+				clear(t)
+			} else {
+				for r := 0; r < rows; r++ {
+					copy(t[r*nr:r*nr+cols], c[(ci+r)*ldc+cj:])
+				}
 			}
-			kernel(kc, &as[0], &bs[0], &t[0], nr)
-			for r := 0; r < rows; r++ {
-				copy(c[(is+r)*ldc+js:(is+r)*ldc+js+cols], t[r*nr:])
+			if fused {
+				impl.kernelEp(kc, &as[0], &bs[0], &t[0], nr, flags, bias, lo, hi)
+			} else {
+				kernel(kc, &as[0], &bs[0], &t[0], nr)
 			}
+			for r := 0; r < rows; r++ {
+				copy(c[(ci+r)*ldc+cj:(ci+r)*ldc+cj+cols], t[r*nr:])
+			}
+			if post {
+				tb.ep.apply(c, ldc, ci, cj, rows, cols)
+			}
+		}
+	}
+}
+
+// sgemmTileRef defines every fused-epilogue micro-kernel (kernelEp): the
+// mr×nr tile t at c becomes A·B (plus c when flags&kfLoad), plus bias[i]
+// on row i (kfBias), then max(lo, t) (kfMax) and min(hi, t) (kfMin), a NaN
+// element staying NaN.
+func sgemmTileRef(mr, nr, k int, a, b, c []float32, ldc int, flags int, bias []float32, lo, hi float32) {
+	for i := 0; i < mr; i++ {
+		for j := 0; j < nr; j++ {
+			var t float32
+			if flags&kfLoad != 0 {
+				t = c[i*ldc+j]
+			}
+			for p := 0; p < k; p++ {
+				t += a[p*mr+i] * b[p*nr+j]
+			}
+			if flags&kfBias != 0 {
+				t += bias[i]
+			}
+			if flags&kfMax != 0 && lo > t {
+				t = lo
+			}
+			if flags&kfMin != 0 && hi < t {
+				t = hi
+			}
+			c[i*ldc+j] = t
 		}
 	}
 }

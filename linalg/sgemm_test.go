@@ -183,6 +183,42 @@ func TestSgemmKernels(t *testing.T) {
 	}
 }
 
+// TestSgemmKernelsEp checks each fused-epilogue micro-kernel against
+// sgemmTileRef for every flag combination, with NaN and infinities in C
+// and the bias, and a guard band around the tile.
+func TestSgemmKernelsEp(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	for _, impl := range sgemmImpls {
+		if impl.kernelEp == nil {
+			continue
+		}
+		for _, k := range []int{0, 1, 3, 4, 5, 17, 256} {
+			for flags := 0; flags < 16; flags++ {
+				mr, nr := impl.mr, impl.nr
+				r := rand.New(rand.NewSource(int64(k*16 + flags)))
+				a, b := sgemmRandom(r, k*mr+1), sgemmRandom(r, k*nr+1)
+				bias := sgemmRandom(r, mr)
+				bias[0] = inf
+				ldc := nr + 3
+				const guard = 5
+				buf := sgemmRandom(r, guard+mr*ldc+guard)
+				buf[guard+1] = nan
+				buf[guard+ldc+2] = -inf
+				want := append([]float32{}, buf...)
+				lo, hi := float32(-0.25), float32(0.5)
+				impl.kernelEp(k, &a[0], &b[0], &buf[guard], ldc, flags, &bias[0], lo, hi)
+				sgemmTileRef(mr, nr, k, a, b, want[guard:], ldc, flags, bias, lo, hi)
+				for i := range buf {
+					same := buf[i] == want[i] || (buf[i] != buf[i] && want[i] != want[i]) || sgemmClose(buf[i], want[i])
+					if !same {
+						t.Fatalf("%s k=%d flags=%d: buf[%d] = %v, want %v", impl.name, k, flags, i, buf[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestSgemmBetaZeroIgnoresNaN checks that beta == 0 overwrites C.
 func TestSgemmBetaZeroIgnoresNaN(t *testing.T) {
 	sgemmEachImpl(t, sgemmTestBetaZero)
