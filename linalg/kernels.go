@@ -17,7 +17,7 @@ type sgemmImpl struct {
 	// stage (sgemmTileRef): it can start from zero instead of C and add a
 	// row bias and clamp before storing, saving passes over C.
 	kernelEp func(k int, a, b, c *float32, ldc int, flags int, bias *float32, lo, hi float32)
-	pool   sync.Pool // *sgemmBufs sized for this blocking
+	pool     sync.Pool // *sgemmBufs sized for this blocking
 }
 
 // sgemmGenericImpl is the plain-Go twin every table entry starts from.
