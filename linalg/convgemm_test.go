@@ -19,6 +19,11 @@ func TestConvGemm(t *testing.T) {
 			{7, 40, 60, 8, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},   // n > nc of small kernels
 			{300, 6, 6, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},   // k > kc
 			{3, 30, 30, 300, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, // m > mc, split over m
+			{4, 9, 10, 5, 3, 3, 1, 1, 1, 1, 0, 0, 2, 2},    // same width, pads at the end only
+			{3, 6, 7, 4, 3, 3, 1, 1, 1, 1, 2, 2, 0, 0},     // same width, pads at the start only
+			{40, 9, 9, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},    // k > kc not a multiple of kh*kw
+			{2, 4, 1, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},     // one-column image
+			{3, 2, 3, 2, 5, 5, 1, 1, 1, 1, 3, 2, 3, 2},     // windows reach past the image
 		} {
 			oh := (cs.ih+cs.ph+cs.pb-(cs.kh-1)*cs.dh-1)/cs.sh + 1
 			ow := (cs.iw+cs.pw+cs.pr-(cs.kw-1)*cs.dw-1)/cs.sw + 1
