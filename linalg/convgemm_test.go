@@ -37,7 +37,7 @@ func TestConvGemm(t *testing.T) {
 			Im2col(col, img, cs.c, g)
 			want := make([]float32, cs.m*n)
 			sgemmRef(false, false, cs.m, n, k, 1, w, k, col, n, 0, want, n)
-			ep := &Epilogue{RowBias: bias, Act: ActRelu}
+			ep := &Epilogue{RowBias: bias, Act: ActRelu, Residual: sgemmRandom(r, cs.m*n)}
 			epilogueRef(ep, cs.m, n, want, n)
 			pw := PackA(cs.m, k, w, k)
 			for _, th := range []int{1, 2, 3} {

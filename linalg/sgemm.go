@@ -39,7 +39,15 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 		if (ep.RowBias != nil && len(ep.RowBias) < m) || (ep.ColBias != nil && len(ep.ColBias) < n) {
 			panic(fmt.Sprintf("linalg: Sgemm %dx%d with bias of %d rows, %d columns", m, n, len(ep.RowBias), len(ep.ColBias)))
 		}
-		if ep.RowBias == nil && ep.ColBias == nil && ep.Act == ActNone {
+		if ep.Residual != nil {
+			if beta != 0 {
+				panic("linalg: Sgemm epilogue with a residual needs beta == 0")
+			}
+			if m > 0 && n > 0 && len(ep.Residual) < (m-1)*ldc+n {
+				panic(fmt.Sprintf("linalg: Sgemm %dx%d with a residual of %d elements", m, n, len(ep.Residual)))
+			}
+		}
+		if ep.RowBias == nil && ep.ColBias == nil && ep.Residual == nil && ep.Act == ActNone {
 			ep = nil
 		}
 	}
@@ -75,7 +83,7 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 			} else {
 				srcj = src.shift(j0)
 			}
-			epj := ep.sub(0, j0, m, nn)
+			epj := ep.sub(0, j0, m, nn, ldc)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -91,7 +99,7 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 			if pa == nil {
 				ai = a[sgemmOff(transA, i0, 0, lda):]
 			}
-			epi := ep.sub(i0, 0, mm, n)
+			epi := ep.sub(i0, 0, mm, n, ldc)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

@@ -55,6 +55,11 @@ func sgemmBlocked(impl *sgemmImpl, transA, transB bool, m, n, k int, alpha float
 	}
 	if alpha == 0 || k == 0 {
 		if ep != nil {
+			if ep.Residual != nil { // beta == 0: C is zero
+				for i := 0; i < m; i++ {
+					copy(c[i*ldc:i*ldc+n], ep.Residual[i*ldc:])
+				}
+			}
 			ep.apply(c, ldc, 0, 0, m, n)
 		}
 		return
@@ -209,6 +214,10 @@ func sgemmMacro(impl *sgemmImpl, mc, nc, kc int, pa, pb, tile []float32, c []flo
 	mr, nr, kernel := impl.mr, impl.nr, impl.kernel
 	flags, lo, hi, fused := tb.fused(impl)
 	post := tb.last && tb.ep != nil && !fused // epilogue in Go per tile
+	var res []float32                         // the first k block starts from the residual
+	if tb.first && tb.ep != nil {
+		res = tb.ep.Residual
+	}
 	ebias := tile[mr*nr : mr*nr+mr]           // row bias of an edge tile, zero padded
 	for js := 0; js < nc; js += nr {
 		cols := min(nr, nc-js)
@@ -230,6 +239,16 @@ func sgemmMacro(impl *sgemmImpl, mc, nc, kc int, pa, pb, tile []float32, c []flo
 			if rows == mr && cols == nr {
 				ct := c[ci*ldc+cj : (ci+mr-1)*ldc+cj+nr] // bounds check for the kernel
 				switch {
+				case res != nil:
+					// The product accumulates onto the residual.
+					for r := 0; r < mr; r++ {
+						copy(ct[r*ldc:r*ldc+nr], res[(ci+r)*ldc+cj:])
+					}
+					if fused {
+						impl.kernelEp(kc, &as[0], &bs[0], &ct[0], ldc, flags|kfLoad, bias, lo, hi)
+					} else {
+						kernel(kc, &as[0], &bs[0], &ct[0], ldc)
+					}
 				case fused:
 					impl.kernelEp(kc, &as[0], &bs[0], &ct[0], ldc, flags, bias, lo, hi)
 				case tb.first:
@@ -248,13 +267,20 @@ func sgemmMacro(impl *sgemmImpl, mc, nc, kc int, pa, pb, tile []float32, c []flo
 			t := tile[:mr*nr]
 			if tb.first {
 				clear(t)
+				for r := 0; r < rows && res != nil; r++ {
+					copy(t[r*nr:r*nr+cols], res[(ci+r)*ldc+cj:])
+				}
 			} else {
 				for r := 0; r < rows; r++ {
 					copy(t[r*nr:r*nr+cols], c[(ci+r)*ldc+cj:])
 				}
 			}
 			if fused {
-				impl.kernelEp(kc, &as[0], &bs[0], &t[0], nr, flags, bias, lo, hi)
+				f := flags
+				if res != nil {
+					f |= kfLoad
+				}
+				impl.kernelEp(kc, &as[0], &bs[0], &t[0], nr, f, bias, lo, hi)
 			} else {
 				kernel(kc, &as[0], &bs[0], &t[0], nr)
 			}

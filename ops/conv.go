@@ -282,6 +282,13 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		return nil, ctx.Errf("B%v for %d output channels: %w", b.Shape(), ws[0], tensor.ErrShape)
 	}
 	oshape := append([]int{xs[0], ws[0]}, g.out...)
+	var res []float32 // qinfer.FusedConv's residual Z, added before the activation
+	if z := Opt(in, 3); z != nil {
+		if dt != tensor.Float32 || z.DType() != dt || !tensor.SameShape(z.Shape(), oshape) {
+			return k.cvBroadcastResidual(ctx, in[:3], z)
+		}
+		res = z.Float32s()
+	}
 	switch dt {
 	case tensor.Float32, tensor.Float16, tensor.BFloat16:
 		alloc := alHeap(ctx)
@@ -309,7 +316,7 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		if dt == tensor.Float32 && len(g.kernel) == 2 && !(ws[1] == 1 && ws[0] == k.group) && !cvIsDirect(g) {
 			pws = k.cvPackedWeights(w, wf, k.group, ws[0]/k.group, tensor.Size(ws[1:]))
 		}
-		cvConvF32(ctx, tensor.ToFloat32(x), xs, wf, ws, bias, k.group, g, y.Float32s(), pws, k.act)
+		cvConvF32(ctx, tensor.ToFloat32(x), xs, wf, ws, bias, k.group, g, y.Float32s(), pws, k.act, res)
 		if dt != tensor.Float32 {
 			if y, err = tensor.Cast(y, dt); err != nil {
 				return nil, ctx.Errf("%w", err)
@@ -343,7 +350,7 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 // SGEMM's output stage. y is overwritten. pws, when not nil, holds w packed
 // per group for the 2-D path. act, when not nil, is applied to y: in
 // SGEMM's epilogue when it has the function, else right after each block.
-func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias []float32, group int, g *cvGeom, y []float32, pws []*linalg.PackedA, act *pfAct) {
+func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias []float32, group int, g *cvGeom, y []float32, pws []*linalg.PackedA, act *pfAct, res []float32) {
 	n, c, m := xs[0], xs[1], ws[0]
 	cg, mg := c/group, m/group
 	in := tensor.Size(xs[2:])
@@ -365,6 +372,9 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 					bv = bias[j%group]
 				}
 				linalg.DepthwiseConv2D(y[j*on:(j+1)*on], x[j*in:(j+1)*in], w[(j%group)*kn:(j%group+1)*kn], bv, lg)
+				if res != nil {
+					cvAddResidual(y[j*on:(j+1)*on], res[j*on:(j+1)*on])
+				}
 				act.apply32(y[j*on : (j+1)*on])
 			}
 		})
@@ -382,6 +392,9 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 		ep := &linalg.Epilogue{}
 		if bias != nil {
 			ep.RowBias = bias[gi*mg : (gi+1)*mg]
+		}
+		if res != nil {
+			ep.Residual = res[(b*m+gi*mg)*on : (b*m+(gi+1)*mg)*on]
 		}
 		post := act != nil && !act.epilogue(ep)
 		if post {
@@ -431,6 +444,54 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 	for j := 0; j < jobs; j++ {
 		one(j/group, j%group, threads, colp)
 	}
+}
+
+// cvAddResidual adds z into y.
+func cvAddResidual(y, z []float32) {
+	z = z[:len(y)]
+	for i := range y {
+		y[i] += z[i]
+	}
+}
+
+// cvBroadcastResidual runs a FusedConv whose residual Z is not a float32
+// tensor of the output's shape: the plain convolution, then ai.onnx Add's
+// broadcasting, then the activation.
+func (k *cvConv) cvBroadcastResidual(ctx *Context, in []*tensor.Tensor, z *tensor.Tensor) ([]*tensor.Tensor, error) {
+	plain := &cvConv{win: k.win, group: k.group}
+	y, err := plain.Run(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	f, err := Lookup("", "Add", 14)
+	if err != nil {
+		return nil, ctx.Errf("%w", err)
+	}
+	add, err := f(ctx.Node, 14)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := add.Run(ctx, []*tensor.Tensor{y[0], z})
+	if err != nil {
+		return nil, err
+	}
+	s := sum[0]
+	if k.act == nil {
+		return sum, nil
+	}
+	switch s.DType() {
+	case tensor.Float32:
+		k.act.apply32(s.Float32s())
+	case tensor.Float64:
+		k.act.apply64(tensor.Data[float64](s))
+	default:
+		f := tensor.ToFloat32(s)
+		k.act.apply32(f)
+		if s, err = tensor.Cast(tensor.From(s.Shape(), f), s.DType()); err != nil {
+			return nil, ctx.Errf("%w", err)
+		}
+	}
+	return One(s), nil
 }
 
 // cvIsDirect reports a 1x1, stride-1, unpadded kernel: X itself is then

@@ -48,6 +48,9 @@ func FuseActivations(g *ir.Graph) bool {
 	if fuseConvAct(g) {
 		changed = true
 	}
+	if fuseConvAdd(g) {
+		changed = true
+	}
 	return changed
 }
 
