@@ -31,10 +31,10 @@ type Epilogue struct {
 	// C = Act(A·B + bias + Residual), a convolution fused with the Add of
 	// a residual connection. It requires beta == 0.
 	Residual []float32
-	Act     Activation
-	Min     float32 // ActClip lower bound
-	Max     float32 // ActClip upper bound
-	Alpha   float32 // ActLeakyRelu slope for x < 0
+	Act      Activation
+	Min      float32 // ActClip lower bound
+	Max      float32 // ActClip upper bound
+	Alpha    float32 // ActLeakyRelu slope for x < 0
 }
 
 // sub returns the epilogue of the sub-matrix at (i0, j0) of a C with row

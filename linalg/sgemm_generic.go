@@ -218,7 +218,7 @@ func sgemmMacro(impl *sgemmImpl, mc, nc, kc int, pa, pb, tile []float32, c []flo
 	if tb.first && tb.ep != nil {
 		res = tb.ep.Residual
 	}
-	ebias := tile[mr*nr : mr*nr+mr]           // row bias of an edge tile, zero padded
+	ebias := tile[mr*nr : mr*nr+mr] // row bias of an edge tile, zero padded
 	for js := 0; js < nc; js += nr {
 		cols := min(nr, nc-js)
 		bs := pb[js*kc : js*kc+kc*nr]
