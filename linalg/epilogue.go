@@ -35,6 +35,10 @@ type Epilogue struct {
 	Min      float32 // ActClip lower bound
 	Max      float32 // ActClip upper bound
 	Alpha    float32 // ActLeakyRelu slope for x < 0
+	// Post, when set, maps the activation's result v to v*PostScale +
+	// PostShift (an affine layer after the activation).
+	Post                 bool
+	PostScale, PostShift float32
 }
 
 // sub returns the epilogue of the sub-matrix at (i0, j0) of a C with row
@@ -112,6 +116,12 @@ func (ep *Epilogue) apply(c []float32, ldc, i0, j0, m, n int) {
 		case ActSigmoid:
 			for j, v := range row {
 				row[j] = sgemmSigmoid(v)
+			}
+		}
+		if ep.Post {
+			s, t := ep.PostScale, ep.PostShift
+			for j, v := range row {
+				row[j] = v*s + t
 			}
 		}
 	}

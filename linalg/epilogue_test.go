@@ -35,6 +35,9 @@ func epilogueRef(ep *Epilogue, m, n int, c []float32, ldc int) {
 			case ActSigmoid:
 				v = 1 / (1 + math.Exp(-v))
 			}
+			if ep.Post {
+				v = float64(float32(v)*ep.PostScale + ep.PostShift)
+			}
 			c[i*ldc+j] = float32(v)
 		}
 	}
@@ -48,6 +51,8 @@ func TestSgemmEpilogue(t *testing.T) {
 		{Act: ActHardSwish},
 		{Act: ActSigmoid},
 		{Act: ActNone},
+		{Act: ActHardSwish, Post: true, PostScale: 0.75, PostShift: -0.5},
+		{Act: ActRelu, Post: true, PostScale: -2, PostShift: 0.25},
 	}
 	sgemmEachImpl(t, func(t *testing.T) {
 		for _, s := range [][3]int{{0, 3, 2}, {3, 5, 0}, {1, 1, 1}, {17, 33, 9}, {65, 130, 300}, {150, 700, 40}} {

@@ -47,7 +47,7 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 				panic(fmt.Sprintf("linalg: Sgemm %dx%d with a residual of %d elements", m, n, len(ep.Residual)))
 			}
 		}
-		if ep.RowBias == nil && ep.ColBias == nil && ep.Residual == nil && ep.Act == ActNone {
+		if ep.RowBias == nil && ep.ColBias == nil && ep.Residual == nil && ep.Act == ActNone && !ep.Post {
 			ep = nil
 		}
 	}

@@ -188,7 +188,7 @@ func (tb *sgemmTileBlock) fused(impl *sgemmImpl) (flags int, lo, hi float32, ok 
 	if !tb.last || ep == nil {
 		return flags, 0, 0, true
 	}
-	if ep.ColBias != nil {
+	if ep.ColBias != nil || ep.Post {
 		return 0, 0, 0, false
 	}
 	if ep.RowBias != nil {

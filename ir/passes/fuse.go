@@ -14,6 +14,10 @@ import (
 //	activation         string: Relu, Clip, LeakyRelu, HardSigmoid, HardSwish or Sigmoid
 //	activation_params  floats: Clip [min, max], LeakyRelu [alpha],
 //	                   HardSigmoid [alpha, beta], others []
+//	activation_post    floats [s, t], optional: the output is act(·)*s + t
+//
+// and, from the residual fusion, an optional fourth input Z added before
+// the activation.
 const FusedConvOp = "FusedConv"
 
 // FuseActivations replaces an ai.onnx Conv whose output has exactly one
@@ -49,6 +53,9 @@ func FuseActivations(g *ir.Graph) bool {
 		changed = true
 	}
 	if fuseConvAdd(g) {
+		changed = true
+	}
+	if fusePostAffine(g) {
 		changed = true
 	}
 	return changed

@@ -1,6 +1,7 @@
 package passes_test
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
 	"testing"
@@ -107,6 +108,85 @@ func TestFuseConvAdd(t *testing.T) {
 			if !tensor.SameShape(got.Shape(), ref.Shape()) {
 				t.Fatalf("shape %v, want %v", got.Shape(), ref.Shape())
 			}
+			for i, v := range ref.Float32s() {
+				if d := math.Abs(float64(v - got.Float32s()[i])); d > 1e-5*math.Max(1, math.Abs(float64(v))) {
+					t.Fatalf("element %d: %v, want %v", i, got.Float32s()[i], v)
+				}
+			}
+		})
+	}
+}
+
+// TestFusePostAffine: FusedConv(act) → Mul(scalar) → Add(scalar) (either
+// order, chains) folds into activation_post with the same values; a
+// per-channel constant, a shared output or a conv without activation is
+// left alone.
+func TestFusePostAffine(t *testing.T) {
+	type tc struct {
+		name  string
+		act   string
+		ops   []string // Mul/Add chain after the activation
+		perCh bool     // the first constant is per channel
+		twice bool     // activation output is also a graph output
+		post  bool
+		nodes int
+	}
+	cases := []tc{
+		{name: "mul add", act: "HardSwish", ops: []string{"Mul", "Add"}, post: true, nodes: 1},
+		{name: "add mul", act: "Relu", ops: []string{"Add", "Mul"}, post: true, nodes: 1},
+		{name: "mul", act: "Clip", ops: []string{"Mul"}, post: true, nodes: 1},
+		{name: "three", act: "Sigmoid", ops: []string{"Mul", "Add", "Mul"}, post: true, nodes: 1},
+		{name: "per channel", act: "Relu", ops: []string{"Mul"}, perCh: true, nodes: 2},
+		{name: "shared", act: "Relu", ops: []string{"Mul", "Add"}, twice: true, nodes: 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := rand.New(rand.NewSource(9))
+			g := &ir.Graph{
+				Inputs:  []*ir.ValueInfo{{Name: "x", Type: ir.TensorType(tensor.Float32, 1, 4, 7, 9)}},
+				Outputs: []*ir.ValueInfo{{Name: "y"}},
+			}
+			g.AddInitializer("w", randT(r, 6, 4, 3, 3))
+			g.AddInitializer("b", randT(r, 6))
+			g.AddInitializer("lo", tensor.Scalar(float32(-0.5)))
+			g.AddInitializer("hi", tensor.Scalar(float32(0.75)))
+			conv := &ir.Node{Name: "conv", OpType: "Conv", Inputs: []string{"x", "w", "b"}, Outputs: []string{"c"},
+				Attrs: []*ir.Attr{{Name: "pads", Type: ir.AttrInts, Ints: []int64{1, 1, 1, 1}}}}
+			act := &ir.Node{Name: "act", OpType: c.act, Inputs: []string{"c"}, Outputs: []string{"a0"}}
+			if c.act == "Clip" {
+				act.Inputs = []string{"c", "lo", "hi"}
+			}
+			g.Nodes = []*ir.Node{conv, act}
+			prev := "a0"
+			for i, op := range c.ops {
+				k := fmt.Sprintf("k%d", i)
+				if c.perCh && i == 0 {
+					g.AddInitializer(k, randT(r, 6, 1, 1))
+				} else {
+					g.AddInitializer(k, tensor.Scalar(float32(r.NormFloat64())))
+				}
+				out := fmt.Sprintf("a%d", i+1)
+				if i == len(c.ops)-1 {
+					out = "y"
+				}
+				g.Nodes = append(g.Nodes, &ir.Node{Name: out + "op", OpType: op, Inputs: []string{prev, k}, Outputs: []string{out}})
+				prev = out
+			}
+			if c.twice {
+				g.Outputs = append(g.Outputs, &ir.ValueInfo{Name: "a0"})
+			}
+			m := &ir.Model{Opsets: map[string]int64{"": 14}, Graph: g}
+			x := randT(r, 1, 4, 7, 9)
+			ref := runModel(t, m, x)
+			fused := m.Clone()
+			passes.FuseActivations(fused.Graph)
+			if len(fused.Graph.Nodes) != c.nodes {
+				t.Fatalf("%d nodes after fusion, want %d", len(fused.Graph.Nodes), c.nodes)
+			}
+			if got := fused.Graph.Nodes[0].Attr("activation_post") != nil; got != c.post {
+				t.Fatalf("activation_post set = %v, want %v", got, c.post)
+			}
+			got := runModel(t, fused, x)
 			for i, v := range ref.Float32s() {
 				if d := math.Abs(float64(v - got.Float32s()[i])); d > 1e-5*math.Max(1, math.Abs(float64(v))) {
 					t.Fatalf("element %d: %v, want %v", i, got.Float32s()[i], v)
