@@ -16,7 +16,7 @@ type sgemmImpl struct {
 	// kernelEp, when not nil, is the same product with a fused output
 	// stage (sgemmTileRef): it can start from zero instead of C and add a
 	// row bias and clamp before storing, saving passes over C.
-	kernelEp func(k int, a, b, c *float32, ldc int, flags int, bias *float32, lo, hi float32)
+	kernelEp func(k int, a, b, c *float32, ldc int, flags int, bias *float32, cst *float32)
 	pool     sync.Pool // *sgemmBufs sized for this blocking
 }
 

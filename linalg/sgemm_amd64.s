@@ -342,7 +342,7 @@ store:
 	VZEROUPPER
 	RET
 
-// func sgemmKernelEpAVX2(k int, a *float32, b *float32, c *float32, ldc int, flags int, bias *float32, lo float32, hi float32)
+// func sgemmKernelEpAVX2(k int, a *float32, b *float32, c *float32, ldc int, flags int, bias *float32, cst *float32)
 // Requires: AVX, FMA3
 TEXT ·sgemmKernelEpAVX2(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
@@ -508,6 +508,7 @@ tail:
 	JMP          tail
 
 epilogue:
+	MOVQ         cst+56(FP), R12
 	TESTQ        $0x00000002, R10
 	JZ           nobias
 	MOVQ         bias+48(FP), R11
@@ -533,7 +534,7 @@ epilogue:
 nobias:
 	TESTQ        $0x00000004, R10
 	JZ           nomax
-	VBROADCASTSS lo+56(FP), Y12
+	VBROADCASTSS 64(R12), Y12
 	VMAXPS       Y0, Y12, Y0
 	VMAXPS       Y1, Y12, Y1
 	VMAXPS       Y2, Y12, Y2
@@ -549,8 +550,8 @@ nobias:
 
 nomax:
 	TESTQ        $0x00000008, R10
-	JZ           store
-	VBROADCASTSS hi+60(FP), Y13
+	JZ           nomin
+	VBROADCASTSS 68(R12), Y13
 	VMINPS       Y0, Y13, Y0
 	VMINPS       Y1, Y13, Y1
 	VMINPS       Y2, Y13, Y2
@@ -563,6 +564,91 @@ nomax:
 	VMINPS       Y9, Y13, Y9
 	VMINPS       Y10, Y13, Y10
 	VMINPS       Y11, Y13, Y11
+
+nomin:
+	TESTQ        $0x00000010, R10
+	JZ           nohswish
+	VBROADCASTSS 72(R12), Y13
+	VBROADCASTSS 76(R12), Y14
+	VBROADCASTSS 80(R12), Y15
+	VMOVAPS      Y0, Y12
+	VFMADD213PS  Y14, Y13, Y12
+	VMAXPS       (R12), Y12, Y12
+	VMINPS       Y15, Y12, Y12
+	VMULPS       Y12, Y0, Y0
+	VMOVAPS      Y1, Y12
+	VFMADD213PS  Y14, Y13, Y12
+	VMAXPS       (R12), Y12, Y12
+	VMINPS       Y15, Y12, Y12
+	VMULPS       Y12, Y1, Y1
+	VMOVAPS      Y2, Y12
+	VFMADD213PS  Y14, Y13, Y12
+	VMAXPS       (R12), Y12, Y12
+	VMINPS       Y15, Y12, Y12
+	VMULPS       Y12, Y2, Y2
+	VMOVAPS      Y3, Y12
+	VFMADD213PS  Y14, Y13, Y12
+	VMAXPS       (R12), Y12, Y12
+	VMINPS       Y15, Y12, Y12
+	VMULPS       Y12, Y3, Y3
+	VMOVAPS      Y4, Y12
+	VFMADD213PS  Y14, Y13, Y12
+	VMAXPS       (R12), Y12, Y12
+	VMINPS       Y15, Y12, Y12
+	VMULPS       Y12, Y4, Y4
+	VMOVAPS      Y5, Y12
+	VFMADD213PS  Y14, Y13, Y12
+	VMAXPS       (R12), Y12, Y12
+	VMINPS       Y15, Y12, Y12
+	VMULPS       Y12, Y5, Y5
+	VMOVAPS      Y6, Y12
+	VFMADD213PS  Y14, Y13, Y12
+	VMAXPS       (R12), Y12, Y12
+	VMINPS       Y15, Y12, Y12
+	VMULPS       Y12, Y6, Y6
+	VMOVAPS      Y7, Y12
+	VFMADD213PS  Y14, Y13, Y12
+	VMAXPS       (R12), Y12, Y12
+	VMINPS       Y15, Y12, Y12
+	VMULPS       Y12, Y7, Y7
+	VMOVAPS      Y8, Y12
+	VFMADD213PS  Y14, Y13, Y12
+	VMAXPS       (R12), Y12, Y12
+	VMINPS       Y15, Y12, Y12
+	VMULPS       Y12, Y8, Y8
+	VMOVAPS      Y9, Y12
+	VFMADD213PS  Y14, Y13, Y12
+	VMAXPS       (R12), Y12, Y12
+	VMINPS       Y15, Y12, Y12
+	VMULPS       Y12, Y9, Y9
+	VMOVAPS      Y10, Y12
+	VFMADD213PS  Y14, Y13, Y12
+	VMAXPS       (R12), Y12, Y12
+	VMINPS       Y15, Y12, Y12
+	VMULPS       Y12, Y10, Y10
+	VMOVAPS      Y11, Y12
+	VFMADD213PS  Y14, Y13, Y12
+	VMAXPS       (R12), Y12, Y12
+	VMINPS       Y15, Y12, Y12
+	VMULPS       Y12, Y11, Y11
+
+nohswish:
+	TESTQ        $0x00000020, R10
+	JZ           store
+	VBROADCASTSS 84(R12), Y12
+	VBROADCASTSS 88(R12), Y13
+	VFMADD213PS  Y13, Y12, Y0
+	VFMADD213PS  Y13, Y12, Y1
+	VFMADD213PS  Y13, Y12, Y2
+	VFMADD213PS  Y13, Y12, Y3
+	VFMADD213PS  Y13, Y12, Y4
+	VFMADD213PS  Y13, Y12, Y5
+	VFMADD213PS  Y13, Y12, Y6
+	VFMADD213PS  Y13, Y12, Y7
+	VFMADD213PS  Y13, Y12, Y8
+	VFMADD213PS  Y13, Y12, Y9
+	VFMADD213PS  Y13, Y12, Y10
+	VFMADD213PS  Y13, Y12, Y11
 
 store:
 	VMOVUPS Y0, (DX)
@@ -585,7 +671,7 @@ store:
 	VZEROUPPER
 	RET
 
-// func sgemmKernelEpAVX512(k int, a *float32, b *float32, c *float32, ldc int, flags int, bias *float32, lo float32, hi float32)
+// func sgemmKernelEpAVX512(k int, a *float32, b *float32, c *float32, ldc int, flags int, bias *float32, cst *float32)
 // Requires: AVX, AVX512DQ, AVX512F
 TEXT ·sgemmKernelEpAVX512(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
@@ -751,6 +837,7 @@ tail:
 	JMP              tail
 
 epilogue:
+	MOVQ         cst+56(FP), R12
 	TESTQ        $0x00000002, R10
 	JZ           nobias
 	MOVQ         bias+48(FP), R11
@@ -782,7 +869,7 @@ epilogue:
 nobias:
 	TESTQ        $0x00000004, R10
 	JZ           nomax
-	VBROADCASTSS lo+56(FP), Z16
+	VBROADCASTSS 64(R12), Z16
 	VMAXPS       Z0, Z16, Z0
 	VMAXPS       Z1, Z16, Z1
 	VMAXPS       Z2, Z16, Z2
@@ -802,8 +889,8 @@ nobias:
 
 nomax:
 	TESTQ        $0x00000008, R10
-	JZ           store
-	VBROADCASTSS hi+60(FP), Z17
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z17
 	VMINPS       Z0, Z17, Z0
 	VMINPS       Z1, Z17, Z1
 	VMINPS       Z2, Z17, Z2
@@ -820,6 +907,115 @@ nomax:
 	VMINPS       Z13, Z17, Z13
 	VMINPS       Z14, Z17, Z14
 	VMINPS       Z15, Z17, Z15
+
+nomin:
+	TESTQ        $0x00000010, R10
+	JZ           nohswish
+	VBROADCASTSS 72(R12), Z18
+	VBROADCASTSS 76(R12), Z19
+	VBROADCASTSS 80(R12), Z20
+	VMOVAPS      Z0, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z0, Z0
+	VMOVAPS      Z1, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z1, Z1
+	VMOVAPS      Z2, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z2, Z2
+	VMOVAPS      Z3, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z3, Z3
+	VMOVAPS      Z4, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z4, Z4
+	VMOVAPS      Z5, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z5, Z5
+	VMOVAPS      Z6, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z6, Z6
+	VMOVAPS      Z7, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z7, Z7
+	VMOVAPS      Z8, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z8, Z8
+	VMOVAPS      Z9, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z9, Z9
+	VMOVAPS      Z10, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z10, Z10
+	VMOVAPS      Z11, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z11, Z11
+	VMOVAPS      Z12, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z12, Z12
+	VMOVAPS      Z13, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z13, Z13
+	VMOVAPS      Z14, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z14, Z14
+	VMOVAPS      Z15, Z16
+	VFMADD213PS  Z19, Z18, Z16
+	VMAXPS       (R12), Z16, Z16
+	VMINPS       Z20, Z16, Z16
+	VMULPS       Z16, Z15, Z15
+
+nohswish:
+	TESTQ        $0x00000020, R10
+	JZ           store
+	VBROADCASTSS 84(R12), Z16
+	VBROADCASTSS 88(R12), Z17
+	VFMADD213PS  Z17, Z16, Z0
+	VFMADD213PS  Z17, Z16, Z1
+	VFMADD213PS  Z17, Z16, Z2
+	VFMADD213PS  Z17, Z16, Z3
+	VFMADD213PS  Z17, Z16, Z4
+	VFMADD213PS  Z17, Z16, Z5
+	VFMADD213PS  Z17, Z16, Z6
+	VFMADD213PS  Z17, Z16, Z7
+	VFMADD213PS  Z17, Z16, Z8
+	VFMADD213PS  Z17, Z16, Z9
+	VFMADD213PS  Z17, Z16, Z10
+	VFMADD213PS  Z17, Z16, Z11
+	VFMADD213PS  Z17, Z16, Z12
+	VFMADD213PS  Z17, Z16, Z13
+	VFMADD213PS  Z17, Z16, Z14
+	VFMADD213PS  Z17, Z16, Z15
 
 store:
 	VMOVUPS Z0, (DX)

@@ -13,6 +13,19 @@ type sgemmBufs struct {
 	a []float32 // ceil(mc/mr)*mr × kc
 	b []float32 // kc × ceil(nc/nr)*nr
 	t []float32 // mr × nr edge tile, then mr entries of edge-tile row bias
+	k sgemmConsts
+}
+
+// sgemmConsts holds the constants of the fused-epilogue micro-kernels
+// (kernelEp's cst; the generator in _gen knows the byte offsets): a zero
+// vector for memory operands, the clamp bounds, the hard swish constants
+// and the post-activation affine.
+type sgemmConsts struct {
+	zero                 [16]float32
+	lo, hi               float32
+	sixth, half, one     float32
+	postScale, postShift float32
+	_                    [1]float32
 }
 
 func (impl *sgemmImpl) getBufs() *sgemmBufs {
@@ -85,7 +98,7 @@ func sgemmBlocked(impl *sgemmImpl, transA, transB bool, m, n, k int, alpha float
 					sgemmPackA(impl.mr, transA, a, lda, ic, pc, mc, kc, alpha, bufs.a)
 				}
 				tb := sgemmTileBlock{first: overwrite && pc == 0, last: pc+kc == k, ep: ep, i0: ic, j0: jc}
-				sgemmMacro(impl, mc, nc, kc, as, bufs.b, bufs.t, c, ldc, &tb)
+				sgemmMacro(impl, mc, nc, kc, as, bufs.b, bufs, c, ldc, &tb)
 			}
 		}
 	}
@@ -153,9 +166,6 @@ func sgemmPackB(nr int, trans bool, b []float32, ldb, p0, j0, kc, nc int, dst []
 	}
 }
 
-// sgemmMacro multiplies a packed mc×kc A block by a packed kc×nc B panel and
-// adds the result into C. Full tiles go straight to the micro-kernel; edge
-// tiles are copied to the zero-padded mr×nr buffer tile and back.
 // sgemmTileBlock tells sgemmMacro where its block lies: first (the
 // block's product overwrites C) and last k block (the epilogue ep runs on
 // each tile as it is finished, while it is in cache), and the block's
@@ -168,28 +178,30 @@ type sgemmTileBlock struct {
 
 // Flags of the fused-epilogue micro-kernels (sgemmTileRef).
 const (
-	kfLoad = 1 // accumulators start from C (else from zero)
-	kfBias = 2 // add bias[i] to row i
-	kfMax  = 4 // t = max(lo, t)
-	kfMin  = 8 // t = min(hi, t)
+	kfLoad   = 1  // accumulators start from C (else from zero)
+	kfBias   = 2  // add bias[i] to row i
+	kfMax    = 4  // t = max(lo, t)
+	kfMin    = 8  // t = min(hi, t)
+	kfHswish = 16 // t = t * min(max(t*(1/6) + 0.5, 0), 1)
+	kfPost   = 32 // t = t*ps + pt
 )
 
-// fused returns the kernelEp flags and clamp bounds that compute ep, and
-// whether ep can be fused at all (a column bias or another activation
-// runs in Go on the finished tile).
-func (tb *sgemmTileBlock) fused(impl *sgemmImpl) (flags int, lo, hi float32, ok bool) {
+// fused returns the kernelEp flags that compute ep, filling k with its
+// constants, and whether ep can be fused at all (a column bias or another
+// activation runs in Go on the finished tile).
+func (tb *sgemmTileBlock) fused(impl *sgemmImpl, k *sgemmConsts) (flags int, ok bool) {
 	if impl.kernelEp == nil {
-		return 0, 0, 0, false
+		return 0, false
 	}
 	if !tb.first {
 		flags |= kfLoad
 	}
 	ep := tb.ep
 	if !tb.last || ep == nil {
-		return flags, 0, 0, true
+		return flags, true
 	}
-	if ep.ColBias != nil || ep.Post {
-		return 0, 0, 0, false
+	if ep.ColBias != nil {
+		return 0, false
 	}
 	if ep.RowBias != nil {
 		flags |= kfBias
@@ -198,21 +210,32 @@ func (tb *sgemmTileBlock) fused(impl *sgemmImpl) (flags int, lo, hi float32, ok 
 	case ActNone:
 	case ActRelu:
 		flags |= kfMax
+		k.lo = 0
 	case ActClip:
 		flags |= kfMax | kfMin
-		lo, hi = ep.Min, ep.Max
+		k.lo, k.hi = ep.Min, ep.Max
+	case ActHardSwish:
+		flags |= kfHswish
+		k.sixth, k.half, k.one = 1.0/6, 0.5, 1
 	default:
-		return 0, 0, 0, false
+		return 0, false
 	}
-	return flags, lo, hi, true
+	if ep.Post {
+		flags |= kfPost
+		k.postScale, k.postShift = ep.PostScale, ep.PostShift
+	}
+	return flags, true
 }
 
 // sgemmMacro multiplies a packed mc×kc A block by a packed kc×nc B panel
-// into the block of c at (tb.i0, tb.j0), a micro-tile at a time; edge
-// tiles go through the scratch tile.
-func sgemmMacro(impl *sgemmImpl, mc, nc, kc int, pa, pb, tile []float32, c []float32, ldc int, tb *sgemmTileBlock) {
+// into the block of c at (tb.i0, tb.j0), a micro-tile at a time, adding to
+// C or overwriting it (tb.first) and running the epilogue on the last k
+// block. Full tiles go straight to the micro-kernel; edge tiles through
+// the zero-padded mr×nr scratch tile.
+func sgemmMacro(impl *sgemmImpl, mc, nc, kc int, pa, pb []float32, bufs *sgemmBufs, c []float32, ldc int, tb *sgemmTileBlock) {
 	mr, nr, kernel := impl.mr, impl.nr, impl.kernel
-	flags, lo, hi, fused := tb.fused(impl)
+	tile, cst := bufs.t, &bufs.k.zero[0]
+	flags, fused := tb.fused(impl, &bufs.k)
 	post := tb.last && tb.ep != nil && !fused // epilogue in Go per tile
 	var res []float32                         // the first k block starts from the residual
 	if tb.first && tb.ep != nil {
@@ -245,12 +268,12 @@ func sgemmMacro(impl *sgemmImpl, mc, nc, kc int, pa, pb, tile []float32, c []flo
 						copy(ct[r*ldc:r*ldc+nr], res[(ci+r)*ldc+cj:])
 					}
 					if fused {
-						impl.kernelEp(kc, &as[0], &bs[0], &ct[0], ldc, flags|kfLoad, bias, lo, hi)
+						impl.kernelEp(kc, &as[0], &bs[0], &ct[0], ldc, flags|kfLoad, bias, cst)
 					} else {
 						kernel(kc, &as[0], &bs[0], &ct[0], ldc)
 					}
 				case fused:
-					impl.kernelEp(kc, &as[0], &bs[0], &ct[0], ldc, flags, bias, lo, hi)
+					impl.kernelEp(kc, &as[0], &bs[0], &ct[0], ldc, flags, bias, cst)
 				case tb.first:
 					for r := 0; r < mr; r++ {
 						clear(ct[r*ldc : r*ldc+nr])
@@ -280,7 +303,7 @@ func sgemmMacro(impl *sgemmImpl, mc, nc, kc int, pa, pb, tile []float32, c []flo
 				if res != nil {
 					f |= kfLoad
 				}
-				impl.kernelEp(kc, &as[0], &bs[0], &t[0], nr, f, bias, lo, hi)
+				impl.kernelEp(kc, &as[0], &bs[0], &t[0], nr, f, bias, cst)
 			} else {
 				kernel(kc, &as[0], &bs[0], &t[0], nr)
 			}
@@ -296,26 +319,38 @@ func sgemmMacro(impl *sgemmImpl, mc, nc, kc int, pa, pb, tile []float32, c []flo
 
 // sgemmTileRef defines every fused-epilogue micro-kernel (kernelEp): the
 // mr×nr tile t at c becomes A·B (plus c when flags&kfLoad), plus bias[i]
-// on row i (kfBias), then max(lo, t) (kfMax) and min(hi, t) (kfMin), a NaN
-// element staying NaN.
-func sgemmTileRef(mr, nr, k int, a, b, c []float32, ldc int, flags int, bias []float32, lo, hi float32) {
+// on row i (kfBias), then max(lo, t) (kfMax), min(hi, t) (kfMin), hard
+// swish (kfHswish) and t*ps + pt (kfPost), with the constants of k; a NaN
+// element stays NaN. The kernels use fused multiply-adds in the last two
+// steps, so they may differ from this reference in the last bit.
+func sgemmTileRef(mr, nr, kk int, a, b, c []float32, ldc int, flags int, bias []float32, k *sgemmConsts) {
 	for i := 0; i < mr; i++ {
 		for j := 0; j < nr; j++ {
 			var t float32
 			if flags&kfLoad != 0 {
 				t = c[i*ldc+j]
 			}
-			for p := 0; p < k; p++ {
+			for p := 0; p < kk; p++ {
 				t += a[p*mr+i] * b[p*nr+j]
 			}
 			if flags&kfBias != 0 {
 				t += bias[i]
 			}
-			if flags&kfMax != 0 && lo > t {
-				t = lo
+			if flags&kfMax != 0 && k.lo > t {
+				t = k.lo
 			}
-			if flags&kfMin != 0 && hi < t {
-				t = hi
+			if flags&kfMin != 0 && k.hi < t {
+				t = k.hi
+			}
+			if flags&kfHswish != 0 {
+				g := t*k.sixth + k.half
+				if !(g > 0) { // NaN gates to 0, as VMAXPS with the zero second
+					g = 0
+				}
+				t *= min(g, k.one)
+			}
+			if flags&kfPost != 0 {
+				t = t*k.postScale + k.postShift
 			}
 			c[i*ldc+j] = t
 		}

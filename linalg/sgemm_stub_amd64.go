@@ -23,14 +23,14 @@ func sgemmKernelAVX512(k int, a *float32, b *float32, c *float32, ldc int)
 // selected by flags: sgemmTileRef with mr=6, nr=16. Requires AVX2, FMA3.
 //
 //go:noescape
-func sgemmKernelEpAVX2(k int, a *float32, b *float32, c *float32, ldc int, flags int, bias *float32, lo float32, hi float32)
+func sgemmKernelEpAVX2(k int, a *float32, b *float32, c *float32, ldc int, flags int, bias *float32, cst *float32)
 
 // sgemmKernelEpAVX512 computes the 8x32 tile at c (row stride ldc) from a packed A
 // strip (k×8) and a packed B strip (k×32) with the fused output stage
 // selected by flags: sgemmTileRef with mr=8, nr=32. Requires AVX512F.
 //
 //go:noescape
-func sgemmKernelEpAVX512(k int, a *float32, b *float32, c *float32, ldc int, flags int, bias *float32, lo float32, hi float32)
+func sgemmKernelEpAVX512(k int, a *float32, b *float32, c *float32, ldc int, flags int, bias *float32, cst *float32)
 
 // axpyAVX2 adds alpha*x[i] into y[i] for i < n: dwAxpy. Requires AVX, FMA3.
 //

@@ -154,17 +154,35 @@ func genKernel(name string, mr, nv int, avx512 bool) {
 
 // Flags of the fused-epilogue kernels (sgemmTileRef in ../sgemm_generic.go).
 const (
-	kfLoad = 1 // accumulators start from C (else from zero)
-	kfBias = 2 // add bias[i] to row i
-	kfMax  = 4 // t = max(lo, t)
-	kfMin  = 8 // t = min(hi, t)
+	kfLoad   = 1  // accumulators start from C (else from zero)
+	kfBias   = 2  // add bias[i] to row i
+	kfMax    = 4  // t = max(lo, t)
+	kfMin    = 8  // t = min(hi, t)
+	kfHswish = 16 // t = t * min(max(t*(1/6) + 0.5, 0), 1)
+	kfPost   = 32 // t = t*ps + pt
+)
+
+// Byte offsets in sgemmConsts (../sgemm_generic.go): 16 zeros, then the
+// scalars.
+const (
+	cZero  = 0
+	cLo    = 64
+	cHi    = 68
+	cSixth = 72
+	cHalf  = 76
+	cOne   = 80
+	cPS    = 84
+	cPT    = 88
 )
 
 // genKernelEp emits an mr × (nv vectors) micro-kernel with a fused output
 // stage: the tile becomes A·B, plus C when flags&kfLoad, plus bias[i] on
 // row i when flags&kfBias, then clamped below by lo (kfMax) and above by
 // hi (kfMin), NaN kept (the accumulator is the second source of
-// VMAXPS/VMINPS, which is returned when either operand is NaN).
+// VMAXPS/VMINPS, which is returned when either operand is NaN), then hard
+// swish (kfHswish: its gate clamps NaN to 0 but the product with the NaN
+// input stays NaN) and the affine t*ps + pt (kfPost). Constants come from
+// cst, an sgemmConsts.
 func genKernelEp(name string, mr, nv int, avx512 bool) {
 	lanes, vb := 8, 32
 	vecs := []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}
@@ -177,9 +195,9 @@ func genKernelEp(name string, mr, nv int, avx512 bool) {
 	}
 	nr := nv * lanes
 	nacc := mr * nv
-	need := nacc + nv
-	if !avx512 {
-		need += 2
+	need := nacc + nv + 2 // the AVX2 broadcasts; hard swish constants with AVX-512
+	if avx512 {
+		need++
 	}
 	if need > len(vecs) || nv < 2 {
 		panic(fmt.Sprintf("%s: %d vector registers needed", name, need))
@@ -187,7 +205,7 @@ func genKernelEp(name string, mr, nv int, avx512 bool) {
 	acc := func(i, v int) VecPhysical { return vecs[i*nv+v] }
 	bv := vecs[nacc : nacc+nv]
 
-	TEXT(name, NOSPLIT, "func(k int, a, b, c *float32, ldc int, flags int, bias *float32, lo, hi float32)")
+	TEXT(name, NOSPLIT, "func(k int, a, b, c *float32, ldc int, flags int, bias *float32, cst *float32)")
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s computes the %dx%d tile at c (row stride ldc) from a packed A", name, mr, nr),
 		fmt.Sprintf("strip (k×%d) and a packed B strip (k×%d) with the fused output stage", mr, nr),
@@ -262,33 +280,70 @@ func genKernelEp(name string, mr, nv int, avx512 bool) {
 	DECQ(k)
 	JMP(LabelRef("tail"))
 
-	// The B registers are free from here on.
+	// The B (and AVX2 broadcast) registers are free from here on.
 	Label("epilogue")
+	cst := Load(Param("cst"), R12)
+	cm := func(off int) Mem { return Mem{Base: cst, Disp: off} }
+	t0, t1 := bv[0], bv[1]
 	TESTQ(U32(kfBias), flags)
 	JZ(LabelRef("nobias"))
 	bias := Load(Param("bias"), R11)
 	for i := 0; i < mr; i++ {
-		VBROADCASTSS(Mem{Base: bias, Disp: i * 4}, bv[0])
+		VBROADCASTSS(Mem{Base: bias, Disp: i * 4}, t0)
 		for v := 0; v < nv; v++ {
-			VADDPS(bv[0], acc(i, v), acc(i, v))
+			VADDPS(t0, acc(i, v), acc(i, v))
 		}
 	}
 	Label("nobias")
 	TESTQ(U32(kfMax), flags)
 	JZ(LabelRef("nomax"))
-	VBROADCASTSS(paramAddr("lo"), bv[0])
+	VBROADCASTSS(cm(cLo), t0)
 	for i := 0; i < mr; i++ {
 		for v := 0; v < nv; v++ {
-			VMAXPS(acc(i, v), bv[0], acc(i, v))
+			VMAXPS(acc(i, v), t0, acc(i, v))
 		}
 	}
 	Label("nomax")
 	TESTQ(U32(kfMin), flags)
-	JZ(LabelRef("store"))
-	VBROADCASTSS(paramAddr("hi"), bv[1])
+	JZ(LabelRef("nomin"))
+	VBROADCASTSS(cm(cHi), t1)
 	for i := 0; i < mr; i++ {
 		for v := 0; v < nv; v++ {
-			VMINPS(acc(i, v), bv[1], acc(i, v))
+			VMINPS(acc(i, v), t1, acc(i, v))
+		}
+	}
+	Label("nomin")
+	TESTQ(U32(kfHswish), flags)
+	JZ(LabelRef("nohswish"))
+	{
+		// gate = min(max(t*(1/6) + 0.5, 0), 1); t *= gate.
+		var c6, half, one VecPhysical
+		if avx512 {
+			c6, half, one = vecs[nacc+nv], vecs[nacc+nv+1], vecs[nacc+nv+2]
+		} else {
+			c6, half, one = t1, vecs[nacc+nv], vecs[nacc+nv+1]
+		}
+		VBROADCASTSS(cm(cSixth), c6)
+		VBROADCASTSS(cm(cHalf), half)
+		VBROADCASTSS(cm(cOne), one)
+		for i := 0; i < mr; i++ {
+			for v := 0; v < nv; v++ {
+				VMOVAPS(acc(i, v), t0)
+				VFMADD213PS(half, c6, t0)
+				VMAXPS(cm(cZero), t0, t0)
+				VMINPS(one, t0, t0)
+				VMULPS(t0, acc(i, v), acc(i, v))
+			}
+		}
+	}
+	Label("nohswish")
+	TESTQ(U32(kfPost), flags)
+	JZ(LabelRef("store"))
+	VBROADCASTSS(cm(cPS), t0)
+	VBROADCASTSS(cm(cPT), t1)
+	for i := 0; i < mr; i++ {
+		for v := 0; v < nv; v++ {
+			VFMADD213PS(t1, t0, acc(i, v))
 		}
 	}
 
