@@ -29,8 +29,21 @@ func ConvGemmPacked(threads int, pw *PackedA, img []float32, channels int, g Con
 		panic(fmt.Sprintf("linalg: ConvGemmPacked weights have %d columns, geometry needs %d", pw.k, k))
 	}
 	sgemmCheckMat("C", m, n, c, n)
+	if !convIndOff && convIndWorth(pw.impl, g) {
+		if ep != nil && ep.Residual != nil && len(ep.Residual) < m*n {
+			panic("linalg: ConvGemmPacked residual shorter than C")
+		}
+		if ep != nil && ep.RowBias != nil && len(ep.RowBias) < m {
+			panic("linalg: ConvGemmPacked bias shorter than C's rows")
+		}
+		convIndRun(threads, pw, img[:channels*src.ih*src.iw], channels, g, c, ep)
+		return
+	}
 	sgemmRun(threads, false, false, m, n, k, 1, nil, k, pw, nil, 0, src, 0, c, n, ep)
 }
+
+// convIndOff disables the direct convolution path (tests compare both).
+var convIndOff bool
 
 // convSrc checks g and returns the implicit column matrix of img.
 func convSrc(img []float32, channels int, g ConvGeom) *im2colSrc {

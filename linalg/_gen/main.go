@@ -35,8 +35,10 @@ func main() {
 	ConstraintExpr("!purego")
 	genKernel("sgemmKernelAVX2", 6, 2, false)
 	genKernel("sgemmKernelAVX512", 8, 2, true)
-	genKernelEp("sgemmKernelEpAVX2", 6, 2, false)
-	genKernelEp("sgemmKernelEpAVX512", 8, 2, true)
+	genKernelEp("sgemmKernelEpAVX2", 6, 2, false, false)
+	genKernelEp("sgemmKernelEpAVX512", 8, 2, true, false)
+	genKernelEp("convKernelIndAVX2", 6, 2, false, true)
+	genKernelEp("convKernelIndAVX512", 8, 2, true, true)
 	genAxpy()
 	genPeak("fmaPeakAVX2", false, 14)
 	genPeak("fmaPeakAVX512", true, 30)
@@ -183,7 +185,11 @@ const (
 // swish (kfHswish: its gate clamps NaN to 0 but the product with the NaN
 // input stays NaN) and the affine t*ps + pt (kfPost). Constants come from
 // cst, an sgemmConsts.
-func genKernelEp(name string, mr, nv int, avx512 bool) {
+//
+// With indirect, B is not packed: k-step p reads its nr values at byte
+// offset offs[p] from b (an int per step), which is how the direct
+// convolution (../convind.go) walks the padded image without im2col.
+func genKernelEp(name string, mr, nv int, avx512, indirect bool) {
 	lanes, vb := 8, 32
 	vecs := []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}
 	isa := "AVX2, FMA3"
@@ -205,14 +211,27 @@ func genKernelEp(name string, mr, nv int, avx512 bool) {
 	acc := func(i, v int) VecPhysical { return vecs[i*nv+v] }
 	bv := vecs[nacc : nacc+nv]
 
-	TEXT(name, NOSPLIT, "func(k int, a, b, c *float32, ldc int, flags int, bias *float32, cst *float32)")
-	Pragma("noescape")
-	Doc(fmt.Sprintf("%s computes the %dx%d tile at c (row stride ldc) from a packed A", name, mr, nr),
-		fmt.Sprintf("strip (k×%d) and a packed B strip (k×%d) with the fused output stage", mr, nr),
-		fmt.Sprintf("selected by flags: sgemmTileRef with mr=%d, nr=%d. Requires %s.", mr, nr, isa))
+	if indirect {
+		TEXT(name, NOSPLIT, "func(k int, a, b *float32, offs *int, c *float32, ldc int, flags int, bias *float32, cst *float32)")
+		Pragma("noescape")
+		Doc(fmt.Sprintf("%s computes the %dx%d tile at c (row stride ldc) from a packed A", name, mr, nr),
+			fmt.Sprintf("strip (k×%d) and B rows of %d values at byte offsets offs[0..k) from b,", mr, nr),
+			fmt.Sprintf("with the fused output stage selected by flags: convKernelIndRef with mr=%d,", mr),
+			fmt.Sprintf("nr=%d. Requires %s.", nr, isa))
+	} else {
+		TEXT(name, NOSPLIT, "func(k int, a, b, c *float32, ldc int, flags int, bias *float32, cst *float32)")
+		Pragma("noescape")
+		Doc(fmt.Sprintf("%s computes the %dx%d tile at c (row stride ldc) from a packed A", name, mr, nr),
+			fmt.Sprintf("strip (k×%d) and a packed B strip (k×%d) with the fused output stage", mr, nr),
+			fmt.Sprintf("selected by flags: sgemmTileRef with mr=%d, nr=%d. Requires %s.", mr, nr, isa))
+	}
 	k := Load(Param("k"), RCX)
 	a := Load(Param("a"), RSI)
 	b := Load(Param("b"), RDI)
+	var offs Register
+	if indirect {
+		offs = Load(Param("offs"), R13)
+	}
 	c := Load(Param("c"), RDX)
 	ldc := Load(Param("ldc"), R8)
 	flags := Load(Param("flags"), R10)
@@ -239,8 +258,15 @@ func genKernelEp(name string, mr, nv int, avx512 bool) {
 	}
 
 	step := func(off int) {
-		for v := 0; v < nv; v++ {
-			VMOVUPS(Mem{Base: b, Disp: (off*nr + v*lanes) * 4}, bv[v])
+		if indirect {
+			MOVQ(Mem{Base: offs, Disp: off * 8}, R14)
+			for v := 0; v < nv; v++ {
+				VMOVUPS(Mem{Base: b, Index: R14, Scale: 1, Disp: v * lanes * 4}, bv[v])
+			}
+		} else {
+			for v := 0; v < nv; v++ {
+				VMOVUPS(Mem{Base: b, Disp: (off*nr + v*lanes) * 4}, bv[v])
+			}
 		}
 		for i := 0; i < mr; i++ {
 			am := Mem{Base: a, Disp: (off*mr + i) * 4}
@@ -257,6 +283,14 @@ func genKernelEp(name string, mr, nv int, avx512 bool) {
 			}
 		}
 	}
+	advance := func(steps int) {
+		ADDQ(U32(steps*mr*4), a)
+		if indirect {
+			ADDQ(U32(steps*8), offs)
+		} else {
+			ADDQ(U32(steps*nr*4), b)
+		}
+	}
 
 	const unroll = 4
 	Comment(fmt.Sprintf("Main loop: %d k-steps per iteration.", unroll))
@@ -266,8 +300,7 @@ func genKernelEp(name string, mr, nv int, avx512 bool) {
 	for u := 0; u < unroll; u++ {
 		step(u)
 	}
-	ADDQ(U32(unroll*mr*4), a)
-	ADDQ(U32(unroll*nr*4), b)
+	advance(unroll)
 	SUBQ(U8(unroll), k)
 	JMP(LabelRef("loop4"))
 
@@ -275,8 +308,7 @@ func genKernelEp(name string, mr, nv int, avx512 bool) {
 	TESTQ(k, k)
 	JE(LabelRef("epilogue"))
 	step(0)
-	ADDQ(U32(mr*4), a)
-	ADDQ(U32(nr*4), b)
+	advance(1)
 	DECQ(k)
 	JMP(LabelRef("tail"))
 
