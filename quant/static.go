@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/qinfer/qinfer/ir"
+	"github.com/qinfer/qinfer/ir/passes"
 	"github.com/qinfer/qinfer/tensor"
 )
 
@@ -39,6 +40,14 @@ func rwStatic(m *ir.Model, cfg Config, data Samples, progress func(done, total i
 	perAxis := r.raiseOpset(13)
 	if !perAxis {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("ai.onnx opset %d has no per-axis QuantizeLinear and cannot be raised safely: weights are per tensor", m.Opset("")))
+	}
+	// A decomposed hard swish (x * Clip(x + 3, 0, 6) / 6, as paddle2onnx
+	// writes it) would leave Add, Clip and a Mul of two activations in float
+	// between Q/DQ pairs; as one HardSwish (ai.onnx opset 14) it becomes one
+	// lookup table in FuseQDQ and one float op in other runtimes.
+	if perAxis && passes.FuseHardSwish(r.g.Clone()) && r.raiseOpset(14) {
+		passes.FuseHardSwish(r.g)
+		rep.Notes = append(rep.Notes, "decomposed hard swish rewritten as HardSwish")
 	}
 	order, err := r.g.TopoSort()
 	if err != nil {
@@ -104,6 +113,33 @@ func rwStatic(m *ir.Model, cfg Config, data Samples, progress func(done, total i
 			continue
 		}
 		delete(quantT, t)
+	}
+	// Inside a chain of elementwise ops that FuseQDQ turns into one lookup
+	// table (activations, Add/Mul by a constant scalar: PP-LCNet's
+	// Conv → Mul → Add → HardSwish → Mul → Add), intermediate values stay
+	// float: one rounding for the chain instead of one per op. A chain
+	// starts at a quantized tensor and ends at the first value with another
+	// kind of reader.
+	inChain := map[string]bool{}
+	for _, sn := range nodes {
+		n := sn.n
+		di, ok := r.dqTableData(n)
+		if !ok || !quantT[n.Inputs[di]] && !inChain[n.Inputs[di]] {
+			continue
+		}
+		t := n.Outputs[0]
+		cs := r.consumers(t)
+		if len(cs) != 1 || !selected[cs[0]] || r.isOutput(t) {
+			continue
+		}
+		if ci, ok := r.dqTableData(cs[0]); !ok || cs[0].Inputs[ci] != t {
+			continue
+		}
+		if _, ok := cfg.Overrides.Tensor(t); ok {
+			continue
+		}
+		delete(quantT, t)
+		inChain[t] = true
 	}
 	var acts []string
 	for _, t := range tensors {
@@ -464,4 +500,43 @@ func (r *rwGraph) insertQDQ(t string, p Params, s Scheme) {
 			break
 		}
 	}
+}
+
+// dqTableOps are single-input elementwise ops FuseQDQ replaces by a lookup
+// table (their other inputs, if any, are constants).
+var dqTableOps = map[string]bool{"Relu": true, "Clip": true, "Sigmoid": true, "Tanh": true, "LeakyRelu": true,
+	"HardSwish": true, "HardSigmoid": true}
+
+// dqTableData returns the index of the data input of n when FuseQDQ can
+// fold n into a lookup table: a dqTableOps op with constant extra inputs,
+// or Add/Mul of a tensor by a constant float32 scalar.
+func (r *rwGraph) dqTableData(n *ir.Node) (int, bool) {
+	if n.Domain != "" || len(n.Outputs) != 1 || len(n.Inputs) == 0 {
+		return 0, false
+	}
+	if n.OpType == "Add" || n.OpType == "Mul" {
+		if len(n.Inputs) != 2 {
+			return 0, false
+		}
+		scalar := func(i int) bool {
+			t := r.constant(n.Inputs[i])
+			return t != nil && t.Len() == 1 && t.DType() == tensor.Float32
+		}
+		switch {
+		case scalar(1) && !scalar(0):
+			return 0, true
+		case scalar(0) && !scalar(1):
+			return 1, true
+		}
+		return 0, false
+	}
+	if !dqTableOps[n.OpType] {
+		return 0, false
+	}
+	for _, in := range n.Inputs[1:] {
+		if in != "" && r.constant(in) == nil {
+			return 0, false
+		}
+	}
+	return 0, true
 }
