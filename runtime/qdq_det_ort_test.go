@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/qinfer/qinfer/internal/ortref"
@@ -147,4 +148,39 @@ func TestQDQLookupMerge(t *testing.T) {
 	if n != 1 {
 		t.Errorf("plan has %d QLookup nodes, want 1: %v", n, p.Nodes())
 	}
+}
+
+// TestQDQConcatUpsampleORT is the DB neck: inputs upsampled by nearest
+// Resize (each keeping its parameters) concatenated under other
+// parameters. The requantizing tables run before the Resizes and the
+// Concat copies bytes; the result equals the unfused graph and ONNX
+// Runtime bit for bit.
+func TestQDQConcatUpsampleORT(t *testing.T) {
+	b := newQB(12)
+	b.input("a", 1, 3, 4, 4)
+	b.input("c", 1, 3, 8, 8)
+	aq := b.q("a", 0.02, 100, false)
+	cq := b.q("c", 0.05, 130, false)
+	scales := b.init("sc", tensor.Must(tensor.FromData(tensor.Float32, []int{4}, []float32{1, 1, 2, 2})))
+	roi := b.init("roi", tensor.Must(tensor.FromData(tensor.Float32, []int{0}, []float32{})))
+	up := b.node("Resize", []string{b.dq(aq), roi, scales},
+		&ir.Attr{Name: "mode", Type: ir.AttrString, S: "nearest"},
+		&ir.Attr{Name: "coordinate_transformation_mode", Type: ir.AttrString, S: "asymmetric"},
+		&ir.Attr{Name: "nearest_mode", Type: ir.AttrString, S: "floor"})
+	upq := b.q(up, 0.02, 100, false)
+	cat := b.q(b.node("Concat", []string{b.dq(upq), b.dq(cq)}, &ir.Attr{Name: "axis", Type: ir.AttrInt, I: 1}), 0.04, 120, false)
+	b.rename(cat, "yq")
+	b.output("yq")
+	m := b.model()
+	in := map[string]*tensor.Tensor{"a": qdqRandInput(1, -2, 2, 1, 3, 4, 4), "c": qdqRandInput(2, -6, 6, 1, 3, 8, 8)}
+	_, p := qdqRun(t, m, runtime.Options{}, in)
+	var order []string
+	for _, n := range p.Nodes() {
+		order = append(order, n.Op())
+	}
+	want := "QuantizeLinear QuantizeLinear qinfer.QLookup Resize qinfer.QLookup Concat"
+	if got := strings.Join(order, " "); got != want && got != "QuantizeLinear QuantizeLinear qinfer.QLookup qinfer.QLookup Resize Concat" {
+		t.Errorf("plan %q, want %q (tables before the Resize, a byte Concat)", got, want)
+	}
+	qdqCompare(t, m, in, map[string]float64{"yq": 1})
 }

@@ -111,7 +111,7 @@ func newQDQFuser(g *ir.Graph, eval Evaluator) *qdqFuser {
 func (f *qdqFuser) fuseOne() bool {
 	for _, n := range f.order {
 		if n.Domain == QDQDomain && n.OpType == QDQLookupOp {
-			if f.dqMergeLookups(n) {
+			if f.dqMergeLookups(n) || f.dqHoistLookup(n) {
 				return true
 			}
 			continue
@@ -945,7 +945,33 @@ func (f *qdqFuser) fuseConcat(n *ir.Node) bool {
 		f.replace([]*ir.Node{n, q}, k)
 		return true
 	}
-	k := &ir.Node{Name: n.Name, OpType: "QLinearConcat", Domain: ir.MSDomain, Outputs: []string{q.Outputs[0]},
+	// Requantize the inputs whose parameters differ through lookup tables
+	// (DQ → Q, computed by the same kernels, so equal to the unfused graph
+	// and to QLinearConcat), then concatenate bytes; the tables later move
+	// in front of upsampling Resizes (dqHoistLookup), onto fewer elements.
+	var repl []*ir.Node
+	k := n.Clone()
+	for i, d := range ins {
+		k.Inputs[i] = d.Inputs[0]
+		if ps[i].same(qp) {
+			continue
+		}
+		table, ok := f.table(ps[i], qp, nil)
+		if !ok {
+			repl = nil
+			break
+		}
+		mid := f.unique(fmt.Sprintf("%s_qf_in%d", q.Outputs[0], i))
+		f.producer[mid] = n // reserve the name
+		repl = append(repl, f.lookup(fmt.Sprintf("%s_requant%d", n.Name, i), d.Inputs[0], mid, table))
+		k.Inputs[i] = mid
+	}
+	if repl != nil {
+		k.Outputs = []string{q.Outputs[0]}
+		f.replace([]*ir.Node{n, q}, append(repl, k)...)
+		return true
+	}
+	k = &ir.Node{Name: n.Name, OpType: "QLinearConcat", Domain: ir.MSDomain, Outputs: []string{q.Outputs[0]},
 		Inputs: []string{qp.scaleName, f.zpName(qp, n.Name+"_y")}}
 	if a := n.Attr("axis"); a != nil {
 		c := *a
@@ -1122,5 +1148,53 @@ func (f *qdqFuser) dqMergeLookups(a *ir.Node) bool {
 		c.SetInt64(i, tb.Int64At(int(uint8(ta.Int64At(i)))))
 	}
 	f.replace([]*ir.Node{a, b}, f.lookup(b.Name, a.Inputs[0], b.Outputs[0], c))
+	return true
+}
+
+// dqGrowing are ops that only copy input 0's elements (each output element
+// is some input element) and never produce fewer of them, so a lookup table
+// after them gives the same bytes applied before them, on fewer elements.
+var dqGrowing = map[string]bool{"Resize": true, "Expand": true, "Tile": true}
+
+// dqHoistLookup moves a QLookup in front of the integer movement op feeding
+// it (M → QLookup ⇒ QLookup → M) when nothing else reads M's output: the
+// table then runs before an upsampling Resize instead of after it.
+func (f *qdqFuser) dqHoistLookup(l *ir.Node) bool {
+	if len(l.Inputs) != 1 || len(l.Outputs) != 1 {
+		return false
+	}
+	in := l.Inputs[0]
+	m := f.producer[in]
+	if m == nil || m.Domain != "" || !dqGrowing[m.OpType] || len(m.Outputs) != 1 || len(m.Inputs) == 0 || m.Inputs[0] == "" ||
+		f.isOutput[in] || len(f.consumers[in]) != 1 || len(m.Subgraphs()) > 0 {
+		return false
+	}
+	if m.OpType == "Resize" {
+		if m.AttrString("mode", "nearest") != "nearest" || m.AttrString("coordinate_transformation_mode", "") == "tf_crop_and_resize" {
+			return false
+		}
+		// Only upsampling (constant scales >= 1) moves: downsampling would
+		// give the table more elements.
+		sc := f.constant(m.Input(2))
+		if m.Input(3) != "" || sc == nil || sc.DType() != tensor.Float32 || sc.Len() == 0 {
+			return false
+		}
+		for _, v := range sc.Float32s() {
+			if !(v >= 1) {
+				return false
+			}
+		}
+	}
+	for _, x := range m.Inputs[1:] {
+		if x != "" && f.constant(x) == nil {
+			return false
+		}
+	}
+	mid := f.unique(l.Outputs[0] + "_qf_hoist")
+	nl := f.lookup(l.Name, m.Inputs[0], mid, l.AttrTensor("table"))
+	nm := m.Clone()
+	nm.Inputs[0] = mid
+	nm.Outputs = []string{l.Outputs[0]}
+	f.replace([]*ir.Node{m, l}, nl, nm)
 	return true
 }
