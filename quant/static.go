@@ -114,33 +114,12 @@ func rwStatic(m *ir.Model, cfg Config, data Samples, progress func(done, total i
 		}
 		delete(quantT, t)
 	}
-	// Inside a chain of elementwise ops that FuseQDQ turns into one lookup
-	// table (activations, Add/Mul by a constant scalar: PP-LCNet's
-	// Conv → Mul → Add → HardSwish → Mul → Add), intermediate values stay
-	// float: one rounding for the chain instead of one per op. A chain
-	// starts at a quantized tensor and ends at the first value with another
-	// kind of reader.
-	inChain := map[string]bool{}
-	for _, sn := range nodes {
-		n := sn.n
-		di, ok := r.dqTableData(n)
-		if !ok || !quantT[n.Inputs[di]] && !inChain[n.Inputs[di]] {
-			continue
-		}
-		t := n.Outputs[0]
-		cs := r.consumers(t)
-		if len(cs) != 1 || !selected[cs[0]] || r.isOutput(t) {
-			continue
-		}
-		if ci, ok := r.dqTableData(cs[0]); !ok || cs[0].Inputs[ci] != t {
-			continue
-		}
-		if _, ok := cfg.Overrides.Tensor(t); ok {
-			continue
-		}
-		delete(quantT, t)
-		inChain[t] = true
-	}
+	// Chains of elementwise ops (PP-LCNet's Conv → Mul → Add → HardSwish →
+	// Mul → Add) keep a Q/DQ pair on every value: FuseQDQ merges the tables
+	// into one, so the run costs the same as one table for the chain, and on
+	// PP-OCRv4 det the intermediate clamps at calibrated ranges measured
+	// better end to end (probability map SQNR 10.2 dB) than leaving the
+	// intermediate values float (9.5 dB).
 	var acts []string
 	for _, t := range tensors {
 		if quantT[t] {
@@ -500,43 +479,4 @@ func (r *rwGraph) insertQDQ(t string, p Params, s Scheme) {
 			break
 		}
 	}
-}
-
-// dqTableOps are single-input elementwise ops FuseQDQ replaces by a lookup
-// table (their other inputs, if any, are constants).
-var dqTableOps = map[string]bool{"Relu": true, "Clip": true, "Sigmoid": true, "Tanh": true, "LeakyRelu": true,
-	"HardSwish": true, "HardSigmoid": true}
-
-// dqTableData returns the index of the data input of n when FuseQDQ can
-// fold n into a lookup table: a dqTableOps op with constant extra inputs,
-// or Add/Mul of a tensor by a constant float32 scalar.
-func (r *rwGraph) dqTableData(n *ir.Node) (int, bool) {
-	if n.Domain != "" || len(n.Outputs) != 1 || len(n.Inputs) == 0 {
-		return 0, false
-	}
-	if n.OpType == "Add" || n.OpType == "Mul" {
-		if len(n.Inputs) != 2 {
-			return 0, false
-		}
-		scalar := func(i int) bool {
-			t := r.constant(n.Inputs[i])
-			return t != nil && t.Len() == 1 && t.DType() == tensor.Float32
-		}
-		switch {
-		case scalar(1) && !scalar(0):
-			return 0, true
-		case scalar(0) && !scalar(1):
-			return 1, true
-		}
-		return 0, false
-	}
-	if !dqTableOps[n.OpType] {
-		return 0, false
-	}
-	for _, in := range n.Inputs[1:] {
-		if in != "" && r.constant(in) == nil {
-			return 0, false
-		}
-	}
-	return 0, true
 }

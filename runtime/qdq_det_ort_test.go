@@ -184,3 +184,30 @@ func TestQDQConcatUpsampleORT(t *testing.T) {
 	}
 	qdqCompare(t, m, in, map[string]float64{"yq": 1})
 }
+
+// TestQDQFloatChainORT: DQ → Mul → Add → HardSwish → Q with the
+// intermediate values left float (as other quantizers may write a chain)
+// becomes one lookup table, equal to the unfused graph and ONNX Runtime.
+func TestQDQFloatChainORT(t *testing.T) {
+	b := newQB(13)
+	b.input("x", 1, 4, 6, 6)
+	xq := b.q("x", 0.03, 128, false)
+	m := b.node("Mul", []string{b.init("k", tensor.Scalar(float32(1.7))), b.dq(xq)})
+	a := b.node("Add", []string{m, b.init("k", tensor.Scalar(float32(0.4)))})
+	h := b.node("HardSwish", []string{a})
+	yq := b.q(h, 0.025, 20, false)
+	b.rename(yq, "yq")
+	b.output("yq")
+	model := b.model()
+	model.Opsets[""] = 14
+	in := map[string]*tensor.Tensor{"x": qdqRandInput(4, -4, 4, 1, 4, 6, 6)}
+	_, p := qdqRun(t, model, runtime.Options{}, in)
+	var ops []string
+	for _, n := range p.Nodes() {
+		ops = append(ops, n.Op())
+	}
+	if got := strings.Join(ops, " "); got != "QuantizeLinear qinfer.QLookup" {
+		t.Errorf("plan %q, want one table after the input Q", got)
+	}
+	qdqCompare(t, model, in, map[string]float64{"yq": 1})
+}
