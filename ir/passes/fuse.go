@@ -220,6 +220,11 @@ func fuseScalar(g *ir.Graph, name string, v float32) bool {
 	return t != nil && t.Len() == 1 && t.Float32s()[0] == v
 }
 
+// FuseHardSwish rewrites the decomposed hard swish x * Clip(x + 3, 0, 6) / 6
+// as HardSwish(x) (ai.onnx since opset 14) and reports whether it changed g.
+// The quantizer uses it so that the activation becomes one lookup table.
+func FuseHardSwish(g *ir.Graph) bool { return fuseHardSwish(g) }
+
 // fuseHardSwish rewrites Div(Mul(x, Clip(Add(x, 3), 0, 6)), 6), with
 // intermediate values read only inside the pattern, as HardSwish(x).
 func fuseHardSwish(g *ir.Graph) bool {
