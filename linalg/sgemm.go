@@ -22,6 +22,16 @@ func SgemmParallel(threads int, transA, transB bool, m, n, k int, alpha float32,
 	SgemmEpilogue(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
 }
 
+// SgemmPackedEpilogue is SgemmEpilogue with A packed once by PackA (m is
+// pa.Rows(), k is pa.Cols(), alpha 1, beta 0) and B k×n row-major (row
+// stride ldb): C = ep(A·B).
+func SgemmPackedEpilogue(threads int, pa *PackedA, n int, b []float32, ldb int, c []float32, ldc int, ep *Epilogue) {
+	m, k := pa.m, pa.k
+	sgemmCheckMat("B", k, n, b, ldb)
+	sgemmCheckMat("C", m, n, c, ldc)
+	sgemmRun(threads, false, false, m, n, k, 1, nil, k, pa, b, ldb, nil, 0, c, ldc, ep)
+}
+
 // SgemmEpilogue is SgemmParallel followed by the output stage ep (nil
 // means none): C = ep(alpha*op(A)*op(B) + beta*C). The epilogue runs on
 // each block of C right after its last k-block, while it is still in

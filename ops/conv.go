@@ -313,7 +313,7 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		}
 		wf := tensor.ToFloat32(w)
 		var pws []*linalg.PackedA
-		if dt == tensor.Float32 && len(g.kernel) == 2 && !(ws[1] == 1 && ws[0] == k.group) && !cvIsDirect(g) {
+		if dt == tensor.Float32 && len(g.kernel) == 2 && !(ws[1] == 1 && ws[0] == k.group) {
 			pws = k.cvPackedWeights(w, wf, k.group, ws[0]/k.group, tensor.Size(ws[1:]))
 		}
 		cvConvF32(ctx, tensor.ToFloat32(x), xs, wf, ws, bias, k.group, g, y.Float32s(), pws, k.act, res)
@@ -406,6 +406,10 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 			} else {
 				linalg.ConvGemm(nt, mg, wg, xg, cg, lg, yg, ep)
 			}
+			return
+		}
+		if direct && pws != nil {
+			linalg.SgemmPackedEpilogue(nt, pws[gi], on, xg, on, yg, on, ep)
 			return
 		}
 		col := xg
