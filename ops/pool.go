@@ -450,6 +450,21 @@ func cvGlobalPoolRun(ctx *Context, in []*tensor.Tensor, kind string, p float64) 
 	}
 	planes := xs[0] * xs[1]
 	in0 := tensor.Size(xs[2:])
+	if kind == "avg" && dt == tensor.Float32 {
+		// The squeeze-and-excite pooling of mobile nets: float32 sums in
+		// eight lanes, planes split over threads.
+		y, err := ctx.NewTensor(dt, oshape...)
+		if err != nil {
+			return nil, ctx.Errf("%w", err)
+		}
+		xd, yd := x.Float32s(), y.Float32s()
+		ParallelFor(ctx.Threads, planes, max(1, 1<<15/max(1, in0)), func(lo, hi int) {
+			for pl := lo; pl < hi; pl++ {
+				yd[pl] = cvMean32(xd[pl*in0 : (pl+1)*in0])
+			}
+		})
+		return One(y), nil
+	}
 	out := make([]float64, planes)
 	var xd64 []float64
 	var xd32 []float32
@@ -618,4 +633,30 @@ func cvRemapIndices(idx []int64, from, to []int) ([]int64, error) {
 		out[i] = f
 	}
 	return out, nil
+}
+
+// cvMean32 is the mean of x (NaN for empty x, as 0/0), summed in eight
+// float32 lanes and combined in float64.
+func cvMean32(x []float32) float32 {
+	var a [8]float32
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		v := x[i : i+8 : i+8]
+		a[0] += v[0]
+		a[1] += v[1]
+		a[2] += v[2]
+		a[3] += v[3]
+		a[4] += v[4]
+		a[5] += v[5]
+		a[6] += v[6]
+		a[7] += v[7]
+	}
+	var s float64
+	for _, v := range a {
+		s += float64(v)
+	}
+	for _, v := range x[i:] {
+		s += float64(v)
+	}
+	return float32(s / float64(len(x)))
 }
