@@ -98,14 +98,14 @@ func (a *pfAct) apply32(y []float32) {
 			}
 		}
 	case "HardSigmoid":
-		al, be := float64(a.p0), float64(a.p1)
+		// float32 arithmetic, as ONNX Runtime; Go's min/max keep NaN.
+		al, be := a.p0, a.p1
 		for i, v := range y {
-			y[i] = float32(math.Max(0, math.Min(1, al*float64(v)+be)))
+			y[i] = max(0, min(1, al*v+be))
 		}
 	case "HardSwish":
 		for i, v := range y {
-			w := float64(v)
-			y[i] = float32(w * math.Max(0, math.Min(1, w/6+0.5)))
+			y[i] = v * max(0, min(1, v*(1.0/6)+0.5))
 		}
 	case "Sigmoid":
 		for i, v := range y {
