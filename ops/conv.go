@@ -19,6 +19,8 @@ func init() {
 	Register("", "ConvInteger", 10, cvNewConvInteger)
 	// Conv + activation, made by passes.FuseActivations.
 	Register("qinfer", "FusedConv", 1, cvNewFusedConv)
+	// ConvTranspose + activation, made by passes.FuseActivations.
+	Register("qinfer", "FusedConvTranspose", 1, cvNewFusedConvTranspose)
 }
 
 // cvWindow holds the window attributes common to Conv, ConvTranspose and
@@ -578,6 +580,22 @@ type cvConvTranspose struct {
 	group    int
 	outPad   []int
 	outShape []int
+	act      *pfAct // fused activation (qinfer.FusedConvTranspose), nil for ConvTranspose
+}
+
+// cvNewFusedConvTranspose builds qinfer.FusedConvTranspose: ConvTranspose
+// with its activation applied in the same pass as the bias.
+func cvNewFusedConvTranspose(n *ir.Node, opset int) (Kernel, error) {
+	k, err := cvNewConvTranspose(n, opset)
+	if err != nil {
+		return nil, err
+	}
+	act, err := pfNewAct(n)
+	if err != nil {
+		return nil, err
+	}
+	k.(*cvConvTranspose).act = act
+	return k, nil
 }
 
 func cvNewConvTranspose(n *ir.Node, opset int) (Kernel, error) {
@@ -730,14 +748,24 @@ func (k *cvConvTranspose) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tens
 			linalg.SgemmParallel(threads, true, false, rows, in0, cg, 1, wg, rows, xg, in0, 0, col, in0)
 			linalg.Col2im(yf[(bi*m+gi*mg)*on:(bi*m+(gi+1)*mg)*on], col, mg, lg)
 		}
+		// Bias and activation in one pass, channels over threads.
+		var bias []float32
 		if b != nil {
-			bias := tensor.ToFloat32(b)
-			for oc := 0; oc < m; oc++ {
-				row := yf[(bi*m+oc)*on : (bi*m+oc+1)*on]
-				for i := range row {
-					row[i] += bias[oc]
+			bias = tensor.ToFloat32(b)
+		}
+		if bias != nil || k.act != nil {
+			ParallelFor(threads, m, max(1, 1<<15/max(1, on)), func(lo, hi int) {
+				for oc := lo; oc < hi; oc++ {
+					row := yf[(bi*m+oc)*on : (bi*m+oc+1)*on]
+					if bias != nil {
+						bv := bias[oc]
+						for i := range row {
+							row[i] += bv
+						}
+					}
+					k.act.apply32(row)
 				}
-			}
+			})
 		}
 	}
 	if dt != tensor.Float32 {
