@@ -389,7 +389,13 @@ func (k *qsDequantize) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor,
 	if out, err := zaDequantizeFast(ctx, x, scales, zps, odt); err != nil {
 		return nil, err
 	} else if out != nil {
-		return ctx.One(out), nil // per-tensor 8-bit → float32: no scratch
+		return ctx.One(out), nil // per-tensor 8-bit → float32: no tables, no closures
+	}
+	if out, err := zaDQByValue(ctx, x, scales, zps, odt, lay); err != nil || out != nil {
+		if err != nil {
+			return nil, err
+		}
+		return ctx.One(out), nil
 	}
 	// dx = float32(x) - zp, times scale; the product is exact in float64 and
 	// rounds once to the output type, as the float32 reference does.

@@ -242,3 +242,10 @@ type zaQGemmLocal struct {
 	acc    []int32
 	scales []float32
 }
+
+// zaDQByValue calls qhDequantizeFast with its own copy of lay, so the
+// caller's layout does not escape (and is not heap-allocated on the paths
+// that never get here).
+func zaDQByValue(ctx *Context, x *tensor.Tensor, scales []float32, zps []int32, odt tensor.DType, lay qsLayout) (*tensor.Tensor, error) {
+	return qhDequantizeFast(ctx, x, scales, zps, odt, &lay)
+}
