@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/qinfer/qinfer/internal/testdata"
@@ -166,7 +167,11 @@ func zaFileCase(tb testing.TB, file string) zaCase {
 }
 
 func zaSession(tb testing.TB, c zaCase) *runtime.Session {
-	p, err := runtime.Compile(c.m, runtime.Options{Threads: 1})
+	threads := 1 // QINFER_ZA_THREADS=n measures the parallel paths
+	if n, err := strconv.Atoi(os.Getenv("QINFER_ZA_THREADS")); err == nil && n > 0 {
+		threads = n
+	}
+	p, err := runtime.Compile(c.m, runtime.Options{Threads: threads})
 	if err != nil {
 		tb.Fatal(err)
 	}
