@@ -30,5 +30,6 @@ func (t *Tensor) Reinit(dt DType, shape []int, data any) error {
 	t.dtype = dt
 	t.shape = append(t.shape[:0], shape...)
 	t.data = data
+	t.frozen = false // new contents carry no promise
 	return nil
 }
