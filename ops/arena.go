@@ -157,6 +157,17 @@ func dataPtr(t *tensor.Tensor) unsafe.Pointer {
 // New returns a zeroed tensor, reusing a free buffer of the same storage
 // class and length when there is one. Errors as tensor.New.
 func (a *Arena) New(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
+	return a.newTensor(true, dt, shape)
+}
+
+// NewUninit is New for a caller that overwrites every element: a reused
+// buffer keeps its old contents instead of being cleared (a fresh one is
+// still zero).
+func (a *Arena) NewUninit(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
+	return a.newTensor(false, dt, shape)
+}
+
+func (a *Arena) newTensor(zero bool, dt tensor.DType, shape []int) (*tensor.Tensor, error) {
 	n, err := zaNumElements(shape)
 	if err != nil {
 		return nil, err
@@ -182,7 +193,9 @@ func (a *Arena) New(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
 	if data == nil {
 		data = zaMakeData(key.dt, n)
 	} else {
-		clearSlice(data)
+		if zero {
+			clearSlice(data)
+		}
 		t = a.zaHdr()
 	}
 	a.mu.Unlock()
@@ -426,6 +439,16 @@ func (ctx *Context) NewTensor(dt tensor.DType, shape ...int) (*tensor.Tensor, er
 		return (*Arena)(nil).New(dt, shape...)
 	}
 	return ctx.Arena.New(dt, shape...)
+}
+
+// NewTensorUninit is NewTensor for kernels that write every element of
+// the output: a recycled buffer is not cleared first, saving a pass over
+// memory. Reading an element before writing it sees stale data.
+func (ctx *Context) NewTensorUninit(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
+	if ctx == nil {
+		return (*Arena)(nil).NewUninit(dt, shape...)
+	}
+	return ctx.Arena.NewUninit(dt, shape...)
 }
 
 // CheckAlloc reports an error wrapping tensor.ErrLimit when a scratch

@@ -296,6 +296,11 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		alloc := alHeap(ctx)
 		if dt == tensor.Float32 {
 			alloc = ctx.NewTensor // recycled by the session's arena
+			if !(len(g.kernel) == 2 && ws[1] == 1 && ws[0] == k.group) {
+				// The SGEMM paths (beta 0) and the direct path write
+				// every output element: skip clearing a reused buffer.
+				alloc = ctx.NewTensorUninit
+			}
 		}
 		// The unfolded columns (im2col) of one group can be larger than the
 		// output: check both against the per-tensor cap before allocating.
