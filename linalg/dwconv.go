@@ -1,5 +1,7 @@
 package linalg
 
+import "math"
+
 // DepthwiseConv2D computes one channel plane of a 2-D depthwise
 // convolution directly, without im2col:
 //
@@ -7,69 +9,35 @@ package linalg
 //
 // with src (g.In[0]×g.In[1]) read as zero outside its bounds, dst
 // g.Out[0]×g.Out[1] (overwritten) and w g.Kernel[0]×g.Kernel[1]. g must
-// have two spatial dims. The inner loop runs along an output row over the
-// range of ox whose input column is inside the image, so it has no
-// per-element bounds tests and (for stride 1) is a plain axpy.
+// have two spatial dims. See DepthwiseConv2DClamp for how it runs.
 func DepthwiseConv2D(dst, src, w []float32, bias float32, g ConvGeom) {
+	inf := float32(math.Inf(1))
+	DepthwiseConv2DClamp(dst, src, w, bias, g, -inf, inf)
+}
+
+// DepthwiseConv2DClamp is DepthwiseConv2D with every output clamped to
+// [lo, hi] (min(max(v, lo), hi), NaN kept) while it is still in
+// registers, so a fused Relu (0, +Inf) or Clip costs no extra pass.
+//
+// The plane is first copied into a zero-padded scratch split into
+// stride phases (rows and columns by their index modulo the stride), so
+// every tap of every output is a plain unit-stride read at a fixed offset:
+// the kernel then runs as Σ_t w[t]·buf[off[t]+i] over one long vector of
+// outputs, stride 2 included, with no edge cases.
+func DepthwiseConv2DClamp(dst, src, w []float32, bias float32, g ConvGeom, lo, hi float32) {
 	ih, iw := g.In[0], g.In[1]
 	oh, ow := g.Out[0], g.Out[1]
-	kh, kw := g.Kernel[0], g.Kernel[1]
-	sh, sw := g.Stride[0], g.Stride[1]
-	dh, dw := g.Dilation[0], g.Dilation[1]
-	ph, pw := g.PadBegin[0], g.PadBegin[1]
+	if oh <= 0 || ow <= 0 {
+		return
+	}
 	dst = dst[:oh*ow]
 	src = src[:ih*iw]
-	w = w[:kh*kw]
-	// Per kernel column: the output range [lo, hi) reading inside the row.
-	var rbuf [16][2]int
-	rng := rbuf[:0]
-	if kw <= len(rbuf) {
-		rng = rbuf[:kw]
-	} else {
-		rng = make([][2]int, kw)
-	}
-	for kx := range rng {
-		off := kx*dw - pw // input column of ox is ox*sw + off
-		lo := 0
-		if off < 0 {
-			lo = (-off + sw - 1) / sw
-		}
-		hi := 0
-		if iw-1-off >= 0 {
-			hi = (iw-1-off)/sw + 1
-		}
-		rng[kx] = [2]int{min(lo, ow), min(max(hi, 0), ow)}
-	}
-	for oy := 0; oy < oh; oy++ {
-		row := dst[oy*ow : (oy+1)*ow]
-		for i := range row {
-			row[i] = bias
-		}
-		for ky := 0; ky < kh; ky++ {
-			iy := oy*sh - ph + ky*dh
-			if iy < 0 || iy >= ih {
-				continue
-			}
-			srow := src[iy*iw : (iy+1)*iw]
-			for kx := 0; kx < kw; kx++ {
-				lo, hi := rng[kx][0], rng[kx][1]
-				if lo >= hi {
-					continue
-				}
-				wv := w[ky*kw+kx]
-				off := kx*dw - pw
-				if sw == 1 {
-					kern.axpy(wv, srow[lo+off:hi+off], row[lo:hi])
-					continue
-				}
-				x := lo*sw + off
-				for ox := lo; ox < hi; ox++ {
-					row[ox] += wv * srow[x]
-					x += sw
-				}
-			}
-		}
-	}
+	s := dwkGetScratch()
+	defer dwkScratchPool.Put(s)
+	p := s.plan(g, w)
+	p.fill(s.buf, src)
+	v := p.run(s, bias, lo, hi)
+	dwk.doCopyRows(dst, ow, v, p.pw2, oh, ow)
 }
 
 // dwAxpy adds alpha*x into y (len(y) <= len(x)); the generic kern.axpy.

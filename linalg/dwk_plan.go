@@ -1,0 +1,371 @@
+package linalg
+
+import (
+	"math"
+	"sync"
+	"unsafe"
+)
+
+// Depthwise convolution by stride phases. A plane is copied once into a
+// zero-padded scratch whose rows and columns are regrouped by their index
+// modulo the stride (sh·sw phase planes, each nrr rows of pw2 columns).
+// Output (oy, ox) then reads, for tap t, buf[off[t] + oy·pw2 + ox]: one
+// fixed offset per tap and unit stride along the output, whatever the
+// stride, dilation or padding. The kernel computes the "virtual" outputs
+// i = oy·pw2 + ox for all i < oh·pw2 in one vector loop (the few columns
+// ox >= ow of each row are junk and never copied out).
+
+// dwkBlock is the number of virtual outputs every conv kernel call is
+// rounded up to (four AVX-512 vectors).
+const dwkBlock = 64
+
+// dwkChunk bounds one conv kernel call (in outputs) so a large plane
+// stays preemptible between calls.
+const dwkChunk = 64 * dwkBlock
+
+// dwkQMaxTaps bounds the taps of the quantized path: every product of
+// centred 8-bit values is at most 255², so sums of up to 258 of them are
+// integers below 2²⁴ and float32 accumulates them exactly.
+const dwkQMaxTaps = 256
+
+// dwkImpl is one set of depthwise kernels.
+type dwkImpl struct {
+	name string
+	// conv sets v[i] = min(max(bias + Σ_t ws[t]·buf[offs[t]+i], lo), hi)
+	// for i < len(v), a multiple of dwkBlock; buf must hold
+	// max(offs)+len(v) values.
+	conv func(v, buf []float32, offs []int, ws []float32, bias, lo, hi float32)
+	// even sets dst[j] = src[2j]; len(src) >= 2·len(dst)-1.
+	even func(dst, src []float32)
+	// loadQ sets dst[i] = float32(int32(src[i]) - zp), src int8 when
+	// signed, else uint8.
+	loadQ func(dst []float32, src []byte, zp int32, signed bool)
+	// requant sets dst[i] to the 8-bit pattern of
+	// round(clamp(float32(int32(v[i])+bias)·mult, flo, fhi)) + zp, rounding
+	// half to even; v holds integers below 2²⁴.
+	requant func(dst []byte, v []float32, bias int32, mult, flo, fhi float32, zp int32, signed bool)
+
+	// Optional whole-plane forms (nil: a Go loop over rows of the row
+	// forms above), saving a call per row. Row i of dst starts at i·ds,
+	// row i of src at i·ss; rows are n columns wide.
+	//
+	// copyRows copies rows of src into dst.
+	copyRows func(dst []float32, ds int, src []float32, ss, rows, n int)
+	// splitRows copies the even columns of each src row into dA and the
+	// odd ones into dB (ceil(n/2) and floor(n/2) values).
+	splitRows func(dA, dB []float32, ds int, src []float32, ss, rows, n int)
+	// requantRows is requant row by row.
+	requantRows func(dst []byte, ds int, v []float32, ss, rows, n int, bias int32, mult, flo, fhi float32, zp int32, signed bool)
+}
+
+// doCopyRows runs copyRows or its row loop.
+func (im *dwkImpl) doCopyRows(dst []float32, ds int, src []float32, ss, rows, n int) {
+	if rows <= 0 || n <= 0 {
+		return
+	}
+	if im.copyRows != nil {
+		im.copyRows(dst, ds, src, ss, rows, n)
+		return
+	}
+	for i := 0; i < rows; i++ {
+		copy(dst[i*ds:i*ds+n], src[i*ss:i*ss+n])
+	}
+}
+
+// doSplitRows runs splitRows or its row loop (src rows may be read past
+// n, up to the end of src, by the vector even).
+func (im *dwkImpl) doSplitRows(dA, dB []float32, ds int, src []float32, ss, rows, n int) {
+	if rows <= 0 || n <= 0 {
+		return
+	}
+	if im.splitRows != nil {
+		im.splitRows(dA, dB, ds, src, ss, rows, n)
+		return
+	}
+	na, nb := (n+1)/2, n/2
+	for i := 0; i < rows; i++ {
+		r := src[i*ss:]
+		im.even(dA[i*ds:i*ds+na], r)
+		if nb > 0 {
+			im.even(dB[i*ds:i*ds+nb], r[1:])
+		}
+	}
+}
+
+// doRequantRows runs requantRows or its row loop.
+func (im *dwkImpl) doRequantRows(dst []byte, ds int, v []float32, ss, rows, n int, bias int32, mult, flo, fhi float32, zp int32, signed bool) {
+	if rows <= 0 || n <= 0 {
+		return
+	}
+	if im.requantRows != nil {
+		im.requantRows(dst, ds, v, ss, rows, n, bias, mult, flo, fhi, zp, signed)
+		return
+	}
+	for i := 0; i < rows; i++ {
+		im.requant(dst[i*ds:i*ds+n], v[i*ss:i*ss+n], bias, mult, flo, fhi, zp, signed)
+	}
+}
+
+// dwkGeneric holds the plain-Go twins.
+var dwkGeneric = &dwkImpl{
+	name: "generic", conv: dwkConvGeneric, even: dwkEvenGeneric,
+	loadQ: dwkLoadQGeneric, requant: dwkRequantGeneric,
+}
+
+// dwkImpls lists every implementation this CPU can run, generic first;
+// dwk is the one in use (the last registered).
+var (
+	dwkImpls = []*dwkImpl{dwkGeneric}
+	dwk      = dwkGeneric
+)
+
+// dwkUse registers impl and makes it the active one.
+func dwkUse(impl *dwkImpl) {
+	dwkImpls = append(dwkImpls, impl)
+	dwk = impl
+}
+
+// dwkPlan is the phase layout of one plane geometry.
+type dwkPlan struct {
+	ih, iw, oh, ow int
+	sh, sw, pt, pl int
+	needH, needW   int // padded extent actually read
+	nrr, pw2       int // rows and columns of one phase plane
+	plane          int // nrr·pw2
+	n              int // virtual outputs, rounded up to dwkBlock
+	offs           []int
+	ws             []float32
+}
+
+// dwkScratch is one goroutine's buffers.
+type dwkScratch struct {
+	p      dwkPlan
+	buf, v []float32 // phase planes; virtual outputs
+	tmp    []float32 // one input row as float32 (quantized path)
+	wf     []float32 // quantized weights as float32
+	offs   []int
+	// key is the geometry buf was last laid out for: its padding is still
+	// zero then (fill writes only the image part).
+	key [12]int
+}
+
+var dwkScratchPool sync.Pool
+
+func dwkGetScratch() *dwkScratch {
+	if s, ok := dwkScratchPool.Get().(*dwkScratch); ok {
+		return s
+	}
+	return &dwkScratch{}
+}
+
+// dwkGrow returns s resliced to n elements, reallocated if too short.
+func dwkGrow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// plan lays out geometry g with weights w in s, sizes the buffers and
+// zeroes the padding rows; the caller then fills each input row with
+// fillRow and calls run.
+func (s *dwkScratch) plan(g ConvGeom, w []float32) *dwkPlan {
+	p := &s.p
+	kh, kw := g.Kernel[0], g.Kernel[1]
+	dh, dw := g.Dilation[0], g.Dilation[1]
+	*p = dwkPlan{ih: g.In[0], iw: g.In[1], oh: g.Out[0], ow: g.Out[1],
+		sh: g.Stride[0], sw: g.Stride[1], pt: g.PadBegin[0], pl: g.PadBegin[1]}
+	p.needH = (p.oh-1)*p.sh + (kh-1)*dh + 1
+	p.needW = (p.ow-1)*p.sw + (kw-1)*dw + 1
+	p.nrr = (p.needH + p.sh - 1) / p.sh
+	p.pw2 = (p.needW + p.sw - 1) / p.sw
+	p.plane = p.nrr * p.pw2
+	p.n = (p.oh*p.pw2 + dwkBlock - 1) / dwkBlock * dwkBlock
+	// off = rowOff(ky·dh) + colOff(kx·dw): divisions per kernel row and
+	// column, not per tap.
+	s.offs = dwkGrow(s.offs, kh*kw)
+	maxCol := 0
+	for kx := 0; kx < kw; kx++ {
+		cx := kx * dw
+		s.offs[kx] = (cx%p.sw)*p.plane + cx/p.sw
+		maxCol = max(maxCol, s.offs[kx])
+	}
+	maxOff := 0
+	for ky := kh - 1; ky >= 0; ky-- {
+		ry := ky * dh
+		ro := (ry%p.sh)*p.sw*p.plane + (ry/p.sh)*p.pw2
+		for kx := 0; kx < kw; kx++ {
+			s.offs[ky*kw+kx] = ro + s.offs[kx]
+		}
+		maxOff = max(maxOff, ro+maxCol)
+	}
+	p.offs = s.offs
+	p.ws = w[:kh*kw]
+	s.v = dwkGrow(s.v, p.n)
+	key := [12]int{p.ih, p.iw, p.oh, p.ow, kh, kw, p.sh, p.sw, dh, dw, p.pt, p.pl}
+	size := max(p.sh*p.sw*p.plane, maxOff+p.n)
+	if key != s.key || len(s.buf) != size {
+		s.buf = dwkGrow(s.buf, size)
+		clear(s.buf)
+		s.key = key
+	}
+	return p
+}
+
+// rowBase is the offset in buf of column phase 0 of padded row r.
+func (p *dwkPlan) rowBase(r int) int {
+	return (r%p.sh)*p.sw*p.plane + (r/p.sh)*p.pw2
+}
+
+// fill copies the input plane src (ih×iw, row-major) into the phase
+// planes of buf; the padding is already zero.
+func (p *dwkPlan) fill(buf, src []float32) {
+	rows := min(p.ih, p.needH-p.pt) // input rows read
+	cols := min(p.iw, p.needW-p.pl) // input columns read
+	if rows <= 0 || cols <= 0 {
+		return
+	}
+	// Input rows iy with the same (iy+pt) mod sh land pw2 apart in one
+	// phase plane: one call per row phase.
+	for iy0 := 0; iy0 < min(p.sh, rows); iy0++ {
+		nr := (rows - iy0 + p.sh - 1) / p.sh
+		o := p.rowBase(iy0 + p.pt)
+		sr := src[iy0*p.iw:]
+		ss := p.sh * p.iw
+		switch p.sw {
+		case 1:
+			dwk.doCopyRows(buf[o+p.pl:], p.pw2, sr, ss, nr, cols)
+		case 2:
+			// Input column x lands at padded column x+pl: phase
+			// (x+pl)%2, index (x+pl)/2.
+			oa := o + (p.pl%2)*p.plane + p.pl/2
+			ob := o + ((p.pl+1)%2)*p.plane + (p.pl+1)/2
+			dwk.doSplitRows(buf[oa:], buf[ob:], p.pw2, sr, ss, nr, cols)
+		default:
+			for i := 0; i < nr; i++ {
+				row := sr[i*ss : i*ss+cols]
+				for x, e := range row {
+					c := x + p.pl
+					buf[o+i*p.pw2+(c%p.sw)*p.plane+c/p.sw] = e
+				}
+			}
+		}
+	}
+}
+
+// run computes the virtual outputs (output (oy, ox) at oy·pw2+ox).
+func (p *dwkPlan) run(s *dwkScratch, bias, lo, hi float32) []float32 {
+	v := s.v[:p.n]
+	for i := 0; i < p.n; i += dwkChunk {
+		e := min(i+dwkChunk, p.n)
+		dwk.conv(v[i:e], s.buf[i:], p.offs, p.ws, bias, lo, hi)
+	}
+	return v
+}
+
+// DepthwiseConv2DQ computes one channel plane of a quantized depthwise
+// convolution (QLinearConv with group == channels), bit-identical to
+// int32 accumulation followed by per-tensor float32 requantization:
+//
+//	acc[oy][ox] = bias + Σ_{ky,kx} w[ky*KW+kx]·(src[iy][ix] - xZ)
+//	dst[oy][ox] = saturate(roundHalfEven(float32(acc)·mult) + yZ)
+//
+// with w already centred on its zero point and taps outside the image
+// adding nothing. The taps accumulate in float32, which is exact for
+// 8-bit operands and at most 256 taps; it returns false, writing
+// nothing, when that does not hold or mult is not a finite value >= 0,
+// so the caller can use an integer path instead.
+func DepthwiseConv2DQ[TX, TY QInt](dst []TY, src []TX, xZ int32, w []int32, bias int32, mult float32, yZ int32, g ConvGeom) bool {
+	kk := g.Kernel[0] * g.Kernel[1]
+	if kk > dwkQMaxTaps || !(mult >= 0 && mult <= math.MaxFloat32) {
+		return false
+	}
+	ih, iw := g.In[0], g.In[1]
+	oh, ow := g.Out[0], g.Out[1]
+	if oh <= 0 || ow <= 0 {
+		return true
+	}
+	dst = dst[:oh*ow]
+	src = src[:ih*iw]
+	xlo, _ := QRange[TX]()
+	ylo, yhi := QRange[TY]()
+	s := dwkGetScratch()
+	defer dwkScratchPool.Put(s)
+	s.wf = dwkGrow(s.wf, kk)
+	for i, e := range w[:kk] {
+		s.wf[i] = float32(e)
+	}
+	p := s.plan(g, s.wf)
+	// The whole plane as centred float32, with spare values so the
+	// stride-2 row split may read a vector past the last row.
+	s.tmp = dwkGrow(s.tmp, ih*iw+32)
+	dwk.loadQ(s.tmp[:ih*iw], dwkBytes(src), xZ, xlo < 0)
+	p.fill(s.buf, s.tmp)
+	inf := float32(math.Inf(1))
+	v := p.run(s, 0, -inf, inf)
+	dwk.doRequantRows(dwkBytes(dst), ow, v, p.pw2, oh, ow, bias, mult, float32(ylo-yZ), float32(yhi-yZ), yZ, ylo < 0)
+	return true
+}
+
+// dwkBytes views 8-bit values as bytes.
+func dwkBytes[T QInt](s []T) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+}
+
+func dwkConvGeneric(v, buf []float32, offs []int, ws []float32, bias, lo, hi float32) {
+	ws = ws[:len(offs)]
+	for i0 := 0; i0+dwkBlock <= len(v); i0 += dwkBlock {
+		blk := v[i0 : i0+dwkBlock : i0+dwkBlock]
+		for i := range blk {
+			blk[i] = bias
+		}
+		for t, off := range offs {
+			x := buf[i0+off : i0+off+dwkBlock : i0+off+dwkBlock]
+			wt := ws[t]
+			for i := range blk {
+				blk[i] += wt * x[i]
+			}
+		}
+		for i, e := range blk {
+			blk[i] = min(max(e, lo), hi)
+		}
+	}
+}
+
+func dwkEvenGeneric(dst, src []float32) {
+	if len(dst) == 0 {
+		return
+	}
+	src = src[:2*len(dst)-1]
+	for j := range dst {
+		dst[j] = src[2*j]
+	}
+}
+
+func dwkLoadQGeneric(dst []float32, src []byte, zp int32, signed bool) {
+	src = src[:len(dst)]
+	if signed {
+		for i, e := range src {
+			dst[i] = float32(int32(int8(e)) - zp)
+		}
+		return
+	}
+	for i, e := range src {
+		dst[i] = float32(int32(e) - zp)
+	}
+}
+
+func dwkRequantGeneric(dst []byte, v []float32, bias int32, mult, flo, fhi float32, zp int32, signed bool) {
+	dst = dst[:len(v)]
+	for i, e := range v {
+		f := min(max(float32(int32(e)+bias)*mult, flo), fhi)
+		dst[i] = byte(dwkRound(f) + zp)
+	}
+}
+
+// dwkRound rounds |f| <= 2²² to the nearest integer, ties to even, like
+// cvtps2dq: adding 1.5·2²³ leaves the integer in the low mantissa bits.
+func dwkRound(f float32) int32 {
+	const magic = 12582912 // 1.5·2²³
+	return int32(math.Float32bits(f+magic)) - int32(math.Float32bits(magic))
+}
