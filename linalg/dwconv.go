@@ -25,19 +25,52 @@ func DepthwiseConv2D(dst, src, w []float32, bias float32, g ConvGeom) {
 // the kernel then runs as Σ_t w[t]·buf[off[t]+i] over one long vector of
 // outputs, stride 2 included, with no edge cases.
 func DepthwiseConv2DClamp(dst, src, w []float32, bias float32, g ConvGeom, lo, hi float32) {
+	DepthwiseConv2DPlanes(dst, src, w, []float32{bias}, 1, g, lo, hi)
+}
+
+// DepthwiseConv2DPlanes runs DepthwiseConv2DClamp on n consecutive
+// planes: plane c reads src[c·in:], writes dst[c·on:] and uses
+// w[c·kk:(c+1)·kk] and bias[c] (bias nil: 0), with in, on and kk the
+// sizes of g's input, output and kernel. One call per run of channels
+// shares the scratch and the layout between planes.
+func DepthwiseConv2DPlanes(dst, src, w, bias []float32, n int, g ConvGeom, lo, hi float32) {
 	ih, iw := g.In[0], g.In[1]
 	oh, ow := g.Out[0], g.Out[1]
-	if oh <= 0 || ow <= 0 {
+	if n <= 0 || oh <= 0 || ow <= 0 {
 		return
 	}
-	dst = dst[:oh*ow]
-	src = src[:ih*iw]
+	in, on, kk := ih*iw, oh*ow, g.Kernel[0]*g.Kernel[1]
+	dst, src, w = dst[:n*on], src[:n*in], w[:n*kk]
+	if bias != nil {
+		bias = bias[:n]
+	}
+	if !dwkRegular(g) {
+		for c := 0; c < n; c++ {
+			var b float32
+			if bias != nil {
+				b = bias[c]
+			}
+			dwkDirect(dst[c*on:(c+1)*on], src[c*in:(c+1)*in], w[c*kk:(c+1)*kk], b, g, lo, hi)
+		}
+		return
+	}
 	s := dwkGetScratch()
 	defer dwkScratchPool.Put(s)
-	p := s.plan(g, w)
-	p.fill(s.buf, src)
-	v := p.run(s, bias, lo, hi)
-	dwk.doCopyRows(dst, ow, v, p.pw2, oh, ow)
+	for c := 0; c < n; c++ {
+		var bv float32
+		if bias != nil {
+			bv = bias[c]
+		}
+		p := s.plan(g, w[c*kk:(c+1)*kk])
+		// The row split may read past a plane's last row, so it gets the
+		// rest of src.
+		sc, dc := src[c*in:], dst[c*on:(c+1)*on]
+		p.stream(s, bv, lo, hi, func(a, b int) {
+			p.fill(s.buf, sc, a, b)
+		}, func(v []float32, oy0, oy1 int) {
+			dwk.doCopyRows(dc[oy0*ow:], ow, v[oy0*p.pw2:], p.pw2, oy1-oy0, ow)
+		})
+	}
 }
 
 // dwAxpy adds alpha*x into y (len(y) <= len(x)); the generic kern.axpy.

@@ -361,6 +361,20 @@ dwkCopyRowsAVX512_col:
 dwkCopyRowsAVX512_tail:
 	TESTQ     BX, BX
 	JZ        dwkCopyRowsAVX512_next
+	// A row of 16 or more ends with one whole vector overlapping the
+	// previous one; shorter rows use a mask.
+	MOVQ      n+40(FP), AX
+	CMPQ      AX, $16
+	JLT       dwkCopyRowsAVX512_mask
+	MOVQ      $16, AX
+	SUBQ      BX, AX
+	SHLQ      $2, AX
+	SUBQ      AX, R9
+	SUBQ      AX, R8
+	MOVQ      $16, BX
+	JMP       dwkCopyRowsAVX512_col
+
+dwkCopyRowsAVX512_mask:
 	TAILMASK(BX, K1)
 	VMOVUPS.Z (R9), K1, Z0
 	VMOVUPS   Z0, K1, (R8)
@@ -411,6 +425,25 @@ dwkSplitRowsAVX512_col:
 dwkSplitRowsAVX512_tail:
 	TESTQ BX, BX
 	JZ    dwkSplitRowsAVX512_next
+	// An even row of 32 or more ends with one whole step overlapping the
+	// previous one (BX is even, so the parities line up); other rows use
+	// masks.
+	MOVQ  n+48(FP), AX
+	CMPQ  AX, $32
+	JLT   dwkSplitRowsAVX512_mask
+	TESTQ $1, AX
+	JNZ   dwkSplitRowsAVX512_mask
+	MOVQ  $32, AX
+	SUBQ  BX, AX
+	SHLQ  $2, AX
+	SUBQ  AX, R9
+	SHRQ  $1, AX
+	SUBQ  AX, R8
+	SUBQ  AX, R13
+	MOVQ  $32, BX
+	JMP   dwkSplitRowsAVX512_col
+
+dwkSplitRowsAVX512_mask:
 	// Loads: min(BX,16) lanes, then BX-16 (K2 = 0 when BX <= 16).
 	MOVQ  BX, R14
 	CMPQ  R14, $16
@@ -494,6 +527,18 @@ dwkRequantRowsAVX512_col:
 dwkRequantRowsAVX512_tail:
 	TESTQ      BX, BX
 	JZ         dwkRequantRowsAVX512_next
+	MOVQ       n+40(FP), AX
+	CMPQ       AX, $16
+	JLT        dwkRequantRowsAVX512_mask
+	MOVQ       $16, AX
+	SUBQ       BX, AX
+	SUBQ       AX, R8
+	SHLQ       $2, AX
+	SUBQ       AX, R9
+	MOVQ       $16, BX
+	JMP        dwkRequantRowsAVX512_col
+
+dwkRequantRowsAVX512_mask:
 	TAILMASK(BX, K1)
 	VMOVUPS.Z  (R9), K1, Z0
 	VCVTTPS2DQ Z0, Z0

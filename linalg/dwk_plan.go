@@ -19,10 +19,6 @@ import (
 // rounded up to (four AVX-512 vectors).
 const dwkBlock = 64
 
-// dwkChunk bounds one conv kernel call (in outputs) so a large plane
-// stays preemptible between calls.
-const dwkChunk = 64 * dwkBlock
-
 // dwkQMaxTaps bounds the taps of the quantized path: every product of
 // centred 8-bit values is at most 255², so sums of up to 258 of them are
 // integers below 2²⁴ and float32 accumulates them exactly.
@@ -133,6 +129,7 @@ type dwkPlan struct {
 	nrr, pw2       int // rows and columns of one phase plane
 	plane          int // nrr·pw2
 	n              int // virtual outputs, rounded up to dwkBlock
+	kext           int // rows one output reads: (kh-1)·dh + 1
 	offs           []int
 	ws             []float32
 }
@@ -166,13 +163,19 @@ func dwkGrow[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-// plan lays out geometry g with weights w in s, sizes the buffers and
-// zeroes the padding rows; the caller then fills each input row with
-// fillRow and calls run.
+// plan lays out geometry g with weights w in s and sizes the buffers;
+// the caller then runs stream.
 func (s *dwkScratch) plan(g ConvGeom, w []float32) *dwkPlan {
 	p := &s.p
 	kh, kw := g.Kernel[0], g.Kernel[1]
 	dh, dw := g.Dilation[0], g.Dilation[1]
+	key := [12]int{g.In[0], g.In[1], g.Out[0], g.Out[1], kh, kw, g.Stride[0], g.Stride[1], dh, dw, g.PadBegin[0], g.PadBegin[1]}
+	if key == s.key {
+		// Same layout as the previous plane: offsets hold, and the
+		// padding in buf is still zero.
+		p.ws = w[:kh*kw]
+		return p
+	}
 	*p = dwkPlan{ih: g.In[0], iw: g.In[1], oh: g.Out[0], ow: g.Out[1],
 		sh: g.Stride[0], sw: g.Stride[1], pt: g.PadBegin[0], pl: g.PadBegin[1]}
 	p.needH = (p.oh-1)*p.sh + (kh-1)*dh + 1
@@ -181,6 +184,7 @@ func (s *dwkScratch) plan(g ConvGeom, w []float32) *dwkPlan {
 	p.pw2 = (p.needW + p.sw - 1) / p.sw
 	p.plane = p.nrr * p.pw2
 	p.n = (p.oh*p.pw2 + dwkBlock - 1) / dwkBlock * dwkBlock
+	p.kext = (kh-1)*dh + 1
 	// off = rowOff(ky·dh) + colOff(kx·dw): divisions per kernel row and
 	// column, not per tap.
 	s.offs = dwkGrow(s.offs, kh*kw)
@@ -202,13 +206,9 @@ func (s *dwkScratch) plan(g ConvGeom, w []float32) *dwkPlan {
 	p.offs = s.offs
 	p.ws = w[:kh*kw]
 	s.v = dwkGrow(s.v, p.n)
-	key := [12]int{p.ih, p.iw, p.oh, p.ow, kh, kw, p.sh, p.sw, dh, dw, p.pt, p.pl}
-	size := max(p.sh*p.sw*p.plane, maxOff+p.n)
-	if key != s.key || len(s.buf) != size {
-		s.buf = dwkGrow(s.buf, size)
-		clear(s.buf)
-		s.key = key
-	}
+	s.buf = dwkGrow(s.buf, max(p.sh*p.sw*p.plane, maxOff+p.n))
+	clear(s.buf)
+	s.key = key
 	return p
 }
 
@@ -217,18 +217,23 @@ func (p *dwkPlan) rowBase(r int) int {
 	return (r%p.sh)*p.sw*p.plane + (r/p.sh)*p.pw2
 }
 
-// fill copies the input plane src (ih×iw, row-major) into the phase
+// inRows is the number of input rows the plane reads.
+func (p *dwkPlan) inRows() int {
+	return max(0, min(p.ih, p.needH-p.pt))
+}
+
+// fill copies input rows [a, b) of src (ih×iw, row-major; rows may be
+// read a vector past their end, up to the end of src) into the phase
 // planes of buf; the padding is already zero.
-func (p *dwkPlan) fill(buf, src []float32) {
-	rows := min(p.ih, p.needH-p.pt) // input rows read
+func (p *dwkPlan) fill(buf, src []float32, a, b int) {
 	cols := min(p.iw, p.needW-p.pl) // input columns read
-	if rows <= 0 || cols <= 0 {
+	if a >= b || cols <= 0 {
 		return
 	}
-	// Input rows iy with the same (iy+pt) mod sh land pw2 apart in one
+	// Input rows with the same (iy+pt) mod sh land pw2 apart in one
 	// phase plane: one call per row phase.
-	for iy0 := 0; iy0 < min(p.sh, rows); iy0++ {
-		nr := (rows - iy0 + p.sh - 1) / p.sh
+	for iy0 := a; iy0 < min(a+p.sh, b); iy0++ {
+		nr := (b - iy0 + p.sh - 1) / p.sh
 		o := p.rowBase(iy0 + p.pt)
 		sr := src[iy0*p.iw:]
 		ss := p.sh * p.iw
@@ -253,14 +258,40 @@ func (p *dwkPlan) fill(buf, src []float32) {
 	}
 }
 
-// run computes the virtual outputs (output (oy, ox) at oy·pw2+ox).
-func (p *dwkPlan) run(s *dwkScratch, bias, lo, hi float32) []float32 {
+// dwkBand is the number of virtual outputs computed per step of stream:
+// the input rows they read, their phase rows and outputs stay in L1, and
+// a large plane stays preemptible between steps.
+const dwkBand = 32 * dwkBlock
+
+// stream computes the plane band by band. Before each band it calls
+// fill(a, b) to bring input rows [a, b) into buf (each row once, in
+// order), after it out(v, oy0, oy1) with output rows [oy0, oy1) complete
+// in v (row oy at oy·pw2). Junk lanes may read rows not filled yet; they
+// are never handed out.
+func (p *dwkPlan) stream(s *dwkScratch, bias, lo, hi float32, fill func(a, b int), out func(v []float32, oy0, oy1 int)) {
 	v := s.v[:p.n]
-	for i := 0; i < p.n; i += dwkChunk {
-		e := min(i+dwkChunk, p.n)
-		dwk.conv(v[i:e], s.buf[i:], p.offs, p.ws, bias, lo, hi)
+	rows := p.inRows()
+	filled, done := 0, 0
+	for i0 := 0; i0 < p.n; i0 += dwkBand {
+		i1 := min(i0+dwkBand, p.n)
+		// Last output row with a valid output in the band, and the input
+		// rows it reads.
+		oy := (min(i1, p.oh*p.pw2) - 1) / p.pw2
+		need := min(rows, oy*p.sh+p.kext-p.pt)
+		if need > filled {
+			fill(filled, need)
+			filled = need
+		}
+		dwk.conv(v[i0:i1], s.buf[i0:], p.offs, p.ws, bias, lo, hi)
+		end := min(p.oh, i1/p.pw2)
+		if i1 == p.n {
+			end = p.oh
+		}
+		if end > done {
+			out(v, done, end)
+			done = end
+		}
 	}
-	return v
 }
 
 // DepthwiseConv2DQ computes one channel plane of a quantized depthwise
@@ -276,35 +307,98 @@ func (p *dwkPlan) run(s *dwkScratch, bias, lo, hi float32) []float32 {
 // nothing, when that does not hold or mult is not a finite value >= 0,
 // so the caller can use an integer path instead.
 func DepthwiseConv2DQ[TX, TY QInt](dst []TY, src []TX, xZ int32, w []int32, bias int32, mult float32, yZ int32, g ConvGeom) bool {
+	return DepthwiseConv2DQPlanes(dst, src, xZ, w, []int32{bias}, []float32{mult}, yZ, 1, g)
+}
+
+// DepthwiseConv2DQPlanes runs DepthwiseConv2DQ on n consecutive planes
+// (as DepthwiseConv2DPlanes), plane c with weights w[c·kk:(c+1)·kk],
+// bias[c] (bias nil: 0) and multiplier mult[c]. It returns false, writing
+// nothing, when any plane cannot be exact.
+func DepthwiseConv2DQPlanes[TX, TY QInt](dst []TY, src []TX, xZ int32, w []int32, bias []int32, mult []float32, yZ int32, n int, g ConvGeom) bool {
 	kk := g.Kernel[0] * g.Kernel[1]
-	if kk > dwkQMaxTaps || !(mult >= 0 && mult <= math.MaxFloat32) {
+	if kk > dwkQMaxTaps || !dwkRegular(g) {
 		return false
+	}
+	for _, m := range mult[:n] {
+		if !(m >= 0 && m <= math.MaxFloat32) {
+			return false
+		}
 	}
 	ih, iw := g.In[0], g.In[1]
 	oh, ow := g.Out[0], g.Out[1]
-	if oh <= 0 || ow <= 0 {
+	if n <= 0 || oh <= 0 || ow <= 0 {
 		return true
 	}
-	dst = dst[:oh*ow]
-	src = src[:ih*iw]
+	in, on := ih*iw, oh*ow
+	dst, src, w = dst[:n*on], src[:n*in], w[:n*kk]
+	if bias != nil {
+		bias = bias[:n]
+	}
 	xlo, _ := QRange[TX]()
 	ylo, yhi := QRange[TY]()
+	flo, fhi := float32(ylo-yZ), float32(yhi-yZ)
+	inf := float32(math.Inf(1))
 	s := dwkGetScratch()
 	defer dwkScratchPool.Put(s)
 	s.wf = dwkGrow(s.wf, kk)
-	for i, e := range w[:kk] {
-		s.wf[i] = float32(e)
+	// Input rows become centred float32 in tmp as the bands need them,
+	// with spare values so the stride-2 row split may read a vector past
+	// the last row.
+	s.tmp = dwkGrow(s.tmp, in+32)
+	for c := 0; c < n; c++ {
+		for i, e := range w[c*kk : (c+1)*kk] {
+			s.wf[i] = float32(e)
+		}
+		var bv int32
+		if bias != nil {
+			bv = bias[c]
+		}
+		m := mult[c]
+		p := s.plan(g, s.wf)
+		sb := dwkBytes(src[c*in : (c+1)*in])
+		db := dwkBytes(dst[c*on : (c+1)*on])
+		p.stream(s, 0, -inf, inf, func(a, b int) {
+			dwk.loadQ(s.tmp[a*iw:b*iw], sb[a*iw:b*iw], xZ, xlo < 0)
+			p.fill(s.buf, s.tmp, a, b)
+		}, func(v []float32, oy0, oy1 int) {
+			dwk.doRequantRows(db[oy0*ow:], ow, v[oy0*p.pw2:], p.pw2, oy1-oy0, ow, bv, m, flo, fhi, yZ, ylo < 0)
+		})
 	}
-	p := s.plan(g, s.wf)
-	// The whole plane as centred float32, with spare values so the
-	// stride-2 row split may read a vector past the last row.
-	s.tmp = dwkGrow(s.tmp, ih*iw+32)
-	dwk.loadQ(s.tmp[:ih*iw], dwkBytes(src), xZ, xlo < 0)
-	p.fill(s.buf, s.tmp)
-	inf := float32(math.Inf(1))
-	v := p.run(s, 0, -inf, inf)
-	dwk.doRequantRows(dwkBytes(dst), ow, v, p.pw2, oh, ow, bias, mult, float32(ylo-yZ), float32(yhi-yZ), yZ, ylo < 0)
 	return true
+}
+
+// dwkRegular reports a geometry the phase layout covers: padding >= 0,
+// strides and dilations >= 1 (what ONNX allows; anything else takes the
+// direct loop).
+func dwkRegular(g ConvGeom) bool {
+	for d := 0; d < 2; d++ {
+		if g.PadBegin[d] < 0 || g.Stride[d] < 1 || g.Dilation[d] < 1 || g.Kernel[d] < 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// dwkDirect is the definition of DepthwiseConv2DClamp with a bounds test
+// per tap, for geometries dwkRegular rejects.
+func dwkDirect(dst, src, w []float32, bias float32, g ConvGeom, lo, hi float32) {
+	for oy := 0; oy < g.Out[0]; oy++ {
+		for ox := 0; ox < g.Out[1]; ox++ {
+			s := bias
+			for ky := 0; ky < g.Kernel[0]; ky++ {
+				iy := oy*g.Stride[0] - g.PadBegin[0] + ky*g.Dilation[0]
+				if iy < 0 || iy >= g.In[0] {
+					continue
+				}
+				for kx := 0; kx < g.Kernel[1]; kx++ {
+					if ix := ox*g.Stride[1] - g.PadBegin[1] + kx*g.Dilation[1]; ix >= 0 && ix < g.In[1] {
+						s += w[ky*g.Kernel[1]+kx] * src[iy*g.In[1]+ix]
+					}
+				}
+			}
+			dst[oy*g.Out[1]+ox] = min(max(s, lo), hi)
+		}
+	}
 }
 
 // dwkBytes views 8-bit values as bytes.

@@ -342,3 +342,131 @@ func BenchmarkDepthwise(b *testing.B) {
 		}
 	}
 }
+
+// dwkLegacy is the previous DepthwiseConv2D (axpy per tap along output
+// rows), kept to measure against in the same time window.
+func dwkLegacy(dst, src, w []float32, bias float32, g ConvGeom) {
+	ih, iw := g.In[0], g.In[1]
+	oh, ow := g.Out[0], g.Out[1]
+	kh, kw := g.Kernel[0], g.Kernel[1]
+	sh, sw := g.Stride[0], g.Stride[1]
+	dh, dw := g.Dilation[0], g.Dilation[1]
+	ph, pw := g.PadBegin[0], g.PadBegin[1]
+	rng := make([][2]int, kw)
+	for kx := range rng {
+		off := kx*dw - pw
+		lo := 0
+		if off < 0 {
+			lo = (-off + sw - 1) / sw
+		}
+		hi := 0
+		if iw-1-off >= 0 {
+			hi = (iw-1-off)/sw + 1
+		}
+		rng[kx] = [2]int{min(lo, ow), min(max(hi, 0), ow)}
+	}
+	for oy := 0; oy < oh; oy++ {
+		row := dst[oy*ow : (oy+1)*ow]
+		for i := range row {
+			row[i] = bias
+		}
+		for ky := 0; ky < kh; ky++ {
+			iy := oy*sh - ph + ky*dh
+			if iy < 0 || iy >= ih {
+				continue
+			}
+			srow := src[iy*iw : (iy+1)*iw]
+			for kx := 0; kx < kw; kx++ {
+				lo, hi := rng[kx][0], rng[kx][1]
+				if lo >= hi {
+					continue
+				}
+				wv := w[ky*kw+kx]
+				off := kx*dw - pw
+				if sw == 1 {
+					kern.axpy(wv, srow[lo+off:hi+off], row[lo:hi])
+					continue
+				}
+				x := lo*sw + off
+				for ox := lo; ox < hi; ox++ {
+					row[ox] += wv * srow[x]
+					x += sw
+				}
+			}
+		}
+	}
+}
+
+// MobileNetV2's depthwise layers (all channels, one thread), new kernel
+// against dwkLegacy.
+func BenchmarkDepthwiseMobileNet(b *testing.B) {
+	for _, c := range []struct{ ch, in, s int }{{32, 112, 1}, {96, 112, 2}, {144, 56, 1}, {144, 56, 2}, {192, 28, 1}, {384, 14, 1}, {576, 14, 2}, {960, 7, 1}} {
+		out := (c.in+2-3)/c.s + 1
+		g := ConvGeom{In: []int{c.in, c.in}, Kernel: []int{3, 3}, Out: []int{out, out}, Stride: []int{c.s, c.s}, Dilation: []int{1, 1}, PadBegin: []int{1, 1}}
+		r := rand.New(rand.NewSource(1))
+		in, on := c.in*c.in, out*out
+		src, w, dst := sgemmRandom(r, c.ch*in), sgemmRandom(r, 9), make([]float32, c.ch*on)
+		flops := float64(2 * 9 * on * c.ch)
+		for _, name := range []string{"legacy", "new"} {
+			b.Run(fmt.Sprintf("%dx%dx%d_s%d_%s", c.ch, c.in, c.in, c.s, name), func(b *testing.B) {
+				for b.Loop() {
+					for j := 0; j < c.ch; j++ {
+						if name == "new" {
+							DepthwiseConv2DClamp(dst[j*on:(j+1)*on], src[j*in:(j+1)*in], w, 0, g, 0, 6)
+						} else {
+							dwkLegacy(dst[j*on:(j+1)*on], src[j*in:(j+1)*in], w, 0, g)
+						}
+					}
+				}
+				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
+
+// Planes runs every plane with its own weights, bias and multiplier.
+func TestDepthwisePlanes(t *testing.T) {
+	dwkEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewSource(11))
+		gs := dwkGeoms()
+		for gi := 0; gi < len(gs); gi += 5 {
+			g := gs[gi]
+			const n = 3
+			in, on, kk := g.In[0]*g.In[1], g.Out[0]*g.Out[1], g.Kernel[0]*g.Kernel[1]
+			src, w, bias := sgemmRandom(r, n*in), sgemmRandom(r, n*kk), sgemmRandom(r, n)
+			for _, b := range [][]float32{bias, nil} {
+				got, want := make([]float32, n*on), make([]float32, n*on)
+				DepthwiseConv2DPlanes(got, src, w, b, n, g, -1, 2)
+				for c := 0; c < n; c++ {
+					var bv float32
+					if b != nil {
+						bv = b[c]
+					}
+					DepthwiseConv2DClamp(want[c*on:], src[c*in:(c+1)*in], w[c*kk:], bv, g, -1, 2)
+				}
+				dwkSameF(t, fmt.Sprintf("planes %+v", g), n, got, want)
+			}
+			qs := make([]uint8, n*in)
+			for i := range qs {
+				qs[i] = uint8(r.Intn(256))
+			}
+			qw, qb := make([]int32, n*kk), []int32{5, -7, 100000}
+			for i := range qw {
+				qw[i] = r.Int31n(511) - 255
+			}
+			mult := []float32{0.001, 0.02, 0.0003}
+			got, want := make([]int8, n*on), make([]int8, n*on)
+			if !DepthwiseConv2DQPlanes(got, qs, 9, qw, qb, mult, -3, n, g) {
+				t.Fatal("refused")
+			}
+			for c := 0; c < n; c++ {
+				dwkQRef(want[c*on:], qs[c*in:(c+1)*in], 9, qw[c*kk:], qb[c], mult[c], -3, g)
+			}
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("qplanes %+v: [%d] = %d, want %d", g, i, got[i], want[i])
+				}
+			}
+		}
+	})
+}

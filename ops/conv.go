@@ -351,16 +351,7 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 	jobs := n * group
 	if cg == 1 && mg == 1 && len(g.kernel) == 2 {
 		// Depthwise: one plane per job, no im2col, no GEMM.
-		ParallelFor(threads, jobs, 1, func(lo, hi int) {
-			for j := lo; j < hi; j++ {
-				var bv float32
-				if bias != nil {
-					bv = bias[j%group]
-				}
-				linalg.DepthwiseConv2D(y[j*on:(j+1)*on], x[j*in:(j+1)*in], w[(j%group)*kn:(j%group+1)*kn], bv, lg)
-				act.apply32(y[j*on : (j+1)*on])
-			}
-		})
+		qdwConvF32(threads, x, w, bias, y, jobs, group, in, on, kn, lg, act)
 		return
 	}
 	direct := cvIsDirect(g)
