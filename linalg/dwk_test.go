@@ -405,17 +405,17 @@ func BenchmarkDepthwiseMobileNet(b *testing.B) {
 		g := ConvGeom{In: []int{c.in, c.in}, Kernel: []int{3, 3}, Out: []int{out, out}, Stride: []int{c.s, c.s}, Dilation: []int{1, 1}, PadBegin: []int{1, 1}}
 		r := rand.New(rand.NewSource(1))
 		in, on := c.in*c.in, out*out
-		src, w, dst := sgemmRandom(r, c.ch*in), sgemmRandom(r, 9), make([]float32, c.ch*on)
+		src, w, dst := sgemmRandom(r, c.ch*in), sgemmRandom(r, 9*c.ch), make([]float32, c.ch*on)
 		flops := float64(2 * 9 * on * c.ch)
 		for _, name := range []string{"legacy", "new"} {
 			b.Run(fmt.Sprintf("%dx%dx%d_s%d_%s", c.ch, c.in, c.in, c.s, name), func(b *testing.B) {
 				for b.Loop() {
+					if name == "new" {
+						DepthwiseConv2DPlanes(dst, src, w, nil, c.ch, g, 0, 6)
+						continue
+					}
 					for j := 0; j < c.ch; j++ {
-						if name == "new" {
-							DepthwiseConv2DClamp(dst[j*on:(j+1)*on], src[j*in:(j+1)*in], w, 0, g, 0, 6)
-						} else {
-							dwkLegacy(dst[j*on:(j+1)*on], src[j*in:(j+1)*in], w, 0, g)
-						}
+						dwkLegacy(dst[j*on:(j+1)*on], src[j*in:(j+1)*in], w[j*9:], 0, g)
 					}
 				}
 				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
