@@ -1,7 +1,5 @@
 package linalg
 
-import "math"
-
 // DepthwiseConv2D computes one channel plane of a 2-D depthwise
 // convolution directly, without im2col:
 //
@@ -9,31 +7,33 @@ import "math"
 //
 // with src (g.In[0]×g.In[1]) read as zero outside its bounds, dst
 // g.Out[0]×g.Out[1] (overwritten) and w g.Kernel[0]×g.Kernel[1]. g must
-// have two spatial dims. See DepthwiseConv2DClamp for how it runs.
+// have two spatial dims. See DepthwiseConv2DPlanes for how it runs.
 func DepthwiseConv2D(dst, src, w []float32, bias float32, g ConvGeom) {
-	inf := float32(math.Inf(1))
-	DepthwiseConv2DClamp(dst, src, w, bias, g, -inf, inf)
+	DepthwiseConv2DPlanes(dst, src, w, 1, g, &Epilogue{RowBias: []float32{bias}})
 }
 
 // DepthwiseConv2DClamp is DepthwiseConv2D with every output clamped to
-// [lo, hi] (min(max(v, lo), hi), NaN kept) while it is still in
-// registers, so a fused Relu (0, +Inf) or Clip costs no extra pass.
-//
-// The plane is first copied into a zero-padded scratch split into
-// stride phases (rows and columns by their index modulo the stride), so
-// every tap of every output is a plain unit-stride read at a fixed offset:
-// the kernel then runs as Σ_t w[t]·buf[off[t]+i] over one long vector of
-// outputs, stride 2 included, with no edge cases.
+// [lo, hi] (min(max(v, lo), hi), NaN kept).
 func DepthwiseConv2DClamp(dst, src, w []float32, bias float32, g ConvGeom, lo, hi float32) {
-	DepthwiseConv2DPlanes(dst, src, w, []float32{bias}, 1, g, lo, hi)
+	DepthwiseConv2DPlanes(dst, src, w, 1, g, &Epilogue{RowBias: []float32{bias}, Act: ActClip, Min: lo, Max: hi})
 }
 
-// DepthwiseConv2DPlanes runs DepthwiseConv2DClamp on n consecutive
-// planes: plane c reads src[c·in:], writes dst[c·on:] and uses
-// w[c·kk:(c+1)·kk] and bias[c] (bias nil: 0), with in, on and kk the
-// sizes of g's input, output and kernel. One call per run of channels
-// shares the scratch and the layout between planes.
-func DepthwiseConv2DPlanes(dst, src, w, bias []float32, n int, g ConvGeom, lo, hi float32) {
+// DepthwiseConv2DPlanes runs DepthwiseConv2D on n consecutive planes:
+// plane c reads src[c·in:], writes dst[c·on:] and uses w[c·kk:(c+1)·kk],
+// with in, on and kk the sizes of g's input, output and kernel. ep (nil:
+// none) supplies the bias of plane c as ep.RowBias[c] (nil: 0; ColBias
+// is not used) and the activation: Relu, Clip and HardSwish are applied
+// while the outputs are in registers (HardSwish multiplies by 1/6 where
+// the SGEMM epilogue divides by 6, a last-bit difference at most), the
+// others row by row while they are in cache.
+//
+// A plane is copied band by band into a zero-padded scratch split into
+// stride phases (rows and columns by their index modulo the stride), so
+// every tap of every output is a unit-stride read at a fixed offset: the
+// kernel then runs Σ_t w[t]·buf[off[t]+i] over one long vector of
+// outputs, stride 2 included, with no edge cases. One call for a run of
+// channels shares the scratch and the layout between planes.
+func DepthwiseConv2DPlanes(dst, src, w []float32, n int, g ConvGeom, ep *Epilogue) {
 	ih, iw := g.In[0], g.In[1]
 	oh, ow := g.Out[0], g.Out[1]
 	if n <= 0 || oh <= 0 || ow <= 0 {
@@ -41,34 +41,49 @@ func DepthwiseConv2DPlanes(dst, src, w, bias []float32, n int, g ConvGeom, lo, h
 	}
 	in, on, kk := ih*iw, oh*ow, g.Kernel[0]*g.Kernel[1]
 	dst, src, w = dst[:n*on], src[:n*in], w[:n*kk]
-	if bias != nil {
-		bias = bias[:n]
+	var bias []float32
+	if ep != nil && ep.RowBias != nil {
+		bias = ep.RowBias[:n]
+	}
+	a, post := dwkActOf(ep)
+	var pep *Epilogue
+	if post != ActNone {
+		pep = &Epilogue{Act: post, Min: ep.Min, Max: ep.Max, Alpha: ep.Alpha}
 	}
 	if !dwkRegular(g) {
 		for c := 0; c < n; c++ {
-			var b float32
+			var bv float32
 			if bias != nil {
-				b = bias[c]
+				bv = bias[c]
 			}
-			dwkDirect(dst[c*on:(c+1)*on], src[c*in:(c+1)*in], w[c*kk:(c+1)*kk], b, g, lo, hi)
+			dc := dst[c*on : (c+1)*on]
+			dwkDirect(dc, src[c*in:(c+1)*in], w[c*kk:(c+1)*kk], bv, g, a)
+			if pep != nil {
+				pep.apply(dc, ow, 0, 0, oh, ow)
+			}
 		}
 		return
 	}
 	s := dwkGetScratch()
 	defer dwkScratchPool.Put(s)
+	p := s.plan(g, w)
 	for c := 0; c < n; c++ {
 		var bv float32
 		if bias != nil {
 			bv = bias[c]
 		}
-		p := s.plan(g, w[c*kk:(c+1)*kk])
+		p.ws = w[c*kk : (c+1)*kk]
 		// The row split may read past a plane's last row, so it gets the
 		// rest of src.
 		sc, dc := src[c*in:], dst[c*on:(c+1)*on]
-		p.stream(s, bv, lo, hi, func(a, b int) {
-			p.fill(s.buf, sc, a, b)
+		p.stream(s, bv, a, func(_, _ int, ops []dwkFillOp) {
+			p.fill(s.buf, sc, ops)
 		}, func(v []float32, oy0, oy1 int) {
-			dwk.doCopyRows(dc[oy0*ow:], ow, v[oy0*p.pw2:], p.pw2, oy1-oy0, ow)
+			d := dc[oy0*ow:]
+			dwk.doCopyRows(d, ow, v[oy0*p.pw2:], p.pw2, oy1-oy0, ow)
+			if pep != nil {
+				pep.apply(d, ow, 0, 0, oy1-oy0, ow)
+			}
 		})
 	}
 }

@@ -31,10 +31,10 @@ func init() {
 // dwkBlock) outputs.
 //
 //go:noescape
-func dwkConvAVX2(v *float32, n int, buf *float32, offs *int, ws *float32, ntaps int, bias, lo, hi float32)
+func dwkConvAVX2(v *float32, n int, buf *float32, offs *int, ws *float32, ntaps int, bias, lo, hi float32, hs int)
 
 //go:noescape
-func dwkConvAVX512(v *float32, n int, buf *float32, offs *int, ws *float32, ntaps int, bias, lo, hi float32)
+func dwkConvAVX512(v *float32, n int, buf *float32, offs *int, ws *float32, ntaps int, bias, lo, hi float32, hs int)
 
 // dwkEvenAVX2 and dwkEvenAVX512 are dwkEvenGeneric on n outputs, a
 // multiple of the vector width; they read src[:2n].
@@ -64,10 +64,10 @@ func dwkRequantAVX2(dst *byte, v *float32, n int, bias int32, mult, flo, fhi flo
 func dwkRequantAVX512(dst *byte, v *float32, n int, bias int32, mult, flo, fhi float32, zp int32, signed bool)
 
 // dwkConvSlices checks the bounds the assembly relies on.
-func dwkConvSlices(f func(v *float32, n int, buf *float32, offs *int, ws *float32, ntaps int, bias, lo, hi float32)) func(v, buf []float32, offs []int, ws []float32, bias, lo, hi float32) {
-	return func(v, buf []float32, offs []int, ws []float32, bias, lo, hi float32) {
+func dwkConvSlices(f func(v *float32, n int, buf *float32, offs *int, ws *float32, ntaps int, bias, lo, hi float32, hs int)) func(v, buf []float32, offs []int, ws []float32, bias float32, a dwkAct) {
+	return func(v, buf []float32, offs []int, ws []float32, bias float32, a dwkAct) {
 		if len(v)%dwkBlock != 0 || len(offs) == 0 || len(v) == 0 {
-			dwkConvGeneric(v, buf, offs, ws, bias, lo, hi)
+			dwkConvGeneric(v, buf, offs, ws, bias, a)
 			return
 		}
 		ws = ws[:len(offs)]
@@ -76,7 +76,11 @@ func dwkConvSlices(f func(v *float32, n int, buf *float32, offs *int, ws *float3
 				panic("linalg: depthwise tap offset out of range")
 			}
 		}
-		f(&v[0], len(v), &buf[0], &offs[0], &ws[0], len(offs), bias, lo, hi)
+		hs := 0
+		if a.hs {
+			hs = 1
+		}
+		f(&v[0], len(v), &buf[0], &offs[0], &ws[0], len(offs), bias, a.lo, a.hi, hs)
 	}
 }
 

@@ -41,8 +41,14 @@ DATA dwkOddIdx<>+56(SB)/4, $29
 DATA dwkOddIdx<>+60(SB)/4, $31
 GLOBL dwkOddIdx<>(SB), RODATA|NOPTR, $64
 
-// func dwkConvAVX512(v *float32, n int, buf *float32, offs *int, ws *float32, ntaps int, bias, lo, hi float32)
-TEXT ·dwkConvAVX512(SB), NOSPLIT, $0-60
+// HardSwish constants: float32(1/6), 1/2, 1.
+DATA dwkHS<>+0(SB)/4, $0x3e2aaaab
+DATA dwkHS<>+4(SB)/4, $0x3f000000
+DATA dwkHS<>+8(SB)/4, $0x3f800000
+GLOBL dwkHS<>(SB), RODATA|NOPTR, $12
+
+// func dwkConvAVX512(v *float32, n int, buf *float32, offs *int, ws *float32, ntaps int, bias, lo, hi float32, hs int)
+TEXT ·dwkConvAVX512(SB), NOSPLIT, $0-72
 	MOVQ         v+0(FP), DI
 	MOVQ         n+8(FP), CX
 	MOVQ         buf+16(FP), SI
@@ -52,6 +58,11 @@ TEXT ·dwkConvAVX512(SB), NOSPLIT, $0-60
 	VBROADCASTSS bias+48(FP), Z28
 	VBROADCASTSS lo+52(FP), Z29
 	VBROADCASTSS hi+56(FP), Z30
+	MOVQ         hs+64(FP), R13
+	VBROADCASTSS dwkHS<>+0(SB), Z24
+	VBROADCASTSS dwkHS<>+4(SB), Z25
+	VPXORD       Z26, Z26, Z26
+	VBROADCASTSS dwkHS<>+8(SB), Z27
 
 dwkConvAVX512_block:
 	VMOVAPS Z28, Z0
@@ -79,6 +90,30 @@ dwkConvAVX512_tap:
 	VMINPS       Z1, Z30, Z1
 	VMINPS       Z2, Z30, Z2
 	VMINPS       Z3, Z30, Z3
+	TESTQ        R13, R13
+	JZ           dwkConvAVX512_store
+	VMULPS       Z24, Z0, Z20
+	VADDPS       Z25, Z20, Z20
+	VMAXPS       Z20, Z26, Z20
+	VMINPS       Z20, Z27, Z20
+	VMULPS       Z20, Z0, Z0
+	VMULPS       Z24, Z1, Z21
+	VADDPS       Z25, Z21, Z21
+	VMAXPS       Z21, Z26, Z21
+	VMINPS       Z21, Z27, Z21
+	VMULPS       Z21, Z1, Z1
+	VMULPS       Z24, Z2, Z22
+	VADDPS       Z25, Z22, Z22
+	VMAXPS       Z22, Z26, Z22
+	VMINPS       Z22, Z27, Z22
+	VMULPS       Z22, Z2, Z2
+	VMULPS       Z24, Z3, Z23
+	VADDPS       Z25, Z23, Z23
+	VMAXPS       Z23, Z26, Z23
+	VMINPS       Z23, Z27, Z23
+	VMULPS       Z23, Z3, Z3
+
+dwkConvAVX512_store:
 	VMOVUPS      Z0, (DI)
 	VMOVUPS      Z1, 64(DI)
 	VMOVUPS      Z2, 128(DI)
@@ -90,8 +125,8 @@ dwkConvAVX512_tap:
 	VZEROUPPER
 	RET
 
-// func dwkConvAVX2(v *float32, n int, buf *float32, offs *int, ws *float32, ntaps int, bias, lo, hi float32)
-TEXT ·dwkConvAVX2(SB), NOSPLIT, $0-60
+// func dwkConvAVX2(v *float32, n int, buf *float32, offs *int, ws *float32, ntaps int, bias, lo, hi float32, hs int)
+TEXT ·dwkConvAVX2(SB), NOSPLIT, $0-72
 	MOVQ         v+0(FP), DI
 	MOVQ         n+8(FP), CX
 	MOVQ         buf+16(FP), SI
@@ -101,6 +136,11 @@ TEXT ·dwkConvAVX2(SB), NOSPLIT, $0-60
 	VBROADCASTSS bias+48(FP), Y12
 	VBROADCASTSS lo+52(FP), Y13
 	VBROADCASTSS hi+56(FP), Y14
+	MOVQ         hs+64(FP), R13
+	VBROADCASTSS dwkHS<>+0(SB), Y8
+	VBROADCASTSS dwkHS<>+4(SB), Y9
+	VXORPS       Y10, Y10, Y10
+	VBROADCASTSS dwkHS<>+8(SB), Y11
 
 dwkConvAVX2_block:
 	VMOVAPS Y12, Y0
@@ -128,6 +168,30 @@ dwkConvAVX2_tap:
 	VMINPS       Y1, Y14, Y1
 	VMINPS       Y2, Y14, Y2
 	VMINPS       Y3, Y14, Y3
+	TESTQ        R13, R13
+	JZ           dwkConvAVX2_store
+	VMULPS       Y8, Y0, Y4
+	VADDPS       Y9, Y4, Y4
+	VMAXPS       Y4, Y10, Y4
+	VMINPS       Y4, Y11, Y4
+	VMULPS       Y4, Y0, Y0
+	VMULPS       Y8, Y1, Y5
+	VADDPS       Y9, Y5, Y5
+	VMAXPS       Y5, Y10, Y5
+	VMINPS       Y5, Y11, Y5
+	VMULPS       Y5, Y1, Y1
+	VMULPS       Y8, Y2, Y6
+	VADDPS       Y9, Y6, Y6
+	VMAXPS       Y6, Y10, Y6
+	VMINPS       Y6, Y11, Y6
+	VMULPS       Y6, Y2, Y2
+	VMULPS       Y8, Y3, Y7
+	VADDPS       Y9, Y7, Y7
+	VMAXPS       Y7, Y10, Y7
+	VMINPS       Y7, Y11, Y7
+	VMULPS       Y7, Y3, Y3
+
+dwkConvAVX2_store:
 	VMOVUPS      Y0, (DI)
 	VMOVUPS      Y1, 32(DI)
 	VMOVUPS      Y2, 64(DI)
@@ -347,6 +411,15 @@ dwkCopyRowsAVX512_row:
 	MOVQ DI, R8
 	MOVQ SI, R9
 	MOVQ n+40(FP), BX
+	LEAQ (SI)(R12*8), AX
+	MOVQ BX, CX
+	SHLQ $2, CX
+
+dwkCopyRowsAVX512_pf:
+	PREFETCHT0 (AX)
+	ADDQ       $64, AX
+	SUBQ       $64, CX
+	JG         dwkCopyRowsAVX512_pf
 
 dwkCopyRowsAVX512_col:
 	CMPQ    BX, $16
@@ -405,6 +478,18 @@ dwkSplitRowsAVX512_row:
 	MOVQ R10, R13
 	MOVQ SI, R9
 	MOVQ n+48(FP), BX
+	// Rows come from memory at a stride the hardware prefetcher may not
+	// follow far enough ahead of DRAM latency: fetch the row eight steps
+	// ahead.
+	LEAQ (SI)(R12*8), AX
+	MOVQ BX, CX
+	SHLQ $2, CX
+
+dwkSplitRowsAVX512_pf:
+	PREFETCHT0 (AX)
+	ADDQ       $64, AX
+	SUBQ       $64, CX
+	JG         dwkSplitRowsAVX512_pf
 
 dwkSplitRowsAVX512_col:
 	CMPQ      BX, $32

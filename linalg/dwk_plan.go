@@ -27,10 +27,9 @@ const dwkQMaxTaps = 256
 // dwkImpl is one set of depthwise kernels.
 type dwkImpl struct {
 	name string
-	// conv sets v[i] = min(max(bias + Σ_t ws[t]·buf[offs[t]+i], lo), hi)
-	// for i < len(v), a multiple of dwkBlock; buf must hold
-	// max(offs)+len(v) values.
-	conv func(v, buf []float32, offs []int, ws []float32, bias, lo, hi float32)
+	// conv sets v[i] = a(bias + Σ_t ws[t]·buf[offs[t]+i]) for i < len(v),
+	// a multiple of dwkBlock; buf must hold max(offs)+len(v) values.
+	conv func(v, buf []float32, offs []int, ws []float32, bias float32, a dwkAct)
 	// even sets dst[j] = src[2j]; len(src) >= 2·len(dst)-1.
 	even func(dst, src []float32)
 	// loadQ sets dst[i] = float32(int32(src[i]) - zp), src int8 when
@@ -102,6 +101,43 @@ func (im *dwkImpl) doRequantRows(dst []byte, ds int, v []float32, ss, rows, n in
 	}
 }
 
+// dwkAct is the activation the conv kernel applies in registers:
+// x = min(max(x, lo), hi), then, when hs is set, HardSwish
+// x·min(max(x·(1/6) + 1/2, 0), 1). NaN propagates.
+type dwkAct struct {
+	lo, hi float32
+	hs     bool
+}
+
+// dwkSixth is HardSwish's slope; multiplying by it (rather than dividing
+// by 6) keeps the kernels free of divisions.
+const dwkSixth = float32(1.0 / 6)
+
+// dwkNoAct is the identity.
+var dwkNoAct = dwkAct{lo: float32(math.Inf(-1)), hi: float32(math.Inf(1))}
+
+// dwkActOf splits ep's activation into what the kernel applies and what
+// is left for a pass over each output row while it is in cache (ActNone:
+// nothing).
+func dwkActOf(ep *Epilogue) (dwkAct, Activation) {
+	a := dwkNoAct
+	if ep == nil {
+		return a, ActNone
+	}
+	switch ep.Act {
+	case ActNone:
+	case ActRelu:
+		a.lo = 0
+	case ActClip:
+		a.lo, a.hi = ep.Min, ep.Max
+	case ActHardSwish:
+		a.hs = true
+	default:
+		return a, ep.Act
+	}
+	return a, ActNone
+}
+
 // dwkGeneric holds the plain-Go twins.
 var dwkGeneric = &dwkImpl{
 	name: "generic", conv: dwkConvGeneric, even: dwkEvenGeneric,
@@ -130,9 +166,21 @@ type dwkPlan struct {
 	plane          int // nrr·pw2
 	n              int // virtual outputs, rounded up to dwkBlock
 	kext           int // rows one output reads: (kh-1)·dh + 1
+	cols           int // input columns read
 	offs           []int
 	ws             []float32
+	steps          []dwkStep   // the bands of stream
+	ops            []dwkFillOp // fill calls of all steps
 }
+
+// dwkStep is one band of stream: virtual outputs [i0, i1), before them
+// input rows [fa, fb) by ops[o0:o1], after them output rows [oa, ob).
+type dwkStep struct{ i0, i1, fa, fb, o0, o1, oa, ob int }
+
+// dwkFillOp copies nr input rows from src offset so (row stride sh·iw)
+// to buf offsets da (and db, the odd columns, for stride 2), row stride
+// pw2.
+type dwkFillOp struct{ so, nr, da, db int }
 
 // dwkScratch is one goroutine's buffers.
 type dwkScratch struct {
@@ -141,6 +189,8 @@ type dwkScratch struct {
 	tmp    []float32 // one input row as float32 (quantized path)
 	wf     []float32 // quantized weights as float32
 	offs   []int
+	steps  []dwkStep
+	ops    []dwkFillOp
 	// key is the geometry buf was last laid out for: its padding is still
 	// zero then (fill writes only the image part).
 	key [12]int
@@ -205,6 +255,9 @@ func (s *dwkScratch) plan(g ConvGeom, w []float32) *dwkPlan {
 	}
 	p.offs = s.offs
 	p.ws = w[:kh*kw]
+	p.cols = min(p.iw, p.needW-p.pl)
+	s.steps, s.ops = p.schedule(s.steps[:0], s.ops[:0])
+	p.steps, p.ops = s.steps, s.ops
 	s.v = dwkGrow(s.v, p.n)
 	s.buf = dwkGrow(s.buf, max(p.sh*p.sw*p.plane, maxOff+p.n))
 	clear(s.buf)
@@ -222,36 +275,74 @@ func (p *dwkPlan) inRows() int {
 	return max(0, min(p.ih, p.needH-p.pt))
 }
 
-// fill copies input rows [a, b) of src (ih×iw, row-major; rows may be
-// read a vector past their end, up to the end of src) into the phase
-// planes of buf; the padding is already zero.
-func (p *dwkPlan) fill(buf, src []float32, a, b int) {
-	cols := min(p.iw, p.needW-p.pl) // input columns read
-	if a >= b || cols <= 0 {
-		return
+// schedule appends the bands of stream and their fill calls: all the
+// index arithmetic (divisions included) is done once per layout.
+func (p *dwkPlan) schedule(steps []dwkStep, ops []dwkFillOp) ([]dwkStep, []dwkFillOp) {
+	rows := p.inRows()
+	filled, done := 0, 0
+	for i0 := 0; i0 < p.n; i0 += dwkBand {
+		st := dwkStep{i0: i0, i1: min(i0+dwkBand, p.n)}
+		// Last output row with a valid output in the band, and the input
+		// rows it reads.
+		oy := (min(st.i1, p.oh*p.pw2) - 1) / p.pw2
+		st.fa, st.fb = filled, max(filled, min(rows, oy*p.sh+p.kext-p.pt))
+		filled = st.fb
+		st.o0 = len(ops)
+		if p.cols > 0 {
+			ops = p.fillOps(ops, st.fa, st.fb)
+		}
+		st.o1 = len(ops)
+		end := min(p.oh, st.i1/p.pw2)
+		if st.i1 == p.n {
+			end = p.oh
+		}
+		st.oa, st.ob = done, max(done, end)
+		done = st.ob
+		steps = append(steps, st)
 	}
-	// Input rows with the same (iy+pt) mod sh land pw2 apart in one
-	// phase plane: one call per row phase.
+	return steps, ops
+}
+
+// fillOps appends the calls that copy input rows [a, b) into the phase
+// planes: rows with the same (iy+pt) mod sh land pw2 apart in one phase
+// plane, so one call per row phase.
+func (p *dwkPlan) fillOps(ops []dwkFillOp, a, b int) []dwkFillOp {
 	for iy0 := a; iy0 < min(a+p.sh, b); iy0++ {
-		nr := (b - iy0 + p.sh - 1) / p.sh
+		op := dwkFillOp{so: iy0 * p.iw, nr: (b - iy0 + p.sh - 1) / p.sh}
 		o := p.rowBase(iy0 + p.pt)
-		sr := src[iy0*p.iw:]
-		ss := p.sh * p.iw
 		switch p.sw {
 		case 1:
-			dwk.doCopyRows(buf[o+p.pl:], p.pw2, sr, ss, nr, cols)
+			op.da = o + p.pl
 		case 2:
 			// Input column x lands at padded column x+pl: phase
 			// (x+pl)%2, index (x+pl)/2.
-			oa := o + (p.pl%2)*p.plane + p.pl/2
-			ob := o + ((p.pl+1)%2)*p.plane + (p.pl+1)/2
-			dwk.doSplitRows(buf[oa:], buf[ob:], p.pw2, sr, ss, nr, cols)
+			op.da = o + (p.pl%2)*p.plane + p.pl/2
+			op.db = o + ((p.pl+1)%2)*p.plane + (p.pl+1)/2
 		default:
-			for i := 0; i < nr; i++ {
-				row := sr[i*ss : i*ss+cols]
-				for x, e := range row {
+			op.da = o
+		}
+		ops = append(ops, op)
+	}
+	return ops
+}
+
+// fill runs fill calls on src (ih×iw, row-major; rows may be read a
+// vector past their end, up to the end of src); the padding in buf is
+// already zero.
+func (p *dwkPlan) fill(buf, src []float32, ops []dwkFillOp) {
+	ss := p.sh * p.iw
+	for _, op := range ops {
+		sr := src[op.so:]
+		switch p.sw {
+		case 1:
+			dwk.doCopyRows(buf[op.da:], p.pw2, sr, ss, op.nr, p.cols)
+		case 2:
+			dwk.doSplitRows(buf[op.da:], buf[op.db:], p.pw2, sr, ss, op.nr, p.cols)
+		default:
+			for i := 0; i < op.nr; i++ {
+				for x, e := range sr[i*ss : i*ss+p.cols] {
 					c := x + p.pl
-					buf[o+i*p.pw2+(c%p.sw)*p.plane+c/p.sw] = e
+					buf[op.da+i*p.pw2+(c%p.sw)*p.plane+c/p.sw] = e
 				}
 			}
 		}
@@ -263,33 +354,22 @@ func (p *dwkPlan) fill(buf, src []float32, a, b int) {
 // a large plane stays preemptible between steps.
 const dwkBand = 32 * dwkBlock
 
-// stream computes the plane band by band. Before each band it calls
-// fill(a, b) to bring input rows [a, b) into buf (each row once, in
-// order), after it out(v, oy0, oy1) with output rows [oy0, oy1) complete
+// stream computes the plane band by band (the schedule of plan). Before
+// each band it calls fill(a, b, ops) to bring input rows [a, b) into buf
+// (each row once, in order; p.fill(buf, src, ops) does it from a float32
+// plane), after it out(v, oy0, oy1) with output rows [oy0, oy1) complete
 // in v (row oy at oy·pw2). Junk lanes may read rows not filled yet; they
 // are never handed out.
-func (p *dwkPlan) stream(s *dwkScratch, bias, lo, hi float32, fill func(a, b int), out func(v []float32, oy0, oy1 int)) {
+func (p *dwkPlan) stream(s *dwkScratch, bias float32, a dwkAct, fill func(a, b int, ops []dwkFillOp), out func(v []float32, oy0, oy1 int)) {
 	v := s.v[:p.n]
-	rows := p.inRows()
-	filled, done := 0, 0
-	for i0 := 0; i0 < p.n; i0 += dwkBand {
-		i1 := min(i0+dwkBand, p.n)
-		// Last output row with a valid output in the band, and the input
-		// rows it reads.
-		oy := (min(i1, p.oh*p.pw2) - 1) / p.pw2
-		need := min(rows, oy*p.sh+p.kext-p.pt)
-		if need > filled {
-			fill(filled, need)
-			filled = need
+	for i := range p.steps {
+		st := &p.steps[i]
+		if st.fb > st.fa {
+			fill(st.fa, st.fb, p.ops[st.o0:st.o1])
 		}
-		dwk.conv(v[i0:i1], s.buf[i0:], p.offs, p.ws, bias, lo, hi)
-		end := min(p.oh, i1/p.pw2)
-		if i1 == p.n {
-			end = p.oh
-		}
-		if end > done {
-			out(v, done, end)
-			done = end
+		dwk.conv(v[st.i0:st.i1], s.buf[st.i0:], p.offs, p.ws, bias, a)
+		if st.ob > st.oa {
+			out(v, st.oa, st.ob)
 		}
 	}
 }
@@ -337,7 +417,6 @@ func DepthwiseConv2DQPlanes[TX, TY QInt](dst []TY, src []TX, xZ int32, w []int32
 	xlo, _ := QRange[TX]()
 	ylo, yhi := QRange[TY]()
 	flo, fhi := float32(ylo-yZ), float32(yhi-yZ)
-	inf := float32(math.Inf(1))
 	s := dwkGetScratch()
 	defer dwkScratchPool.Put(s)
 	s.wf = dwkGrow(s.wf, kk)
@@ -345,6 +424,7 @@ func DepthwiseConv2DQPlanes[TX, TY QInt](dst []TY, src []TX, xZ int32, w []int32
 	// with spare values so the stride-2 row split may read a vector past
 	// the last row.
 	s.tmp = dwkGrow(s.tmp, in+32)
+	p := s.plan(g, s.wf) // p.ws is s.wf, refilled per plane
 	for c := 0; c < n; c++ {
 		for i, e := range w[c*kk : (c+1)*kk] {
 			s.wf[i] = float32(e)
@@ -354,12 +434,11 @@ func DepthwiseConv2DQPlanes[TX, TY QInt](dst []TY, src []TX, xZ int32, w []int32
 			bv = bias[c]
 		}
 		m := mult[c]
-		p := s.plan(g, s.wf)
 		sb := dwkBytes(src[c*in : (c+1)*in])
 		db := dwkBytes(dst[c*on : (c+1)*on])
-		p.stream(s, 0, -inf, inf, func(a, b int) {
+		p.stream(s, 0, dwkNoAct, func(a, b int, ops []dwkFillOp) {
 			dwk.loadQ(s.tmp[a*iw:b*iw], sb[a*iw:b*iw], xZ, xlo < 0)
-			p.fill(s.buf, s.tmp, a, b)
+			p.fill(s.buf, s.tmp, ops)
 		}, func(v []float32, oy0, oy1 int) {
 			dwk.doRequantRows(db[oy0*ow:], ow, v[oy0*p.pw2:], p.pw2, oy1-oy0, ow, bv, m, flo, fhi, yZ, ylo < 0)
 		})
@@ -379,9 +458,9 @@ func dwkRegular(g ConvGeom) bool {
 	return true
 }
 
-// dwkDirect is the definition of DepthwiseConv2DClamp with a bounds test
-// per tap, for geometries dwkRegular rejects.
-func dwkDirect(dst, src, w []float32, bias float32, g ConvGeom, lo, hi float32) {
+// dwkDirect is the definition of DepthwiseConv2DPlanes on one plane with
+// a bounds test per tap, for geometries dwkRegular rejects.
+func dwkDirect(dst, src, w []float32, bias float32, g ConvGeom, a dwkAct) {
 	for oy := 0; oy < g.Out[0]; oy++ {
 		for ox := 0; ox < g.Out[1]; ox++ {
 			s := bias
@@ -396,7 +475,7 @@ func dwkDirect(dst, src, w []float32, bias float32, g ConvGeom, lo, hi float32) 
 					}
 				}
 			}
-			dst[oy*g.Out[1]+ox] = min(max(s, lo), hi)
+			dst[oy*g.Out[1]+ox] = a.apply(s)
 		}
 	}
 }
@@ -406,7 +485,16 @@ func dwkBytes[T QInt](s []T) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
 
-func dwkConvGeneric(v, buf []float32, offs []int, ws []float32, bias, lo, hi float32) {
+// apply is a on one value.
+func (a dwkAct) apply(x float32) float32 {
+	x = min(max(x, a.lo), a.hi)
+	if a.hs {
+		x *= min(max(x*dwkSixth+0.5, 0), 1)
+	}
+	return x
+}
+
+func dwkConvGeneric(v, buf []float32, offs []int, ws []float32, bias float32, a dwkAct) {
 	ws = ws[:len(offs)]
 	for i0 := 0; i0+dwkBlock <= len(v); i0 += dwkBlock {
 		blk := v[i0 : i0+dwkBlock : i0+dwkBlock]
@@ -421,7 +509,7 @@ func dwkConvGeneric(v, buf []float32, offs []int, ws []float32, bias, lo, hi flo
 			}
 		}
 		for i, e := range blk {
-			blk[i] = min(max(e, lo), hi)
+			blk[i] = a.apply(e)
 		}
 	}
 }

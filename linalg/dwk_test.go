@@ -183,6 +183,7 @@ func dwkTestQ[TX, TY QInt](t *testing.T) {
 // Every kernel against its generic twin on odd lengths.
 func TestDepthwiseKernels(t *testing.T) {
 	r := rand.New(rand.NewSource(7))
+	inf := float32(math.Inf(1))
 	for _, impl := range dwkImpls[1:] {
 		for _, n := range []int{1, 3, 7, 17, 63, 65, 257} {
 			// even
@@ -249,12 +250,14 @@ func TestDepthwiseKernels(t *testing.T) {
 			offs := []int{0, 1, 5, 17, n}
 			ws := sgemmRandom(r, len(offs))
 			buf := sgemmRandom(r, nv+17+n)
-			got, want := make([]float32, nv), make([]float32, nv)
-			impl.conv(got, buf, offs, ws, 0.25, -1, 1.5)
-			dwkConvGeneric(want, buf, offs, ws, 0.25, -1, 1.5)
-			for i := range got {
-				if !sgemmClose(got[i], want[i]) {
-					t.Fatalf("%s conv n=%d: [%d] = %v, want %v", impl.name, n, i, got[i], want[i])
+			for _, a := range []dwkAct{{lo: -1, hi: 1.5}, {lo: -inf, hi: inf, hs: true}, {lo: 0, hi: 2, hs: true}} {
+				got, want := make([]float32, nv), make([]float32, nv)
+				impl.conv(got, buf, offs, ws, 0.25, a)
+				dwkConvGeneric(want, buf, offs, ws, 0.25, a)
+				for i := range got {
+					if !sgemmClose(got[i], want[i]) {
+						t.Fatalf("%s conv n=%d %+v: [%d] = %v, want %v", impl.name, n, a, i, got[i], want[i])
+					}
 				}
 			}
 		}
@@ -400,7 +403,7 @@ func dwkLegacy(dst, src, w []float32, bias float32, g ConvGeom) {
 // MobileNetV2's depthwise layers (all channels, one thread), new kernel
 // against dwkLegacy.
 func BenchmarkDepthwiseMobileNet(b *testing.B) {
-	for _, c := range []struct{ ch, in, s int }{{32, 112, 1}, {96, 112, 2}, {144, 56, 1}, {144, 56, 2}, {192, 28, 1}, {384, 14, 1}, {576, 14, 2}, {960, 7, 1}} {
+	for _, c := range []struct{ ch, in, s int }{{32, 112, 1}, {96, 112, 2}, {8, 112, 2}, {16, 320, 1}, {32, 320, 2}, {144, 56, 1}, {144, 56, 2}, {192, 28, 1}, {384, 14, 1}, {576, 14, 2}, {960, 7, 1}} {
 		out := (c.in+2-3)/c.s + 1
 		g := ConvGeom{In: []int{c.in, c.in}, Kernel: []int{3, 3}, Out: []int{out, out}, Stride: []int{c.s, c.s}, Dilation: []int{1, 1}, PadBegin: []int{1, 1}}
 		r := rand.New(rand.NewSource(1))
@@ -411,7 +414,7 @@ func BenchmarkDepthwiseMobileNet(b *testing.B) {
 			b.Run(fmt.Sprintf("%dx%dx%d_s%d_%s", c.ch, c.in, c.in, c.s, name), func(b *testing.B) {
 				for b.Loop() {
 					if name == "new" {
-						DepthwiseConv2DPlanes(dst, src, w, nil, c.ch, g, 0, 6)
+						DepthwiseConv2DPlanes(dst, src, w, c.ch, g, &Epilogue{Act: ActClip, Max: 6})
 						continue
 					}
 					for j := 0; j < c.ch; j++ {
@@ -436,7 +439,7 @@ func TestDepthwisePlanes(t *testing.T) {
 			src, w, bias := sgemmRandom(r, n*in), sgemmRandom(r, n*kk), sgemmRandom(r, n)
 			for _, b := range [][]float32{bias, nil} {
 				got, want := make([]float32, n*on), make([]float32, n*on)
-				DepthwiseConv2DPlanes(got, src, w, b, n, g, -1, 2)
+				DepthwiseConv2DPlanes(got, src, w, n, g, &Epilogue{RowBias: b, Act: ActClip, Min: -1, Max: 2})
 				for c := 0; c < n; c++ {
 					var bv float32
 					if b != nil {
@@ -465,6 +468,51 @@ func TestDepthwisePlanes(t *testing.T) {
 			for i := range got {
 				if got[i] != want[i] {
 					t.Fatalf("qplanes %+v: [%d] = %d, want %d", g, i, got[i], want[i])
+				}
+			}
+		}
+	})
+}
+
+// The conv kernel alone on a 56×56 3×3 layout (in L1).
+func BenchmarkDepthwiseKernelConv(b *testing.B) {
+	offs := []int{0, 1, 2, 58, 59, 60, 116, 117, 118}
+	ws := make([]float32, 9)
+	v := make([]float32, 56*58/64*64+64)
+	buf := make([]float32, len(v)+200)
+	for _, impl := range dwkImpls {
+		b.Run(impl.name, func(b *testing.B) {
+			for b.Loop() {
+				impl.conv(v, buf, offs, ws, 0, dwkAct{lo: 0, hi: 6})
+			}
+			b.ReportMetric(float64(18*len(v))*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// Every activation of DepthwiseConv2DPlanes against the reference plus
+// the SGEMM epilogue (HardSwish: within rounding of x/6 vs x·(1/6)).
+func TestDepthwiseActivations(t *testing.T) {
+	dwkEachImpl(t, func(t *testing.T) {
+		r := rand.New(rand.NewSource(13))
+		gs := dwkGeoms()
+		for _, act := range []Activation{ActNone, ActRelu, ActClip, ActLeakyRelu, ActHardSwish, ActSigmoid} {
+			for gi := act % 3; int(gi) < len(gs); gi += 3 {
+				g := gs[gi]
+				const n = 2
+				in, on, kk := g.In[0]*g.In[1], g.Out[0]*g.Out[1], g.Kernel[0]*g.Kernel[1]
+				src, w := sgemmRandom(r, n*in), sgemmRandom(r, n*kk)
+				ep := &Epilogue{RowBias: []float32{0.5, -1.25}, Act: act, Min: -0.75, Max: 1.5, Alpha: 0.1}
+				got, want := make([]float32, n*on), make([]float32, n*on)
+				DepthwiseConv2DPlanes(got, src, w, n, g, ep)
+				for c := 0; c < n; c++ {
+					dwconvRef(want[c*on:], src[c*in:(c+1)*in], w[c*kk:(c+1)*kk], ep.RowBias[c], g)
+				}
+				(&Epilogue{Act: act, Min: ep.Min, Max: ep.Max, Alpha: ep.Alpha}).apply(want, on, 0, 0, n, on)
+				for i := range got {
+					if !sgemmClose(got[i], want[i]) {
+						t.Fatalf("act %d %+v: [%d] = %v, want %v", act, g, i, got[i], want[i])
+					}
 				}
 			}
 		}

@@ -10,11 +10,15 @@ import (
 
 // qdwConvF32 runs a 2-D depthwise float32 convolution (one input and one
 // output channel per group) plane by plane: jobs planes of in input and
-// on output values, kn weights each, plane j using group j%group. Relu
-// and Clip are applied by the kernel as a clamp; other activations after
-// each plane, while it is still in cache.
+// on output values, kn weights each, plane j using group j%group. The
+// kernel applies the bias and every activation the SGEMM epilogue knows;
+// the rest (HardSigmoid) follows per run of planes while in cache.
 func qdwConvF32(threads int, x, w, bias, y []float32, jobs, group, in, on, kn int, lg linalg.ConvGeom, act *pfAct) {
-	lo, hi, rest := qdwClamp(act)
+	var tmpl linalg.Epilogue
+	var rest *pfAct
+	if act != nil && !act.epilogue(&tmpl) {
+		rest = act
+	}
 	// Runs of planes within one image share a kernel call; with an
 	// activation left to apply, runs stay small enough to be in cache.
 	run := group
@@ -22,35 +26,20 @@ func qdwConvF32(threads int, x, w, bias, y []float32, jobs, group, in, on, kn in
 		run = max(1, (1<<13)/max(on, 1))
 	}
 	ParallelFor(threads, jobs, 1, func(a, b int) {
+		ep := tmpl
 		for j := a; j < b; {
 			c := j % group
 			k := min(b-j, group-c, run)
-			var bs []float32
+			ep.RowBias = nil
 			if bias != nil {
-				bs = bias[c : c+k]
+				ep.RowBias = bias[c : c+k]
 			}
 			yj := y[j*on : (j+k)*on]
-			linalg.DepthwiseConv2DPlanes(yj, x[j*in:(j+k)*in], w[c*kn:(c+k)*kn], bs, k, lg, lo, hi)
+			linalg.DepthwiseConv2DPlanes(yj, x[j*in:(j+k)*in], w[c*kn:(c+k)*kn], k, lg, &ep)
 			rest.apply32(yj)
 			j += k
 		}
 	})
-}
-
-// qdwClamp splits act into the clamp [lo, hi] the depthwise kernel
-// applies and what is left to apply afterwards (nil: nothing).
-func qdwClamp(act *pfAct) (lo, hi float32, rest *pfAct) {
-	inf := float32(math.Inf(1))
-	switch {
-	case act == nil:
-		return -inf, inf, nil
-	case act.op == "Relu":
-		return 0, inf, nil
-	case act.op == "Clip" && !(act.p0 > act.p1):
-		// min(max(v, lo), hi), the order apply32 uses.
-		return act.p0, act.p1, nil
-	}
-	return -inf, inf, act
 }
 
 // qdwConv runs a depthwise QLinearConv (group == input == output
