@@ -77,12 +77,12 @@ func DepthwiseConv2DPlanes(dst, src, w []float32, n int, g ConvGeom, ep *Epilogu
 		// rest of src.
 		sc, dc := src[c*in:], dst[c*on:(c+1)*on]
 		p.stream(s, bv, a, func(_, _ int, ops []dwkFillOp) {
-			p.fill(s.buf, sc, ops)
-		}, func(v []float32, oy0, oy1 int) {
-			d := dc[oy0*ow:]
-			dwk.doCopyRows(d, ow, v[oy0*p.pw2:], p.pw2, oy1-oy0, ow)
+			p.fill(s.buf, sc, ops, 0)
+		}, func(v []float32, oa, ob int) {
+			d := dc[oa*ow:]
+			dwk.doCopyRows(d, ow, v, p.pw2, ob-oa, ow)
 			if pep != nil {
-				pep.apply(d, ow, 0, 0, oy1-oy0, ow)
+				pep.apply(d, ow, 0, 0, ob-oa, ow)
 			}
 		})
 	}

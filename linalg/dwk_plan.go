@@ -157,25 +157,31 @@ func dwkUse(impl *dwkImpl) {
 	dwk = impl
 }
 
-// dwkPlan is the phase layout of one plane geometry.
+// dwkPlan is the phase layout of one plane geometry. The plane runs in
+// bands of output rows; each band's input rows are copied into the same
+// band-sized buffer (rows shared by two bands are copied twice), so the
+// scratch stays in cache whatever the plane size.
 type dwkPlan struct {
 	ih, iw, oh, ow int
 	sh, sw, pt, pl int
 	needH, needW   int // padded extent actually read
-	nrr, pw2       int // rows and columns of one phase plane
+	nrr, pw2       int // rows and columns of one phase plane (one band)
 	plane          int // nrr·pw2
-	n              int // virtual outputs, rounded up to dwkBlock
+	n              int // virtual outputs of a full band, rounded up to dwkBlock
 	kext           int // rows one output reads: (kh-1)·dh + 1
 	cols           int // input columns read
+	rowsIn         int // most input rows one band reads
 	offs           []int
 	ws             []float32
 	steps          []dwkStep   // the bands of stream
 	ops            []dwkFillOp // fill calls of all steps
+	clr            [][2]int    // buf ranges [a, b) of padding rows, per step
 }
 
-// dwkStep is one band of stream: virtual outputs [i0, i1), before them
-// input rows [fa, fb) by ops[o0:o1], after them output rows [oa, ob).
-type dwkStep struct{ i0, i1, fa, fb, o0, o1, oa, ob int }
+// dwkStep is one band of stream: output rows [oa, ob) from input rows
+// [fa, fb), copied by ops[o0:o1] after clearing the padding rows
+// clr[c0:c1].
+type dwkStep struct{ oa, ob, fa, fb, o0, o1, c0, c1 int }
 
 // dwkFillOp copies nr input rows from src offset so (row stride sh·iw)
 // to buf offsets da (and db, the odd columns, for stride 2), row stride
@@ -185,14 +191,15 @@ type dwkFillOp struct{ so, nr, da, db int }
 // dwkScratch is one goroutine's buffers.
 type dwkScratch struct {
 	p      dwkPlan
-	buf, v []float32 // phase planes; virtual outputs
-	tmp    []float32 // one input row as float32 (quantized path)
+	buf, v []float32 // phase planes of a band; its virtual outputs
+	tmp    []float32 // a band's input rows as float32 (quantized path)
 	wf     []float32 // quantized weights as float32
 	offs   []int
 	steps  []dwkStep
 	ops    []dwkFillOp
-	// key is the geometry buf was last laid out for: its padding is still
-	// zero then (fill writes only the image part).
+	clr    [][2]int
+	// key is the geometry buf was last laid out for: its column padding
+	// is still zero then (fill writes only the image columns).
 	key [12]int
 }
 
@@ -213,6 +220,13 @@ func dwkGrow[T any](s []T, n int) []T {
 	return s[:n]
 }
 
+// dwkBand is about the number of padded input values one band reads
+// (sh·sw per virtual output): with the band's source rows and outputs
+// that is ~30 KiB, in L1 (measured on MobileNetV2 and PP-OCR planes:
+// 2048-4096 are alike, whole planes are up to 1.6x slower on stride 2).
+// A large plane also stays preemptible between bands.
+const dwkBand = 48 * dwkBlock
+
 // plan lays out geometry g with weights w in s and sizes the buffers;
 // the caller then runs stream.
 func (s *dwkScratch) plan(g ConvGeom, w []float32) *dwkPlan {
@@ -221,8 +235,8 @@ func (s *dwkScratch) plan(g ConvGeom, w []float32) *dwkPlan {
 	dh, dw := g.Dilation[0], g.Dilation[1]
 	key := [12]int{g.In[0], g.In[1], g.Out[0], g.Out[1], kh, kw, g.Stride[0], g.Stride[1], dh, dw, g.PadBegin[0], g.PadBegin[1]}
 	if key == s.key {
-		// Same layout as the previous plane: offsets hold, and the
-		// padding in buf is still zero.
+		// Same layout as the previous plane: offsets and schedule hold,
+		// and the column padding in buf is still zero.
 		p.ws = w[:kh*kw]
 		return p
 	}
@@ -230,11 +244,14 @@ func (s *dwkScratch) plan(g ConvGeom, w []float32) *dwkPlan {
 		sh: g.Stride[0], sw: g.Stride[1], pt: g.PadBegin[0], pl: g.PadBegin[1]}
 	p.needH = (p.oh-1)*p.sh + (kh-1)*dh + 1
 	p.needW = (p.ow-1)*p.sw + (kw-1)*dw + 1
-	p.nrr = (p.needH + p.sh - 1) / p.sh
-	p.pw2 = (p.needW + p.sw - 1) / p.sw
-	p.plane = p.nrr * p.pw2
-	p.n = (p.oh*p.pw2 + dwkBlock - 1) / dwkBlock * dwkBlock
 	p.kext = (kh-1)*dh + 1
+	p.pw2 = (p.needW + p.sw - 1) / p.sw
+	// Output rows per band, and the padded rows they read.
+	rows := min(p.oh, max(1, dwkBand/(p.pw2*p.sh*p.sw)))
+	p.rowsIn = (rows-1)*p.sh + p.kext
+	p.nrr = (p.rowsIn + p.sh - 1) / p.sh
+	p.plane = p.nrr * p.pw2
+	p.n = (rows*p.pw2 + dwkBlock - 1) / dwkBlock * dwkBlock
 	// off = rowOff(ky·dh) + colOff(kx·dw): divisions per kernel row and
 	// column, not per tap.
 	s.offs = dwkGrow(s.offs, kh*kw)
@@ -256,8 +273,8 @@ func (s *dwkScratch) plan(g ConvGeom, w []float32) *dwkPlan {
 	p.offs = s.offs
 	p.ws = w[:kh*kw]
 	p.cols = min(p.iw, p.needW-p.pl)
-	s.steps, s.ops = p.schedule(s.steps[:0], s.ops[:0])
-	p.steps, p.ops = s.steps, s.ops
+	s.steps, s.ops, s.clr = p.schedule(rows, s.steps[:0], s.ops[:0], s.clr[:0])
+	p.steps, p.ops, p.clr = s.steps, s.ops, s.clr
 	s.v = dwkGrow(s.v, p.n)
 	s.buf = dwkGrow(s.buf, max(p.sh*p.sw*p.plane, maxOff+p.n))
 	clear(s.buf)
@@ -265,51 +282,50 @@ func (s *dwkScratch) plan(g ConvGeom, w []float32) *dwkPlan {
 	return p
 }
 
-// rowBase is the offset in buf of column phase 0 of padded row r.
+// rowBase is the offset in buf of column phase 0 of band row r.
 func (p *dwkPlan) rowBase(r int) int {
 	return (r%p.sh)*p.sw*p.plane + (r/p.sh)*p.pw2
 }
 
-// inRows is the number of input rows the plane reads.
-func (p *dwkPlan) inRows() int {
-	return max(0, min(p.ih, p.needH-p.pt))
-}
-
-// schedule appends the bands of stream and their fill calls: all the
-// index arithmetic (divisions included) is done once per layout.
-func (p *dwkPlan) schedule(steps []dwkStep, ops []dwkFillOp) ([]dwkStep, []dwkFillOp) {
-	rows := p.inRows()
-	filled, done := 0, 0
-	for i0 := 0; i0 < p.n; i0 += dwkBand {
-		st := dwkStep{i0: i0, i1: min(i0+dwkBand, p.n)}
-		// Last output row with a valid output in the band, and the input
-		// rows it reads.
-		oy := (min(st.i1, p.oh*p.pw2) - 1) / p.pw2
-		st.fa, st.fb = filled, max(filled, min(rows, oy*p.sh+p.kext-p.pt))
-		filled = st.fb
+// schedule appends the bands of stream (rows output rows each) with their
+// fill calls and padding rows: all the index arithmetic, divisions
+// included, is done once per layout.
+func (p *dwkPlan) schedule(rows int, steps []dwkStep, ops []dwkFillOp, clr [][2]int) ([]dwkStep, []dwkFillOp, [][2]int) {
+	for oa := 0; oa < p.oh; oa += rows {
+		st := dwkStep{oa: oa, ob: min(oa+rows, p.oh)}
+		// Padded rows [ra, rb) of the band land at band rows r-ra (ra is
+		// a multiple of sh, so phases are kept).
+		ra := oa * p.sh
+		rb := min(p.needH, (st.ob-1)*p.sh+p.kext)
+		st.fa = min(max(ra-p.pt, 0), p.ih)
+		st.fb = max(st.fa, min(rb-p.pt, p.ih))
+		st.c0 = len(clr)
+		for r := ra; r < rb; r++ {
+			if iy := r - p.pt; iy < 0 || iy >= p.ih {
+				o := p.rowBase(r - ra)
+				for ph := 0; ph < p.sw; ph++ {
+					clr = append(clr, [2]int{o + ph*p.plane, o + ph*p.plane + p.pw2})
+				}
+			}
+		}
+		st.c1 = len(clr)
 		st.o0 = len(ops)
 		if p.cols > 0 {
-			ops = p.fillOps(ops, st.fa, st.fb)
+			ops = p.fillOps(ops, st.fa, st.fb, ra)
 		}
 		st.o1 = len(ops)
-		end := min(p.oh, st.i1/p.pw2)
-		if st.i1 == p.n {
-			end = p.oh
-		}
-		st.oa, st.ob = done, max(done, end)
-		done = st.ob
 		steps = append(steps, st)
 	}
-	return steps, ops
+	return steps, ops, clr
 }
 
-// fillOps appends the calls that copy input rows [a, b) into the phase
-// planes: rows with the same (iy+pt) mod sh land pw2 apart in one phase
-// plane, so one call per row phase.
-func (p *dwkPlan) fillOps(ops []dwkFillOp, a, b int) []dwkFillOp {
+// fillOps appends the calls that copy input rows [a, b) into a band
+// starting at padded row ra: rows with the same (iy+pt) mod sh land pw2
+// apart in one phase plane, so one call per row phase.
+func (p *dwkPlan) fillOps(ops []dwkFillOp, a, b, ra int) []dwkFillOp {
 	for iy0 := a; iy0 < min(a+p.sh, b); iy0++ {
 		op := dwkFillOp{so: iy0 * p.iw, nr: (b - iy0 + p.sh - 1) / p.sh}
-		o := p.rowBase(iy0 + p.pt)
+		o := p.rowBase(iy0 + p.pt - ra)
 		switch p.sw {
 		case 1:
 			op.da = o + p.pl
@@ -326,13 +342,13 @@ func (p *dwkPlan) fillOps(ops []dwkFillOp, a, b int) []dwkFillOp {
 	return ops
 }
 
-// fill runs fill calls on src (ih×iw, row-major; rows may be read a
-// vector past their end, up to the end of src); the padding in buf is
-// already zero.
-func (p *dwkPlan) fill(buf, src []float32, ops []dwkFillOp) {
+// fill runs fill calls on src, which holds the input rows from element
+// sbase on (row-major, iw wide; rows may be read a vector past their end,
+// up to the end of src).
+func (p *dwkPlan) fill(buf, src []float32, ops []dwkFillOp, sbase int) {
 	ss := p.sh * p.iw
 	for _, op := range ops {
-		sr := src[op.so:]
+		sr := src[op.so-sbase:]
 		switch p.sw {
 		case 1:
 			dwk.doCopyRows(buf[op.da:], p.pw2, sr, ss, op.nr, p.cols)
@@ -349,28 +365,25 @@ func (p *dwkPlan) fill(buf, src []float32, ops []dwkFillOp) {
 	}
 }
 
-// dwkBand is the number of virtual outputs computed per step of stream:
-// the input rows they read, their phase rows and outputs stay in L1, and
-// a large plane stays preemptible between steps.
-const dwkBand = 32 * dwkBlock
-
-// stream computes the plane band by band (the schedule of plan). Before
-// each band it calls fill(a, b, ops) to bring input rows [a, b) into buf
-// (each row once, in order; p.fill(buf, src, ops) does it from a float32
-// plane), after it out(v, oy0, oy1) with output rows [oy0, oy1) complete
-// in v (row oy at oy·pw2). Junk lanes may read rows not filled yet; they
-// are never handed out.
-func (p *dwkPlan) stream(s *dwkScratch, bias float32, a dwkAct, fill func(a, b int, ops []dwkFillOp), out func(v []float32, oy0, oy1 int)) {
-	v := s.v[:p.n]
+// stream computes the plane band by band (the schedule of plan). For each
+// band it clears its padding rows, calls fill(a, b, ops) to bring input
+// rows [a, b) into buf (p.fill does it from a float32 plane), runs the
+// kernel and calls out(v, oa, ob) with output rows [oa, ob) in v (row oy
+// at (oy-oa)·pw2). Junk lanes (columns ow..pw2 and the rounding to whole
+// blocks) may read stale rows; they are never handed out.
+func (p *dwkPlan) stream(s *dwkScratch, bias float32, a dwkAct, fill func(a, b int, ops []dwkFillOp), out func(v []float32, oa, ob int)) {
 	for i := range p.steps {
 		st := &p.steps[i]
+		for _, c := range p.clr[st.c0:st.c1] {
+			clear(s.buf[c[0]:c[1]])
+		}
 		if st.fb > st.fa {
 			fill(st.fa, st.fb, p.ops[st.o0:st.o1])
 		}
-		dwk.conv(v[st.i0:st.i1], s.buf[st.i0:], p.offs, p.ws, bias, a)
-		if st.ob > st.oa {
-			out(v, st.oa, st.ob)
-		}
+		nv := ((st.ob-st.oa)*p.pw2 + dwkBlock - 1) / dwkBlock * dwkBlock
+		v := s.v[:nv]
+		dwk.conv(v, s.buf, p.offs, p.ws, bias, a)
+		out(v, st.oa, st.ob)
 	}
 }
 
@@ -420,11 +433,11 @@ func DepthwiseConv2DQPlanes[TX, TY QInt](dst []TY, src []TX, xZ int32, w []int32
 	s := dwkGetScratch()
 	defer dwkScratchPool.Put(s)
 	s.wf = dwkGrow(s.wf, kk)
-	// Input rows become centred float32 in tmp as the bands need them,
-	// with spare values so the stride-2 row split may read a vector past
-	// the last row.
-	s.tmp = dwkGrow(s.tmp, in+32)
+	// A band's input rows become centred float32 in tmp, with spare
+	// values so the stride-2 row split may read a vector past the last
+	// row.
 	p := s.plan(g, s.wf) // p.ws is s.wf, refilled per plane
+	s.tmp = dwkGrow(s.tmp, p.rowsIn*iw+32)
 	for c := 0; c < n; c++ {
 		for i, e := range w[c*kk : (c+1)*kk] {
 			s.wf[i] = float32(e)
@@ -437,10 +450,10 @@ func DepthwiseConv2DQPlanes[TX, TY QInt](dst []TY, src []TX, xZ int32, w []int32
 		sb := dwkBytes(src[c*in : (c+1)*in])
 		db := dwkBytes(dst[c*on : (c+1)*on])
 		p.stream(s, 0, dwkNoAct, func(a, b int, ops []dwkFillOp) {
-			dwk.loadQ(s.tmp[a*iw:b*iw], sb[a*iw:b*iw], xZ, xlo < 0)
-			p.fill(s.buf, s.tmp, ops)
-		}, func(v []float32, oy0, oy1 int) {
-			dwk.doRequantRows(db[oy0*ow:], ow, v[oy0*p.pw2:], p.pw2, oy1-oy0, ow, bv, m, flo, fhi, yZ, ylo < 0)
+			dwk.loadQ(s.tmp[:(b-a)*iw], sb[a*iw:b*iw], xZ, xlo < 0)
+			p.fill(s.buf, s.tmp, ops, a*iw)
+		}, func(v []float32, oa, ob int) {
+			dwk.doRequantRows(db[oa*ow:], ow, v, p.pw2, ob-oa, ow, bv, m, flo, fhi, yZ, ylo < 0)
 		})
 	}
 	return true
