@@ -316,6 +316,12 @@ func (p *dwkPlan) schedule(rows int, steps []dwkStep, ops []dwkFillOp, clr [][2]
 		st.o1 = len(ops)
 		steps = append(steps, st)
 	}
+	if len(steps) == 1 {
+		// One band: nothing but padding is ever written to the padding
+		// rows, and plan cleared buf.
+		steps[0].c0, steps[0].c1 = 0, 0
+		clr = clr[:0]
+	}
 	return steps, ops, clr
 }
 
