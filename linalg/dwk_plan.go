@@ -418,6 +418,9 @@ func DepthwiseConv2DQPlanes[TX, TY QInt](dst []TY, src []TX, xZ int32, w []int32
 	if kk > dwkQMaxTaps || !dwkRegular(g) {
 		return false
 	}
+	if n <= 0 {
+		return true
+	}
 	for _, m := range mult[:n] {
 		if !(m >= 0 && m <= math.MaxFloat32) {
 			return false
@@ -425,7 +428,7 @@ func DepthwiseConv2DQPlanes[TX, TY QInt](dst []TY, src []TX, xZ int32, w []int32
 	}
 	ih, iw := g.In[0], g.In[1]
 	oh, ow := g.Out[0], g.Out[1]
-	if n <= 0 || oh <= 0 || ow <= 0 {
+	if oh <= 0 || ow <= 0 {
 		return true
 	}
 	in, on := ih*iw, oh*ow
