@@ -22,10 +22,12 @@ func DepthwiseConv2DClamp(dst, src, w []float32, bias float32, g ConvGeom, lo, h
 // plane c reads src[c·in:], writes dst[c·on:] and uses w[c·kk:(c+1)·kk],
 // with in, on and kk the sizes of g's input, output and kernel. ep (nil:
 // none) supplies the bias of plane c as ep.RowBias[c] (nil: 0; ColBias
-// is not used) and the activation: Relu, Clip and HardSwish are applied
-// while the outputs are in registers (HardSwish multiplies by 1/6 where
-// the SGEMM epilogue divides by 6, a last-bit difference at most), the
-// others row by row while they are in cache.
+// is not used), a residual shaped like dst (ep.Residual, added before
+// the activation), the activation and its Post affine map. Without a
+// residual, Relu, Clip and HardSwish are applied while the outputs are
+// in registers (HardSwish multiplies by 1/6 where the SGEMM epilogue
+// divides by 6, a last-bit difference at most); everything else runs row
+// by row while the rows are in cache.
 //
 // A plane is copied band by band into a zero-padded scratch split into
 // stride phases (rows and columns by their index modulo the stride), so
@@ -41,14 +43,22 @@ func DepthwiseConv2DPlanes(dst, src, w []float32, n int, g ConvGeom, ep *Epilogu
 	}
 	in, on, kk := ih*iw, oh*ow, g.Kernel[0]*g.Kernel[1]
 	dst, src, w = dst[:n*on], src[:n*in], w[:n*kk]
-	var bias []float32
+	var bias, res []float32
 	if ep != nil && ep.RowBias != nil {
 		bias = ep.RowBias[:n]
 	}
+	if ep != nil && ep.Residual != nil {
+		res = ep.Residual[:n*on]
+	}
 	a, post := dwkActOf(ep)
-	var pep *Epilogue
-	if post != ActNone {
-		pep = &Epilogue{Act: post, Min: ep.Min, Max: ep.Max, Alpha: ep.Alpha}
+	if res != nil {
+		// The residual goes in before the activation.
+		a, post = dwkNoAct, ep.Act
+	}
+	var pep *Epilogue // what is left after the kernel, row by row
+	if post != ActNone || (ep != nil && ep.Post) {
+		pep = &Epilogue{Act: post, Min: ep.Min, Max: ep.Max, Alpha: ep.Alpha,
+			Post: ep.Post, PostScale: ep.PostScale, PostShift: ep.PostShift}
 	}
 	if !dwkRegular(g) {
 		for c := 0; c < n; c++ {
@@ -58,6 +68,9 @@ func DepthwiseConv2DPlanes(dst, src, w []float32, n int, g ConvGeom, ep *Epilogu
 			}
 			dc := dst[c*on : (c+1)*on]
 			dwkDirect(dc, src[c*in:(c+1)*in], w[c*kk:(c+1)*kk], bv, g, a)
+			if res != nil {
+				dwkAdd(dc, res[c*on:(c+1)*on])
+			}
 			if pep != nil {
 				pep.apply(dc, ow, 0, 0, oh, ow)
 			}
@@ -81,6 +94,9 @@ func DepthwiseConv2DPlanes(dst, src, w []float32, n int, g ConvGeom, ep *Epilogu
 		}, func(v []float32, oa, ob int) {
 			d := dc[oa*ow:]
 			dwk.doCopyRows(d, ow, v, p.pw2, ob-oa, ow)
+			if res != nil {
+				dwkAdd(d[:(ob-oa)*ow], res[c*on+oa*ow:])
+			}
 			if pep != nil {
 				pep.apply(d, ow, 0, 0, ob-oa, ow)
 			}
@@ -102,5 +118,13 @@ func dwAxpy(alpha float32, x, y []float32) {
 	}
 	for ; i < len(y); i++ {
 		y[i] += alpha * x[i]
+	}
+}
+
+// dwkAdd adds z into y.
+func dwkAdd(y, z []float32) {
+	z = z[:len(y)]
+	for i := range y {
+		y[i] += z[i]
 	}
 }

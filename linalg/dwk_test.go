@@ -509,16 +509,28 @@ func TestDepthwiseActivations(t *testing.T) {
 				const n = 2
 				in, on, kk := g.In[0]*g.In[1], g.Out[0]*g.Out[1], g.Kernel[0]*g.Kernel[1]
 				src, w := sgemmRandom(r, n*in), sgemmRandom(r, n*kk)
-				ep := &Epilogue{RowBias: []float32{0.5, -1.25}, Act: act, Min: -0.75, Max: 1.5, Alpha: 0.1}
-				got, want := make([]float32, n*on), make([]float32, n*on)
-				DepthwiseConv2DPlanes(got, src, w, n, g, ep)
-				for c := 0; c < n; c++ {
-					dwconvRef(want[c*on:], src[c*in:(c+1)*in], w[c*kk:(c+1)*kk], ep.RowBias[c], g)
-				}
-				(&Epilogue{Act: act, Min: ep.Min, Max: ep.Max, Alpha: ep.Alpha}).apply(want, on, 0, 0, n, on)
-				for i := range got {
-					if !sgemmClose(got[i], want[i]) {
-						t.Fatalf("act %d %+v: [%d] = %v, want %v", act, g, i, got[i], want[i])
+				for variant := 0; variant < 3; variant++ {
+					// 0: plain, 1: with Post, 2: with a residual and Post.
+					ep := &Epilogue{RowBias: []float32{0.5, -1.25}, Act: act, Min: -0.75, Max: 1.5, Alpha: 0.1}
+					if variant > 0 {
+						ep.Post, ep.PostScale, ep.PostShift = true, 1.5, -0.25
+					}
+					if variant > 1 {
+						ep.Residual = sgemmRandom(r, n*on)
+					}
+					got, want := make([]float32, n*on), make([]float32, n*on)
+					DepthwiseConv2DPlanes(got, src, w, n, g, ep)
+					for c := 0; c < n; c++ {
+						dwconvRef(want[c*on:], src[c*in:(c+1)*in], w[c*kk:(c+1)*kk], ep.RowBias[c], g)
+					}
+					if ep.Residual != nil {
+						dwkAdd(want, ep.Residual)
+					}
+					(&Epilogue{Act: act, Min: ep.Min, Max: ep.Max, Alpha: ep.Alpha, Post: ep.Post, PostScale: ep.PostScale, PostShift: ep.PostShift}).apply(want, on, 0, 0, n, on)
+					for i := range got {
+						if !sgemmClose(got[i], want[i]) {
+							t.Fatalf("act %d variant %d %+v: [%d] = %v, want %v", act, variant, g, i, got[i], want[i])
+						}
 					}
 				}
 			}

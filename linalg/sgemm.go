@@ -22,6 +22,16 @@ func SgemmParallel(threads int, transA, transB bool, m, n, k int, alpha float32,
 	SgemmEpilogue(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
 }
 
+// SgemmPackedEpilogue is SgemmEpilogue with A packed once by PackA (m is
+// pa.Rows(), k is pa.Cols(), alpha 1, beta 0) and B k×n row-major (row
+// stride ldb): C = ep(A·B).
+func SgemmPackedEpilogue(threads int, pa *PackedA, n int, b []float32, ldb int, c []float32, ldc int, ep *Epilogue) {
+	m, k := pa.m, pa.k
+	sgemmCheckMat("B", k, n, b, ldb)
+	sgemmCheckMat("C", m, n, c, ldc)
+	sgemmRun(threads, false, false, m, n, k, 1, nil, k, pa, b, ldb, nil, 0, c, ldc, ep)
+}
+
 // SgemmEpilogue is SgemmParallel followed by the output stage ep (nil
 // means none): C = ep(alpha*op(A)*op(B) + beta*C). The epilogue runs on
 // each block of C right after its last k-block, while it is still in
@@ -39,7 +49,15 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 		if (ep.RowBias != nil && len(ep.RowBias) < m) || (ep.ColBias != nil && len(ep.ColBias) < n) {
 			panic(fmt.Sprintf("linalg: Sgemm %dx%d with bias of %d rows, %d columns", m, n, len(ep.RowBias), len(ep.ColBias)))
 		}
-		if ep.RowBias == nil && ep.ColBias == nil && ep.Act == ActNone {
+		if ep.Residual != nil {
+			if beta != 0 {
+				panic("linalg: Sgemm epilogue with a residual needs beta == 0")
+			}
+			if m > 0 && n > 0 && len(ep.Residual) < (m-1)*ldc+n {
+				panic(fmt.Sprintf("linalg: Sgemm %dx%d with a residual of %d elements", m, n, len(ep.Residual)))
+			}
+		}
+		if ep.RowBias == nil && ep.ColBias == nil && ep.Residual == nil && ep.Act == ActNone && !ep.Post {
 			ep = nil
 		}
 	}
@@ -75,7 +93,7 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 			} else {
 				srcj = src.shift(j0)
 			}
-			epj := ep.sub(0, j0, m, nn)
+			epj := ep.sub(0, j0, m, nn, ldc)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -91,7 +109,7 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 			if pa == nil {
 				ai = a[sgemmOff(transA, i0, 0, lda):]
 			}
-			epi := ep.sub(i0, 0, mm, n)
+			epi := ep.sub(i0, 0, mm, n, ldc)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

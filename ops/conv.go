@@ -19,6 +19,8 @@ func init() {
 	Register("", "ConvInteger", 10, cvNewConvInteger)
 	// Conv + activation, made by passes.FuseActivations.
 	Register("qinfer", "FusedConv", 1, cvNewFusedConv)
+	// ConvTranspose + activation, made by passes.FuseActivations.
+	Register("qinfer", "FusedConvTranspose", 1, cvNewFusedConvTranspose)
 }
 
 // cvWindow holds the window attributes common to Conv, ConvTranspose and
@@ -181,9 +183,9 @@ type cvConv struct {
 	packed atomic.Pointer[cvPacked]
 }
 
-// cvPacked is one weight tensor packed once. The weights are normally an
-// initializer, passed as the same tensor on every Run; since a runtime
-// could also reuse a buffer for changing weights, the packing is only
+// cvPacked is one weight tensor packed once. The weights are normally a
+// frozen initializer, passed as the same tensor on every Run; weights that
+// are not frozen could change in a reused buffer, so their packing is only
 // used while the values still equal the copy it was made from.
 type cvPacked struct {
 	w     *tensor.Tensor
@@ -198,8 +200,15 @@ type cvPacked struct {
 // linalg.ConvGemmPacked, packing on first use.
 func (k *cvConv) cvPackedWeights(w *tensor.Tensor, wf []float32, group, mg, kk int) []*linalg.PackedA {
 	p := k.packed.Load()
-	if p == nil || p.w != w || p.mg != mg || p.kk != kk || !slices.Equal(p.vals, wf) {
-		np := &cvPacked{w: w, vals: slices.Clone(wf), mg: mg, kk: kk}
+	// A frozen tensor (an initializer) never changes: identity is enough,
+	// and its values need no private copy.
+	same := p != nil && p.w == w && p.mg == mg && p.kk == kk && (w.Frozen() || slices.Equal(p.vals, wf))
+	if !same {
+		vals := wf
+		if !w.Frozen() {
+			vals = slices.Clone(wf)
+		}
+		np := &cvPacked{w: w, vals: vals, mg: mg, kk: kk}
 		if !k.packed.CompareAndSwap(p, np) {
 			return nil // another session is repacking: run unpacked this time
 		}
@@ -275,6 +284,13 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		return nil, ctx.Errf("B%v for %d output channels: %w", b.Shape(), ws[0], tensor.ErrShape)
 	}
 	oshape := append([]int{xs[0], ws[0]}, g.out...)
+	var res []float32 // qinfer.FusedConv's residual Z, added before the activation
+	if z := Opt(in, 3); z != nil {
+		if dt != tensor.Float32 || z.DType() != dt || !tensor.SameShape(z.Shape(), oshape) {
+			return k.cvBroadcastResidual(ctx, in[:3], z)
+		}
+		res = z.Float32s()
+	}
 	switch dt {
 	case tensor.Float32, tensor.Float16, tensor.BFloat16:
 		alloc := alHeap(ctx)
@@ -299,10 +315,10 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		}
 		wf := tensor.ToFloat32(w)
 		var pws []*linalg.PackedA
-		if dt == tensor.Float32 && len(g.kernel) == 2 && !(ws[1] == 1 && ws[0] == k.group) && !cvIsDirect(g) {
+		if dt == tensor.Float32 && len(g.kernel) == 2 && !(ws[1] == 1 && ws[0] == k.group) {
 			pws = k.cvPackedWeights(w, wf, k.group, ws[0]/k.group, tensor.Size(ws[1:]))
 		}
-		cvConvF32(ctx, tensor.ToFloat32(x), xs, wf, ws, bias, k.group, g, y.Float32s(), pws, k.act)
+		cvConvF32(ctx, tensor.ToFloat32(x), xs, wf, ws, bias, k.group, g, y.Float32s(), pws, k.act, res)
 		if dt != tensor.Float32 {
 			if y, err = tensor.Cast(y, dt); err != nil {
 				return nil, ctx.Errf("%w", err)
@@ -336,7 +352,7 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 // SGEMM's output stage. y is overwritten. pws, when not nil, holds w packed
 // per group for the 2-D path. act, when not nil, is applied to y: in
 // SGEMM's epilogue when it has the function, else right after each block.
-func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias []float32, group int, g *cvGeom, y []float32, pws []*linalg.PackedA, act *pfAct) {
+func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias []float32, group int, g *cvGeom, y []float32, pws []*linalg.PackedA, act *pfAct, res []float32) {
 	n, c, m := xs[0], xs[1], ws[0]
 	cg, mg := c/group, m/group
 	in := tensor.Size(xs[2:])
@@ -351,7 +367,7 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 	jobs := n * group
 	if cg == 1 && mg == 1 && len(g.kernel) == 2 {
 		// Depthwise: one plane per job, no im2col, no GEMM.
-		qdwConvF32(threads, x, w, bias, y, jobs, group, in, on, kn, lg, act)
+		qdwConvF32(threads, x, w, bias, y, jobs, group, in, on, kn, lg, act, res)
 		return
 	}
 	direct := cvIsDirect(g)
@@ -367,6 +383,9 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 		if bias != nil {
 			ep.RowBias = bias[gi*mg : (gi+1)*mg]
 		}
+		if res != nil {
+			ep.Residual = res[(b*m+gi*mg)*on : (b*m+(gi+1)*mg)*on]
+		}
 		post := act != nil && !act.epilogue(ep)
 		if post {
 			defer act.apply32(yg)
@@ -377,6 +396,10 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 			} else {
 				linalg.ConvGemm(nt, mg, wg, xg, cg, lg, yg, ep)
 			}
+			return
+		}
+		if direct && pws != nil {
+			linalg.SgemmPackedEpilogue(nt, pws[gi], on, xg, on, yg, on, ep)
 			return
 		}
 		col := xg
@@ -415,6 +438,54 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 	for j := 0; j < jobs; j++ {
 		one(j/group, j%group, threads, colp)
 	}
+}
+
+// cvAddResidual adds z into y.
+func cvAddResidual(y, z []float32) {
+	z = z[:len(y)]
+	for i := range y {
+		y[i] += z[i]
+	}
+}
+
+// cvBroadcastResidual runs a FusedConv whose residual Z is not a float32
+// tensor of the output's shape: the plain convolution, then ai.onnx Add's
+// broadcasting, then the activation.
+func (k *cvConv) cvBroadcastResidual(ctx *Context, in []*tensor.Tensor, z *tensor.Tensor) ([]*tensor.Tensor, error) {
+	plain := &cvConv{win: k.win, group: k.group}
+	y, err := plain.Run(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	f, err := Lookup("", "Add", 14)
+	if err != nil {
+		return nil, ctx.Errf("%w", err)
+	}
+	add, err := f(ctx.Node, 14)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := add.Run(ctx, []*tensor.Tensor{y[0], z})
+	if err != nil {
+		return nil, err
+	}
+	s := sum[0]
+	if k.act == nil {
+		return sum, nil
+	}
+	switch s.DType() {
+	case tensor.Float32:
+		k.act.apply32(s.Float32s())
+	case tensor.Float64:
+		k.act.apply64(tensor.Data[float64](s))
+	default:
+		f := tensor.ToFloat32(s)
+		k.act.apply32(f)
+		if s, err = tensor.Cast(tensor.From(s.Shape(), f), s.DType()); err != nil {
+			return nil, ctx.Errf("%w", err)
+		}
+	}
+	return One(s), nil
 }
 
 // cvIsDirect reports a 1x1, stride-1, unpadded kernel: X itself is then
@@ -497,6 +568,22 @@ type cvConvTranspose struct {
 	group    int
 	outPad   []int
 	outShape []int
+	act      *pfAct // fused activation (qinfer.FusedConvTranspose), nil for ConvTranspose
+}
+
+// cvNewFusedConvTranspose builds qinfer.FusedConvTranspose: ConvTranspose
+// with its activation applied in the same pass as the bias.
+func cvNewFusedConvTranspose(n *ir.Node, opset int) (Kernel, error) {
+	k, err := cvNewConvTranspose(n, opset)
+	if err != nil {
+		return nil, err
+	}
+	act, err := pfNewAct(n)
+	if err != nil {
+		return nil, err
+	}
+	k.(*cvConvTranspose).act = act
+	return k, nil
 }
 
 func cvNewConvTranspose(n *ir.Node, opset int) (Kernel, error) {
@@ -649,14 +736,24 @@ func (k *cvConvTranspose) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tens
 			linalg.SgemmParallel(threads, true, false, rows, in0, cg, 1, wg, rows, xg, in0, 0, col, in0)
 			linalg.Col2im(yf[(bi*m+gi*mg)*on:(bi*m+(gi+1)*mg)*on], col, mg, lg)
 		}
+		// Bias and activation in one pass, channels over threads.
+		var bias []float32
 		if b != nil {
-			bias := tensor.ToFloat32(b)
-			for oc := 0; oc < m; oc++ {
-				row := yf[(bi*m+oc)*on : (bi*m+oc+1)*on]
-				for i := range row {
-					row[i] += bias[oc]
+			bias = tensor.ToFloat32(b)
+		}
+		if bias != nil || k.act != nil {
+			ParallelFor(threads, m, max(1, 1<<15/max(1, on)), func(lo, hi int) {
+				for oc := lo; oc < hi; oc++ {
+					row := yf[(bi*m+oc)*on : (bi*m+oc+1)*on]
+					if bias != nil {
+						bv := bias[oc]
+						for i := range row {
+							row[i] += bv
+						}
+					}
+					k.act.apply32(row)
 				}
-			}
+			})
 		}
 	}
 	if dt != tensor.Float32 {

@@ -11,9 +11,10 @@ import (
 // qdwConvF32 runs a 2-D depthwise float32 convolution (one input and one
 // output channel per group) plane by plane: jobs planes of in input and
 // on output values, kn weights each, plane j using group j%group. The
-// kernel applies the bias and every activation the SGEMM epilogue knows;
-// the rest (HardSigmoid) follows per run of planes while in cache.
-func qdwConvF32(threads int, x, w, bias, y []float32, jobs, group, in, on, kn int, lg linalg.ConvGeom, act *pfAct) {
+// kernel applies the bias, the residual res (nil: none, else y's shape;
+// added before the activation) and every activation the SGEMM epilogue
+// knows; the rest (HardSigmoid) follows per run of planes while in cache.
+func qdwConvF32(threads int, x, w, bias, y []float32, jobs, group, in, on, kn int, lg linalg.ConvGeom, act *pfAct, res []float32) {
 	var tmpl linalg.Epilogue
 	var rest *pfAct
 	if act != nil && !act.epilogue(&tmpl) {
@@ -33,6 +34,9 @@ func qdwConvF32(threads int, x, w, bias, y []float32, jobs, group, in, on, kn in
 			ep.RowBias = nil
 			if bias != nil {
 				ep.RowBias = bias[c : c+k]
+			}
+			if res != nil {
+				ep.Residual = res[j*on : (j+k)*on]
 			}
 			yj := y[j*on : (j+k)*on]
 			linalg.DepthwiseConv2DPlanes(yj, x[j*in:(j+k)*in], w[c*kn:(c+k)*kn], k, lg, &ep)

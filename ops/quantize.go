@@ -383,6 +383,12 @@ func (k *qsDequantize) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor,
 	if odt == tensor.Undefined {
 		odt = sc.DType()
 	}
+	if out, err := qhDequantizeFast(ctx, x, scales, zps, odt, &lay); err != nil || out != nil {
+		if err != nil {
+			return nil, err
+		}
+		return One(out), nil
+	}
 	// dx = float32(x) - zp, times scale; the product is exact in float64 and
 	// rounds once to the output type, as the float32 reference does.
 	xf := tensor.ToFloat32(x)

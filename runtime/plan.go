@@ -131,6 +131,10 @@ func Compile(m *ir.Model, opts Options) (*Plan, error) {
 	}
 	p := &Plan{model: m, opts: opts, main: gp, Inputs: m.Graph.RealInputs(), Outputs: m.Graph.Outputs}
 	p.owned = collectInitializers(m.Graph, p.owned, 0)
+	// Kernels key caches of packed weights on frozen tensors' identity.
+	for _, t := range p.owned {
+		t.Freeze()
+	}
 	return p, nil
 }
 
