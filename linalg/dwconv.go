@@ -55,10 +55,12 @@ func DepthwiseConv2DPlanes(dst, src, w []float32, n int, g ConvGeom, ep *Epilogu
 		// The residual goes in before the activation.
 		a, post = dwkNoAct, ep.Act
 	}
-	var pep *Epilogue // what is left after the kernel, row by row
+	var pe Epilogue   // what is left after the kernel, row by row
+	var pep *Epilogue // &pe when there is any (stays on the stack)
 	if post != ActNone || (ep != nil && ep.Post) {
-		pep = &Epilogue{Act: post, Min: ep.Min, Max: ep.Max, Alpha: ep.Alpha,
+		pe = Epilogue{Act: post, Min: ep.Min, Max: ep.Max, Alpha: ep.Alpha,
 			Post: ep.Post, PostScale: ep.PostScale, PostShift: ep.PostShift}
+		pep = &pe
 	}
 	if !dwkRegular(g) {
 		for c := 0; c < n; c++ {
@@ -78,7 +80,7 @@ func DepthwiseConv2DPlanes(dst, src, w []float32, n int, g ConvGeom, ep *Epilogu
 		return
 	}
 	s := dwkGetScratch()
-	defer dwkScratchPool.Put(s)
+	defer dwkPutScratch(s)
 	p := s.plan(g, w)
 	for c := 0; c < n; c++ {
 		var bv float32

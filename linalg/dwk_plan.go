@@ -203,13 +203,30 @@ type dwkScratch struct {
 	key [12]int
 }
 
-var dwkScratchPool sync.Pool
+// dwkFree holds idle scratches. Not a sync.Pool: a GC empties pools and
+// the next run would allocate again; band-sized scratches are small, and
+// there are at most as many as goroutines ever ran depthwise kernels at
+// once.
+var dwkFree struct {
+	sync.Mutex
+	s []*dwkScratch
+}
 
 func dwkGetScratch() *dwkScratch {
-	if s, ok := dwkScratchPool.Get().(*dwkScratch); ok {
+	dwkFree.Lock()
+	defer dwkFree.Unlock()
+	if n := len(dwkFree.s); n > 0 {
+		s := dwkFree.s[n-1]
+		dwkFree.s = dwkFree.s[:n-1]
 		return s
 	}
 	return &dwkScratch{}
+}
+
+func dwkPutScratch(s *dwkScratch) {
+	dwkFree.Lock()
+	dwkFree.s = append(dwkFree.s, s)
+	dwkFree.Unlock()
 }
 
 // dwkGrow returns s resliced to n elements, reallocated if too short.
@@ -440,7 +457,7 @@ func DepthwiseConv2DQPlanes[TX, TY QInt](dst []TY, src []TX, xZ int32, w []int32
 	ylo, yhi := QRange[TY]()
 	flo, fhi := float32(ylo-yZ), float32(yhi-yZ)
 	s := dwkGetScratch()
-	defer dwkScratchPool.Put(s)
+	defer dwkPutScratch(s)
 	s.wf = dwkGrow(s.wf, kk)
 	// A band's input rows become centred float32 in tmp, with spare
 	// values so the stride-2 row split may read a vector past the last

@@ -2,22 +2,22 @@ package ops
 
 import (
 	"math"
-	"sync"
 
 	"github.com/qinfer/qinfer/linalg"
 	"github.com/qinfer/qinfer/tensor"
 )
 
-// qdwConvF32 runs a 2-D depthwise float32 convolution (one input and one
-// output channel per group) plane by plane: jobs planes of in input and
-// on output values, kn weights each, plane j using group j%group. The
-// kernel applies the bias, the residual res (nil: none, else y's shape;
-// added before the activation) and every activation the SGEMM epilogue
-// knows; the rest (HardSigmoid) follows per run of planes while in cache.
-func qdwConvF32(threads int, x, w, bias, y []float32, jobs, group, in, on, kn int, lg linalg.ConvGeom, act *pfAct, res []float32) {
-	var tmpl linalg.Epilogue
+// qdwPlanesF32 runs planes [lo, hi) of a 2-D depthwise float32
+// convolution (one input and one output channel per group): planes of in
+// input and on output values, kn weights each, plane j using group
+// j%group. The kernel applies the bias, the residual res (nil: none,
+// else y's shape; added before the activation) and every activation the
+// SGEMM epilogue knows; the rest (HardSigmoid) follows per run of planes
+// while in cache. Nothing here allocates.
+func qdwPlanesF32(x, w, bias, y, res []float32, lo, hi, group, in, on, kn int, lg *linalg.ConvGeom, act *pfAct) {
+	var ep linalg.Epilogue
 	var rest *pfAct
-	if act != nil && !act.epilogue(&tmpl) {
+	if act != nil && !act.epilogue(&ep) {
 		rest = act
 	}
 	// Runs of planes within one image share a kernel call; with an
@@ -26,24 +26,21 @@ func qdwConvF32(threads int, x, w, bias, y []float32, jobs, group, in, on, kn in
 	if rest != nil {
 		run = max(1, (1<<13)/max(on, 1))
 	}
-	ParallelFor(threads, jobs, 1, func(a, b int) {
-		ep := tmpl
-		for j := a; j < b; {
-			c := j % group
-			k := min(b-j, group-c, run)
-			ep.RowBias = nil
-			if bias != nil {
-				ep.RowBias = bias[c : c+k]
-			}
-			if res != nil {
-				ep.Residual = res[j*on : (j+k)*on]
-			}
-			yj := y[j*on : (j+k)*on]
-			linalg.DepthwiseConv2DPlanes(yj, x[j*in:(j+k)*in], w[c*kn:(c+k)*kn], k, lg, &ep)
-			rest.apply32(yj)
-			j += k
+	for j := lo; j < hi; {
+		c := j % group
+		k := min(hi-j, group-c, run)
+		ep.RowBias = nil
+		if bias != nil {
+			ep.RowBias = bias[c : c+k]
 		}
-	})
+		if res != nil {
+			ep.Residual = res[j*on : (j+k)*on]
+		}
+		yj := y[j*on : (j+k)*on]
+		linalg.DepthwiseConv2DPlanes(yj, x[j*in:(j+k)*in], w[c*kn:(c+k)*kn], k, *lg, &ep)
+		rest.apply32(yj)
+		j += k
+	}
 }
 
 // qdwConv runs a depthwise QLinearConv (group == input == output
@@ -110,39 +107,35 @@ func qdwConvQ[TX, TW, TY linalg.QInt](ctx *Context, x []TX, w []TW, y []TY, r *q
 	g := r.g
 	C, hw, P := g.cin, v.h*v.w, g.outSize
 	ks := v.kh * v.kw
-	lg := linalg.ConvGeom{In: []int{v.h, v.w}, Kernel: []int{v.kh, v.kw}, Out: []int{v.oh, v.ow},
-		Stride: []int{v.sh, v.sw}, Dilation: []int{v.dh, v.dw}, PadBegin: []int{v.ph, v.pw}}
-	wp := qdwGetW(C * ks)
-	defer qdwWPool.Put(wp)
-	wc := *wp
+	// The geometry lives in a stack array (linalg does not keep it) and
+	// the centred weights in session scratch: no allocation per run.
+	d := [12]int{v.h, v.w, v.kh, v.kw, v.oh, v.ow, v.sh, v.sw, v.dh, v.dw, v.ph, v.pw}
+	wc := zaI32s(ctx, 0, C*ks)
 	for ch := 0; ch < C; ch++ {
 		for i := 0; i < ks; i++ {
 			wc[ch*ks+i] = int32(w[ch*ks+i]) - r.wZ[ch]
 		}
 	}
+	if zaSerialN(ctx, g.batch*C, 1) {
+		qdwRunQ(x, y, r, wc, 0, g.batch*C, C, hw, P, ks, d) // no closure: no allocation
+		return
+	}
 	ctx.Parallel(g.batch*C, 1, func(a, b int) {
-		for j := a; j < b; {
-			c := j % C
-			k := min(b-j, C-c)
-			var bs []int32
-			if r.bias != nil {
-				bs = r.bias[c : c+k]
-			}
-			linalg.DepthwiseConv2DQPlanes(y[j*P:(j+k)*P], x[j*hw:(j+k)*hw], r.xZ, wc[c*ks:(c+k)*ks], bs, r.mult[c:c+k], r.yZ, k, lg)
-			j += k
-		}
+		qdwRunQ(x, y, r, wc, a, b, C, hw, P, ks, d)
 	})
 }
 
-// qdwWPool recycles the centred weights of qdwConvQ between runs.
-var qdwWPool sync.Pool
-
-// qdwGetW returns a buffer of n int32 (contents undefined).
-func qdwGetW(n int) *[]int32 {
-	if b, ok := qdwWPool.Get().(*[]int32); ok && cap(*b) >= n {
-		*b = (*b)[:n]
-		return b
+// qdwRunQ runs planes [a, b) of qdwConvQ, in runs within one image.
+func qdwRunQ[TX, TY linalg.QInt](x []TX, y []TY, r *qsConvRun, wc []int32, a, b, C, hw, P, ks int, d [12]int) {
+	lg := linalg.ConvGeom{In: d[0:2], Kernel: d[2:4], Out: d[4:6], Stride: d[6:8], Dilation: d[8:10], PadBegin: d[10:12]}
+	for j := a; j < b; {
+		c := j % C
+		k := min(b-j, C-c)
+		var bs []int32
+		if r.bias != nil {
+			bs = r.bias[c : c+k]
+		}
+		linalg.DepthwiseConv2DQPlanes(y[j*P:(j+k)*P], x[j*hw:(j+k)*hw], r.xZ, wc[c*ks:(c+k)*ks], bs, r.mult[c:c+k], r.yZ, k, lg)
+		j += k
 	}
-	b := make([]int32, n)
-	return &b
 }
