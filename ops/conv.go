@@ -428,18 +428,7 @@ type cvConvJob struct {
 
 // depthwise convolves planes [lo,hi) of a depthwise convolution.
 func (jb *cvConvJob) depthwise(lo, hi int) {
-	y, x, w, res, on, in, kn, group := jb.y, jb.x, jb.w, jb.res, jb.on, jb.in, jb.kn, jb.group
-	for j := lo; j < hi; j++ {
-		var bv float32
-		if jb.bias != nil {
-			bv = jb.bias[j%group]
-		}
-		linalg.DepthwiseConv2D(y[j*on:(j+1)*on], x[j*in:(j+1)*in], w[(j%group)*kn:(j%group+1)*kn], bv, jb.lg)
-		if res != nil {
-			cvAddResidual(y[j*on:(j+1)*on], res[j*on:(j+1)*on])
-		}
-		jb.act.apply32(y[j*on : (j+1)*on])
-	}
+	qdwPlanesF32(jb.x, jb.w, jb.bias, jb.y, jb.res, lo, hi, jb.group, jb.in, jb.on, jb.kn, &jb.lg, jb.act)
 }
 
 // one computes output channels of group gi in image b with nt threads;

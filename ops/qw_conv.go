@@ -58,16 +58,7 @@ func (c *qsConv) qwConvFast(ctx *Context, x, w, wZP, out *tensor.Tensor, r *qsCo
 		return true, nil
 	}
 	if qwIsDepthwise(g) {
-		switch {
-		case x.DType() == tensor.Uint8 && w.DType() == tensor.Uint8:
-			qwConvDWY[uint8, uint8](ctx, x, w, out, r, v)
-		case x.DType() == tensor.Uint8:
-			qwConvDWY[uint8, int8](ctx, x, w, out, r, v)
-		case w.DType() == tensor.Uint8:
-			qwConvDWY[int8, uint8](ctx, x, w, out, r, v)
-		default:
-			qwConvDWY[int8, int8](ctx, x, w, out, r, v)
-		}
+		qdwConv(ctx, x, w, out, r, v)
 		return true, nil
 	}
 	packs, err := c.qwPack.get(ctx.zaKeyOf(w, wZP), func() ([]*linalg.QPackedB, error) {
