@@ -705,6 +705,8 @@ func qsMMRun[TA, TB, TY linalg.QInt](ctx *Context, a []TA, b []TB, y []TY, p *qs
 type qsConv struct {
 	// qwPack caches the weights packed per group for the fast path.
 	qwPack qwCache[[]*linalg.QPackedB]
+	// q8Pack caches them for the NCHW implicit-GEMM path (q8ConvFast).
+	q8Pack qwCache[[]*linalg.Q8ConvWeights]
 	// qwRef forces the reference path (qsConvCompute), for tests.
 	qwRef bool
 
@@ -921,7 +923,7 @@ func (c *qsConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	if _, err := alCheckShape(ctx, tensor.Int32, append([]int{g.cin / g.group, g.kSize}, g.out...)); err != nil {
 		return nil, err // im2col columns
 	}
-	out, err := tensor.New(ydt, oshape...)
+	out, err := ctx.NewTensor(ydt, oshape...)
 	if err != nil {
 		return nil, ctx.Errf("output: %w", err)
 	}

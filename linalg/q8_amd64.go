@@ -1,0 +1,22 @@
+//go:build !purego
+
+package linalg
+
+import "golang.org/x/sys/cpu"
+
+// q8PackS8x4AVX2 is the assembly q8PackFn (AVX2).
+//
+//go:noescape
+func q8PackS8x4AVX2(dst, src *byte, koff *int, steps int, cs *int32, xr byte)
+
+// q8RequantAVX2 is the assembly q8RequantFn (AVX2): 32 values per row.
+//
+//go:noescape
+func q8RequantAVX2(dst *byte, ldy int, acc *int32, rows int, mult *float32, zp int32, lo, hi float32, signed bool)
+
+func init() {
+	if cpu.X86.HasAVX2 {
+		q8PackFn = q8PackS8x4AVX2
+		q8RequantFn = q8RequantAVX2
+	}
+}

@@ -1,0 +1,151 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Lane order fix after VPACKSSDW + VPACKUSWB on 4×8 dwords.
+DATA q8permd<>+0(SB)/4, $0
+DATA q8permd<>+4(SB)/4, $4
+DATA q8permd<>+8(SB)/4, $1
+DATA q8permd<>+12(SB)/4, $5
+DATA q8permd<>+16(SB)/4, $2
+DATA q8permd<>+20(SB)/4, $6
+DATA q8permd<>+24(SB)/4, $3
+DATA q8permd<>+28(SB)/4, $7
+GLOBL q8permd<>(SB), RODATA|NOPTR, $32
+
+// func q8PackS8x4AVX2(dst, src *byte, koff *int, steps int, cs *int32, xr byte)
+// Per step: 4 rows of 32 bytes (src+koff[t]) ^ xr, interleaved to
+// 32 columns × 4 bytes; column sums by VPMADDUBSW(ones) + VPMADDWD(ones).
+TEXT ·q8PackS8x4AVX2(SB), NOSPLIT, $0-41
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ koff+16(FP), R8
+	MOVQ steps+24(FP), CX
+	MOVQ cs+32(FP), DX
+	MOVBLZX xr+40(FP), AX
+	VMOVD AX, X15
+	VPBROADCASTB X15, Y15
+	MOVL $0x01010101, AX
+	VMOVD AX, X14
+	VPBROADCASTD X14, Y14
+	MOVL $0x00010001, AX
+	VMOVD AX, X13
+	VPBROADCASTD X13, Y13
+	VPXOR Y8, Y8, Y8
+	VPXOR Y9, Y9, Y9
+	VPXOR Y10, Y10, Y10
+	VPXOR Y11, Y11, Y11
+	TESTQ CX, CX
+	JZ pack_done
+pack_loop:
+	MOVQ 0(R8), R9
+	MOVQ 8(R8), R10
+	MOVQ 16(R8), R11
+	MOVQ 24(R8), R12
+	VPXOR (SI)(R9*1), Y15, Y0
+	VPXOR (SI)(R10*1), Y15, Y1
+	VPXOR (SI)(R11*1), Y15, Y2
+	VPXOR (SI)(R12*1), Y15, Y3
+	VPUNPCKLBW Y1, Y0, Y4
+	VPUNPCKHBW Y1, Y0, Y5
+	VPUNPCKLBW Y3, Y2, Y6
+	VPUNPCKHBW Y3, Y2, Y7
+	VPUNPCKLWD Y6, Y4, Y0
+	VPUNPCKHWD Y6, Y4, Y1
+	VPUNPCKLWD Y7, Y5, Y2
+	VPUNPCKHWD Y7, Y5, Y3
+	VPERM2I128 $0x20, Y1, Y0, Y4
+	VPERM2I128 $0x20, Y3, Y2, Y5
+	VPERM2I128 $0x31, Y1, Y0, Y6
+	VPERM2I128 $0x31, Y3, Y2, Y7
+	VMOVDQU Y4, 0(DI)
+	VMOVDQU Y5, 32(DI)
+	VMOVDQU Y6, 64(DI)
+	VMOVDQU Y7, 96(DI)
+	VPMADDUBSW Y4, Y14, Y0
+	VPMADDUBSW Y5, Y14, Y1
+	VPMADDUBSW Y6, Y14, Y2
+	VPMADDUBSW Y7, Y14, Y3
+	VPMADDWD Y13, Y0, Y0
+	VPMADDWD Y13, Y1, Y1
+	VPMADDWD Y13, Y2, Y2
+	VPMADDWD Y13, Y3, Y3
+	VPADDD Y0, Y8, Y8
+	VPADDD Y1, Y9, Y9
+	VPADDD Y2, Y10, Y10
+	VPADDD Y3, Y11, Y11
+	ADDQ $32, R8
+	ADDQ $128, DI
+	DECQ CX
+	JNZ pack_loop
+pack_done:
+	VMOVDQU Y8, 0(DX)
+	VMOVDQU Y9, 32(DX)
+	VMOVDQU Y10, 64(DX)
+	VMOVDQU Y11, 96(DX)
+	VZEROUPPER
+	RET
+
+// func q8RequantAVX2(dst *byte, ldy int, acc *int32, rows int, mult *float32, zp int32, lo, hi float32, signed bool)
+// Per row r: 32 int32 at acc+128r → dst+ldy·r, with mult[r] (finite).
+TEXT ·q8RequantAVX2(SB), NOSPLIT, $0-53
+	MOVQ dst+0(FP), DI
+	MOVQ ldy+8(FP), BX
+	MOVQ acc+16(FP), SI
+	MOVQ rows+24(FP), CX
+	MOVQ mult+32(FP), R8
+	MOVL zp+40(FP), AX
+	VMOVD AX, X13
+	VPBROADCASTD X13, Y13
+	VBROADCASTSS lo+44(FP), Y14
+	VBROADCASTSS hi+48(FP), Y15
+	MOVBLZX signed+52(FP), R9
+	VMOVDQU q8permd<>(SB), Y11
+	TESTQ CX, CX
+	JZ rq_done
+rq_loop:
+	VBROADCASTSS (R8), Y12
+	VCVTDQ2PS 0(SI), Y0
+	VCVTDQ2PS 32(SI), Y1
+	VCVTDQ2PS 64(SI), Y2
+	VCVTDQ2PS 96(SI), Y3
+	VMULPS Y12, Y0, Y0
+	VMULPS Y12, Y1, Y1
+	VMULPS Y12, Y2, Y2
+	VMULPS Y12, Y3, Y3
+	VMAXPS Y14, Y0, Y0
+	VMAXPS Y14, Y1, Y1
+	VMAXPS Y14, Y2, Y2
+	VMAXPS Y14, Y3, Y3
+	VMINPS Y15, Y0, Y0
+	VMINPS Y15, Y1, Y1
+	VMINPS Y15, Y2, Y2
+	VMINPS Y15, Y3, Y3
+	VCVTPS2DQ Y0, Y0
+	VCVTPS2DQ Y1, Y1
+	VCVTPS2DQ Y2, Y2
+	VCVTPS2DQ Y3, Y3
+	VPADDD Y13, Y0, Y0
+	VPADDD Y13, Y1, Y1
+	VPADDD Y13, Y2, Y2
+	VPADDD Y13, Y3, Y3
+	VPACKSSDW Y1, Y0, Y0
+	VPACKSSDW Y3, Y2, Y2
+	TESTQ R9, R9
+	JNZ rq_s8
+	VPACKUSWB Y2, Y0, Y0
+	JMP rq_store
+rq_s8:
+	VPACKSSWB Y2, Y0, Y0
+rq_store:
+	VPERMD Y0, Y11, Y0
+	VMOVDQU Y0, (DI)
+	ADDQ BX, DI
+	ADDQ $128, SI
+	ADDQ $4, R8
+	DECQ CX
+	JNZ rq_loop
+rq_done:
+	VZEROUPPER
+	RET
+

@@ -1,0 +1,551 @@
+// Integer convolution on NCHW planes as an implicit GEMM:
+//
+//	Y[m][p] = requant(Σ_k (W[m][k] - wZP[m]) · (X_k[p] - xZP) + bias[m])
+//
+// with k = (c, kh, kw) and p an output pixel. The weights are the A operand
+// of the integer GEMM micro-kernels (packed once, Q8PackConvWeights); the
+// activations are B, packed 32 output pixels (one panel) at a time straight
+// from the image, so the output comes out channel-major with no transposes.
+//
+// To make every B row a contiguous run of bytes, pixels are numbered on a
+// "virtual" grid OH × Wq with Wq >= OW: pixel q = oh·Wq + ow reads, for the
+// tap (c, kh, kw), byte koff[k] + q of a source image. With stride 1 and no
+// padding the source is X itself (Wq = W); otherwise it is X padded with the
+// zero point and split into its stride phases (pixel (s·i + py, s·j + px)
+// of the padded image goes to phase (py, px) at (i, j)), which turns any
+// stride and dilation into unit-stride runs. Columns ow >= OW are computed
+// and dropped.
+//
+// Sums: the kernel multiplies a = w + sa (u8, or s8 for aXor kernels, or
+// int16) by b = x - sb (s8), so with α = sa + wZP and β = xZP - sb
+//
+//	Σ (w - wZP)(x - xZP) = Σ a·b - α·Σ_k b - β·Σ_k a + K·α·β
+//
+// The column sums Σ_k b come from the packer, the rest is per row: both go
+// through the kernel's rfix/cfix fixups (cfix[32+j] = 1 carries the row
+// constant, bias included), so the kernel's int32 tile is exactly the
+// biased accumulator QGemmRef + bias gives (wrapping), then requantized like
+// RequantRef.
+
+package linalg
+
+import (
+	"fmt"
+	"math"
+	"sync"
+	"unsafe"
+)
+
+// Q8ConvWeights are the weights of one convolution group (M output
+// channels × K = C·KH·KW taps, row-major like ONNX's [M, C, KH, KW]) packed
+// for the integer micro-kernel in use when they were packed. Read-only
+// after packing; safe for concurrent use.
+type Q8ConvWeights struct {
+	M, K   int
+	impl   *qgemmImpl
+	steps  int    // packed k steps
+	stride int    // bytes per packed row
+	rows   int    // M rounded up to the kernel's mr
+	data   []byte // rows × stride, 64-byte aligned
+	alpha  []int32
+	rsum   []int32
+}
+
+// Q8PackConvWeights packs m rows of k weights (row r at w[r*k:]) with their
+// zero points wZP (0 values: none, 1: per tensor, m: per row).
+func Q8PackConvWeights[TW QInt](m, k int, w []TW, wZP []int32) *Q8ConvWeights {
+	if m < 0 || k < 0 || len(w) < m*k || (len(wZP) > 1 && len(wZP) < m) {
+		panic(fmt.Sprintf("linalg: Q8PackConvWeights %d×%d with %d weights and %d zero points", m, k, len(w), len(wZP)))
+	}
+	im := qkern.gemm
+	signed := isSigned[TW]()
+	per := 4
+	if im.layout == qLayoutI16x2 {
+		per = 2
+	}
+	steps := (k + per - 1) / per
+	rows := (m + im.mr - 1) / im.mr * im.mr
+	pw := &Q8ConvWeights{M: m, K: k, impl: im, steps: steps, stride: steps * 4, rows: rows,
+		alpha: make([]int32, rows), rsum: make([]int32, rows)}
+	raw := make([]byte, rows*pw.stride+64)
+	off := int((64 - uintptr(unsafe.Pointer(unsafe.SliceData(raw)))%64) % 64)
+	pw.data = raw[off : off+rows*pw.stride]
+	// sa: a = w + sa must fit the kernel's A type.
+	var sa int32
+	switch {
+	case im.layout == qLayoutI16x2:
+	case im.aXor && !signed:
+		sa = -128
+	case !im.aXor && signed:
+		sa = 128
+	}
+	wb := qbytes(w)
+	for r := 0; r < m; r++ {
+		row := pw.data[r*pw.stride : (r+1)*pw.stride]
+		var sum int32
+		for kk := 0; kk < k; kk++ {
+			v := int32(wb[r*k+kk])
+			if signed {
+				v = int32(int8(v))
+			}
+			v += sa
+			sum += v
+			if per == 4 {
+				row[kk] = byte(v)
+			} else {
+				row[2*kk] = byte(v)
+				row[2*kk+1] = byte(v >> 8)
+			}
+		}
+		var z int32
+		switch len(wZP) {
+		case 0:
+		case 1:
+			z = wZP[0]
+		default:
+			z = wZP[r]
+		}
+		pw.alpha[r] = sa + z
+		pw.rsum[r] = sum
+	}
+	return pw
+}
+
+// Kernel returns the name of the micro-kernel the weights were packed for.
+func (pw *Q8ConvWeights) Kernel() string { return pw.impl.name }
+
+// Q8ConvGeom is the 2-D geometry of one convolution group: C input
+// channels of H×W, a KH×KW kernel with strides, leading pads and
+// dilations, and the OH×OW output (as ONNX computes it from the pads).
+type Q8ConvGeom struct {
+	C, H, W        int
+	KH, KW, SH, SW int
+	PH, PW, DH, DW int
+	OH, OW         int
+}
+
+// Q8ConvJob is one image × group of a convolution, prepared by
+// Q8ConvPrepare and computed by Run over ranges of panels (32 output pixels
+// each), from any number of goroutines. Release returns its buffers.
+type Q8ConvJob struct {
+	g       Q8ConvGeom
+	w       *Q8ConvWeights
+	src     []byte
+	koff    []int // per packed k row (K rounded up to a step): offset in src
+	wq      int   // virtual row width
+	panels  int
+	xr      byte // source byte ^ xr = b (s8)
+	xSigned bool
+	rfix    []int32
+	mult    []float32
+	finite  bool
+	y       []byte
+	ySigned bool
+	yZP     int32
+	ylo     float32
+	yhi     float32
+	maxk    int // largest tap offset
+	srcBuf  *[]byte // pooled phase image
+	meta    *[]int32
+	koffBuf *[]int
+}
+
+var (
+	q8BytePool  sync.Pool // *[]byte: phase images
+	q8Int32Pool sync.Pool // *[]int32: rfix
+	q8IntPool   sync.Pool // *[]int: koff
+	q8WSPool    = sync.Pool{New: func() any { return new(q8WS) }}
+)
+
+// q8WS is one goroutine's scratch: a packed B panel, its fixups, the int32
+// tile and the staged 8-bit tile.
+type q8WS struct {
+	raw   []byte
+	bp    []byte
+	cfix  [2 * qNR]int32
+	tile  []int32
+	stage []byte
+}
+
+func q8GetBytes(n int) *[]byte {
+	if b, ok := q8BytePool.Get().(*[]byte); ok && cap(*b) >= n {
+		*b = (*b)[:n]
+		return b
+	}
+	b := make([]byte, n)
+	return &b
+}
+
+func q8GetInt32s(n int) *[]int32 {
+	if b, ok := q8Int32Pool.Get().(*[]int32); ok && cap(*b) >= n {
+		*b = (*b)[:n]
+		return b
+	}
+	b := make([]int32, n)
+	return &b
+}
+
+// Q8ConvPrepare prepares the convolution of one image and group: x holds
+// the group's C input planes (C·H·W values, channel-major), y receives its
+// M output planes (M·OH·OW values). bias (M values) may be nil; mult holds
+// M multipliers (x_scale·w_scale[m]/y_scale). The result matches QGemmRef
+// over the im2col matrix (padding = xZP) plus bias, then RequantRef.
+func Q8ConvPrepare[TX, TY QInt](job *Q8ConvJob, g *Q8ConvGeom, x []TX, xZP int32, pw *Q8ConvWeights, bias []int32, mult []float32, yZP int32, y []TY) {
+	if g.C*g.KH*g.KW != pw.K || len(x) < g.C*g.H*g.W || len(y) < pw.M*g.OH*g.OW || len(mult) < pw.M ||
+		(bias != nil && len(bias) < pw.M) || g.OH < 0 || g.OW < 0 || g.SH < 1 || g.SW < 1 || g.DH < 1 || g.DW < 1 {
+		panic(fmt.Sprintf("linalg: Q8ConvPrepare %+v with %d weights rows of %d, %d x, %d y", *g, pw.M, pw.K, len(x), len(y)))
+	}
+	lo, hi := QRange[TY]()
+	*job = Q8ConvJob{g: *g, w: pw, xSigned: isSigned[TX](), mult: mult[:pw.M], y: qbytes(y),
+		ySigned: lo < 0, yZP: yZP, ylo: float32(lo - yZP), yhi: float32(hi - yZP)}
+	if !job.xSigned {
+		job.xr = 0x80
+	}
+	job.finite = true
+	for _, v := range job.mult {
+		if !(v >= -math.MaxFloat32 && v <= math.MaxFloat32) {
+			job.finite = false
+		}
+	}
+	// Row fixups: rfix[2r] = -α, rfix[2r+1] = bias - β·Σa + K·α·β.
+	var sb int32
+	if !job.xSigned {
+		sb = 128
+	}
+	beta := xZP - sb
+	job.meta = q8GetInt32s(2 * pw.rows)
+	job.rfix = *job.meta
+	for r := 0; r < pw.rows; r++ {
+		if r >= pw.M {
+			job.rfix[2*r], job.rfix[2*r+1] = 0, 0
+			continue
+		}
+		a := pw.alpha[r]
+		c := -beta*pw.rsum[r] + int32(pw.K)*a*beta
+		if bias != nil {
+			c += bias[r]
+		}
+		job.rfix[2*r], job.rfix[2*r+1] = -a, c
+	}
+	job.prepareSource(qbytes(x)[:g.C*g.H*g.W], byte(xZP))
+}
+
+// prepareSource picks the source image and the tap offsets.
+func (job *Q8ConvJob) prepareSource(x []byte, zp byte) {
+	g := &job.g
+	pw := job.w
+	per := 4
+	if pw.impl.layout == qLayoutI16x2 {
+		per = 2
+	}
+	kpad := pw.steps * per
+	kb, ok := q8IntPool.Get().(*[]int)
+	if !ok || cap(*kb) < kpad {
+		s := make([]int, kpad)
+		kb = &s
+	}
+	job.koffBuf = kb
+	job.koff = (*kb)[:kpad]
+	direct := g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 &&
+		g.OH <= g.H-(g.KH-1)*g.DH && g.OW <= g.W-(g.KW-1)*g.DW
+	if direct {
+		job.src = x
+		job.wq = g.W
+		for c := 0; c < g.C; c++ {
+			for kh := 0; kh < g.KH; kh++ {
+				for kw := 0; kw < g.KW; kw++ {
+					job.koff[(c*g.KH+kh)*g.KW+kw] = c*g.H*g.W + kh*g.DH*g.W + kw*g.DW
+				}
+			}
+		}
+	} else {
+		// Phase images: Hq × Wq planes per channel and used phase.
+		hq := g.OH + g.DH*(g.KH-1)/g.SH
+		wq := g.OW + g.DW*(g.KW-1)/g.SW
+		job.wq = wq
+		// Phases some tap reads, numbered in order of first use.
+		phases := make([]int, 0, 4)
+		idx := make([]int, g.SH*g.SW)
+		for i := range idx {
+			idx[i] = -1
+		}
+		for kh := 0; kh < g.KH; kh++ {
+			for kw := 0; kw < g.KW; kw++ {
+				ph := (g.DH*kh%g.SH)*g.SW + g.DW*kw%g.SW
+				if idx[ph] < 0 {
+					idx[ph] = len(phases)
+					phases = append(phases, ph)
+				}
+			}
+		}
+		nph := len(phases)
+		plane := hq * wq
+		for c := 0; c < g.C; c++ {
+			for kh := 0; kh < g.KH; kh++ {
+				for kw := 0; kw < g.KW; kw++ {
+					ph := (g.DH*kh%g.SH)*g.SW + g.DW*kw%g.SW
+					job.koff[(c*g.KH+kh)*g.KW+kw] = (c*nph+idx[ph])*plane + g.DH*kh/g.SH*wq + g.DW*kw/g.SW
+				}
+			}
+		}
+		maxk := 0
+		for _, o := range job.koff[:pw.K] {
+			maxk = max(maxk, o)
+		}
+		n := max(g.C*nph*plane, maxk+(g.OH*wq+qNR-1)/qNR*qNR) + 64
+		job.srcBuf = q8GetBytes(n)
+		job.src = *job.srcBuf
+		for c := 0; c < g.C; c++ {
+			for pi, ph := range phases {
+				py, px := ph/g.SW, ph%g.SW
+				dst := job.src[(c*nph+pi)*plane : (c*nph+pi+1)*plane]
+				q8PhasePlane(dst, x[c*g.H*g.W:(c+1)*g.H*g.W], g, hq, wq, py, px, zp)
+			}
+		}
+		// Slack after the planes is read only by dropped columns.
+		clear(job.src[g.C*nph*plane:])
+	}
+	job.panels = (g.OH*job.wq + qNR - 1) / qNR
+	// Padded k rows (K to a whole step) point at offset 0: the packers
+	// write zeros for them.
+	for k := pw.K; k < kpad; k++ {
+		job.koff[k] = 0
+	}
+	for _, o := range job.koff[:pw.K] {
+		job.maxk = max(job.maxk, o)
+	}
+}
+
+// q8PhasePlane fills dst (hq × wq) with phase (py, px) of the zero-padded
+// plane x: dst[i][j] = X[sh·i + py - ph][sw·j + px - pw], zp outside.
+func q8PhasePlane(dst, x []byte, g *Q8ConvGeom, hq, wq, py, px int, zp byte) {
+	// Columns j0 <= j < j1 are inside the image.
+	j0 := max(0, (g.PW-px+g.SW-1)/g.SW)
+	j1 := min(wq, (g.W-1+g.PW-px)/g.SW+1)
+	if g.W-1+g.PW-px < 0 {
+		j1 = 0
+	}
+	j1 = max(j1, j0)
+	for i := 0; i < hq; i++ {
+		row := dst[i*wq : (i+1)*wq]
+		ih := g.SH*i + py - g.PH
+		if ih < 0 || ih >= g.H {
+			q8Fill(row, zp)
+			continue
+		}
+		q8Fill(row[:j0], zp)
+		q8Fill(row[j1:], zp)
+		xrow := x[ih*g.W : (ih+1)*g.W]
+		iw0 := g.SW*j0 + px - g.PW
+		switch g.SW {
+		case 1:
+			copy(row[j0:j1], xrow[iw0:])
+		case 2:
+			q8Gather2(row[j0:j1], xrow[iw0:])
+		default:
+			for j := j0; j < j1; j++ {
+				row[j] = xrow[iw0+(j-j0)*g.SW]
+			}
+		}
+	}
+}
+
+// q8Gather2 sets d[j] = s[2j].
+func q8Gather2(d, s []byte) {
+	if len(d) == 0 {
+		return
+	}
+	s = s[:2*len(d)-1]
+	for j := range d {
+		d[j] = s[2*j]
+	}
+}
+
+func q8Fill(d []byte, v byte) {
+	for i := range d {
+		d[i] = v
+	}
+}
+
+// Panels reports the number of 32-pixel panels of the job.
+func (job *Q8ConvJob) Panels() int { return job.panels }
+
+// Work estimates the multiply-adds of one panel (for splitting).
+func (job *Q8ConvJob) Work() int { return job.w.rows * job.w.steps * 4 * qNR }
+
+// Release returns the job's pooled buffers; the job must not run after.
+func (job *Q8ConvJob) Release() {
+	if job.srcBuf != nil {
+		q8BytePool.Put(job.srcBuf)
+		job.srcBuf = nil
+	}
+	if job.meta != nil {
+		q8Int32Pool.Put(job.meta)
+		job.meta = nil
+	}
+	if job.koffBuf != nil {
+		q8IntPool.Put(job.koffBuf)
+		job.koffBuf = nil
+	}
+	job.src, job.rfix, job.koff = nil, nil, nil
+}
+
+// Run computes panels [p0, p1).
+func (job *Q8ConvJob) Run(p0, p1 int) {
+	pw := job.w
+	im := pw.impl
+	if pw.M == 0 || p0 >= p1 {
+		return
+	}
+	ws := q8WSPool.Get().(*q8WS)
+	defer q8WSPool.Put(ws)
+	nb := pw.steps * 128
+	if cap(ws.raw) < nb+64 {
+		ws.raw = make([]byte, nb+64)
+	}
+	off := int((64 - uintptr(unsafe.Pointer(unsafe.SliceData(ws.raw)))%64) % 64)
+	ws.bp = ws.raw[off : off+nb]
+	ws.tile = qgrow(ws.tile, pw.rows*qNR)
+	ws.stage = qgrow(ws.stage, pw.rows*qNR)
+	for j := qNR; j < 2*qNR; j++ {
+		ws.cfix[j] = 1
+	}
+	g := &job.g
+	P := g.OH * g.OW
+	pv := g.OH * job.wq
+	mblocks := pw.rows / im.mr
+	for p := p0; p < p1; p++ {
+		q0 := p * qNR
+		job.pack(ws, q0)
+		var bptr, aptr *byte
+		if pw.steps > 0 {
+			bptr, aptr = &ws.bp[0], &pw.data[0]
+		}
+		for h := 0; h < qNR/im.nr; h++ {
+			var bh *byte
+			if bptr != nil {
+				bh = &ws.bp[h*im.nr*4]
+			}
+			im.kern(aptr, pw.stride, bh, pw.steps, &ws.tile[h*im.nr], qNR, &job.rfix[0], &ws.cfix[h*im.nr], mblocks, 3)
+		}
+		// Output segments: runs of valid pixels in this panel.
+		qe := min(q0+qNR, pv)
+		if job.wq == g.OW && qe-q0 == qNR {
+			job.requant(job.y[q0:], P, ws.tile, pw.M)
+			continue
+		}
+		job.requant(ws.stage, qNR, ws.tile, pw.M)
+		for q := q0; q < qe; {
+			oh, ow := q/job.wq, q%job.wq
+			if ow >= g.OW {
+				q += job.wq - ow
+				continue
+			}
+			n := min(g.OW-ow, qe-q)
+			yo, so := oh*g.OW+ow, q-q0
+			for r := 0; r < pw.M; r++ {
+				copy(job.y[r*P+yo:r*P+yo+n], ws.stage[r*qNR+so:])
+			}
+			q += n
+		}
+	}
+}
+
+// requant converts rows×32 tile values into dst (rows ldy bytes apart).
+func (job *Q8ConvJob) requant(dst []byte, ldy int, tile []int32, rows int) {
+	if job.finite && q8RequantFn != nil && q8UseAsm {
+		q8RequantFn(&dst[0], ldy, &tile[0], rows, &job.mult[0], job.yZP, job.ylo, job.yhi, job.ySigned)
+		return
+	}
+	q8RequantGeneric(dst, ldy, tile, rows, job.mult, job.yZP, job.ylo, job.yhi, job.ySigned)
+}
+
+// q8RequantGeneric is the plain Go tile requantizer and the meaning of the
+// assembly ones: qrequantRowGeneric on each row of 32 with mult[r].
+func q8RequantGeneric(dst []byte, ldy int, tile []int32, rows int, mult []float32, zp int32, lo, hi float32, signed bool) {
+	for r := 0; r < rows; r++ {
+		acc := tile[r*qNR : (r+1)*qNR]
+		d := dst[r*ldy:]
+		m := mult[r]
+		for j, v := range acc {
+			f := float32(v) * m
+			var q int32
+			if f == f {
+				f = min(max(f, lo), hi)
+				q = int32(math.RoundToEven(float64(f))) + zp
+			}
+			if j < len(d) {
+				if signed {
+					d[j] = byte(int8(q))
+				} else {
+					d[j] = byte(q)
+				}
+			}
+		}
+	}
+}
+
+// pack writes the B panel of virtual pixels [q0, q0+32) into ws.bp and
+// its column sums into ws.cfix[:32].
+func (job *Q8ConvJob) pack(ws *q8WS, q0 int) {
+	pw := job.w
+	K := pw.K
+	full := K / 4
+	if pw.impl.layout != qLayoutS8x4 {
+		full = 0
+	}
+	// The assembly packer reads 32 bytes per k row: every row of the
+	// panel must lie inside src.
+	if full > 0 && q8PackFn != nil && q8UseAsm && job.maxk+q0+qNR <= len(job.src) {
+		q8PackFn(&ws.bp[0], &job.src[q0], &job.koff[0], full, &ws.cfix[0], job.xr)
+	} else {
+		full = 0
+		clear(ws.cfix[:qNR])
+	}
+	job.packGeneric(ws, q0, full)
+}
+
+// packGeneric packs k steps from step s0 on (bytes past src read as 0;
+// they only reach dropped columns) and adds their column sums.
+func (job *Q8ConvJob) packGeneric(ws *q8WS, q0, s0 int) {
+	pw := job.w
+	K := pw.K
+	i16 := pw.impl.layout == qLayoutI16x2
+	per := 4
+	if i16 {
+		per = 2
+	}
+	for s := s0; s < pw.steps; s++ {
+		d := ws.bp[s*128 : (s+1)*128]
+		for t := 0; t < per; t++ {
+			k := s*per + t
+			for j := 0; j < qNR; j++ {
+				var b int32
+				if k < K {
+					o := job.koff[k] + q0 + j
+					if o < len(job.src) {
+						b = int32(int8(job.src[o] ^ job.xr))
+					}
+					ws.cfix[j] += b
+				}
+				if i16 {
+					d[4*j+2*t] = byte(b)
+					d[4*j+2*t+1] = byte(b >> 8)
+				} else {
+					d[4*j+t] = byte(b)
+				}
+			}
+		}
+	}
+}
+
+// Assembly entry points (nil when absent) and a switch for tests.
+var (
+	// q8PackFn packs steps full k steps of a panel (layout qLayoutS8x4):
+	// for step s, t < 4, column j < 32: dst[128s+4j+t] = src[koff[4s+t]+j]^xr;
+	// cs[j] = Σ of the int8 values of column j.
+	q8PackFn func(dst, src *byte, koff *int, steps int, cs *int32, xr byte)
+	// q8RequantFn is q8RequantGeneric for finite multipliers.
+	q8RequantFn func(dst *byte, ldy int, acc *int32, rows int, mult *float32, zp int32, lo, hi float32, signed bool)
+	q8UseAsm    = true
+)
