@@ -144,7 +144,7 @@ type Q8ConvJob struct {
 	yZP     int32
 	ylo     float32
 	yhi     float32
-	maxk    int // largest tap offset
+	maxk    int     // largest tap offset
 	srcBuf  *[]byte // pooled phase image
 	meta    *[]int32
 	koffBuf *[]int
