@@ -14,9 +14,15 @@ func q8PackS8x4AVX2(dst, src *byte, koff *int, steps int, cs *int32, xr byte)
 //go:noescape
 func q8RequantAVX2(dst *byte, ldy int, acc *int32, rows int, mult *float32, zp int32, lo, hi float32, signed bool)
 
+// q8EvenAVX2 is the assembly q8EvenFn.
+//
+//go:noescape
+func q8EvenAVX2(dst, src *byte, n int)
+
 func init() {
 	if cpu.X86.HasAVX2 {
 		q8PackFn = q8PackS8x4AVX2
 		q8RequantFn = q8RequantAVX2
+		q8EvenFn = q8EvenAVX2
 	}
 }

@@ -149,3 +149,28 @@ rq_done:
 	VZEROUPPER
 	RET
 
+
+// func q8EvenAVX2(dst, src *byte, n int)
+// Even bytes of 64 source bytes: mask to words, pack, fix the lane order.
+TEXT ·q8EvenAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	SHRQ $5, CX
+	JZ even_done
+	MOVL $0x00ff00ff, AX
+	VMOVD AX, X15
+	VPBROADCASTD X15, Y15
+even_loop:
+	VPAND 0(SI), Y15, Y0
+	VPAND 32(SI), Y15, Y1
+	VPACKUSWB Y1, Y0, Y0
+	VPERMQ $0xd8, Y0, Y0
+	VMOVDQU Y0, (DI)
+	ADDQ $64, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ even_loop
+even_done:
+	VZEROUPPER
+	RET

@@ -50,3 +50,26 @@ func BenchmarkQ8Conv(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkQ8ConvPrepare times building the padded phase image alone.
+func BenchmarkQ8ConvPrepare(b *testing.B) {
+	r := rand.New(rand.NewSource(1))
+	for _, l := range []struct{ c, hw, k, s, p int }{{64, 56, 3, 1, 1}, {64, 56, 3, 2, 1}, {512, 7, 3, 1, 1}, {3, 224, 7, 2, 3}} {
+		o := (l.hw+2*l.p-l.k)/l.s + 1
+		g := Q8ConvGeom{C: l.c, H: l.hw, W: l.hw, KH: l.k, KW: l.k, SH: l.s, SW: l.s, PH: l.p, PW: l.p, DH: 1, DW: 1, OH: o, OW: o}
+		K := l.c * l.k * l.k
+		x := qFill[uint8](r, l.c*l.hw*l.hw, false)
+		pw := Q8PackConvWeights(8, K, qFill[int8](r, 8*K, false), nil)
+		y := make([]uint8, 8*o*o)
+		mult := make([]float32, 8)
+		b.Run(fmt.Sprintf("c%d_%d_k%d_s%d", l.c, l.hw, l.k, l.s), func(b *testing.B) {
+			var job Q8ConvJob
+			t0 := q8CPUTime()
+			for b.Loop() {
+				Q8ConvPrepare(&job, &g, x, 128, pw, nil, mult, 128, y)
+				job.Release()
+			}
+			b.ReportMetric(float64(q8CPUTime()-t0)/1e3/float64(b.N), "cpu-us/op")
+		})
+	}
+}

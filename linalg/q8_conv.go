@@ -148,6 +148,10 @@ type Q8ConvJob struct {
 	srcBuf  *[]byte // pooled phase image
 	meta    *[]int32
 	koffBuf *[]int
+	tmp     [32]byte // q8Even's tail
+	tab     []int    // tap offsets within a channel
+	zrow    int      // offset of the xr run (phase images)
+	padK    bool     // koff covers whole steps (assembly packs them all)
 }
 
 var (
@@ -196,7 +200,8 @@ func Q8ConvPrepare[TX, TY QInt](job *Q8ConvJob, g *Q8ConvGeom, x []TX, xZP int32
 		panic(fmt.Sprintf("linalg: Q8ConvPrepare %+v with %d weights rows of %d, %d x, %d y", *g, pw.M, pw.K, len(x), len(y)))
 	}
 	lo, hi := QRange[TY]()
-	*job = Q8ConvJob{g: *g, w: pw, xSigned: isSigned[TX](), mult: mult[:pw.M], y: qbytes(y),
+	tab := job.tab
+	*job = Q8ConvJob{tab: tab[:0], g: *g, w: pw, xSigned: isSigned[TX](), mult: mult[:pw.M], y: qbytes(y),
 		ySigned: lo < 0, yZP: yZP, ylo: float32(lo - yZP), yhi: float32(hi - yZP)}
 	if !job.xSigned {
 		job.xr = 0x80
@@ -248,14 +253,16 @@ func (job *Q8ConvJob) prepareSource(x []byte, zp byte) {
 	job.koff = (*kb)[:kpad]
 	direct := g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 &&
 		g.OH <= g.H-(g.KH-1)*g.DH && g.OW <= g.W-(g.KW-1)*g.DW
+	ks := g.KH * g.KW
+	tab := job.tab[:0]
+	var cstride int // koff[c·ks + t] = c·cstride + tab[t]
 	if direct {
 		job.src = x
 		job.wq = g.W
-		for c := 0; c < g.C; c++ {
-			for kh := 0; kh < g.KH; kh++ {
-				for kw := 0; kw < g.KW; kw++ {
-					job.koff[(c*g.KH+kh)*g.KW+kw] = c*g.H*g.W + kh*g.DH*g.W + kw*g.DW
-				}
+		cstride = g.H * g.W
+		for kh := 0; kh < g.KH; kh++ {
+			for kw := 0; kw < g.KW; kw++ {
+				tab = append(tab, kh*g.DH*g.W+kw*g.DW)
 			}
 		}
 	} else {
@@ -263,11 +270,15 @@ func (job *Q8ConvJob) prepareSource(x []byte, zp byte) {
 		hq := g.OH + g.DH*(g.KH-1)/g.SH
 		wq := g.OW + g.DW*(g.KW-1)/g.SW
 		job.wq = wq
+		plane := hq * wq
 		// Phases some tap reads, numbered in order of first use.
-		phases := make([]int, 0, 4)
-		idx := make([]int, g.SH*g.SW)
-		for i := range idx {
-			idx[i] = -1
+		var pbuf, ibuf [16]int
+		phases, idx := pbuf[:0], ibuf[:0]
+		if g.SH*g.SW > len(ibuf) {
+			idx = make([]int, 0, g.SH*g.SW)
+		}
+		for range g.SH * g.SW {
+			idx = append(idx, -1)
 		}
 		for kh := 0; kh < g.KH; kh++ {
 			for kw := 0; kw < g.KW; kw++ {
@@ -276,94 +287,150 @@ func (job *Q8ConvJob) prepareSource(x []byte, zp byte) {
 					idx[ph] = len(phases)
 					phases = append(phases, ph)
 				}
+				tab = append(tab, idx[ph]*plane+g.DH*kh/g.SH*wq+g.DW*kw/g.SW)
 			}
 		}
 		nph := len(phases)
-		plane := hq * wq
-		for c := 0; c < g.C; c++ {
-			for kh := 0; kh < g.KH; kh++ {
-				for kw := 0; kw < g.KW; kw++ {
-					ph := (g.DH*kh%g.SH)*g.SW + g.DW*kw%g.SW
-					job.koff[(c*g.KH+kh)*g.KW+kw] = (c*nph+idx[ph])*plane + g.DH*kh/g.SH*wq + g.DW*kw/g.SW
-				}
-			}
+		cstride = nph * plane
+		maxt := 0
+		for _, o := range tab {
+			maxt = max(maxt, o)
 		}
-		maxk := 0
-		for _, o := range job.koff[:pw.K] {
-			maxk = max(maxk, o)
-		}
-		n := max(g.C*nph*plane, maxk+(g.OH*wq+qNR-1)/qNR*qNR) + 64
+		panels := (g.OH*wq + qNR - 1) / qNR
+		// Reads reach (C-1)·cstride + maxt + panels·32; after the planes
+		// and that slack, a run of bytes equal to xr (b = 0) serves the
+		// k rows that pad K to a whole step.
+		end := max(g.C*cstride, (g.C-1)*cstride+maxt+panels*qNR)
+		job.zrow = end
+		n := end + panels*qNR + 64
 		job.srcBuf = q8GetBytes(n)
 		job.src = *job.srcBuf
 		for c := 0; c < g.C; c++ {
 			for pi, ph := range phases {
 				py, px := ph/g.SW, ph%g.SW
-				dst := job.src[(c*nph+pi)*plane : (c*nph+pi+1)*plane]
-				q8PhasePlane(dst, x[c*g.H*g.W:(c+1)*g.H*g.W], g, hq, wq, py, px, zp)
+				dst := job.src[c*cstride+pi*plane : c*cstride+(pi+1)*plane]
+				q8PhasePlane(dst, x[c*g.H*g.W:], g, hq, wq, py, px, zp, &job.tmp)
 			}
 		}
 		// Slack after the planes is read only by dropped columns.
-		clear(job.src[g.C*nph*plane:])
+		clear(job.src[g.C*cstride : end])
+		q8Fill(job.src[end:], job.xr)
+	}
+	job.tab = tab
+	for c := 0; c < g.C; c++ {
+		ko := job.koff[c*ks : (c+1)*ks]
+		for t, o := range tab {
+			ko[t] = c*cstride + o
+		}
+	}
+	job.maxk = 0
+	if g.C > 0 {
+		for _, o := range tab {
+			job.maxk = max(job.maxk, (g.C-1)*cstride+o)
+		}
 	}
 	job.panels = (g.OH*job.wq + qNR - 1) / qNR
-	// Padded k rows (K to a whole step) point at offset 0: the packers
-	// write zeros for them.
+	// Padded k rows (K to a whole step) read the xr run (phase images) or
+	// offset 0 (direct; the generic packer writes zeros for them).
 	for k := pw.K; k < kpad; k++ {
 		job.koff[k] = 0
+		if !direct {
+			job.koff[k] = job.zrow
+			job.maxk = max(job.maxk, job.zrow)
+		}
 	}
-	for _, o := range job.koff[:pw.K] {
-		job.maxk = max(job.maxk, o)
-	}
+	job.padK = !direct
 }
 
 // q8PhasePlane fills dst (hq × wq) with phase (py, px) of the zero-padded
-// plane x: dst[i][j] = X[sh·i + py - ph][sw·j + px - pw], zp outside.
-func q8PhasePlane(dst, x []byte, g *Q8ConvGeom, hq, wq, py, px int, zp byte) {
+// plane at the start of x (which may run on into later planes):
+// dst[i][j] = X[sh·i + py - ph][sw·j + px - pw], zp outside.
+func q8PhasePlane(dst, x []byte, g *Q8ConvGeom, hq, wq, py, px int, zp byte, t *[32]byte) {
 	// Columns j0 <= j < j1 are inside the image.
 	j0 := max(0, (g.PW-px+g.SW-1)/g.SW)
-	j1 := min(wq, (g.W-1+g.PW-px)/g.SW+1)
-	if g.W-1+g.PW-px < 0 {
-		j1 = 0
+	j1 := 0
+	if last := g.W - 1 + g.PW - px; last >= 0 {
+		j1 = min(wq, last/g.SW+1)
 	}
 	j1 = max(j1, j0)
-	for i := 0; i < hq; i++ {
+	// Rows i0 <= i < i1 are inside the image.
+	i0 := max(0, (g.PH-py+g.SH-1)/g.SH)
+	i1 := 0
+	if last := g.H - 1 + g.PH - py; last >= 0 {
+		i1 = min(hq, last/g.SH+1)
+	}
+	i1 = max(i1, i0)
+	q8Fill(dst[:i0*wq], zp)
+	q8Fill(dst[i1*wq:hq*wq], zp)
+	n := j1 - j0
+	for i := i0; i < i1; i++ {
 		row := dst[i*wq : (i+1)*wq]
-		ih := g.SH*i + py - g.PH
-		if ih < 0 || ih >= g.H {
-			q8Fill(row, zp)
+		for j := range j0 {
+			row[j] = zp
+		}
+		for j := j1; j < wq; j++ {
+			row[j] = zp
+		}
+		if n == 0 {
 			continue
 		}
-		q8Fill(row[:j0], zp)
-		q8Fill(row[j1:], zp)
-		xrow := x[ih*g.W : (ih+1)*g.W]
+		ih := g.SH*i + py - g.PH
 		iw0 := g.SW*j0 + px - g.PW
+		xrow := x[ih*g.W+iw0:]
 		switch g.SW {
 		case 1:
-			copy(row[j0:j1], xrow[iw0:])
+			copy(row[j0:j1], xrow)
 		case 2:
-			q8Gather2(row[j0:j1], xrow[iw0:])
+			q8Even(row[j0:j1], xrow, t)
 		default:
 			for j := j0; j < j1; j++ {
-				row[j] = xrow[iw0+(j-j0)*g.SW]
+				row[j] = xrow[(j-j0)*g.SW]
 			}
 		}
 	}
 }
 
-// q8Gather2 sets d[j] = s[2j].
-func q8Gather2(d, s []byte) {
+// q8Even sets d[j] = s[2j]. s may extend past the bytes used: the vector
+// loop reads 64 source bytes per 32 outputs, including for the tail when
+// s is long enough.
+func q8Even(d, s []byte, t *[32]byte) {
 	if len(d) == 0 {
 		return
 	}
+	done := 0
+	if q8EvenFn != nil && q8UseAsm {
+		nv := len(d) / 32 * 32
+		if nv > 0 {
+			q8EvenFn(&d[0], &s[0], nv)
+			done = nv
+		}
+		if done < len(d) && len(s) >= 2*done+64 {
+			q8EvenFn(&t[0], &s[2*done], 32)
+			copy(d[done:], t[:])
+			return
+		}
+	}
 	s = s[:2*len(d)-1]
-	for j := range d {
+	for j := done; j < len(d); j++ {
 		d[j] = s[2*j]
 	}
 }
 
+// q8Fill sets d to v: a few bytes, then doubling copies.
 func q8Fill(d []byte, v byte) {
-	for i := range d {
+	if len(d) == 0 {
+		return
+	}
+	if v == 0 {
+		clear(d)
+		return
+	}
+	n := min(len(d), 16)
+	for i := range n {
 		d[i] = v
+	}
+	for n < len(d) {
+		n += copy(d[n:], d[:n])
 	}
 }
 
@@ -491,6 +558,9 @@ func (job *Q8ConvJob) pack(ws *q8WS, q0 int) {
 	pw := job.w
 	K := pw.K
 	full := K / 4
+	if job.padK {
+		full = pw.steps
+	}
 	if pw.impl.layout != qLayoutS8x4 {
 		full = 0
 	}
@@ -547,5 +617,8 @@ var (
 	q8PackFn func(dst, src *byte, koff *int, steps int, cs *int32, xr byte)
 	// q8RequantFn is q8RequantGeneric for finite multipliers.
 	q8RequantFn func(dst *byte, ldy int, acc *int32, rows int, mult *float32, zp int32, lo, hi float32, signed bool)
-	q8UseAsm    = true
+	// q8EvenFn sets dst[j] = src[2j] for j < n, n a multiple of 32 (reads
+	// 2n bytes).
+	q8EvenFn func(dst, src *byte, n int)
+	q8UseAsm = true
 )

@@ -62,6 +62,7 @@ func q8ConvCases() []q8ConvCase {
 		geo(1, 1, 1, 1, 1, 0, 1), geo(3, 7, 5, 1, 1, 0, 1), geo(16, 17, 9, 1, 1, 0, 1), geo(5, 13, 11, 1, 2, 0, 1),
 		geo(4, 9, 8, 3, 1, 1, 1), geo(7, 9, 12, 3, 2, 1, 1), geo(3, 23, 21, 7, 2, 3, 1), geo(6, 11, 10, 5, 1, 2, 2),
 		geo(17, 7, 7, 3, 1, 1, 1), geo(9, 12, 13, 3, 3, 0, 1), geo(2, 6, 65, 3, 1, 0, 1), geo(33, 3, 3, 3, 1, 1, 1),
+		geo(3, 5, 131, 3, 2, 1, 1), geo(2, 4, 75, 1, 2, 0, 1), geo(5, 6, 70, 5, 2, 2, 1),
 		{C: 4, H: 9, W: 8, KH: 3, KW: 2, SH: 2, SW: 1, PH: 1, PW: 0, DH: 1, DW: 1, OH: 5, OW: 7},
 		{C: 3, H: 8, W: 9, KH: 1, KW: 3, SH: 1, SW: 2, PH: 0, PW: 2, DH: 1, DW: 2, OH: 8, OW: 4},
 		{C: 2, H: 5, W: 6, KH: 3, KW: 3, SH: 1, SW: 1, PH: 0, PW: 0, DH: 1, DW: 1, OH: 4, OW: 5}, // end padding only
@@ -163,5 +164,49 @@ func TestQ8ConvVsRef(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestQ8EvenFill checks the strided gather and the fill on every length
+// around the vector widths, with and without assembly.
+func TestQ8EvenFill(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	src := qFill[uint8](r, 300, false)
+	for _, asm := range []bool{true, false} {
+		old := q8UseAsm
+		q8UseAsm = asm
+		for n := 0; n <= 100; n++ {
+			for _, extra := range []int{-1, 0, 1, 70} { // source length 2n+extra (2n-1 is the minimum)
+				sl := 2*n + extra
+				if n == 0 || sl < 2*n-1 {
+					continue
+				}
+				d := make([]byte, n+1)
+				d[n] = 0xee
+				q8Even(d[:n], src[:sl], new([32]byte))
+				for j := 0; j < n; j++ {
+					if d[j] != src[2*j] {
+						t.Fatalf("asm=%v n=%d len(s)=%d: d[%d] = %d, want %d", asm, n, sl, j, d[j], src[2*j])
+					}
+				}
+				if d[n] != 0xee {
+					t.Fatalf("asm=%v n=%d: wrote past the end", asm, n)
+				}
+			}
+			for _, v := range []byte{0, 7} {
+				d := make([]byte, n+1)
+				d[n] = 0xee
+				q8Fill(d[:n], v)
+				for j := 0; j < n; j++ {
+					if d[j] != v {
+						t.Fatalf("fill %d n=%d: d[%d] = %d", v, n, j, d[j])
+					}
+				}
+				if d[n] != 0xee {
+					t.Fatalf("fill n=%d: wrote past the end", n)
+				}
+			}
+		}
+		q8UseAsm = old
 	}
 }
