@@ -49,7 +49,13 @@ type Q8ConvWeights struct {
 	data   []byte // rows × stride, 64-byte aligned
 	alpha  []int32
 	rsum   []int32
+	// fused: data holds the raw int8 weights for q8FusedFn (rsum their
+	// row sums); see q8FusedMode.
+	fused bool
 }
+
+// q8FusedImpl describes the fused kernel's layout for the shared code.
+var q8FusedImpl = &qgemmImpl{name: "fused-requant", layout: qLayoutS8x4, mr: q8FusedMR, nr: qNR}
 
 // Q8PackConvWeights packs m rows of k weights (row r at w[r*k:]) with their
 // zero points wZP (0 values: none, 1: per tensor, m: per row).
@@ -59,13 +65,20 @@ func Q8PackConvWeights[TW QInt](m, k int, w []TW, wZP []int32) *Q8ConvWeights {
 	}
 	im := qkern.gemm
 	signed := isSigned[TW]()
+	fused := signed && (q8FusedMode == 1 || q8FusedMode == 0 && q8FusedFn != nil)
+	for _, z := range wZP {
+		fused = fused && z == 0
+	}
+	if fused {
+		im = q8FusedImpl
+	}
 	per := 4
 	if im.layout == qLayoutI16x2 {
 		per = 2
 	}
 	steps := (k + per - 1) / per
 	rows := (m + im.mr - 1) / im.mr * im.mr
-	pw := &Q8ConvWeights{M: m, K: k, impl: im, steps: steps, stride: steps * 4, rows: rows,
+	pw := &Q8ConvWeights{M: m, K: k, impl: im, fused: fused, steps: steps, stride: steps * 4, rows: rows,
 		alpha: make([]int32, rows), rsum: make([]int32, rows)}
 	raw := make([]byte, rows*pw.stride+64)
 	off := int((64 - uintptr(unsafe.Pointer(unsafe.SliceData(raw)))%64) % 64)
@@ -76,7 +89,7 @@ func Q8PackConvWeights[TW QInt](m, k int, w []TW, wZP []int32) *Q8ConvWeights {
 	case im.layout == qLayoutI16x2:
 	case im.aXor && !signed:
 		sa = -128
-	case !im.aXor && signed:
+	case !im.aXor && signed && !fused:
 		sa = 128
 	}
 	wb := qbytes(w)
@@ -220,6 +233,29 @@ func Q8ConvPrepare[TX, TY QInt](job *Q8ConvJob, g *Q8ConvGeom, x []TX, xZP int32
 	beta := xZP - sb
 	job.meta = q8GetInt32s(2 * pw.rows)
 	job.rfix = *job.meta
+	if pw.fused {
+		// rowc = bias - (xZP + sx)·Σw with b = x + sx (sx = 128 for int8
+		// x, whose bytes are flipped), in rfix[:rows]; multipliers padded
+		// to whole blocks in rfix[rows:] (as float32 bits).
+		var sx int32
+		if job.xSigned {
+			sx = 128
+		}
+		rowc, mp := job.rfix[:pw.rows], job.rfix[pw.rows:]
+		for r := range rowc {
+			rowc[r], mp[r] = 0, 0
+			if r < pw.M {
+				rowc[r] = -(xZP + sx) * pw.rsum[r]
+				if bias != nil {
+					rowc[r] += bias[r]
+				}
+				mp[r] = int32(math.Float32bits(mult[r]))
+			}
+		}
+		job.xr ^= 0x80 // b is the raw byte (uint8 x) or x ^ 0x80 (int8 x)
+		job.prepareSource(qbytes(x)[:g.C*g.H*g.W], byte(xZP))
+		return
+	}
 	for r := 0; r < pw.rows; r++ {
 		if r >= pw.M {
 			job.rfix[2*r], job.rfix[2*r+1] = 0, 0
@@ -481,6 +517,10 @@ func (job *Q8ConvJob) Run(p0, p1 int) {
 	P := g.OH * g.OW
 	pv := g.OH * job.wq
 	mblocks := pw.rows / im.mr
+	if pw.fused {
+		job.runFused(ws, p0, p1)
+		return
+	}
 	for p := p0; p < p1; p++ {
 		q0 := p * qNR
 		job.pack(ws, q0)
@@ -502,19 +542,66 @@ func (job *Q8ConvJob) Run(p0, p1 int) {
 			continue
 		}
 		job.requant(ws.stage, qNR, ws.tile, pw.M)
-		for q := q0; q < qe; {
-			oh, ow := q/job.wq, q%job.wq
-			if ow >= g.OW {
-				q += job.wq - ow
-				continue
-			}
-			n := min(g.OW-ow, qe-q)
-			yo, so := oh*g.OW+ow, q-q0
-			for r := 0; r < pw.M; r++ {
-				copy(job.y[r*P+yo:r*P+yo+n], ws.stage[r*qNR+so:])
-			}
-			q += n
+		job.scatter(ws.stage, q0, qe)
+	}
+}
+
+// runFused computes panels [p0, p1) with the fused kernel.
+func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
+	pw := job.w
+	g := &job.g
+	P := g.OH * g.OW
+	pv := g.OH * job.wq
+	rowc := job.rfix[:pw.rows]
+	mult := unsafe.Slice((*float32)(unsafe.Pointer(&job.rfix[pw.rows])), pw.rows)
+	full := pw.M / q8FusedMR
+	asm := job.finite && q8FusedFn != nil && q8UseAsm && pw.steps > 0
+	kern := func(blk0, nblk int, y []byte, ldy int) {
+		r0 := blk0 * q8FusedMR
+		if asm {
+			q8FusedFn(&pw.data[r0*pw.stride], pw.stride, &ws.bp[0], pw.steps, &y[0], ldy, &rowc[r0], &mult[r0], nblk, job.yZP, job.ylo, job.yhi)
+			return
 		}
+		q8KernFusedGeneric(pw.data[r0*pw.stride:], pw.stride, ws.bp, pw.steps, y, ldy, rowc[r0:], mult[r0:], nblk*q8FusedMR, job.yZP, job.ylo, job.yhi, job.ySigned)
+	}
+	for p := p0; p < p1; p++ {
+		q0 := p * qNR
+		job.pack(ws, q0)
+		qe := min(q0+qNR, pv)
+		if job.wq == g.OW && qe-q0 == qNR {
+			if full > 0 {
+				kern(0, full, job.y[q0:], P)
+			}
+			if full*q8FusedMR < pw.M {
+				kern(full, 1, ws.stage, qNR)
+				for r := full * q8FusedMR; r < pw.M; r++ {
+					copy(job.y[r*P+q0:r*P+q0+qNR], ws.stage[(r-full*q8FusedMR)*qNR:])
+				}
+			}
+			continue
+		}
+		kern(0, pw.rows/q8FusedMR, ws.stage, qNR)
+		job.scatter(ws.stage, q0, qe)
+	}
+}
+
+// scatter copies the valid pixels of the staged panel [q0, qe) (rows of
+// 32 bytes) to the output planes.
+func (job *Q8ConvJob) scatter(stage []byte, q0, qe int) {
+	g := &job.g
+	P := g.OH * g.OW
+	for q := q0; q < qe; {
+		oh, ow := q/job.wq, q%job.wq
+		if ow >= g.OW {
+			q += job.wq - ow
+			continue
+		}
+		n := min(g.OW-ow, qe-q)
+		yo, so := oh*g.OW+ow, q-q0
+		for r := 0; r < job.w.M; r++ {
+			copy(job.y[r*P+yo:r*P+yo+n], stage[r*qNR+so:])
+		}
+		q += n
 	}
 }
 
@@ -563,6 +650,15 @@ func (job *Q8ConvJob) pack(ws *q8WS, q0 int) {
 	}
 	if pw.impl.layout != qLayoutS8x4 {
 		full = 0
+	}
+	if pw.fused {
+		if full > 0 && q8InterleaveFn != nil && q8UseAsm && job.maxk+q0+qNR <= len(job.src) {
+			q8InterleaveFn(&ws.bp[0], &job.src[q0], &job.koff[0], full, job.xr)
+		} else {
+			full = 0
+		}
+		job.packGeneric(ws, q0, full)
+		return
 	}
 	// The assembly packer reads 32 bytes per k row: every row of the
 	// panel must lie inside src.
@@ -622,3 +718,42 @@ var (
 	q8EvenFn func(dst, src *byte, n int)
 	q8UseAsm = true
 )
+
+// The fused path (u8·s8 with weight zero points 0, the usual static
+// quantization): A holds the raw int8 weights, B the raw activation bytes
+// (^0x80 for int8 activations), so no column sums are needed, and the
+// kernel requantizes its tile itself.
+var (
+	// q8FusedFn computes mblocks 8×32 tiles: for row r and column j
+	//	acc := Σ_s Σ_t int8(a[r·lda+4s+t]) · uint8(b[128s+4j+t]) + rowc[r]
+	//	y[r·ldy+j] = requant(acc, mult[r]) (finite multipliers)
+	q8FusedFn func(a *byte, lda int, b *byte, steps int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32)
+	// q8InterleaveFn is q8PackFn without the column sums.
+	q8InterleaveFn func(dst, src *byte, koff *int, steps int, xr byte)
+	// q8FusedMode: 0 picks the fused path when q8FusedFn exists, 1 always
+	// (the Go twin stands in), 2 never. For tests.
+	q8FusedMode = 0
+)
+
+// q8FusedMR is the fused kernel's row block.
+const q8FusedMR = 8
+
+// q8KernFusedGeneric is the Go twin of q8FusedFn, with qrequantRowGeneric's
+// NaN handling (any multiplier).
+func q8KernFusedGeneric(a []byte, lda int, b []byte, steps int, y []byte, ldy int, rowc []int32, mult []float32, rows int, zp int32, lo, hi float32, signed bool) {
+	for r := 0; r < rows; r++ {
+		var acc [qNR]int32
+		arow := a[r*lda : r*lda+4*steps]
+		for s := 0; s < steps; s++ {
+			bk := b[s*128 : s*128+128]
+			a0, a1, a2, a3 := int32(int8(arow[4*s])), int32(int8(arow[4*s+1])), int32(int8(arow[4*s+2])), int32(int8(arow[4*s+3]))
+			for j := 0; j < qNR; j++ {
+				acc[j] += a0*int32(bk[4*j]) + a1*int32(bk[4*j+1]) + a2*int32(bk[4*j+2]) + a3*int32(bk[4*j+3])
+			}
+		}
+		for j := range acc {
+			acc[j] += rowc[r]
+		}
+		q8RequantGeneric(y[r*ldy:], 0, acc[:], 1, mult[r:r+1], zp, lo, hi, signed)
+	}
+}

@@ -142,11 +142,19 @@ func q8ConvCheck[TX, TW, TY QInt](t *testing.T, r *rand.Rand, c q8ConvCase, thre
 // QGemmRef + RequantRef for every GEMM kernel, with and without the
 // assembly packer/requantizer, on odd geometries and edge values.
 func TestQ8ConvVsRef(t *testing.T) {
-	for _, asm := range []bool{true, false} {
+	for _, mode := range []int{2, 1} { // the GEMM kernels, then the fused one
+		for _, asm := range []bool{true, false} {
+			t.Run(fmt.Sprintf("fused=%d/asm=%v", mode, asm), func(t *testing.T) { q8ConvVsRef(t, mode, asm) })
+		}
+	}
+}
+
+func q8ConvVsRef(t *testing.T, mode int, asm bool) {
+	{
 		qgemmEach(t, func(t *testing.T) {
-			old := q8UseAsm
-			q8UseAsm = asm
-			defer func() { q8UseAsm = old }()
+			old, oldMode := q8UseAsm, q8FusedMode
+			q8UseAsm, q8FusedMode = asm, mode
+			defer func() { q8UseAsm, q8FusedMode = old, oldMode }()
 			r := rand.New(rand.NewSource(3))
 			for i, c := range q8ConvCases() {
 				t.Run(fmt.Sprintf("asm=%v/%d", asm, i), func(t *testing.T) {
