@@ -509,7 +509,7 @@ func (job *Q8ConvJob) Run(p0, p1 int) {
 	off := int((64 - uintptr(unsafe.Pointer(unsafe.SliceData(ws.raw)))%64) % 64)
 	ws.bp = ws.raw[off : off+nb]
 	ws.tile = qgrow(ws.tile, pw.rows*qNR)
-	ws.stage = qgrow(ws.stage, pw.rows*qNR)
+	ws.stage = qgrow(ws.stage, pw.rows*qNR+qNR)
 	for j := qNR; j < 2*qNR; j++ {
 		ws.cfix[j] = 1
 	}
@@ -542,7 +542,7 @@ func (job *Q8ConvJob) Run(p0, p1 int) {
 			continue
 		}
 		job.requant(ws.stage, qNR, ws.tile, pw.M)
-		job.scatter(ws.stage, q0, qe)
+		job.scatter(ws.stage, q0, qe, p == p1-1)
 	}
 }
 
@@ -581,15 +581,20 @@ func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
 			continue
 		}
 		kern(0, pw.rows/q8FusedMR, ws.stage, qNR)
-		job.scatter(ws.stage, q0, qe)
+		job.scatter(ws.stage, q0, qe, p == p1-1)
 	}
 }
 
 // scatter copies the valid pixels of the staged panel [q0, qe) (rows of
-// 32 bytes) to the output planes.
-func (job *Q8ConvJob) scatter(stage []byte, q0, qe int) {
+// 32 bytes) to the output planes. Unless exact, a segment is stored as
+// all 32 bytes: the extra bytes land on later pixels of the same plane
+// that this goroutine writes afterwards (later segments of this panel or
+// the next panel), so the caller must pass exact for the last panel of a
+// range and when a segment could run past the plane.
+func (job *Q8ConvJob) scatter(stage []byte, q0, qe int, exact bool) {
 	g := &job.g
 	P := g.OH * g.OW
+	M := job.w.M
 	for q := q0; q < qe; {
 		oh, ow := q/job.wq, q%job.wq
 		if ow >= g.OW {
@@ -598,8 +603,16 @@ func (job *Q8ConvJob) scatter(stage []byte, q0, qe int) {
 		}
 		n := min(g.OW-ow, qe-q)
 		yo, so := oh*g.OW+ow, q-q0
-		for r := 0; r < job.w.M; r++ {
-			copy(job.y[r*P+yo:r*P+yo+n], stage[r*qNR+so:])
+		if !exact && yo+qNR <= P {
+			// 32 bytes from the segment start (stage has 32 bytes of
+			// slack past its last row).
+			for r := 0; r < M; r++ {
+				*(*[qNR]byte)(job.y[r*P+yo:]) = *(*[qNR]byte)(stage[r*qNR+so:])
+			}
+		} else {
+			for r := 0; r < M; r++ {
+				copy(job.y[r*P+yo:r*P+yo+n], stage[r*qNR+so:])
+			}
 		}
 		q += n
 	}
