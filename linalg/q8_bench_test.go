@@ -42,6 +42,7 @@ func BenchmarkQ8Conv(b *testing.B) {
 			t0 := q8CPUTime()
 			for b.Loop() {
 				Q8ConvPrepare(&job, &g, x, 128, pw, nil, mult, 128, y)
+				job.Fill(0, job.Channels())
 				job.Run(0, job.Panels())
 				job.Release()
 			}
@@ -67,6 +68,7 @@ func BenchmarkQ8ConvPrepare(b *testing.B) {
 			t0 := q8CPUTime()
 			for b.Loop() {
 				Q8ConvPrepare(&job, &g, x, 128, pw, nil, mult, 128, y)
+				job.Fill(0, job.Channels())
 				job.Release()
 			}
 			b.ReportMetric(float64(q8CPUTime()-t0)/1e3/float64(b.N), "cpu-us/op")

@@ -161,10 +161,18 @@ type Q8ConvJob struct {
 	srcBuf  *[]byte // pooled phase image
 	meta    *[]int32
 	koffBuf *[]int
-	tmp     [32]byte // q8Even's tail
-	tab     []int    // tap offsets within a channel
-	zrow    int      // offset of the xr run (phase images)
-	padK    bool     // koff covers whole steps (assembly packs them all)
+	// Phase image filling (Fill): source, pad byte, plane rows, channel
+	// stride, used phases; fill is the channel count (0: direct).
+	x       []byte
+	zp      byte
+	hq      int
+	cstride int
+	phases  [16]int
+	nph     int
+	fill    int
+	tab     []int // tap offsets within a channel
+	zrow    int   // offset of the xr run (phase images)
+	padK    bool  // koff covers whole steps (assembly packs them all)
 }
 
 var (
@@ -311,7 +319,8 @@ func (job *Q8ConvJob) prepareSource(x []byte, zp byte) {
 		var pbuf, ibuf [16]int
 		phases, idx := pbuf[:0], ibuf[:0]
 		if g.SH*g.SW > len(ibuf) {
-			idx = make([]int, 0, g.SH*g.SW)
+			// More phases than Fill's table: callers use the reference.
+			panic(fmt.Sprintf("linalg: Q8ConvPrepare strides %d×%d: at most 16 phases", g.SH, g.SW))
 		}
 		for range g.SH * g.SW {
 			idx = append(idx, -1)
@@ -341,13 +350,9 @@ func (job *Q8ConvJob) prepareSource(x []byte, zp byte) {
 		n := end + panels*qNR + 64
 		job.srcBuf = q8GetBytes(n)
 		job.src = *job.srcBuf
-		for c := 0; c < g.C; c++ {
-			for pi, ph := range phases {
-				py, px := ph/g.SW, ph%g.SW
-				dst := job.src[c*cstride+pi*plane : c*cstride+(pi+1)*plane]
-				q8PhasePlane(dst, x[c*g.H*g.W:], g, hq, wq, py, px, zp, &job.tmp)
-			}
-		}
+		job.x, job.zp, job.hq, job.cstride = x, zp, hq, cstride
+		job.nph = copy(job.phases[:], phases)
+		job.fill = g.C
 		// Slack after the planes is read only by dropped columns.
 		clear(job.src[g.C*cstride : end])
 		q8Fill(job.src[end:], job.xr)
@@ -378,10 +383,29 @@ func (job *Q8ConvJob) prepareSource(x []byte, zp byte) {
 	job.padK = !direct
 }
 
+// Channels reports how many input channels Fill must cover before Run (0
+// when the job reads its input in place).
+func (job *Q8ConvJob) Channels() int { return job.fill }
+
+// Fill builds the padded phase planes of channels [c0, c1); Run needs all
+// of them. Disjoint ranges may run concurrently.
+func (job *Q8ConvJob) Fill(c0, c1 int) {
+	g := &job.g
+	wq := job.wq
+	plane := job.hq * wq
+	for c := c0; c < c1; c++ {
+		for pi, ph := range job.phases[:job.nph] {
+			py, px := ph/g.SW, ph%g.SW
+			dst := job.src[c*job.cstride+pi*plane : c*job.cstride+(pi+1)*plane]
+			q8PhasePlane(dst, job.x[c*g.H*g.W:], g, job.hq, wq, py, px, job.zp)
+		}
+	}
+}
+
 // q8PhasePlane fills dst (hq × wq) with phase (py, px) of the zero-padded
 // plane at the start of x (which may run on into later planes):
 // dst[i][j] = X[sh·i + py - ph][sw·j + px - pw], zp outside.
-func q8PhasePlane(dst, x []byte, g *Q8ConvGeom, hq, wq, py, px int, zp byte, t *[32]byte) {
+func q8PhasePlane(dst, x []byte, g *Q8ConvGeom, hq, wq, py, px int, zp byte) {
 	// Columns j0 <= j < j1 are inside the image.
 	j0 := max(0, (g.PW-px+g.SW-1)/g.SW)
 	j1 := 0
@@ -396,59 +420,56 @@ func q8PhasePlane(dst, x []byte, g *Q8ConvGeom, hq, wq, py, px int, zp byte, t *
 		i1 = min(hq, last/g.SH+1)
 	}
 	i1 = max(i1, i0)
+	// Rows in order, each inside part before its borders: q8Even may
+	// write past a row's inside part into later bytes of the plane, which
+	// are written afterwards.
 	q8Fill(dst[:i0*wq], zp)
-	q8Fill(dst[i1*wq:hq*wq], zp)
 	n := j1 - j0
 	for i := i0; i < i1; i++ {
 		row := dst[i*wq : (i+1)*wq]
+		if n > 0 {
+			ih := g.SH*i + py - g.PH
+			iw0 := g.SW*j0 + px - g.PW
+			xrow := x[ih*g.W+iw0:]
+			switch g.SW {
+			case 1:
+				copy(row[j0:j1], xrow)
+			case 2:
+				q8Even(dst[i*wq+j0:], n, xrow)
+			default:
+				for j := j0; j < j1; j++ {
+					row[j] = xrow[(j-j0)*g.SW]
+				}
+			}
+		}
 		for j := range j0 {
 			row[j] = zp
 		}
 		for j := j1; j < wq; j++ {
 			row[j] = zp
 		}
-		if n == 0 {
-			continue
-		}
-		ih := g.SH*i + py - g.PH
-		iw0 := g.SW*j0 + px - g.PW
-		xrow := x[ih*g.W+iw0:]
-		switch g.SW {
-		case 1:
-			copy(row[j0:j1], xrow)
-		case 2:
-			q8Even(row[j0:j1], xrow, t)
-		default:
-			for j := j0; j < j1; j++ {
-				row[j] = xrow[(j-j0)*g.SW]
-			}
-		}
 	}
+	q8Fill(dst[i1*wq:hq*wq], zp)
 }
 
-// q8Even sets d[j] = s[2j]. s may extend past the bytes used: the vector
-// loop reads 64 source bytes per 32 outputs, including for the tail when
-// s is long enough.
-func q8Even(d, s []byte, t *[32]byte) {
-	if len(d) == 0 {
-		return
-	}
+// q8Even sets d[j] = s[2j] for j < n. The vector loop reads 64 source
+// bytes per 32 outputs and writes whole 32-byte blocks while d (which may
+// extend past n) and s have room; the rest goes byte by byte.
+func q8Even(d []byte, n int, s []byte) {
 	done := 0
 	if q8EvenFn != nil && q8UseAsm {
-		nv := len(d) / 32 * 32
+		nv := min((n+31)/32*32, len(d)/32*32, len(s)/64*32)
 		if nv > 0 {
 			q8EvenFn(&d[0], &s[0], nv)
-			done = nv
-		}
-		if done < len(d) && len(s) >= 2*done+64 {
-			q8EvenFn(&t[0], &s[2*done], 32)
-			copy(d[done:], t[:])
-			return
+			done = min(nv, n)
 		}
 	}
-	s = s[:2*len(d)-1]
-	for j := done; j < len(d); j++ {
-		d[j] = s[2*j]
+	if done < n {
+		d = d[:n]
+		s = s[:2*n-1]
+		for j := done; j < n; j++ {
+			d[j] = s[2*j]
+		}
 	}
 }
 

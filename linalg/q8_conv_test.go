@@ -119,6 +119,9 @@ func q8ConvCheck[TX, TW, TY QInt](t *testing.T, r *rand.Rand, c q8ConvCase, thre
 	}
 	var job Q8ConvJob
 	Q8ConvPrepare(&job, &g, x, xZ, pw, bias, mult, yZ, ybuf[:c.m*P])
+	for c := 0; c < job.Channels(); c += 2 {
+		job.Fill(c, min(c+2, job.Channels()))
+	}
 	n := job.Panels()
 	per := (n + threads - 1) / threads
 	for p := 0; p < n; p += per {
@@ -189,16 +192,18 @@ func TestQ8EvenFill(t *testing.T) {
 				if n == 0 || sl < 2*n-1 {
 					continue
 				}
-				d := make([]byte, n+1)
-				d[n] = 0xee
-				q8Even(d[:n], src[:sl], new([32]byte))
-				for j := 0; j < n; j++ {
-					if d[j] != src[2*j] {
-						t.Fatalf("asm=%v n=%d len(s)=%d: d[%d] = %d, want %d", asm, n, sl, j, d[j], src[2*j])
+				for _, room := range []int{0, 1, 31, 40} { // bytes of d past n
+					d := make([]byte, n+room+1)
+					d[n+room] = 0xee
+					q8Even(d[:n+room], n, src[:sl])
+					for j := 0; j < n; j++ {
+						if d[j] != src[2*j] {
+							t.Fatalf("asm=%v n=%d len(s)=%d room=%d: d[%d] = %d, want %d", asm, n, sl, room, j, d[j], src[2*j])
+						}
 					}
-				}
-				if d[n] != 0xee {
-					t.Fatalf("asm=%v n=%d: wrote past the end", asm, n)
+					if d[n+room] != 0xee {
+						t.Fatalf("asm=%v n=%d room=%d: wrote past the end", asm, n, room)
+					}
 				}
 			}
 			for _, v := range []byte{0, 7} {

@@ -74,6 +74,9 @@ func q8ConvRun[TX, TY linalg.QInt](ctx *Context, x []TX, y []TY, r *qsConvRun, v
 				bias = r.bias[m0 : m0+mg]
 			}
 			linalg.Q8ConvPrepare(job, &geo, xs, r.xZ, packs[gr], bias, r.mult[m0:m0+mg], r.yZ, ys)
+			if n := job.Channels(); n > 0 {
+				ctx.Parallel(n, max(1, (32<<10)/max(hw, 1)), job.Fill)
+			}
 			// At least ~256K multiply-adds per chunk.
 			grain := max(1, (256<<10)/max(job.Work(), 1))
 			ctx.Parallel(job.Panels(), grain, job.Run)

@@ -71,7 +71,7 @@ func (c *qsConv) qwConvFast(ctx *Context, x, w, wZP, out *tensor.Tensor, r *qsCo
 		}
 		return true, nil
 	}
-	if !qwNHWC {
+	if !qwNHWC && v.sh*v.sw <= 16 {
 		return true, c.q8ConvFast(ctx, x, w, wZP, out, r, &v)
 	}
 	packs, err := c.qwPack.get(qwKeyOf(w, wZP), func() ([]*linalg.QPackedB, error) {
