@@ -677,28 +677,31 @@ func q8RequantGeneric(dst []byte, ldy int, tile []int32, rows int, mult []float3
 // its column sums into ws.cfix[:32].
 func (job *Q8ConvJob) pack(ws *q8WS, q0 int) {
 	pw := job.w
-	K := pw.K
-	full := K / 4
+	full := pw.K / 4
 	if job.padK {
 		full = pw.steps
 	}
-	if pw.impl.layout != qLayoutS8x4 {
+	if pw.impl.layout != qLayoutS8x4 || !q8UseAsm {
 		full = 0
 	}
-	if pw.fused {
-		if full > 0 && q8InterleaveFn != nil && q8UseAsm && job.maxk+q0+qNR <= len(job.src) {
+	// The assembly packers read 32 bytes per k row, so only steps whose
+	// rows all lie inside src; offsets grow with k, so those are a prefix
+	// (only the last panels of a job read in place lose a few steps).
+	if full > 0 && job.maxk+q0+qNR > len(job.src) {
+		for full > 0 && job.koff[4*full-1]+q0+qNR > len(job.src) {
+			full--
+		}
+	}
+	switch {
+	case pw.fused:
+		if full > 0 && q8InterleaveFn != nil {
 			q8InterleaveFn(&ws.bp[0], &job.src[q0], &job.koff[0], full, job.xr)
 		} else {
 			full = 0
 		}
-		job.packGeneric(ws, q0, full)
-		return
-	}
-	// The assembly packer reads 32 bytes per k row: every row of the
-	// panel must lie inside src.
-	if full > 0 && q8PackFn != nil && q8UseAsm && job.maxk+q0+qNR <= len(job.src) {
+	case full > 0 && q8PackFn != nil:
 		q8PackFn(&ws.bp[0], &job.src[q0], &job.koff[0], full, &ws.cfix[0], job.xr)
-	} else {
+	default:
 		full = 0
 		clear(ws.cfix[:qNR])
 	}
