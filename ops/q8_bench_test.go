@@ -3,7 +3,9 @@ package ops
 import (
 	"fmt"
 	"math/rand"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/qinfer/qinfer/tensor"
 )
@@ -25,7 +27,8 @@ var q8BenchLayers = []struct {
 }
 
 // BenchmarkQ8Conv times the non-depthwise QLinearConv layers (u8 x s8,
-// per-channel weights) on 1 and 2 threads.
+// per-channel symmetric weights) on 1 and 2 threads, on the NCHW
+// implicit-GEMM path and the older channels-last im2col one.
 func BenchmarkQ8Conv(b *testing.B) {
 	for _, l := range q8BenchLayers {
 		r := rand.New(rand.NewSource(1))
@@ -36,24 +39,44 @@ func BenchmarkQ8Conv(b *testing.B) {
 		oh := (l.hw+2*l.p-l.k)/l.s + 1
 		ops := float64(2 * l.cin * l.cout * l.k * l.k * oh * oh)
 		for _, th := range []int{1, 2} {
-			b.Run(fmt.Sprintf("%s/t%d", l.name, th), func(b *testing.B) {
-				k, n := qwKernel(b, "", "QLinearConv", 10, c.attrs())
-				// The session arena recycles the output, as in the runtime.
-				ctx := &Context{Node: n, Opset: 21, Threads: th, Arena: NewArena()}
-				run := func() {
-					out, err := k.Run(ctx, in)
-					if err != nil {
-						b.Fatal(err)
+			for _, nhwc := range []bool{true, false} {
+				path := "nchw"
+				if nhwc {
+					path = "old-nhwc"
+				}
+				b.Run(fmt.Sprintf("%s/t%d/%s", l.name, th, path), func(b *testing.B) {
+					defer func(old bool) { qwNHWC = old }(qwNHWC)
+					qwNHWC = nhwc
+					k, n := qwKernel(b, "", "QLinearConv", 10, c.attrs())
+					// The session arena recycles the output, as in the runtime.
+					ctx := &Context{Node: n, Opset: 21, Threads: th, Arena: NewArena()}
+					run := func() {
+						out, err := k.Run(ctx, in)
+						if err != nil {
+							b.Fatal(err)
+						}
+						ctx.Arena.Release(out[0])
 					}
-					ctx.Arena.Release(out[0])
-				}
-				run()
-				b.ReportAllocs()
-				for b.Loop() {
 					run()
-				}
-				b.ReportMetric(ops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
-			})
+					b.ReportAllocs()
+					t0 := q8CPU()
+					for b.Loop() {
+						run()
+					}
+					b.ReportMetric(ops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
+					b.ReportMetric(float64(q8CPU()-t0)/1e3/float64(b.N), "cpu-us/op")
+				})
+			}
 		}
 	}
+}
+
+// q8CPU is the process's user+system CPU time (steadier than wall time on
+// a shared machine).
+func q8CPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
