@@ -544,7 +544,7 @@ func (job *Q8ConvJob) Run(p0, p1 int) {
 	}
 	for p := p0; p < p1; p++ {
 		q0 := p * qNR
-		job.pack(ws, q0)
+		job.pack(ws, ws.bp, q0)
 		var bptr, aptr *byte
 		if pw.steps > 0 {
 			bptr, aptr = &ws.bp[0], &pw.data[0]
@@ -563,7 +563,7 @@ func (job *Q8ConvJob) Run(p0, p1 int) {
 			continue
 		}
 		job.requant(ws.stage, qNR, ws.tile, pw.M)
-		job.scatter(ws.stage, q0, qe, p == p1-1)
+		job.scatter(ws.stage, q0, qe, p == p1-1, 0, pw.M)
 	}
 }
 
@@ -576,35 +576,69 @@ func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
 	rowc := job.rfix[:pw.rows]
 	mult := unsafe.Slice((*float32)(unsafe.Pointer(&job.rfix[pw.rows])), pw.rows)
 	full := pw.M / q8FusedMR
+	nblk := pw.rows / q8FusedMR
 	asm := job.finite && q8FusedFn != nil && q8UseAsm && pw.steps > 0
-	kern := func(blk0, nblk int, y []byte, ldy int) {
+	nb := pw.steps * 128
+	// Weights that do not stay in L2 are streamed once per chunk of
+	// panels instead of once per panel: a chunk's B panels are packed
+	// first (L2), then each group of row blocks (L1) meets all of them.
+	chunk, gb := 1, nblk
+	if pw.rows*pw.stride > q8BigA {
+		chunk = max(1, min(p1-p0, q8ChunkB/max(nb, 1)))
+		gb = max(1, q8GroupA/(q8FusedMR*pw.stride))
+	}
+	if cap(ws.raw) < chunk*nb+64 {
+		ws.raw = make([]byte, chunk*nb+64)
+	}
+	off := int((64 - uintptr(unsafe.Pointer(unsafe.SliceData(ws.raw)))%64) % 64)
+	bps := ws.raw[off : off+chunk*nb]
+	kern := func(bp []byte, blk0, n int, y []byte, ldy int) {
 		r0 := blk0 * q8FusedMR
 		if asm {
-			q8FusedFn(&pw.data[r0*pw.stride], pw.stride, &ws.bp[0], pw.steps, &y[0], ldy, &rowc[r0], &mult[r0], nblk, job.yZP, job.ylo, job.yhi)
+			q8FusedFn(&pw.data[r0*pw.stride], pw.stride, &bp[0], pw.steps, &y[0], ldy, &rowc[r0], &mult[r0], n, job.yZP, job.ylo, job.yhi)
 			return
 		}
-		q8KernFusedGeneric(pw.data[r0*pw.stride:], pw.stride, ws.bp, pw.steps, y, ldy, rowc[r0:], mult[r0:], nblk*q8FusedMR, job.yZP, job.ylo, job.yhi, job.ySigned)
+		q8KernFusedGeneric(pw.data[r0*pw.stride:], pw.stride, bp, pw.steps, y, ldy, rowc[r0:], mult[r0:], n*q8FusedMR, job.yZP, job.ylo, job.yhi, job.ySigned)
 	}
-	for p := p0; p < p1; p++ {
-		q0 := p * qNR
-		job.pack(ws, q0)
-		qe := min(q0+qNR, pv)
-		if job.wq == g.OW && qe-q0 == qNR {
-			if full > 0 {
-				kern(0, full, job.y[q0:], P)
-			}
-			if full*q8FusedMR < pw.M {
-				kern(full, 1, ws.stage, qNR)
-				for r := full * q8FusedMR; r < pw.M; r++ {
-					copy(job.y[r*P+q0:r*P+q0+qNR], ws.stage[(r-full*q8FusedMR)*qNR:])
-				}
-			}
-			continue
+	for pc := p0; pc < p1; pc += chunk {
+		pe := min(pc+chunk, p1)
+		for p := pc; p < pe; p++ {
+			job.pack(ws, bps[(p-pc)*nb:(p-pc+1)*nb], p*qNR)
 		}
-		kern(0, pw.rows/q8FusedMR, ws.stage, qNR)
-		job.scatter(ws.stage, q0, qe, p == p1-1)
+		for b0 := 0; b0 < nblk; b0 += gb {
+			b1 := min(b0+gb, nblk)
+			for p := pc; p < pe; p++ {
+				bp := bps[(p-pc)*nb : (p-pc+1)*nb]
+				q0 := p * qNR
+				qe := min(q0+qNR, pv)
+				if job.wq == g.OW && qe-q0 == qNR {
+					if fb := min(b1, full); fb > b0 {
+						kern(bp, b0, fb-b0, job.y[b0*q8FusedMR*P+q0:], P)
+					}
+					if full < b1 && full >= b0 && full*q8FusedMR < pw.M {
+						kern(bp, full, 1, ws.stage, qNR)
+						for r := full * q8FusedMR; r < pw.M; r++ {
+							copy(job.y[r*P+q0:r*P+q0+qNR], ws.stage[(r-full*q8FusedMR)*qNR:])
+						}
+					}
+					continue
+				}
+				r0 := b0 * q8FusedMR
+				kern(bp, b0, b1-b0, ws.stage[r0*qNR:], qNR)
+				job.scatter(ws.stage, q0, qe, p == p1-1, r0, min(b1*q8FusedMR, pw.M))
+			}
+		}
 	}
 }
+
+// Chunking thresholds of runFused: packed weights above q8BigA bytes are
+// streamed per chunk of up to q8ChunkB bytes of B panels, q8GroupA bytes
+// of weights at a time. Variables for tests.
+var (
+	q8BigA   = 256 << 10
+	q8ChunkB = 512 << 10
+	q8GroupA = 32 << 10
+)
 
 // scatter copies the valid pixels of the staged panel [q0, qe) (rows of
 // 32 bytes) to the output planes. Unless exact, a segment is stored as
@@ -612,10 +646,9 @@ func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
 // that this goroutine writes afterwards (later segments of this panel or
 // the next panel), so the caller must pass exact for the last panel of a
 // range and when a segment could run past the plane.
-func (job *Q8ConvJob) scatter(stage []byte, q0, qe int, exact bool) {
+func (job *Q8ConvJob) scatter(stage []byte, q0, qe int, exact bool, r0, r1 int) {
 	g := &job.g
 	P := g.OH * g.OW
-	M := job.w.M
 	for q := q0; q < qe; {
 		oh, ow := q/job.wq, q%job.wq
 		if ow >= g.OW {
@@ -627,11 +660,11 @@ func (job *Q8ConvJob) scatter(stage []byte, q0, qe int, exact bool) {
 		if !exact && yo+qNR <= P {
 			// 32 bytes from the segment start (stage has 32 bytes of
 			// slack past its last row).
-			for r := 0; r < M; r++ {
+			for r := r0; r < r1; r++ {
 				*(*[qNR]byte)(job.y[r*P+yo:]) = *(*[qNR]byte)(stage[r*qNR+so:])
 			}
 		} else {
-			for r := 0; r < M; r++ {
+			for r := r0; r < r1; r++ {
 				copy(job.y[r*P+yo:r*P+yo+n], stage[r*qNR+so:])
 			}
 		}
@@ -673,9 +706,9 @@ func q8RequantGeneric(dst []byte, ldy int, tile []int32, rows int, mult []float3
 	}
 }
 
-// pack writes the B panel of virtual pixels [q0, q0+32) into ws.bp and
+// pack writes the B panel of virtual pixels [q0, q0+32) into bp and
 // its column sums into ws.cfix[:32].
-func (job *Q8ConvJob) pack(ws *q8WS, q0 int) {
+func (job *Q8ConvJob) pack(ws *q8WS, bp []byte, q0 int) {
 	pw := job.w
 	full := pw.K / 4
 	if job.padK {
@@ -695,22 +728,22 @@ func (job *Q8ConvJob) pack(ws *q8WS, q0 int) {
 	switch {
 	case pw.fused:
 		if full > 0 && q8InterleaveFn != nil {
-			q8InterleaveFn(&ws.bp[0], &job.src[q0], &job.koff[0], full, job.xr)
+			q8InterleaveFn(&bp[0], &job.src[q0], &job.koff[0], full, job.xr)
 		} else {
 			full = 0
 		}
 	case full > 0 && q8PackFn != nil:
-		q8PackFn(&ws.bp[0], &job.src[q0], &job.koff[0], full, &ws.cfix[0], job.xr)
+		q8PackFn(&bp[0], &job.src[q0], &job.koff[0], full, &ws.cfix[0], job.xr)
 	default:
 		full = 0
 		clear(ws.cfix[:qNR])
 	}
-	job.packGeneric(ws, q0, full)
+	job.packGeneric(ws, bp, q0, full)
 }
 
 // packGeneric packs k steps from step s0 on (bytes past src read as 0;
 // they only reach dropped columns) and adds their column sums.
-func (job *Q8ConvJob) packGeneric(ws *q8WS, q0, s0 int) {
+func (job *Q8ConvJob) packGeneric(ws *q8WS, bp []byte, q0, s0 int) {
 	pw := job.w
 	K := pw.K
 	i16 := pw.impl.layout == qLayoutI16x2
@@ -719,7 +752,7 @@ func (job *Q8ConvJob) packGeneric(ws *q8WS, q0, s0 int) {
 		per = 2
 	}
 	for s := s0; s < pw.steps; s++ {
-		d := ws.bp[s*128 : (s+1)*128]
+		d := bp[s*128 : (s+1)*128]
 		for t := 0; t < per; t++ {
 			k := s*per + t
 			for j := 0; j < qNR; j++ {

@@ -150,6 +150,15 @@ func TestQ8ConvVsRef(t *testing.T) {
 			t.Run(fmt.Sprintf("fused=%d/asm=%v", mode, asm), func(t *testing.T) { q8ConvVsRef(t, mode, asm) })
 		}
 	}
+	// The fused path's chunked loop (weights streamed per chunk of
+	// panels), with tiny thresholds.
+	a, c, g := q8BigA, q8ChunkB, q8GroupA
+	defer func() { q8BigA, q8ChunkB, q8GroupA = a, c, g }()
+	q8BigA, q8GroupA = 0, 1
+	for _, chunk := range []int{1, 2 * 128 * 40, 1 << 20} {
+		q8ChunkB = chunk
+		t.Run(fmt.Sprintf("chunked=%d", chunk), func(t *testing.T) { q8ConvVsRef(t, 1, true) })
+	}
 }
 
 func q8ConvVsRef(t *testing.T, mode int, asm bool) {
