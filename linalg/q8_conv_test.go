@@ -152,12 +152,25 @@ func TestQ8ConvVsRef(t *testing.T) {
 	}
 	// The fused path's chunked loop (weights streamed per chunk of
 	// panels), with tiny thresholds.
-	a, c, g := q8BigA, q8ChunkB, q8GroupA
-	defer func() { q8BigA, q8ChunkB, q8GroupA = a, c, g }()
+	a, c, gr := q8BigA, q8ChunkB, q8GroupA
+	defer func() { q8BigA, q8ChunkB, q8GroupA = a, c, gr }()
 	q8BigA, q8GroupA = 0, 1
-	for _, chunk := range []int{1, 2 * 128 * 40, 1 << 20} {
+	geo := func(c, h, w, k, s, p int) Q8ConvGeom {
+		o := func(n int) int { return (n+2*p-k)/s + 1 }
+		return Q8ConvGeom{C: c, H: h, W: w, KH: k, KW: k, SH: s, SW: s, PH: p, PW: p, DH: 1, DW: 1, OH: o(h), OW: o(w)}
+	}
+	r := rand.New(rand.NewSource(4))
+	for _, chunk := range []int{1, 3 * 128 * 18, 1 << 20} {
 		q8ChunkB = chunk
-		t.Run(fmt.Sprintf("chunked=%d", chunk), func(t *testing.T) { q8ConvVsRef(t, 1, true) })
+		for _, g := range []Q8ConvGeom{geo(8, 20, 30, 3, 1, 1), geo(6, 19, 40, 3, 2, 1), geo(16, 30, 30, 1, 1, 0), geo(16, 9, 9, 1, 1, 0)} {
+			for _, m := range []int{20, 7, 24} {
+				for _, th := range []int{1, 2} {
+					t.Run(fmt.Sprintf("chunked=%d/%v/m=%d/th=%d", chunk, g, m, th), func(t *testing.T) {
+						q8ConvCheck[uint8, int8, uint8](t, r, q8ConvCase{g: g, m: m, edge: m == 7}, th)
+					})
+				}
+			}
+		}
 	}
 }
 
