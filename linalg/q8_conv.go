@@ -26,6 +26,17 @@
 // constant, bias included), so the kernel's int32 tile is exactly the
 // biased accumulator QGemmRef + bias gives (wrapping), then requantized like
 // RequantRef.
+//
+// Fused path: for int8 weights with zero points 0 (what static
+// quantization produces) and AVX-512 VNNI, the weights stay raw s8 and
+// are broadcast while the raw u8 activations are the vector operand, so
+// no column sums are needed (the row constant bias - xZP·Σw seeds the
+// accumulators) and q8KernVNNI512 requantizes its tile in registers,
+// storing bytes straight into the output.
+//
+// Use: Q8PackConvWeights once; per call Q8ConvPrepare, Fill over
+// [0, Channels()) and Run over [0, Panels()) (both splittable across
+// goroutines), then Release.
 
 package linalg
 
@@ -213,8 +224,9 @@ func q8GetInt32s(n int) *[]int32 {
 // Q8ConvPrepare prepares the convolution of one image and group: x holds
 // the group's C input planes (C·H·W values, channel-major), y receives its
 // M output planes (M·OH·OW values). bias (M values) may be nil; mult holds
-// M multipliers (x_scale·w_scale[m]/y_scale). The result matches QGemmRef
-// over the im2col matrix (padding = xZP) plus bias, then RequantRef.
+// M multipliers (x_scale·w_scale[m]/y_scale). After Fill and Run the
+// result matches QGemmRef over the im2col matrix (padding = xZP) plus
+// bias, then RequantRef. Strides may make at most 16 phases (SH·SW <= 16).
 func Q8ConvPrepare[TX, TY QInt](job *Q8ConvJob, g *Q8ConvGeom, x []TX, xZP int32, pw *Q8ConvWeights, bias []int32, mult []float32, yZP int32, y []TY) {
 	if g.C*g.KH*g.KW != pw.K || len(x) < g.C*g.H*g.W || len(y) < pw.M*g.OH*g.OW || len(mult) < pw.M ||
 		(bias != nil && len(bias) < pw.M) || g.OH < 0 || g.OW < 0 || g.SH < 1 || g.SW < 1 || g.DH < 1 || g.DW < 1 {
