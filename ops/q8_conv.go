@@ -14,8 +14,19 @@ import (
 	"github.com/qinfer/qinfer/tensor"
 )
 
+// q8Job is a pooled job with its method values bound once (a method value
+// passed to Parallel would allocate per call).
+type q8Job struct {
+	linalg.Q8ConvJob
+	run, fill func(lo, hi int)
+}
+
 // q8JobPool recycles the per-call job state.
-var q8JobPool = sync.Pool{New: func() any { return new(linalg.Q8ConvJob) }}
+var q8JobPool = sync.Pool{New: func() any {
+	j := new(q8Job)
+	j.run, j.fill = j.Run, j.Fill
+	return j
+}}
 
 // q8ConvPack packs each group's weights ([mg, cg·kh·kw] rows) with their
 // zero points.
@@ -62,8 +73,9 @@ func q8ConvRun[TX, TY linalg.QInt](ctx *Context, x []TX, y []TY, r *qsConvRun, v
 	hw, P := v.h*v.w, g.outSize
 	geo := linalg.Q8ConvGeom{C: cg, H: v.h, W: v.w, KH: v.kh, KW: v.kw, SH: v.sh, SW: v.sw,
 		PH: v.ph, PW: v.pw, DH: v.dh, DW: v.dw, OH: v.oh, OW: v.ow}
-	job := q8JobPool.Get().(*linalg.Q8ConvJob)
-	defer q8JobPool.Put(job)
+	qj := q8JobPool.Get().(*q8Job)
+	defer q8JobPool.Put(qj)
+	job := &qj.Q8ConvJob
 	for b := 0; b < g.batch; b++ {
 		for gr := 0; gr < g.group; gr++ {
 			m0 := gr * mg
@@ -75,11 +87,11 @@ func q8ConvRun[TX, TY linalg.QInt](ctx *Context, x []TX, y []TY, r *qsConvRun, v
 			}
 			linalg.Q8ConvPrepare(job, &geo, xs, r.xZ, packs[gr], bias, r.mult[m0:m0+mg], r.yZ, ys)
 			if n := job.Channels(); n > 0 {
-				ctx.Parallel(n, max(1, (32<<10)/max(hw, 1)), job.Fill)
+				ctx.Parallel(n, max(1, (32<<10)/max(hw, 1)), qj.fill)
 			}
 			// At least ~256K multiply-adds per chunk.
 			grain := max(1, (256<<10)/max(job.Work(), 1))
-			ctx.Parallel(job.Panels(), grain, job.Run)
+			ctx.Parallel(job.Panels(), grain, qj.run)
 			job.Release()
 		}
 	}
