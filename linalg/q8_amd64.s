@@ -176,7 +176,8 @@ even_done:
 	RET
 
 // func q8KernVNNI512(a *byte, lda int, b *byte, steps int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32)
-// Fused 8×32 tiles: A = s8 weight rows (broadcast), B = u8 activation
+// Fused 8×32 tiles: A = s8 weight rows (broadcast; 8-row blocks of
+// lda·8 bytes, per step 32 bytes: 4 per row), B = u8 activation
 // panel (steps × 128 bytes), accumulators start at rowc[r], requantized with mult[r] and
 // stored as 32 bytes per row (VPMOVDB: values are already in range).
 TEXT ·q8KernVNNI512(SB), NOSPLIT, $0-84
@@ -214,10 +215,6 @@ fk_block:
 	VPBROADCASTD 28(R12), Z14
 	VMOVDQA32 Z14, Z15
 	MOVQ AX, R8
-	LEAQ (AX)(R15*2), DX
-	ADDQ R15, DX
-	LEAQ (DX)(R15*2), R14
-	ADDQ R15, R14
 	MOVQ R10, BX
 	MOVQ R11, CX
 	TESTQ CX, CX
@@ -225,34 +222,32 @@ fk_block:
 fk_loop:
 	VMOVDQU32 0(BX), Z16
 	VMOVDQU32 64(BX), Z17
-	VPBROADCASTD (R8), Z21
+	VPBROADCASTD 0(R8), Z21
 	VPDPBUSD Z21, Z16, Z0
 	VPDPBUSD Z21, Z17, Z1
-	VPBROADCASTD (R8)(R15*1), Z22
+	VPBROADCASTD 4(R8), Z22
 	VPDPBUSD Z22, Z16, Z2
 	VPDPBUSD Z22, Z17, Z3
-	VPBROADCASTD (R8)(R15*2), Z21
+	VPBROADCASTD 8(R8), Z21
 	VPDPBUSD Z21, Z16, Z4
 	VPDPBUSD Z21, Z17, Z5
-	VPBROADCASTD (DX), Z22
+	VPBROADCASTD 12(R8), Z22
 	VPDPBUSD Z22, Z16, Z6
 	VPDPBUSD Z22, Z17, Z7
-	VPBROADCASTD (DX)(R15*1), Z21
+	VPBROADCASTD 16(R8), Z21
 	VPDPBUSD Z21, Z16, Z8
 	VPDPBUSD Z21, Z17, Z9
-	VPBROADCASTD (DX)(R15*2), Z22
+	VPBROADCASTD 20(R8), Z22
 	VPDPBUSD Z22, Z16, Z10
 	VPDPBUSD Z22, Z17, Z11
-	VPBROADCASTD (R14), Z21
+	VPBROADCASTD 24(R8), Z21
 	VPDPBUSD Z21, Z16, Z12
 	VPDPBUSD Z21, Z17, Z13
-	VPBROADCASTD (R14)(R15*1), Z22
+	VPBROADCASTD 28(R8), Z22
 	VPDPBUSD Z22, Z16, Z14
 	VPDPBUSD Z22, Z17, Z15
 	ADDQ $128, BX
-	ADDQ $4, R8
-	ADDQ $4, DX
-	ADDQ $4, R14
+	ADDQ $32, R8
 	DECQ CX
 	JNZ fk_loop
 fk_epi:

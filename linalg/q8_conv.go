@@ -61,7 +61,8 @@ type Q8ConvWeights struct {
 	alpha  []int32
 	rsum   []int32
 	// fused: data holds the raw int8 weights for q8FusedFn (rsum their
-	// row sums); see q8FusedMode.
+	// row sums), block-interleaved (see q8KernFusedGeneric); see
+	// q8FusedMode.
 	fused bool
 }
 
@@ -114,9 +115,15 @@ func Q8PackConvWeights[TW QInt](m, k int, w []TW, wZP []int32) *Q8ConvWeights {
 			}
 			v += sa
 			sum += v
-			if per == 4 {
+			switch {
+			case fused:
+				// Block-interleaved: per 8-row block, per k step, the 4
+				// bytes of each row in turn (one 32-byte line per step).
+				blk, i := r/q8FusedMR, r%q8FusedMR
+				pw.data[blk*q8FusedMR*pw.stride+kk/4*32+i*4+kk%4] = byte(v)
+			case per == 4:
 				row[kk] = byte(v)
-			} else {
+			default:
 				row[2*kk] = byte(v)
 				row[2*kk+1] = byte(v >> 8)
 			}
@@ -807,7 +814,8 @@ var (
 // kernel requantizes its tile itself.
 var (
 	// q8FusedFn computes mblocks 8×32 tiles: for row r and column j
-	//	acc := Σ_s Σ_t int8(a[r·lda+4s+t]) · uint8(b[128s+4j+t]) + rowc[r]
+	//	acc := Σ_s Σ_t int8(A[r][4s+t]) · uint8(b[128s+4j+t]) + rowc[r]
+	// with A block-interleaved as in q8KernFusedGeneric
 	//	y[r·ldy+j] = requant(acc, mult[r]) (finite multipliers)
 	q8FusedFn func(a *byte, lda int, b *byte, steps int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32)
 	// q8InterleaveFn is q8PackFn without the column sums.
@@ -821,14 +829,17 @@ var (
 const q8FusedMR = 8
 
 // q8KernFusedGeneric is the Go twin of q8FusedFn, with qrequantRowGeneric's
-// NaN handling (any multiplier).
+// NaN handling (any multiplier). a holds blocks of 8 rows, block-
+// interleaved: row r's k = 4s+t at a[(r/8)·8·lda + 32s + 4(r%8) + t]
+// (lda = 4·steps).
 func q8KernFusedGeneric(a []byte, lda int, b []byte, steps int, y []byte, ldy int, rowc []int32, mult []float32, rows int, zp int32, lo, hi float32, signed bool) {
 	for r := 0; r < rows; r++ {
 		var acc [qNR]int32
-		arow := a[r*lda : r*lda+4*steps]
+		blk := a[r/q8FusedMR*q8FusedMR*lda:]
 		for s := 0; s < steps; s++ {
 			bk := b[s*128 : s*128+128]
-			a0, a1, a2, a3 := int32(int8(arow[4*s])), int32(int8(arow[4*s+1])), int32(int8(arow[4*s+2])), int32(int8(arow[4*s+3]))
+			ak := blk[32*s+4*(r%q8FusedMR):]
+			a0, a1, a2, a3 := int32(int8(ak[0])), int32(int8(ak[1])), int32(int8(ak[2])), int32(int8(ak[3]))
 			for j := 0; j < qNR; j++ {
 				acc[j] += a0*int32(bk[4*j]) + a1*int32(bk[4*j+1]) + a2*int32(bk[4*j+2]) + a3*int32(bk[4*j+3])
 			}
