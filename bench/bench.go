@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	goruntime "runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,6 +37,9 @@ type Config struct {
 	// ORT also runs the model file in ONNX Runtime with the same inputs,
 	// threads, warm-up and runs.
 	ORT bool
+	// CPUProfile, when not nil, receives a Go CPU profile (pprof format)
+	// of the timed runs.
+	CPUProfile io.Writer
 	// Log receives warnings (unset dims, ORT failures); nil discards them.
 	Log io.Writer
 }
@@ -129,12 +133,20 @@ func Run(ctx context.Context, path string, cfg Config) (*Result, error) {
 	s.ResetProfile()
 	goruntime.GC()
 	res.TimesMs = make([]float64, cfg.Runs)
+	if cfg.CPUProfile != nil {
+		if err := pprof.StartCPUProfile(cfg.CPUProfile); err != nil {
+			return nil, fmt.Errorf("bench: cpu profile: %w", err)
+		}
+	}
 	for i := range res.TimesMs {
 		t := time.Now()
 		if _, err := s.RunContext(ctx, inputs); err != nil {
 			return nil, err
 		}
 		res.TimesMs[i] = ms(time.Since(t))
+	}
+	if cfg.CPUProfile != nil {
+		pprof.StopCPUProfile()
 	}
 	res.MinMs, res.MedianMs, res.MeanMs = Stats(res.TimesMs)
 	if res.MedianMs > 0 {

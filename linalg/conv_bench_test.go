@@ -21,10 +21,11 @@ func convBench(b *testing.B, c, h, w, m, group, kh, kw int) {
 	for i := range wt.Float32s() {
 		wt.Float32s()[i] = float32(i%7) * 0.01
 	}
+	wt.Freeze() // an initializer, as the runtime passes it
 	bias := tensor.Zeros(tensor.Float32, m)
 	n := &ir.Node{Name: "bench", OpType: "Conv", Inputs: []string{"x", "w", "b"}, Outputs: []string{"y"},
 		Attrs: []*ir.Attr{
-			{Name: "pads", Type: ir.AttrInts, Ints: []int64{1, 1, 1, 1}},
+			{Name: "pads", Type: ir.AttrInts, Ints: []int64{int64(kh / 2), int64(kw / 2), int64(kh / 2), int64(kw / 2)}},
 			{Name: "group", Type: ir.AttrInt, I: int64(group)},
 		}}
 	f, err := ops.Lookup("", "Conv", 11)
@@ -114,3 +115,11 @@ func TestConvWeightCache(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkConvResNetLayer4 is a ResNet-18 stage-4 3x3 conv:
+// X 1×512×7×7, W 512×512×3×3, pads 1.
+func BenchmarkConvResNetLayer4(b *testing.B) { convBench(b, 512, 7, 7, 512, 1, 3, 3) }
+
+// BenchmarkConvPointwiseSmallK is a MobileNetV2 1x1 expansion with a tiny
+// reduction: X 1×16×112×112, W 96×16×1×1.
+func BenchmarkConvPointwiseSmallK(b *testing.B) { convBench(b, 16, 112, 112, 96, 1, 1, 1) }

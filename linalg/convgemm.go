@@ -12,7 +12,7 @@ import "fmt"
 // (overwritten). g must have two spatial dims. It uses up to threads
 // goroutines like SgemmParallel.
 func ConvGemm(threads, m int, w, img []float32, channels int, g ConvGeom, c []float32, ep *Epilogue) {
-	src := convSrc(img, channels, g)
+	src := convSrc(img, channels, g) // on the stack: sgemmRun does not keep it
 	k := channels * src.kh * src.kw
 	n := src.oh * src.ow
 	sgemmCheckMat("A", m, k, w, k)
@@ -23,27 +23,47 @@ func ConvGemm(threads, m int, w, img []float32, channels int, g ConvGeom, c []fl
 // ConvGemmPacked is ConvGemm with weights packed once by PackA (m is
 // pw.Rows(), and pw.Cols() must be channels*KH*KW).
 func ConvGemmPacked(threads int, pw *PackedA, img []float32, channels int, g ConvGeom, c []float32, ep *Epilogue) {
-	src := convSrc(img, channels, g)
+	src := convSrc(img, channels, g) // on the stack: sgemmRun does not keep it
 	m, k, n := pw.m, channels*src.kh*src.kw, src.oh*src.ow
 	if pw.k != k {
 		panic(fmt.Sprintf("linalg: ConvGemmPacked weights have %d columns, geometry needs %d", pw.k, k))
 	}
 	sgemmCheckMat("C", m, n, c, n)
+	if !convIndOff && convIndWorth(pw.impl, g) {
+		if ep != nil && ep.Residual != nil && len(ep.Residual) < m*n {
+			panic("linalg: ConvGemmPacked residual shorter than C")
+		}
+		if ep != nil && ep.RowBias != nil && len(ep.RowBias) < m {
+			panic("linalg: ConvGemmPacked bias shorter than C's rows")
+		}
+		convIndRun(threads, pw, img[:channels*src.ih*src.iw], channels, g, c, ep)
+		return
+	}
 	sgemmRun(threads, false, false, m, n, k, 1, nil, k, pw, nil, 0, src, 0, c, n, ep)
 }
 
+// convIndOff disables the direct convolution path (tests compare both).
+var convIndOff bool
+
 // convSrc checks g and returns the implicit column matrix of img.
 func convSrc(img []float32, channels int, g ConvGeom) *im2colSrc {
+	s := new(im2colSrc)
+	convSrcInit(s, img, channels, g)
+	return s
+}
+
+// convSrcInit fills s (kept apart from convSrc so that convSrc inlines and
+// its result stays on the caller's stack).
+func convSrcInit(s *im2colSrc, img []float32, channels int, g ConvGeom) {
 	if len(g.In) != 2 {
 		panic(fmt.Sprintf("linalg: ConvGemm needs 2 spatial dims, got %d", len(g.In)))
 	}
-	s := &im2colSrc{
+	*s = im2colSrc{
 		ih: g.In[0], iw: g.In[1], oh: g.Out[0], ow: g.Out[1],
 		kh: g.Kernel[0], kw: g.Kernel[1], sh: g.Stride[0], sw: g.Stride[1],
 		dh: g.Dilation[0], dw: g.Dilation[1], ph: g.PadBegin[0], pw: g.PadBegin[1],
 	}
 	s.img = img[:channels*s.ih*s.iw]
-	return s
 }
 
 // im2colSrc is the column matrix of a 2-D convolution, read on demand.
@@ -66,6 +86,10 @@ func (s *im2colSrc) shift(j int) *im2colSrc {
 func (s *im2colSrc) pack(nr, p0, j0, kc, nc int, dst []float32) {
 	kn := s.kh * s.kw
 	plane := s.ih * s.iw
+	if s.sh == 1 && s.sw == 1 && s.dh == 1 && s.dw == 1 && s.ow == s.iw {
+		s.packShift(nr, p0, j0, kc, nc, dst)
+		return
+	}
 	for js := 0; js < nc; js += nr {
 		cols := min(nr, nc-js)
 		d := dst[js*kc : js*kc+kc*nr]
@@ -90,20 +114,87 @@ func (s *im2colSrc) pack(nr, p0, j0, kc, nc int, dst []float32) {
 				} else {
 					irow := im[iy*s.iw : (iy+1)*s.iw]
 					x := ox*s.sw + xoff
-					if s.sw == 1 && x >= 0 && x+run <= s.iw {
-						copy(seg, irow[x:x+run])
+					// Columns [lo, hi) of seg read inside the row; the
+					// ends read padding.
+					lo, hi := 0, run
+					if x < 0 {
+						lo = min(run, (-x+s.sw-1)/s.sw)
+					}
+					if last := x + (run-1)*s.sw; last >= s.iw {
+						hi = max(lo, run-(last-s.iw)/s.sw-1)
+					}
+					clear(seg[:lo])
+					clear(seg[hi:])
+					if s.sw == 1 {
+						copy(seg[lo:hi], irow[x+lo:x+hi])
 					} else {
-						for i := range seg {
-							if uint(x) < uint(s.iw) {
-								seg[i] = irow[x]
-							} else {
-								seg[i] = 0
-							}
-							x += s.sw
+						xi := x + lo*s.sw
+						for i := lo; i < hi; i++ {
+							seg[i] = irow[xi]
+							xi += s.sw
 						}
 					}
 				}
 				oy, ox = oy+1, 0
+			}
+			// Next row of the column matrix: (ch, ky, kx) odometer.
+			if kx++; kx == s.kw {
+				kx = 0
+				if ky++; ky == s.kh {
+					ky = 0
+					ch++
+				}
+			}
+		}
+	}
+}
+
+// packShift is pack for stride-1, undilated convolutions whose output rows
+// are as wide as the input rows ("same" padding along x). Row (ch, ky, kx)
+// of the column matrix is then the channel's flat plane shifted by
+// (ky-ph)*iw + (kx-pw): each strip row is one contiguous copy, followed by
+// zeroing the output columns whose window column falls in the padding and
+// the rows above or below the image.
+func (s *im2colSrc) packShift(nr, p0, j0, kc, nc int, dst []float32) {
+	kn := s.kh * s.kw
+	ow := s.ow
+	plane := s.ih * s.iw
+	n := s.oh * ow
+	for js := 0; js < nc; js += nr {
+		cols := min(nr, nc-js)
+		d := dst[js*kc : js*kc+kc*nr]
+		ja := s.j0 + j0 + js // first column of the strip
+		jb := ja + cols
+		ch, kk := p0/kn, p0%kn
+		ky, kx := kk/s.kw, kk%s.kw
+		for p := 0; p < kc; p++ {
+			o := d[p*nr : p*nr+nr]
+			dy, dx := ky-s.ph, kx-s.pw
+			off := dy*s.iw + dx
+			// Columns whose input row is inside the image, and whose
+			// flat source index is inside the plane.
+			lo := max(ja, max(0, -dy)*ow, -off)
+			hi := min(jb, min(s.oh, s.ih-dy)*ow, plane-off, n)
+			if hi <= lo {
+				clear(o)
+			} else {
+				clear(o[:lo-ja])
+				im := s.img[ch*plane : (ch+1)*plane]
+				copy(o[lo-ja:hi-ja], im[lo+off:hi+off])
+				clear(o[hi-ja:])
+				// Window columns left or right of the row read the
+				// neighbouring row: zero them.
+				if dx != 0 {
+					xa, xb := 0, -dx // output columns reading x < 0
+					if dx > 0 {
+						xa, xb = ow-dx, ow
+					}
+					for row := lo / ow * ow; row < hi; row += ow {
+						for j := max(lo, row+xa); j < min(hi, row+xb); j++ {
+							o[j-ja] = 0
+						}
+					}
+				}
 			}
 			// Next row of the column matrix: (ch, ky, kx) odometer.
 			if kx++; kx == s.kw {

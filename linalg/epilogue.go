@@ -26,14 +26,24 @@ const (
 type Epilogue struct {
 	RowBias []float32
 	ColBias []float32
-	Act     Activation
-	Min     float32 // ActClip lower bound
-	Max     float32 // ActClip upper bound
-	Alpha   float32 // ActLeakyRelu slope for x < 0
+	// Residual, when not nil, is a matrix shaped and strided like C
+	// (element (i, j) at Residual[i*ldc+j]) added before the activation:
+	// C = Act(A·B + bias + Residual), a convolution fused with the Add of
+	// a residual connection. It requires beta == 0.
+	Residual []float32
+	Act      Activation
+	Min      float32 // ActClip lower bound
+	Max      float32 // ActClip upper bound
+	Alpha    float32 // ActLeakyRelu slope for x < 0
+	// Post, when set, maps the activation's result v to v*PostScale +
+	// PostShift (an affine layer after the activation).
+	Post                 bool
+	PostScale, PostShift float32
 }
 
-// sub returns the epilogue of the sub-matrix at (i0, j0).
-func (ep *Epilogue) sub(i0, j0, m, n int) *Epilogue {
+// sub returns the epilogue of the sub-matrix at (i0, j0) of a C with row
+// stride ldc.
+func (ep *Epilogue) sub(i0, j0, m, n, ldc int) *Epilogue {
 	if ep == nil {
 		return nil
 	}
@@ -43,6 +53,9 @@ func (ep *Epilogue) sub(i0, j0, m, n int) *Epilogue {
 	}
 	if s.ColBias != nil {
 		s.ColBias = s.ColBias[j0 : j0+n]
+	}
+	if s.Residual != nil {
+		s.Residual = s.Residual[i0*ldc+j0:]
 	}
 	return &s
 }
@@ -103,6 +116,12 @@ func (ep *Epilogue) apply(c []float32, ldc, i0, j0, m, n int) {
 		case ActSigmoid:
 			for j, v := range row {
 				row[j] = sgemmSigmoid(v)
+			}
+		}
+		if ep.Post {
+			s, t := ep.PostScale, ep.PostShift
+			for j, v := range row {
+				row[j] = v*s + t
 			}
 		}
 	}

@@ -12,6 +12,9 @@ func epilogueRef(ep *Epilogue, m, n int, c []float32, ldc int) {
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
 			v := float64(c[i*ldc+j])
+			if ep.Residual != nil {
+				v += float64(ep.Residual[i*ldc+j])
+			}
 			if ep.RowBias != nil {
 				v += float64(ep.RowBias[i])
 			}
@@ -32,6 +35,9 @@ func epilogueRef(ep *Epilogue, m, n int, c []float32, ldc int) {
 			case ActSigmoid:
 				v = 1 / (1 + math.Exp(-v))
 			}
+			if ep.Post {
+				v = float64(float32(v)*ep.PostScale + ep.PostShift)
+			}
 			c[i*ldc+j] = float32(v)
 		}
 	}
@@ -45,13 +51,20 @@ func TestSgemmEpilogue(t *testing.T) {
 		{Act: ActHardSwish},
 		{Act: ActSigmoid},
 		{Act: ActNone},
+		{Act: ActHardSwish, Post: true, PostScale: 0.75, PostShift: -0.5},
+		{Act: ActRelu, Post: true, PostScale: -2, PostShift: 0.25},
 	}
 	sgemmEachImpl(t, func(t *testing.T) {
 		for _, s := range [][3]int{{0, 3, 2}, {3, 5, 0}, {1, 1, 1}, {17, 33, 9}, {65, 130, 300}, {150, 700, 40}} {
 			m, n, k := s[0], s[1], s[2]
 			r := rand.New(rand.NewSource(int64(m + n + k)))
 			for ei, ep := range eps {
-				for bias := 0; bias < 4; bias++ {
+				// bias bits: 1 row bias, 2 column bias, 4 residual (beta 0),
+				// 8 beta 0 without a residual.
+				for bias := 0; bias < 16; bias++ {
+					if bias&12 == 12 {
+						continue
+					}
 					e := ep
 					if bias&1 != 0 {
 						e.RowBias = sgemmRandom(r, m)
@@ -59,14 +72,21 @@ func TestSgemmEpilogue(t *testing.T) {
 					if bias&2 != 0 {
 						e.ColBias = sgemmRandom(r, n)
 					}
+					beta := float32(0.25)
+					if bias&12 != 0 {
+						beta = 0
+					}
 					for _, th := range []int{1, 3} {
 						name := fmt.Sprintf("%dx%dx%d/ep%d/bias%d/threads%d", m, n, k, ei, bias, th)
 						ldc := n + 2
+						if bias&4 != 0 {
+							e.Residual = sgemmRandom(r, m*ldc)
+						}
 						a, b := sgemmRandom(r, m*k), sgemmRandom(r, k*n)
 						c := sgemmRandom(r, m*ldc)
 						want := append([]float32{}, c...)
-						SgemmEpilogue(th, false, false, m, n, k, 0.5, a, k, b, n, 0.25, c, ldc, &e)
-						sgemmRef(false, false, m, n, k, 0.5, a, k, b, n, 0.25, want, ldc)
+						SgemmEpilogue(th, false, false, m, n, k, 0.5, a, k, b, n, beta, c, ldc, &e)
+						sgemmRef(false, false, m, n, k, 0.5, a, k, b, n, beta, want, ldc)
 						epilogueRef(&e, m, n, want, ldc)
 						for i := range c {
 							if !sgemmClose(c[i], want[i]) {

@@ -13,7 +13,15 @@ type sgemmImpl struct {
 	// packed B strip (k×nr) into the tile at c (row stride ldc); see
 	// sgemmKernelRef for the meaning.
 	kernel func(k int, a, b, c *float32, ldc int)
-	pool   sync.Pool // *sgemmBufs sized for this blocking
+	// kernelEp, when not nil, is the same product with a fused output
+	// stage (sgemmTileRef): it can start from zero instead of C and add a
+	// row bias and clamp before storing, saving passes over C.
+	kernelEp func(k int, a, b, c *float32, ldc int, flags int, bias *float32, cst *float32)
+	// kernelInd, when not nil, is kernelEp reading B row p at byte offset
+	// offs[p] from b instead of from a packed strip (convKernelIndRef):
+	// the direct convolution's kernel.
+	kernelInd func(k int, a, b *float32, offs *int, c *float32, ldc int, flags int, bias *float32, cst *float32)
+	pool      sync.Pool // *sgemmBufs sized for this blocking
 }
 
 // sgemmGenericImpl is the plain-Go twin every table entry starts from.

@@ -22,6 +22,16 @@ func SgemmParallel(threads int, transA, transB bool, m, n, k int, alpha float32,
 	SgemmEpilogue(threads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
 }
 
+// SgemmPackedEpilogue is SgemmEpilogue with A packed once by PackA (m is
+// pa.Rows(), k is pa.Cols(), alpha 1, beta 0) and B k×n row-major (row
+// stride ldb): C = ep(A·B).
+func SgemmPackedEpilogue(threads int, pa *PackedA, n int, b []float32, ldb int, c []float32, ldc int, ep *Epilogue) {
+	m, k := pa.m, pa.k
+	sgemmCheckMat("B", k, n, b, ldb)
+	sgemmCheckMat("C", m, n, c, ldc)
+	sgemmRun(threads, false, false, m, n, k, 1, nil, k, pa, b, ldb, nil, 0, c, ldc, ep)
+}
+
 // SgemmEpilogue is SgemmParallel followed by the output stage ep (nil
 // means none): C = ep(alpha*op(A)*op(B) + beta*C). The epilogue runs on
 // each block of C right after its last k-block, while it is still in
@@ -39,7 +49,15 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 		if (ep.RowBias != nil && len(ep.RowBias) < m) || (ep.ColBias != nil && len(ep.ColBias) < n) {
 			panic(fmt.Sprintf("linalg: Sgemm %dx%d with bias of %d rows, %d columns", m, n, len(ep.RowBias), len(ep.ColBias)))
 		}
-		if ep.RowBias == nil && ep.ColBias == nil && ep.Act == ActNone {
+		if ep.Residual != nil {
+			if beta != 0 {
+				panic("linalg: Sgemm epilogue with a residual needs beta == 0")
+			}
+			if m > 0 && n > 0 && len(ep.Residual) < (m-1)*ldc+n {
+				panic(fmt.Sprintf("linalg: Sgemm %dx%d with a residual of %d elements", m, n, len(ep.Residual)))
+			}
+		}
+		if ep.RowBias == nil && ep.ColBias == nil && ep.Residual == nil && ep.Act == ActNone && !ep.Post {
 			ep = nil
 		}
 	}
@@ -69,13 +87,13 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 		step = (step + impl.nr - 1) / impl.nr * impl.nr
 		for j0 := 0; j0 < n; j0 += step {
 			nn := min(step, n-j0)
-			bj, srcj := b, src
+			bj, srcj := b, (*im2colSrc)(nil) // src itself must not escape
 			if src == nil {
 				bj = b[sgemmOff(transB, 0, j0, ldb):]
 			} else {
 				srcj = src.shift(j0)
 			}
-			epj := ep.sub(0, j0, m, nn)
+			epj := ep.sub(0, j0, m, nn, ldc)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -91,11 +109,15 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 			if pa == nil {
 				ai = a[sgemmOff(transA, i0, 0, lda):]
 			}
-			epi := ep.sub(i0, 0, mm, n)
+			epi := ep.sub(i0, 0, mm, n, ldc)
+			var srci *im2colSrc
+			if src != nil {
+				srci = src.shift(0) // a copy: src itself must not escape (callers keep it on the stack)
+			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sgemmBlocked(impl, transA, transB, mm, n, k, alpha, ai, lda, pa, i0, b, ldb, src, beta, c[i0*ldc:], ldc, epi)
+				sgemmBlocked(impl, transA, transB, mm, n, k, alpha, ai, lda, pa, i0, b, ldb, srci, beta, c[i0*ldc:], ldc, epi)
 			}()
 		}
 	}

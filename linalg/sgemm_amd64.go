@@ -14,11 +14,11 @@ import "golang.org/x/sys/cpu"
 var (
 	sgemmAVX2Impl = &sgemmImpl{
 		name: "avx2", mr: 6, nr: 16, kc: 256, mc: 144, nc: 2048,
-		kernel: sgemmKernelAVX2,
+		kernel: sgemmKernelAVX2, kernelEp: sgemmKernelEpAVX2, kernelInd: convKernelIndAVX2,
 	}
 	sgemmAVX512Impl = &sgemmImpl{
 		name: "avx512", mr: 8, nr: 32, kc: 256, mc: 128, nc: 2048,
-		kernel: sgemmKernelAVX512,
+		kernel: sgemmKernelAVX512, kernelEp: sgemmKernelEpAVX512, kernelInd: convKernelIndAVX512,
 	}
 )
 

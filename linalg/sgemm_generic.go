@@ -12,7 +12,20 @@ import "unsafe"
 type sgemmBufs struct {
 	a []float32 // ceil(mc/mr)*mr × kc
 	b []float32 // kc × ceil(nc/nr)*nr
-	t []float32 // mr × nr edge tile
+	t []float32 // mr × nr edge tile, then mr entries of edge-tile row bias
+	k sgemmConsts
+}
+
+// sgemmConsts holds the constants of the fused-epilogue micro-kernels
+// (kernelEp's cst; the generator in _gen knows the byte offsets): a zero
+// vector for memory operands, the clamp bounds, the hard swish constants
+// and the post-activation affine.
+type sgemmConsts struct {
+	zero                 [16]float32
+	lo, hi               float32
+	sixth, half, one     float32
+	postScale, postShift float32
+	_                    [1]float32
 }
 
 func (impl *sgemmImpl) getBufs() *sgemmBufs {
@@ -21,7 +34,7 @@ func (impl *sgemmImpl) getBufs() *sgemmBufs {
 	}
 	mcr := (impl.mc + impl.mr - 1) / impl.mr * impl.mr
 	ncr := (impl.nc + impl.nr - 1) / impl.nr * impl.nr
-	return &sgemmBufs{a: make([]float32, mcr*impl.kc), b: make([]float32, ncr*impl.kc), t: make([]float32, impl.mr*impl.nr)}
+	return &sgemmBufs{a: make([]float32, mcr*impl.kc), b: make([]float32, ncr*impl.kc), t: make([]float32, impl.mr*impl.nr+impl.mr)}
 }
 
 // sgemmGeneric is the plain-Go SGEMM twin run on one goroutine. It has
@@ -38,7 +51,10 @@ func sgemmBlocked(impl *sgemmImpl, transA, transB bool, m, n, k int, alpha float
 	if m == 0 || n == 0 {
 		return
 	}
-	if beta != 1 {
+	// With beta == 0 the first k block overwrites C (no clearing pass),
+	// unless there is no product at all.
+	overwrite := beta == 0 && alpha != 0 && k > 0
+	if beta != 1 && !overwrite {
 		for i := 0; i < m; i++ {
 			row := c[i*ldc : i*ldc+n]
 			if beta == 0 {
@@ -52,6 +68,11 @@ func sgemmBlocked(impl *sgemmImpl, transA, transB bool, m, n, k int, alpha float
 	}
 	if alpha == 0 || k == 0 {
 		if ep != nil {
+			if ep.Residual != nil { // beta == 0: C is zero
+				for i := 0; i < m; i++ {
+					copy(c[i*ldc:i*ldc+n], ep.Residual[i*ldc:])
+				}
+			}
 			ep.apply(c, ldc, 0, 0, m, n)
 		}
 		return
@@ -76,10 +97,8 @@ func sgemmBlocked(impl *sgemmImpl, transA, transB bool, m, n, k int, alpha float
 				} else {
 					sgemmPackA(impl.mr, transA, a, lda, ic, pc, mc, kc, alpha, bufs.a)
 				}
-				sgemmMacro(impl, mc, nc, kc, as, bufs.b, bufs.t, c[ic*ldc+jc:], ldc)
-				if ep != nil && pc+kc == k {
-					ep.apply(c, ldc, ic, jc, mc, nc)
-				}
+				tb := sgemmTileBlock{first: overwrite && pc == 0, last: pc+kc == k, ep: ep, i0: ic, j0: jc}
+				sgemmMacro(impl, mc, nc, kc, as, bufs.b, bufs, c, ldc, &tb)
 			}
 		}
 	}
@@ -147,31 +166,193 @@ func sgemmPackB(nr int, trans bool, b []float32, ldb, p0, j0, kc, nc int, dst []
 	}
 }
 
-// sgemmMacro multiplies a packed mc×kc A block by a packed kc×nc B panel and
-// adds the result into C. Full tiles go straight to the micro-kernel; edge
-// tiles are copied to the zero-padded mr×nr buffer tile and back.
-func sgemmMacro(impl *sgemmImpl, mc, nc, kc int, pa, pb, tile []float32, c []float32, ldc int) {
+// sgemmTileBlock tells sgemmMacro where its block lies: first (the
+// block's product overwrites C) and last k block (the epilogue ep runs on
+// each tile as it is finished, while it is in cache), and the block's
+// offset (i0, j0) in C.
+type sgemmTileBlock struct {
+	first, last bool
+	ep          *Epilogue
+	i0, j0      int
+}
+
+// Flags of the fused-epilogue micro-kernels (sgemmTileRef).
+const (
+	kfLoad   = 1  // accumulators start from C (else from zero)
+	kfBias   = 2  // add bias[i] to row i
+	kfMax    = 4  // t = max(lo, t)
+	kfMin    = 8  // t = min(hi, t)
+	kfHswish = 16 // t = t * min(max(t*(1/6) + 0.5, 0), 1)
+	kfPost   = 32 // t = t*ps + pt
+)
+
+// fused returns the kernelEp flags that compute ep, filling k with its
+// constants, and whether ep can be fused at all (a column bias or another
+// activation runs in Go on the finished tile).
+func (tb *sgemmTileBlock) fused(impl *sgemmImpl, k *sgemmConsts) (flags int, ok bool) {
+	if impl.kernelEp == nil {
+		return 0, false
+	}
+	if !tb.first {
+		flags |= kfLoad
+	}
+	ep := tb.ep
+	if !tb.last || ep == nil {
+		return flags, true
+	}
+	if ep.ColBias != nil {
+		return 0, false
+	}
+	if ep.RowBias != nil {
+		flags |= kfBias
+	}
+	switch ep.Act {
+	case ActNone:
+	case ActRelu:
+		flags |= kfMax
+		k.lo = 0
+	case ActClip:
+		flags |= kfMax | kfMin
+		k.lo, k.hi = ep.Min, ep.Max
+	case ActHardSwish:
+		flags |= kfHswish
+		k.sixth, k.half, k.one = 1.0/6, 0.5, 1
+	default:
+		return 0, false
+	}
+	if ep.Post {
+		flags |= kfPost
+		k.postScale, k.postShift = ep.PostScale, ep.PostShift
+	}
+	return flags, true
+}
+
+// sgemmMacro multiplies a packed mc×kc A block by a packed kc×nc B panel
+// into the block of c at (tb.i0, tb.j0), a micro-tile at a time, adding to
+// C or overwriting it (tb.first) and running the epilogue on the last k
+// block. Full tiles go straight to the micro-kernel; edge tiles through
+// the zero-padded mr×nr scratch tile.
+func sgemmMacro(impl *sgemmImpl, mc, nc, kc int, pa, pb []float32, bufs *sgemmBufs, c []float32, ldc int, tb *sgemmTileBlock) {
 	mr, nr, kernel := impl.mr, impl.nr, impl.kernel
+	tile, cst := bufs.t, &bufs.k.zero[0]
+	flags, fused := tb.fused(impl, &bufs.k)
+	post := tb.last && tb.ep != nil && !fused // epilogue in Go per tile
+	var res []float32                         // the first k block starts from the residual
+	if tb.first && tb.ep != nil {
+		res = tb.ep.Residual
+	}
+	ebias := tile[mr*nr : mr*nr+mr] // row bias of an edge tile, zero padded
 	for js := 0; js < nc; js += nr {
 		cols := min(nr, nc-js)
 		bs := pb[js*kc : js*kc+kc*nr]
 		for is := 0; is < mc; is += mr {
 			rows := min(mr, mc-is)
 			as := pa[is*kc : is*kc+kc*mr]
+			ci, cj := tb.i0+is, tb.j0+js // tile origin in C
+			var bias *float32
+			if fused && flags&kfBias != 0 {
+				if rows == mr {
+					bias = &tb.ep.RowBias[ci]
+				} else {
+					clear(ebias)
+					copy(ebias, tb.ep.RowBias[ci:ci+rows])
+					bias = &ebias[0]
+				}
+			}
 			if rows == mr && cols == nr {
-				ct := c[is*ldc+js : (is+mr-1)*ldc+js+nr] // bounds check for the kernel
-				kernel(kc, &as[0], &bs[0], &ct[0], ldc)
+				ct := c[ci*ldc+cj : (ci+mr-1)*ldc+cj+nr] // bounds check for the kernel
+				switch {
+				case res != nil:
+					// The product accumulates onto the residual.
+					for r := 0; r < mr; r++ {
+						copy(ct[r*ldc:r*ldc+nr], res[(ci+r)*ldc+cj:])
+					}
+					if fused {
+						impl.kernelEp(kc, &as[0], &bs[0], &ct[0], ldc, flags|kfLoad, bias, cst)
+					} else {
+						kernel(kc, &as[0], &bs[0], &ct[0], ldc)
+					}
+				case fused:
+					impl.kernelEp(kc, &as[0], &bs[0], &ct[0], ldc, flags, bias, cst)
+				case tb.first:
+					for r := 0; r < mr; r++ {
+						clear(ct[r*ldc : r*ldc+nr])
+					}
+					fallthrough
+				default:
+					kernel(kc, &as[0], &bs[0], &ct[0], ldc)
+				}
+				if post {
+					tb.ep.apply(c, ldc, ci, cj, mr, nr)
+				}
 				continue
 			}
 			t := tile[:mr*nr]
-			clear(t)
-			for r := 0; r < rows; r++ {
-				copy(t[r*nr:r*nr+cols], c[(is+r)*ldc+js:])
+			if tb.first {
+				clear(t)
+				for r := 0; r < rows && res != nil; r++ {
+					copy(t[r*nr:r*nr+cols], res[(ci+r)*ldc+cj:])
+				}
+			} else {
+				for r := 0; r < rows; r++ {
+					copy(t[r*nr:r*nr+cols], c[(ci+r)*ldc+cj:])
+				}
 			}
-			kernel(kc, &as[0], &bs[0], &t[0], nr)
-			for r := 0; r < rows; r++ {
-				copy(c[(is+r)*ldc+js:(is+r)*ldc+js+cols], t[r*nr:])
+			if fused {
+				f := flags
+				if res != nil {
+					f |= kfLoad
+				}
+				impl.kernelEp(kc, &as[0], &bs[0], &t[0], nr, f, bias, cst)
+			} else {
+				kernel(kc, &as[0], &bs[0], &t[0], nr)
 			}
+			for r := 0; r < rows; r++ {
+				copy(c[(ci+r)*ldc+cj:(ci+r)*ldc+cj+cols], t[r*nr:])
+			}
+			if post {
+				tb.ep.apply(c, ldc, ci, cj, rows, cols)
+			}
+		}
+	}
+}
+
+// sgemmTileRef defines every fused-epilogue micro-kernel (kernelEp): the
+// mr×nr tile t at c becomes A·B (plus c when flags&kfLoad), plus bias[i]
+// on row i (kfBias), then max(lo, t) (kfMax), min(hi, t) (kfMin), hard
+// swish (kfHswish) and t*ps + pt (kfPost), with the constants of k; a NaN
+// element stays NaN. The kernels use fused multiply-adds in the last two
+// steps, so they may differ from this reference in the last bit.
+func sgemmTileRef(mr, nr, kk int, a, b, c []float32, ldc int, flags int, bias []float32, k *sgemmConsts) {
+	for i := 0; i < mr; i++ {
+		for j := 0; j < nr; j++ {
+			var t float32
+			if flags&kfLoad != 0 {
+				t = c[i*ldc+j]
+			}
+			for p := 0; p < kk; p++ {
+				t += a[p*mr+i] * b[p*nr+j]
+			}
+			if flags&kfBias != 0 {
+				t += bias[i]
+			}
+			if flags&kfMax != 0 && k.lo > t {
+				t = k.lo
+			}
+			if flags&kfMin != 0 && k.hi < t {
+				t = k.hi
+			}
+			if flags&kfHswish != 0 {
+				g := t*k.sixth + k.half
+				if !(g > 0) { // NaN gates to 0, as VMAXPS with the zero second
+					g = 0
+				}
+				t *= min(g, k.one)
+			}
+			if flags&kfPost != 0 {
+				t = t*k.postScale + k.postShift
+			}
+			c[i*ldc+j] = t
 		}
 	}
 }

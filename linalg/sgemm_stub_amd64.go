@@ -18,6 +18,36 @@ func sgemmKernelAVX2(k int, a *float32, b *float32, c *float32, ldc int)
 //go:noescape
 func sgemmKernelAVX512(k int, a *float32, b *float32, c *float32, ldc int)
 
+// sgemmKernelEpAVX2 computes the 6x16 tile at c (row stride ldc) from a packed A
+// strip (k×6) and a packed B strip (k×16) with the fused output stage
+// selected by flags: sgemmTileRef with mr=6, nr=16. Requires AVX2, FMA3.
+//
+//go:noescape
+func sgemmKernelEpAVX2(k int, a *float32, b *float32, c *float32, ldc int, flags int, bias *float32, cst *float32)
+
+// sgemmKernelEpAVX512 computes the 8x32 tile at c (row stride ldc) from a packed A
+// strip (k×8) and a packed B strip (k×32) with the fused output stage
+// selected by flags: sgemmTileRef with mr=8, nr=32. Requires AVX512F.
+//
+//go:noescape
+func sgemmKernelEpAVX512(k int, a *float32, b *float32, c *float32, ldc int, flags int, bias *float32, cst *float32)
+
+// convKernelIndAVX2 computes the 6x16 tile at c (row stride ldc) from a packed A
+// strip (k×6) and B rows of 16 values at byte offsets offs[0..k) from b,
+// with the fused output stage selected by flags: convKernelIndRef with mr=6,
+// nr=16. Requires AVX2, FMA3.
+//
+//go:noescape
+func convKernelIndAVX2(k int, a *float32, b *float32, offs *int, c *float32, ldc int, flags int, bias *float32, cst *float32)
+
+// convKernelIndAVX512 computes the 8x32 tile at c (row stride ldc) from a packed A
+// strip (k×8) and B rows of 32 values at byte offsets offs[0..k) from b,
+// with the fused output stage selected by flags: convKernelIndRef with mr=8,
+// nr=32. Requires AVX512F.
+//
+//go:noescape
+func convKernelIndAVX512(k int, a *float32, b *float32, offs *int, c *float32, ldc int, flags int, bias *float32, cst *float32)
+
 // axpyAVX2 adds alpha*x[i] into y[i] for i < n: dwAxpy. Requires AVX, FMA3.
 //
 //go:noescape

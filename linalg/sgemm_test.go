@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
+	"slices"
 	"testing"
+	"unsafe"
 )
 
 func sgemmRandom(r *rand.Rand, n int) []float32 {
@@ -183,6 +185,45 @@ func TestSgemmKernels(t *testing.T) {
 	}
 }
 
+// TestSgemmKernelsEp checks each fused-epilogue micro-kernel against
+// sgemmTileRef for every flag combination, with NaN and infinities in C
+// and the bias, and a guard band around the tile.
+func TestSgemmKernelsEp(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	for _, impl := range sgemmImpls {
+		if impl.kernelEp == nil {
+			continue
+		}
+		for _, k := range []int{0, 1, 3, 4, 5, 17, 256} {
+			for flags := 0; flags < 64; flags++ {
+				mr, nr := impl.mr, impl.nr
+				r := rand.New(rand.NewSource(int64(k*16 + flags)))
+				a, b := sgemmRandom(r, k*mr+1), sgemmRandom(r, k*nr+1)
+				bias := sgemmRandom(r, mr)
+				bias[0] = inf
+				ldc := nr + 3
+				const guard = 5
+				buf := sgemmRandom(r, guard+mr*ldc+guard)
+				buf[guard+1] = nan
+				buf[guard+ldc+2] = -inf
+				want := append([]float32{}, buf...)
+				cst := &sgemmConsts{lo: -0.25, hi: 0.5, sixth: 1.0 / 6, half: 0.5, one: 1, postScale: -1.5, postShift: 0.25}
+				if flags&kfHswish != 0 {
+					cst.hi = 4 // let hard swish see values above 3
+				}
+				impl.kernelEp(k, &a[0], &b[0], &buf[guard], ldc, flags, &bias[0], &cst.zero[0])
+				sgemmTileRef(mr, nr, k, a, b, want[guard:], ldc, flags, bias, cst)
+				for i := range buf {
+					same := buf[i] == want[i] || (buf[i] != buf[i] && want[i] != want[i]) || sgemmClose(buf[i], want[i])
+					if !same {
+						t.Fatalf("%s k=%d flags=%d: buf[%d] = %v, want %v", impl.name, k, flags, i, buf[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestSgemmBetaZeroIgnoresNaN checks that beta == 0 overwrites C.
 func TestSgemmBetaZeroIgnoresNaN(t *testing.T) {
 	sgemmEachImpl(t, sgemmTestBetaZero)
@@ -230,4 +271,16 @@ func ExampleSgemm() {
 	Sgemm(false, false, 2, 2, 2, 1, a, 2, b, 2, 0, c, 2)
 	fmt.Println(c)
 	// Output: [19 22 43 50]
+}
+
+// TestSgemmConstsLayout pins the byte offsets the generated kernels read
+// sgemmConsts at (linalg/_gen: cZero ... cPT).
+func TestSgemmConstsLayout(t *testing.T) {
+	var k sgemmConsts
+	got := []uintptr{unsafe.Offsetof(k.zero), unsafe.Offsetof(k.lo), unsafe.Offsetof(k.hi), unsafe.Offsetof(k.sixth),
+		unsafe.Offsetof(k.half), unsafe.Offsetof(k.one), unsafe.Offsetof(k.postScale), unsafe.Offsetof(k.postShift)}
+	want := []uintptr{0, 64, 68, 72, 76, 80, 84, 88}
+	if !slices.Equal(got, want) {
+		t.Fatalf("offsets %v, want %v", got, want)
+	}
 }

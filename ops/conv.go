@@ -19,6 +19,8 @@ func init() {
 	Register("", "ConvInteger", 10, cvNewConvInteger)
 	// Conv + activation, made by passes.FuseActivations.
 	Register("qinfer", "FusedConv", 1, cvNewFusedConv)
+	// ConvTranspose + activation, made by passes.FuseActivations.
+	Register("qinfer", "FusedConvTranspose", 1, cvNewFusedConvTranspose)
 }
 
 // cvWindow holds the window attributes common to Conv, ConvTranspose and
@@ -90,6 +92,9 @@ func (g *cvGeom) linalg(in []int) linalg.ConvGeom {
 // cvOnes returns a slice of n ones, or def when def has length n.
 func cvDefault(def []int, n, v int) ([]int, bool) {
 	if def == nil {
+		if s := zaConstInts(n, v); s != nil {
+			return s, true // read-only defaults: no allocation per run
+		}
 		s := make([]int, n)
 		for i := range s {
 			s[i] = v
@@ -107,7 +112,7 @@ func (w *cvWindow) resolve(ctx *Context, in, kernel []int, ceil bool) (*cvGeom, 
 	if len(kernel) != nd {
 		return nil, ctx.Errf("kernel has %d dims, input has %d spatial dims: %w", len(kernel), nd, tensor.ErrShape)
 	}
-	g := &cvGeom{kernel: kernel}
+	g := zaGeom(ctx, kernel, nd) // per-session storage: no allocation per run
 	var ok bool
 	if g.strides, ok = cvDefault(w.strides, nd, 1); !ok {
 		return nil, ctx.Errf("strides %v for %d spatial dims: %w", w.strides, nd, ir.ErrInvalidModel)
@@ -119,9 +124,6 @@ func (w *cvWindow) resolve(ctx *Context, in, kernel []int, ceil bool) (*cvGeom, 
 	if !ok {
 		return nil, ctx.Errf("pads %v for %d spatial dims: %w", w.pads, nd, ir.ErrInvalidModel)
 	}
-	g.padBegin = make([]int, nd)
-	g.padEnd = make([]int, nd)
-	g.out = make([]int, nd)
 	for i := 0; i < nd; i++ {
 		s := g.strides[i]
 		dk := (kernel[i]-1)*g.dilations[i] + 1
@@ -181,9 +183,9 @@ type cvConv struct {
 	packed atomic.Pointer[cvPacked]
 }
 
-// cvPacked is one weight tensor packed once. The weights are normally an
-// initializer, passed as the same tensor on every Run; since a runtime
-// could also reuse a buffer for changing weights, the packing is only
+// cvPacked is one weight tensor packed once. The weights are normally a
+// frozen initializer, passed as the same tensor on every Run; weights that
+// are not frozen could change in a reused buffer, so their packing is only
 // used while the values still equal the copy it was made from.
 type cvPacked struct {
 	w     *tensor.Tensor
@@ -198,8 +200,15 @@ type cvPacked struct {
 // linalg.ConvGemmPacked, packing on first use.
 func (k *cvConv) cvPackedWeights(w *tensor.Tensor, wf []float32, group, mg, kk int) []*linalg.PackedA {
 	p := k.packed.Load()
-	if p == nil || p.w != w || p.mg != mg || p.kk != kk || !slices.Equal(p.vals, wf) {
-		np := &cvPacked{w: w, vals: slices.Clone(wf), mg: mg, kk: kk}
+	// A frozen tensor (an initializer) never changes: identity is enough,
+	// and its values need no private copy.
+	same := p != nil && p.w == w && p.mg == mg && p.kk == kk && (w.Frozen() || slices.Equal(p.vals, wf))
+	if !same {
+		vals := wf
+		if !w.Frozen() {
+			vals = slices.Clone(wf)
+		}
+		np := &cvPacked{w: w, vals: vals, mg: mg, kk: kk}
 		if !k.packed.CompareAndSwap(p, np) {
 			return nil // another session is repacking: run unpacked this time
 		}
@@ -274,12 +283,24 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	if b != nil && (b.Rank() != 1 || b.Len() != ws[0]) {
 		return nil, ctx.Errf("B%v for %d output channels: %w", b.Shape(), ws[0], tensor.ErrShape)
 	}
-	oshape := append([]int{xs[0], ws[0]}, g.out...)
+	oshape := append(append(zaShapeBuf(ctx), xs[0], ws[0]), g.out...)
+	var res []float32 // qinfer.FusedConv's residual Z, added before the activation
+	if z := Opt(in, 3); z != nil {
+		if dt != tensor.Float32 || z.DType() != dt || !tensor.SameShape(z.Shape(), oshape) {
+			return k.cvBroadcastResidual(ctx, in[:3], z)
+		}
+		res = z.Float32s()
+	}
 	switch dt {
 	case tensor.Float32, tensor.Float16, tensor.BFloat16:
 		alloc := alHeap(ctx)
 		if dt == tensor.Float32 {
 			alloc = ctx.NewTensor // recycled by the session's arena
+			if !(len(g.kernel) == 2 && ws[1] == 1 && ws[0] == k.group) {
+				// The SGEMM paths (beta 0) and the direct path write
+				// every output element: skip clearing a reused buffer.
+				alloc = ctx.NewTensorUninit
+			}
 		}
 		// The unfolded columns (im2col) of one group can be larger than the
 		// output: check both against the per-tensor cap before allocating.
@@ -299,16 +320,16 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		}
 		wf := tensor.ToFloat32(w)
 		var pws []*linalg.PackedA
-		if dt == tensor.Float32 && len(g.kernel) == 2 && !(ws[1] == 1 && ws[0] == k.group) && !cvIsDirect(g) {
+		if dt == tensor.Float32 && len(g.kernel) == 2 && !(ws[1] == 1 && ws[0] == k.group) {
 			pws = k.cvPackedWeights(w, wf, k.group, ws[0]/k.group, tensor.Size(ws[1:]))
 		}
-		cvConvF32(ctx, tensor.ToFloat32(x), xs, wf, ws, bias, k.group, g, y.Float32s(), pws, k.act)
+		cvConvF32(ctx, tensor.ToFloat32(x), xs, wf, ws, bias, k.group, g, y.Float32s(), pws, k.act, res)
 		if dt != tensor.Float32 {
 			if y, err = tensor.Cast(y, dt); err != nil {
 				return nil, ctx.Errf("%w", err)
 			}
 		}
-		return One(y), nil
+		return ctx.One(y), nil
 	case tensor.Float64:
 		y, err := ctx.NewTensor(dt, oshape...)
 		if err != nil {
@@ -336,7 +357,7 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 // SGEMM's output stage. y is overwritten. pws, when not nil, holds w packed
 // per group for the 2-D path. act, when not nil, is applied to y: in
 // SGEMM's epilogue when it has the function, else right after each block.
-func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias []float32, group int, g *cvGeom, y []float32, pws []*linalg.PackedA, act *pfAct) {
+func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias []float32, group int, g *cvGeom, y []float32, pws []*linalg.PackedA, act *pfAct, res []float32) {
 	n, c, m := xs[0], xs[1], ws[0]
 	cg, mg := c/group, m/group
 	in := tensor.Size(xs[2:])
@@ -347,61 +368,28 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 	if ctx != nil && ctx.Threads > 1 {
 		threads = ctx.Threads
 	}
-	lg := g.linalg(xs[2:])
+	// The job lives in the session's per-step storage, so the sequential
+	// path allocates nothing per run (closures over locals would escape
+	// into ParallelFor and be heap-allocated every call).
+	jb := zaLocal[cvConvJob](ctx)
+	*jb = cvConvJob{x: x, y: y, w: w, bias: bias, res: res, act: act, pws: pws, lg: g.linalg(xs[2:]),
+		c: c, cg: cg, m: m, mg: mg, in: in, on: on, kk: kk, kn: kn, group: group}
+	defer func() { *jb = cvConvJob{} }()
 	jobs := n * group
 	if cg == 1 && mg == 1 && len(g.kernel) == 2 {
 		// Depthwise: one plane per job, no im2col, no GEMM.
-		ParallelFor(threads, jobs, 1, func(lo, hi int) {
-			for j := lo; j < hi; j++ {
-				var bv float32
-				if bias != nil {
-					bv = bias[j%group]
-				}
-				linalg.DepthwiseConv2D(y[j*on:(j+1)*on], x[j*in:(j+1)*in], w[(j%group)*kn:(j%group+1)*kn], bv, lg)
-				act.apply32(y[j*on : (j+1)*on])
-			}
-		})
+		if threads == 1 {
+			jb.depthwise(0, jobs)
+			return
+		}
+		ParallelFor(threads, jobs, 1, jb.depthwise)
 		return
 	}
 	direct := cvIsDirect(g)
 	// 2-D kernels pack SGEMM panels straight from the image (no im2col
 	// buffer); other ranks unfold with Im2col first.
 	implicit := !direct && len(g.kernel) == 2
-	// one computes output channels of group gi in image b with nt threads.
-	one := func(b, gi, nt int, colp *[]float32) {
-		xg := x[(b*c+gi*cg)*in : (b*c+(gi+1)*cg)*in]
-		yg := y[(b*m+gi*mg)*on : (b*m+(gi+1)*mg)*on]
-		wg := w[gi*mg*kk : (gi+1)*mg*kk]
-		ep := &linalg.Epilogue{}
-		if bias != nil {
-			ep.RowBias = bias[gi*mg : (gi+1)*mg]
-		}
-		post := act != nil && !act.epilogue(ep)
-		if post {
-			defer act.apply32(yg)
-		}
-		if implicit {
-			if pws != nil {
-				linalg.ConvGemmPacked(nt, pws[gi], xg, cg, lg, yg, ep)
-			} else {
-				linalg.ConvGemm(nt, mg, wg, xg, cg, lg, yg, ep)
-			}
-			return
-		}
-		col := xg
-		if !direct {
-			col = *colp
-			if nt > 1 && cg > 1 {
-				// Channels unfold into disjoint row blocks of col.
-				ParallelFor(nt, cg, 1, func(lo, hi int) {
-					linalg.Im2col(col[lo*kn*on:hi*kn*on], xg[lo*in:hi*in], hi-lo, lg)
-				})
-			} else {
-				linalg.Im2col(col, xg, cg, lg)
-			}
-		}
-		linalg.SgemmEpilogue(nt, false, false, mg, on, kk, 1, wg, kk, col, on, 0, yg, on, ep)
-	}
+	jb.direct, jb.implicit = direct, implicit
 	if threads > 1 && jobs >= threads {
 		// Many small products (batches, groups): one per goroutine.
 		ctx.Parallel(jobs, 1, func(lo, hi int) {
@@ -411,7 +399,7 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 				defer cvColPool.Put(colp)
 			}
 			for j := lo; j < hi; j++ {
-				one(j/group, j%group, 1, colp)
+				jb.one(j/group, j%group, 1, colp, &linalg.Epilogue{})
 			}
 		})
 		return
@@ -422,8 +410,131 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 		defer cvColPool.Put(colp)
 	}
 	for j := 0; j < jobs; j++ {
-		one(j/group, j%group, threads, colp)
+		jb.ep = linalg.Epilogue{}
+		jb.one(j/group, j%group, threads, colp, &jb.ep)
 	}
+}
+
+// cvConvJob holds one cvConvF32 call's operands for its per-job workers.
+type cvConvJob struct {
+	x, y, w, bias, res                  []float32
+	act                                 *pfAct
+	pws                                 []*linalg.PackedA
+	lg                                  linalg.ConvGeom
+	c, cg, m, mg, in, on, kk, kn, group int
+	direct, implicit                    bool
+	ep                                  linalg.Epilogue // the sequential path's epilogue
+}
+
+// depthwise convolves planes [lo,hi) of a depthwise convolution.
+func (jb *cvConvJob) depthwise(lo, hi int) {
+	y, x, w, res, on, in, kn, group := jb.y, jb.x, jb.w, jb.res, jb.on, jb.in, jb.kn, jb.group
+	for j := lo; j < hi; j++ {
+		var bv float32
+		if jb.bias != nil {
+			bv = jb.bias[j%group]
+		}
+		linalg.DepthwiseConv2D(y[j*on:(j+1)*on], x[j*in:(j+1)*in], w[(j%group)*kn:(j%group+1)*kn], bv, jb.lg)
+		if res != nil {
+			cvAddResidual(y[j*on:(j+1)*on], res[j*on:(j+1)*on])
+		}
+		jb.act.apply32(y[j*on : (j+1)*on])
+	}
+}
+
+// one computes output channels of group gi in image b with nt threads;
+// ep is the (zeroed) epilogue it may fill.
+func (jb *cvConvJob) one(b, gi, nt int, colp *[]float32, ep *linalg.Epilogue) {
+	x, y, w, bias, res, act, lg := jb.x, jb.y, jb.w, jb.bias, jb.res, jb.act, &jb.lg
+	c, cg, m, mg, in, on, kk, kn := jb.c, jb.cg, jb.m, jb.mg, jb.in, jb.on, jb.kk, jb.kn
+	pws := jb.pws
+	xg := x[(b*c+gi*cg)*in : (b*c+(gi+1)*cg)*in]
+	yg := y[(b*m+gi*mg)*on : (b*m+(gi+1)*mg)*on]
+	wg := w[gi*mg*kk : (gi+1)*mg*kk]
+	if bias != nil {
+		ep.RowBias = bias[gi*mg : (gi+1)*mg]
+	}
+	if res != nil {
+		ep.Residual = res[(b*m+gi*mg)*on : (b*m+(gi+1)*mg)*on]
+	}
+	post := act != nil && !act.epilogue(ep)
+	if post {
+		defer act.apply32(yg)
+	}
+	if jb.implicit {
+		if pws != nil {
+			linalg.ConvGemmPacked(nt, pws[gi], xg, cg, *lg, yg, ep)
+		} else {
+			linalg.ConvGemm(nt, mg, wg, xg, cg, *lg, yg, ep)
+		}
+		return
+	}
+	if jb.direct && pws != nil {
+		linalg.SgemmPackedEpilogue(nt, pws[gi], on, xg, on, yg, on, ep)
+		return
+	}
+	col := xg
+	if !jb.direct {
+		cb := *colp
+		if nt > 1 && cg > 1 {
+			// Channels unfold into disjoint row blocks of col.
+			ParallelFor(nt, cg, 1, func(lo, hi int) {
+				linalg.Im2col(cb[lo*kn*on:hi*kn*on], xg[lo*in:hi*in], hi-lo, *lg)
+			})
+		} else {
+			linalg.Im2col(cb, xg, cg, *lg)
+		}
+		col = cb
+	}
+	linalg.SgemmEpilogue(nt, false, false, mg, on, kk, 1, wg, kk, col, on, 0, yg, on, ep)
+}
+
+// cvAddResidual adds z into y.
+func cvAddResidual(y, z []float32) {
+	z = z[:len(y)]
+	for i := range y {
+		y[i] += z[i]
+	}
+}
+
+// cvBroadcastResidual runs a FusedConv whose residual Z is not a float32
+// tensor of the output's shape: the plain convolution, then ai.onnx Add's
+// broadcasting, then the activation.
+func (k *cvConv) cvBroadcastResidual(ctx *Context, in []*tensor.Tensor, z *tensor.Tensor) ([]*tensor.Tensor, error) {
+	plain := &cvConv{win: k.win, group: k.group}
+	y, err := plain.Run(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	f, err := Lookup("", "Add", 14)
+	if err != nil {
+		return nil, ctx.Errf("%w", err)
+	}
+	add, err := f(ctx.Node, 14)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := add.Run(ctx, []*tensor.Tensor{y[0], z})
+	if err != nil {
+		return nil, err
+	}
+	s := sum[0]
+	if k.act == nil {
+		return sum, nil
+	}
+	switch s.DType() {
+	case tensor.Float32:
+		k.act.apply32(s.Float32s())
+	case tensor.Float64:
+		k.act.apply64(tensor.Data[float64](s))
+	default:
+		f := tensor.ToFloat32(s)
+		k.act.apply32(f)
+		if s, err = tensor.Cast(tensor.From(s.Shape(), f), s.DType()); err != nil {
+			return nil, ctx.Errf("%w", err)
+		}
+	}
+	return One(s), nil
 }
 
 // cvIsDirect reports a 1x1, stride-1, unpadded kernel: X itself is then
@@ -506,6 +617,22 @@ type cvConvTranspose struct {
 	group    int
 	outPad   []int
 	outShape []int
+	act      *pfAct // fused activation (qinfer.FusedConvTranspose), nil for ConvTranspose
+}
+
+// cvNewFusedConvTranspose builds qinfer.FusedConvTranspose: ConvTranspose
+// with its activation applied in the same pass as the bias.
+func cvNewFusedConvTranspose(n *ir.Node, opset int) (Kernel, error) {
+	k, err := cvNewConvTranspose(n, opset)
+	if err != nil {
+		return nil, err
+	}
+	act, err := pfNewAct(n)
+	if err != nil {
+		return nil, err
+	}
+	k.(*cvConvTranspose).act = act
+	return k, nil
 }
 
 func cvNewConvTranspose(n *ir.Node, opset int) (Kernel, error) {
@@ -658,14 +785,24 @@ func (k *cvConvTranspose) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tens
 			linalg.SgemmParallel(threads, true, false, rows, in0, cg, 1, wg, rows, xg, in0, 0, col, in0)
 			linalg.Col2im(yf[(bi*m+gi*mg)*on:(bi*m+(gi+1)*mg)*on], col, mg, lg)
 		}
+		// Bias and activation in one pass, channels over threads.
+		var bias []float32
 		if b != nil {
-			bias := tensor.ToFloat32(b)
-			for oc := 0; oc < m; oc++ {
-				row := yf[(bi*m+oc)*on : (bi*m+oc+1)*on]
-				for i := range row {
-					row[i] += bias[oc]
+			bias = tensor.ToFloat32(b)
+		}
+		if bias != nil || k.act != nil {
+			ParallelFor(threads, m, max(1, 1<<15/max(1, on)), func(lo, hi int) {
+				for oc := lo; oc < hi; oc++ {
+					row := yf[(bi*m+oc)*on : (bi*m+oc+1)*on]
+					if bias != nil {
+						bv := bias[oc]
+						for i := range row {
+							row[i] += bv
+						}
+					}
+					k.act.apply32(row)
 				}
-			}
+			})
 		}
 	}
 	if dt != tensor.Float32 {

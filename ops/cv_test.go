@@ -591,3 +591,64 @@ func BenchmarkCvConv(b *testing.B) {
 		})
 	}
 }
+
+// TestCvMaxPool2DTwin checks the 2-D MaxPool fast path against the
+// window-table reference (cvMaxPool) on odd shapes, strides, pads and
+// ceil mode, for float32 (with -Inf/NaN-free random data) and uint8/int8.
+func TestCvMaxPool2DTwin(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	type tc struct{ h, w, kh, kw, sh, sw, pt, pl, pb, pr int }
+	var cases []tc
+	for _, hw := range [][2]int{{1, 1}, {3, 7}, {17, 5}, {8, 8}, {65, 63}} {
+		for _, k := range [][2]int{{1, 1}, {2, 2}, {3, 3}, {3, 2}, {5, 5}} {
+			for _, s := range [][2]int{{1, 1}, {2, 2}, {3, 1}} {
+				for _, p := range [][4]int{{0, 0, 0, 0}, {1, 1, 1, 1}, {2, 0, 1, 2}} {
+					if p[0] >= k[0] || p[2] >= k[0] || p[1] >= k[1] || p[3] >= k[1] {
+						continue
+					}
+					cases = append(cases, tc{hw[0], hw[1], k[0], k[1], s[0], s[1], p[0], p[1], p[2], p[3]})
+				}
+			}
+		}
+	}
+	for _, c := range cases {
+		for _, ceil := range []bool{false, true} {
+			for _, th := range []int{1, 3} {
+				name := fmt.Sprintf("%+v/ceil=%v/threads=%d", c, ceil, th)
+				win := &cvWindow{kernel: []int{c.kh, c.kw}, strides: []int{c.sh, c.sw}, dilations: []int{1, 1},
+					pads: []int{c.pt, c.pl, c.pb, c.pr}, autoPad: "NOTSET"}
+				ctx := &Context{Node: &ir.Node{Name: "p", OpType: "MaxPool", Outputs: []string{"y"}}, Threads: th}
+				g, err := win.resolve(ctx, []int{c.h, c.w}, win.kernel, ceil)
+				if err != nil {
+					continue // window larger than the padded input
+				}
+				xs := []int{2, 3, c.h, c.w}
+				n := 2 * 3 * c.h * c.w
+				on := 2 * 3 * g.out[0] * g.out[1]
+				offs, _ := cvPoolWindows(xs[2:], g)
+				xf := make([]float32, n)
+				xu := make([]uint8, n)
+				xi := make([]int8, n)
+				for i := range xf {
+					xf[i] = float32(rng.NormFloat64())
+					xu[i] = uint8(rng.Intn(256))
+					xi[i] = int8(rng.Intn(256) - 128)
+				}
+				wf, gf := make([]float32, on), make([]float32, on)
+				cvMaxPool(xf, wf, nil, xs, g, offs, 0)
+				cvMaxPool2D(ctx, xf, gf, xs, g)
+				wu, gu := make([]uint8, on), make([]uint8, on)
+				cvMaxPool(xu, wu, nil, xs, g, offs, 0)
+				cvMaxPool2D(ctx, xu, gu, xs, g)
+				wi, gi := make([]int8, on), make([]int8, on)
+				cvMaxPool(xi, wi, nil, xs, g, offs, 0)
+				cvMaxPool2D(ctx, xi, gi, xs, g)
+				for i := range wf {
+					if wf[i] != gf[i] || wu[i] != gu[i] || wi[i] != gi[i] {
+						t.Fatalf("%s: out[%d] f32 %v/%v u8 %v/%v i8 %v/%v", name, i, gf[i], wf[i], gu[i], wu[i], gi[i], wi[i])
+					}
+				}
+			}
+		}
+	}
+}

@@ -126,6 +126,9 @@ func (k *cvBatchNorm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, 
 		ps[i] = v
 	}
 	scale, bias, mean, variance := ps[0], ps[1], ps[2], ps[3]
+	if !k.training && k.spatial && x.DType() == tensor.Float32 {
+		return cvBatchNormF32(ctx, x, c, inner, scale, bias, mean, variance, k.eps)
+	}
 	xd, err := cvToF64(ctx, x, "X")
 	if err != nil {
 		return nil, err
@@ -183,6 +186,36 @@ func (k *cvBatchNorm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, 
 		return nil, err
 	}
 	return append([]*tensor.Tensor{yt}, outs...), nil
+}
+
+// cvBatchNormF32 is inference BatchNormalization on float32: the
+// per-channel affine y = x*a + b with a = scale/sqrt(var+eps) and
+// b = bias - mean*a computed once in float64, split over planes.
+func cvBatchNormF32(ctx *Context, x *tensor.Tensor, c, inner int, scale, bias, mean, variance []float64, eps float64) ([]*tensor.Tensor, error) {
+	y, err := ctx.NewTensor(tensor.Float32, x.Shape()...)
+	if err != nil {
+		return nil, ctx.Errf("%w", err)
+	}
+	a, b := make([]float32, c), make([]float32, c)
+	for ch := range a {
+		s := scale[ch] / math.Sqrt(variance[ch]+eps)
+		a[ch], b[ch] = float32(s), float32(bias[ch]-mean[ch]*s)
+	}
+	xd, yd := x.Float32s(), y.Float32s()
+	planes := 0
+	if inner > 0 {
+		planes = len(xd) / inner
+	}
+	ParallelFor(ctx.Threads, planes, max(1, 1<<15/max(1, inner)), func(lo, hi int) {
+		for pl := lo; pl < hi; pl++ {
+			av, bv := a[pl%c], b[pl%c]
+			yp := yd[pl*inner : (pl+1)*inner]
+			for i, v := range xd[pl*inner : (pl+1)*inner] {
+				yp[i] = v*av + bv
+			}
+		}
+	})
+	return One(y), nil
 }
 
 // cvNormGroups normalises x in contiguous groups of size inner (mean 0,
@@ -302,6 +335,11 @@ func (k *cvLayerNorm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, 
 	axis, err := tensor.NormAxis(k.axis, len(xs))
 	if err != nil {
 		return nil, ctx.Errf("axis: %w", err)
+	}
+	if y, ok, err := zaLayerNormF32(ctx, k.eps, axis, in); err != nil {
+		return nil, err
+	} else if ok {
+		return ctx.One(y), nil // float32 fast path: no scratch, arena output
 	}
 	xd, err := cvToF64(ctx, x, "X")
 	if err != nil {

@@ -14,6 +14,8 @@ type pfAct struct {
 	op     string            // Relu, Clip, LeakyRelu, HardSigmoid, HardSwish, Sigmoid
 	ep     linalg.Activation // the SGEMM epilogue equivalent, ActNone if none
 	p0, p1 float32           // Clip min, max; LeakyRelu alpha; HardSigmoid alpha, beta
+	post   bool              // activation_post: the result is act*ps + pt
+	ps, pt float32
 }
 
 // pfNewAct reads a fused node's activation; nil means none.
@@ -29,9 +31,18 @@ func pfNewAct(n *ir.Node) (*pfAct, error) {
 		return nil, NodeErrf(n, "activation %s has %d params, want %d: %w", op, len(ps), want, ir.ErrInvalidModel)
 	}
 	if op == "" {
+		if n.Attr("activation_post") != nil {
+			return nil, NodeErrf(n, "activation_post without activation: %w", ir.ErrInvalidModel)
+		}
 		return nil, nil
 	}
 	a := &pfAct{op: op}
+	if pp := n.Attr("activation_post"); pp != nil {
+		if len(pp.Floats) != 2 {
+			return nil, NodeErrf(n, "activation_post has %d values, want 2: %w", len(pp.Floats), ir.ErrInvalidModel)
+		}
+		a.post, a.ps, a.pt = true, pp.Floats[0], pp.Floats[1]
+	}
 	if want > 0 {
 		a.p0 = ps[0]
 	}
@@ -60,6 +71,7 @@ func (a *pfAct) epilogue(ep *linalg.Epilogue) bool {
 		return false
 	}
 	ep.Act, ep.Min, ep.Max, ep.Alpha = a.ep, a.p0, a.p1, a.p0
+	ep.Post, ep.PostScale, ep.PostShift = a.post, a.ps, a.pt
 	return true
 }
 
@@ -86,18 +98,24 @@ func (a *pfAct) apply32(y []float32) {
 			}
 		}
 	case "HardSigmoid":
-		al, be := float64(a.p0), float64(a.p1)
+		// float32 arithmetic, as ONNX Runtime; Go's min/max keep NaN.
+		al, be := a.p0, a.p1
 		for i, v := range y {
-			y[i] = float32(math.Max(0, math.Min(1, al*float64(v)+be)))
+			y[i] = max(0, min(1, al*v+be))
 		}
 	case "HardSwish":
 		for i, v := range y {
-			w := float64(v)
-			y[i] = float32(w * math.Max(0, math.Min(1, w/6+0.5)))
+			y[i] = v * max(0, min(1, v*(1.0/6)+0.5))
 		}
 	case "Sigmoid":
 		for i, v := range y {
 			y[i] = float32(ewSigmoid64(float64(v)))
+		}
+	}
+	if a.post {
+		s, t := a.ps, a.pt
+		for i, v := range y {
+			y[i] = v*s + t
 		}
 	}
 }
@@ -124,6 +142,9 @@ func (a *pfAct) apply64(y []float64) {
 			y[i] = v * math.Max(0, math.Min(1, v/6+0.5))
 		case "Sigmoid":
 			y[i] = ewSigmoid64(v)
+		}
+		if a.post {
+			y[i] = y[i]*float64(a.ps) + float64(a.pt)
 		}
 	}
 }

@@ -147,8 +147,24 @@ func (k *cvPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	if _, err := alCheckShape(ctx, alIndex, append(append([]int{}, g.out...), g.kernel...)); err != nil {
 		return nil, err
 	}
-	offs, padded := cvPoolWindows(xs[2:], g)
 	dt := x.DType()
+	if k.op == "MaxPool" && len(xs) == 4 && (len(ctx.Node.Outputs) < 2 || ctx.Node.Outputs[1] == "") &&
+		g.dilations[0] == 1 && g.dilations[1] == 1 && (dt == tensor.Float32 || dt == tensor.Uint8 || dt == tensor.Int8) {
+		y, err := ctx.NewTensor(dt, oshape...)
+		if err != nil {
+			return nil, ctx.Errf("%w", err)
+		}
+		switch dt {
+		case tensor.Float32:
+			cvMaxPool2D(ctx, tensor.Data[float32](x), tensor.Data[float32](y), xs, g)
+		case tensor.Uint8:
+			cvMaxPool2D(ctx, tensor.Data[uint8](x), tensor.Data[uint8](y), xs, g)
+		case tensor.Int8:
+			cvMaxPool2D(ctx, tensor.Data[int8](x), tensor.Data[int8](y), xs, g)
+		}
+		return One(y), nil
+	}
+	offs, padded := cvPoolWindows(xs[2:], g)
 	if k.op == "MaxPool" {
 		y, err := ctx.NewTensor(dt, oshape...)
 		if err != nil {
@@ -280,7 +296,7 @@ func cvMaxPool[T tensor.Number](x, y []T, idx []int64, xs []int, g *cvGeom, offs
 				if off < 0 {
 					continue
 				}
-				if v := xp[off]; bi < 0 || v > best {
+				if v := xp[off]; bi < 0 || v > best || v != v {
 					best, bi = v, off
 				}
 			}
@@ -304,6 +320,98 @@ func cvMaxPool[T tensor.Number](x, y []T, idx []int64, xs []int, g *cvGeom, offs
 				idx[pl*on+o] = int64(pl*in + fi)
 			}
 		}
+	}
+}
+
+// cvMaxPool2D is MaxPool over NCHW planes with unit dilation and no
+// indices output, without per-position window tables: each output row
+// scans the valid input rows of its window, split over planes. The first
+// NaN in a window makes its maximum NaN (Go's max; cvMaxPool agrees), as
+// in numpy's reference.
+func cvMaxPool2D[T float32 | uint8 | int8](ctx *Context, x, y []T, xs []int, g *cvGeom) {
+	planes := xs[0] * xs[1]
+	ih, iw := xs[2], xs[3]
+	oh, ow := g.out[0], g.out[1]
+	kh, kw := g.kernel[0], g.kernel[1]
+	sh, sw := g.strides[0], g.strides[1]
+	ph, pw := g.padBegin[0], g.padBegin[1]
+	// Output columns [ox0, ox1) have their whole window inside the row.
+	ox0 := min(ow, (pw+sw-1)/sw)
+	ox1 := ox0
+	if iw-kw+pw >= 0 {
+		ox1 = max(ox0, min(ow, (iw-kw+pw)/sw+1))
+	}
+	threads := 1
+	if ctx != nil {
+		threads = ctx.Threads
+	}
+	grain := max(1, (1<<16)/max(1, oh*ow*kh*kw))
+	ParallelFor(threads, planes, grain, func(lo, hi int) {
+		for pl := lo; pl < hi; pl++ {
+			xp := x[pl*ih*iw : (pl+1)*ih*iw]
+			yp := y[pl*oh*ow : (pl+1)*oh*ow]
+			for oy := 0; oy < oh; oy++ {
+				yr := yp[oy*ow : (oy+1)*ow]
+				iy0 := oy*sh - ph
+				ky0, ky1 := max(0, -iy0), min(kh, ih-iy0)
+				if ky0 >= ky1 { // window entirely in padding
+					var v T
+					if cvIsFloat[T]() {
+						v = T(math.Inf(-1))
+					}
+					for i := range yr {
+						yr[i] = v
+					}
+					continue
+				}
+				for ky := ky0; ky < ky1; ky++ {
+					row := xp[(iy0+ky)*iw : (iy0+ky+1)*iw]
+					first := ky == ky0
+					cvMaxPoolEdges(yr, row, 0, ox0, kw, sw, pw, first)
+					// Interior: no column clipping.
+					for ox := ox0; ox < ox1; ox++ {
+						w := row[ox*sw-pw : ox*sw-pw+kw]
+						m := w[0]
+						if !first {
+							m = max(m, yr[ox])
+						}
+						for _, v := range w[1:] {
+							m = max(m, v)
+						}
+						yr[ox] = m
+					}
+					cvMaxPoolEdges(yr, row, ox1, ow, kw, sw, pw, first)
+				}
+			}
+		}
+	})
+}
+
+// cvMaxPoolEdges updates output columns [lo, hi) of one output row from
+// one input row, clipping each window to the row.
+func cvMaxPoolEdges[T float32 | uint8 | int8](yr, row []T, lo, hi, kw, sw, pw int, first bool) {
+	iw := len(row)
+	for ox := lo; ox < hi; ox++ {
+		ix0 := ox*sw - pw
+		a, b := max(0, ix0), min(iw, ix0+kw)
+		if a >= b {
+			if first {
+				var v T
+				if cvIsFloat[T]() {
+					v = T(math.Inf(-1))
+				}
+				yr[ox] = v
+			}
+			continue
+		}
+		m := row[a]
+		if !first {
+			m = max(m, yr[ox])
+		}
+		for _, v := range row[a+1 : b] {
+			m = max(m, v)
+		}
+		yr[ox] = m
 	}
 }
 
@@ -342,6 +450,21 @@ func cvGlobalPoolRun(ctx *Context, in []*tensor.Tensor, kind string, p float64) 
 	}
 	planes := xs[0] * xs[1]
 	in0 := tensor.Size(xs[2:])
+	if kind == "avg" && dt == tensor.Float32 {
+		// The squeeze-and-excite pooling of mobile nets: float32 sums in
+		// eight lanes, planes split over threads.
+		y, err := ctx.NewTensor(dt, oshape...)
+		if err != nil {
+			return nil, ctx.Errf("%w", err)
+		}
+		xd, yd := x.Float32s(), y.Float32s()
+		ParallelFor(ctx.Threads, planes, max(1, 1<<15/max(1, in0)), func(lo, hi int) {
+			for pl := lo; pl < hi; pl++ {
+				yd[pl] = cvMean32(xd[pl*in0 : (pl+1)*in0])
+			}
+		})
+		return One(y), nil
+	}
 	out := make([]float64, planes)
 	var xd64 []float64
 	var xd32 []float32
@@ -510,4 +633,30 @@ func cvRemapIndices(idx []int64, from, to []int) ([]int64, error) {
 		out[i] = f
 	}
 	return out, nil
+}
+
+// cvMean32 is the mean of x (NaN for empty x, as 0/0), summed in eight
+// float32 lanes and combined in float64.
+func cvMean32(x []float32) float32 {
+	var a [8]float32
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		v := x[i : i+8 : i+8]
+		a[0] += v[0]
+		a[1] += v[1]
+		a[2] += v[2]
+		a[3] += v[3]
+		a[4] += v[4]
+		a[5] += v[5]
+		a[6] += v[6]
+		a[7] += v[7]
+	}
+	var s float64
+	for _, v := range a {
+		s += float64(v)
+	}
+	for _, v := range x[i:] {
+		s += float64(v)
+	}
+	return float32(s / float64(len(x)))
 }

@@ -44,7 +44,7 @@ func q8ConvPack[TW linalg.QInt](w []TW, r *qsConvRun) []*linalg.Q8ConvWeights {
 
 // q8ConvFast runs the convolution; c.q8Pack caches the packed weights.
 func (c *qsConv) q8ConvFast(ctx *Context, x, w, wZP, out *tensor.Tensor, r *qsConvRun, v *qwConv2D) error {
-	packs, err := c.q8Pack.get(qwKeyOf(w, wZP), func() ([]*linalg.Q8ConvWeights, error) {
+	packs, err := c.q8Pack.get(ctx.zaKeyOf(w, wZP), func() ([]*linalg.Q8ConvWeights, error) {
 		if w.DType() == tensor.Uint8 {
 			return q8ConvPack(tensor.Data[uint8](w), r), nil
 		}

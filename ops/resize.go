@@ -272,6 +272,9 @@ func (k *imResize) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 		maps[d] = m
 	}
 	if k.mode == imModeNearest {
+		if qhResizeNearestRows(ctx, x, out, maps) {
+			return One(out), nil
+		}
 		if err := ctx.CheckAlloc(alIndex, out.Len()); err != nil {
 			return nil, ctx.Errf("output %v: %w", outShape, err)
 		}
@@ -707,4 +710,97 @@ func imFromFloat64(out *tensor.Tensor, buf []float64) {
 	for i, v := range buf {
 		out.SetFloat64(i, v)
 	}
+}
+
+// qhResizeNearestRows is the nearest-mode fast path when no coordinate is
+// extrapolated: each output row (last axis) gathers one input row through a
+// small index table, and an output row reading the same input row as the
+// one before it (upsampling along the second-to-last axis) is a copy.
+// Rows are split over threads. It reports false (nothing written) for the
+// cases it does not handle.
+func qhResizeNearestRows(ctx *Context, x, out *tensor.Tensor, maps []*imAxisMap) bool {
+	r := x.Rank()
+	if r == 0 {
+		return false
+	}
+	inStr := tensor.Strides(x.Shape())
+	outShape := out.Shape()
+	offs := make([][]int, r)
+	for d := 0; d < r; d++ {
+		o := make([]int, outShape[d])
+		for i := range o {
+			switch m := maps[d]; {
+			case m == nil:
+				o[i] = i * inStr[d]
+			case m.out != nil && m.out[i]:
+				return false
+			default:
+				o[i] = m.idx[i] * inStr[d]
+			}
+		}
+		offs[d] = o
+	}
+	switch d := x.Data().(type) {
+	case []float32:
+		qhNearestRows(ctx, d, tensor.Data[float32](out), offs)
+	case []uint8:
+		qhNearestRows(ctx, d, tensor.Data[uint8](out), offs)
+	case []int8:
+		qhNearestRows(ctx, d, tensor.Data[int8](out), offs)
+	case []float64:
+		qhNearestRows(ctx, d, tensor.Data[float64](out), offs)
+	case []uint16:
+		qhNearestRows(ctx, d, tensor.Data[uint16](out), offs)
+	case []int32:
+		qhNearestRows(ctx, d, tensor.Data[int32](out), offs)
+	case []int64:
+		qhNearestRows(ctx, d, tensor.Data[int64](out), offs)
+	default:
+		return false
+	}
+	return true
+}
+
+func qhNearestRows[T any](ctx *Context, src, dst []T, offs [][]int) {
+	r := len(offs)
+	last := offs[r-1]
+	w := len(last)
+	if w == 0 {
+		return
+	}
+	rows := len(dst) / w
+	grain := max(1, (1<<14)/w)
+	ctx.Parallel(rows, grain, func(lo, hi int) {
+		idx := make([]int, r)
+		// Multi-index of row lo over the leading axes.
+		p := lo
+		for d := r - 2; d >= 0; d-- {
+			n := len(offs[d])
+			idx[d] = p % n
+			p /= n
+		}
+		prev := -1
+		for row := lo; row < hi; row++ {
+			base := 0
+			for d := 0; d < r-1; d++ {
+				base += offs[d][idx[d]]
+			}
+			drow := dst[row*w : (row+1)*w]
+			if base == prev {
+				copy(drow, dst[(row-1)*w:row*w])
+			} else {
+				for j, o := range last {
+					drow[j] = src[base+o]
+				}
+			}
+			prev = base
+			for d := r - 2; d >= 0; d-- {
+				idx[d]++
+				if idx[d] < len(offs[d]) {
+					break
+				}
+				idx[d] = 0
+			}
+		}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/qinfer/qinfer/ir"
+	"github.com/qinfer/qinfer/ir/passes"
 	"github.com/qinfer/qinfer/tensor"
 )
 
@@ -39,6 +40,14 @@ func rwStatic(m *ir.Model, cfg Config, data Samples, progress func(done, total i
 	perAxis := r.raiseOpset(13)
 	if !perAxis {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("ai.onnx opset %d has no per-axis QuantizeLinear and cannot be raised safely: weights are per tensor", m.Opset("")))
+	}
+	// A decomposed hard swish (x * Clip(x + 3, 0, 6) / 6, as paddle2onnx
+	// writes it) would leave Add, Clip and a Mul of two activations in float
+	// between Q/DQ pairs; as one HardSwish (ai.onnx opset 14) it becomes one
+	// lookup table in FuseQDQ and one float op in other runtimes.
+	if perAxis && passes.FuseHardSwish(r.g.Clone()) && r.raiseOpset(14) {
+		passes.FuseHardSwish(r.g)
+		rep.Notes = append(rep.Notes, "decomposed hard swish rewritten as HardSwish")
 	}
 	order, err := r.g.TopoSort()
 	if err != nil {
@@ -105,6 +114,12 @@ func rwStatic(m *ir.Model, cfg Config, data Samples, progress func(done, total i
 		}
 		delete(quantT, t)
 	}
+	// Chains of elementwise ops (PP-LCNet's Conv → Mul → Add → HardSwish →
+	// Mul → Add) keep a Q/DQ pair on every value: FuseQDQ merges the tables
+	// into one, so the run costs the same as one table for the chain, and on
+	// PP-OCRv4 det the intermediate clamps at calibrated ranges measured
+	// better end to end (probability map SQNR 10.2 dB) than leaving the
+	// intermediate values float (9.5 dB).
 	var acts []string
 	for _, t := range tensors {
 		if quantT[t] {

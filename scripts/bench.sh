@@ -5,8 +5,9 @@
 #   models : resnet18, mobilenetv2 (scripts/models/export_benchmodels.py ->
 #            .cache/bench/, exported here when missing), PP-OCRv4 det at
 #            1x3x640x640, rec at 1x3x48x320, mobile v2.0 cls at 1x3x48x192
-#            (.cache/ppocr/), and each one's static-int8 version when
-#            .cache/bench/<name>_int8.onnx exists (missing ones are noted)
+#            (.cache/ppocr/), and each one's static-int8 version
+#            .cache/bench/<name>_int8.onnx (made here when missing, see
+#            make_int8; delete the files to remake them after quantizer changes)
 #   runs   : `bin/qinfer bench --ort --json` per model and thread count
 #
 # Environment: BENCH_THREADS (default "1 2"), BENCH_RUNS (10), BENCH_WARMUP
@@ -76,6 +77,36 @@ print(json.dumps(row))
 EOF
 	cat "$err" >&2
 }
+
+# make_int8 NAME PATH SHAPE writes .cache/bench/NAME_int8.onnx when missing:
+# `qinfer quantize --method static` (per-channel int8 weights, uint8
+# activations, MinMax) calibrated on 8 random inputs of SHAPE (input "x").
+# Calibration data only sets ranges; for speed any plausible data does.
+# docs/ACCURACY.md measures accuracy with real data.
+make_int8() {
+	local name="$1" path="$2" shape="$3" out=".cache/bench/${1}_int8.onnx"
+	[ -f "$out" ] && return 0
+	[ -f "$path" ] || return 0
+	local cal=".cache/bench/calib_$name"
+	echo "bench.sh: quantizing $name -> $out" >&2
+	"$PY" - "$cal" "$shape" <<'EOF2'
+import os, sys
+import numpy as np
+cal, shape = sys.argv[1], [int(v) for v in sys.argv[2].split("x")]
+rng = np.random.default_rng(7)
+for i in range(8):
+    d = os.path.join(cal, "s%02d" % i)
+    os.makedirs(d, exist_ok=True)
+    np.save(os.path.join(d, "x.npy"), rng.uniform(-1, 1, size=shape).astype(np.float32))
+EOF2
+	bin/qinfer quantize "$path" -o "$out" --method static --data "npy:$cal" --samples 8 >&2 ||
+		echo "${name}_int8: quantize failed" >>"$NOTES"
+}
+make_int8 resnet18 .cache/bench/resnet18.onnx 1x3x224x224
+make_int8 mobilenetv2 .cache/bench/mobilenetv2.onnx 1x3x224x224
+make_int8 ppocr_det .cache/ppocr/ch_PP-OCRv4_det_infer.onnx 1x3x640x640
+make_int8 ppocr_rec .cache/ppocr/ch_PP-OCRv4_rec_infer.onnx 1x3x48x320
+make_int8 ppocr_cls .cache/ppocr/ch_ppocr_mobile_v2.0_cls_infer.onnx 1x3x48x192
 
 for entry in "${MODELS[@]}"; do
 	IFS='|' read -r name path args <<<"$entry"

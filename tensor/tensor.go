@@ -26,10 +26,21 @@ const MaxElements = int64(1) << 40
 // Tensor is a dense row-major n-dimensional array. The zero shape (rank 0)
 // is a scalar holding one element.
 type Tensor struct {
-	dtype DType
-	shape []int
-	data  any
+	dtype  DType
+	shape  []int
+	data   any
+	frozen bool
 }
+
+// Freeze promises that t's values never change again (a model's
+// initializers, once compiled): kernels may then cache work derived from
+// them, such as packed weights, keyed on the tensor's identity alone.
+// Writing to a frozen tensor's data afterwards is a bug.
+func (t *Tensor) Freeze() { t.frozen = true }
+
+// Frozen reports whether Freeze was called on t. Derived tensors (Clone,
+// Reshape) are not frozen.
+func (t *Tensor) Frozen() bool { return t.frozen }
 
 // Number is the set of Go element types on which arithmetic kernels are
 // written generically.

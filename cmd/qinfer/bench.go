@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/qinfer/qinfer/bench"
 	"github.com/spf13/cobra"
@@ -12,6 +13,7 @@ func benchCmd() *cobra.Command {
 	var inputs, dims []string
 	var asJSON bool
 	var top int
+	var cpuProfile string
 	c := &cobra.Command{
 		Use:   "bench MODEL [--threads N] [--runs R] [--warmup W] [--ort] [--json] [-i NAME=FILE.npy ...] [--dim NAME=VALUE ...] [--profile]",
 		Short: "Measure a model's latency, throughput and memory, optionally against ONNX Runtime",
@@ -24,7 +26,8 @@ dtype and shape; symbolic dims are sized with --dim NAME=VALUE (unset ones
 become 1, with a warning). With --ort the same file runs in ONNX Runtime
 (node + onnxruntime-node from scripts/testdata.sh, a child process) with the
 same inputs and threads, and the ratio qinfer/ORT of the medians is printed.
---profile adds per-node times (top --top nodes, and totals per op type).`,
+--profile adds per-node times (top --top nodes, and totals per op type);
+--cpuprofile FILE writes a Go CPU profile of the timed runs.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
@@ -35,6 +38,14 @@ same inputs and threads, and the ratio qinfer/ORT of the medians is printed.
 				return err
 			}
 			cfg.Log = cmd.ErrOrStderr()
+			if cpuProfile != "" {
+				pf, err := os.Create(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer pf.Close()
+				cfg.CPUProfile = pf
+			}
 			res, err := bench.Run(cmd.Context(), args[0], cfg)
 			if err != nil {
 				return err
@@ -68,6 +79,7 @@ same inputs and threads, and the ratio qinfer/ORT of the medians is printed.
 	f.StringArrayVar(&dims, "dim", nil, "symbolic dim size as NAME=VALUE (repeatable)")
 	f.BoolVar(&cfg.Profile, "profile", false, "time every node (table with --json: the profile field)")
 	f.IntVar(&top, "top", 20, "nodes listed by --profile (0: all)")
+	f.StringVar(&cpuProfile, "cpuprofile", "", "write a Go CPU profile of the timed runs to FILE (go tool pprof)")
 	f.Uint64Var(&cfg.Seed, "seed", 1, "seed of the random inputs")
 	return c
 }

@@ -14,7 +14,15 @@ import (
 //	activation         string: Relu, Clip, LeakyRelu, HardSigmoid, HardSwish or Sigmoid
 //	activation_params  floats: Clip [min, max], LeakyRelu [alpha],
 //	                   HardSigmoid [alpha, beta], others []
+//	activation_post    floats [s, t], optional: the output is act(·)*s + t
+//
+// and, from the residual fusion, an optional fourth input Z added before
+// the activation.
 const FusedConvOp = "FusedConv"
+
+// FusedConvTransposeOp is ConvTranspose followed by an activation, with
+// FusedConvOp's activation attributes (no residual, no post affine).
+const FusedConvTransposeOp = "FusedConvTranspose"
 
 // FuseActivations replaces an ai.onnx Conv whose output has exactly one
 // reader, that reader being Relu, Clip (with constant bounds), LeakyRelu,
@@ -46,6 +54,12 @@ func FuseActivations(g *ir.Graph) bool {
 		changed = true
 	}
 	if fuseConvAct(g) {
+		changed = true
+	}
+	if fuseConvAdd(g) {
+		changed = true
+	}
+	if fusePostAffine(g) {
 		changed = true
 	}
 	return changed
@@ -210,6 +224,11 @@ func fuseScalar(g *ir.Graph, name string, v float32) bool {
 	return t != nil && t.Len() == 1 && t.Float32s()[0] == v
 }
 
+// FuseHardSwish rewrites the decomposed hard swish x * Clip(x + 3, 0, 6) / 6
+// as HardSwish(x) (ai.onnx since opset 14) and reports whether it changed g.
+// The quantizer uses it so that the activation becomes one lookup table.
+func FuseHardSwish(g *ir.Graph) bool { return fuseHardSwish(g) }
+
 // fuseHardSwish rewrites Div(Mul(x, Clip(Add(x, 3), 0, 6)), 6), with
 // intermediate values read only inside the pattern, as HardSwish(x).
 func fuseHardSwish(g *ir.Graph) bool {
@@ -296,7 +315,7 @@ func fuseConvAct(g *ir.Graph) bool {
 	}
 	removed := map[*ir.Node]bool{}
 	for _, conv := range g.Nodes {
-		if conv.Domain != "" || conv.OpType != "Conv" || len(conv.Outputs) != 1 || removed[conv] {
+		if conv.Domain != "" || (conv.OpType != "Conv" && conv.OpType != "ConvTranspose") || len(conv.Outputs) != 1 || removed[conv] {
 			continue
 		}
 		y := conv.Outputs[0]
@@ -321,7 +340,12 @@ func fuseConvAct(g *ir.Graph) bool {
 		attrs = append(attrs,
 			&ir.Attr{Name: "activation", Type: ir.AttrString, S: act.OpType},
 			&ir.Attr{Name: "activation_params", Type: ir.AttrFloats, Floats: params})
-		conv.OpType, conv.Domain = FusedConvOp, QDQDomain
+		if conv.OpType == "ConvTranspose" {
+			conv.OpType = FusedConvTransposeOp
+		} else {
+			conv.OpType = FusedConvOp
+		}
+		conv.Domain = QDQDomain
 		conv.Attrs = attrs
 		conv.Outputs = []string{act.Outputs[0]}
 		removed[act] = true

@@ -110,6 +110,12 @@ func newQDQFuser(g *ir.Graph, eval Evaluator) *qdqFuser {
 // fuseOne applies the first rewrite found in topological order.
 func (f *qdqFuser) fuseOne() bool {
 	for _, n := range f.order {
+		if n.Domain == QDQDomain && n.OpType == QDQLookupOp {
+			if f.dqMergeLookups(n) || f.dqHoistLookup(n) {
+				return true
+			}
+			continue
+		}
 		if n.Domain != "" || len(n.Subgraphs()) > 0 {
 			continue
 		}
@@ -587,7 +593,7 @@ func (f *qdqFuser) fuseUnary(n *ir.Node) bool {
 	}
 	q, qp, ok := f.q(n.Outputs[0])
 	if !ok {
-		return false
+		return f.dqFuseChain(n, dataIdx, d, dp)
 	}
 	// Evaluate with the data operand first, whatever its position.
 	op := n.Clone()
@@ -939,7 +945,33 @@ func (f *qdqFuser) fuseConcat(n *ir.Node) bool {
 		f.replace([]*ir.Node{n, q}, k)
 		return true
 	}
-	k := &ir.Node{Name: n.Name, OpType: "QLinearConcat", Domain: ir.MSDomain, Outputs: []string{q.Outputs[0]},
+	// Requantize the inputs whose parameters differ through lookup tables
+	// (DQ → Q, computed by the same kernels, so equal to the unfused graph
+	// and to QLinearConcat), then concatenate bytes; the tables later move
+	// in front of upsampling Resizes (dqHoistLookup), onto fewer elements.
+	var repl []*ir.Node
+	k := n.Clone()
+	for i, d := range ins {
+		k.Inputs[i] = d.Inputs[0]
+		if ps[i].same(qp) {
+			continue
+		}
+		table, ok := f.table(ps[i], qp, nil)
+		if !ok {
+			repl = nil
+			break
+		}
+		mid := f.unique(fmt.Sprintf("%s_qf_in%d", q.Outputs[0], i))
+		f.producer[mid] = n // reserve the name
+		repl = append(repl, f.lookup(fmt.Sprintf("%s_requant%d", n.Name, i), d.Inputs[0], mid, table))
+		k.Inputs[i] = mid
+	}
+	if repl != nil {
+		k.Outputs = []string{q.Outputs[0]}
+		f.replace([]*ir.Node{n, q}, append(repl, k)...)
+		return true
+	}
+	k = &ir.Node{Name: n.Name, OpType: "QLinearConcat", Domain: ir.MSDomain, Outputs: []string{q.Outputs[0]},
 		Inputs: []string{qp.scaleName, f.zpName(qp, n.Name+"_y")}}
 	if a := n.Attr("axis"); a != nil {
 		c := *a
@@ -971,5 +1003,198 @@ func (f *qdqFuser) fusePool(n *ir.Node) bool {
 	k.Attrs = n.Clone().Attrs
 	k.SetAttr(&ir.Attr{Name: "channels_last", Type: ir.AttrInt, I: 0})
 	f.replace([]*ir.Node{n, q}, k)
+	return true
+}
+
+// dqTableInput returns the index of the data input of n when n is an
+// elementwise op a lookup table can replace (a unary op with constant
+// extra inputs, or Add/Mul/Sub/Div/Pow by a constant float32 scalar).
+func (f *qdqFuser) dqTableInput(n *ir.Node) (int, bool) {
+	if n.Domain != "" || len(n.Outputs) != 1 || n.Outputs[0] == "" || len(n.Inputs) == 0 || len(n.Subgraphs()) > 0 {
+		return 0, false
+	}
+	if qdqScalarBinary[n.OpType] {
+		if len(n.Inputs) != 2 {
+			return 0, false
+		}
+		c0, c1 := f.constant(n.Inputs[0]), f.constant(n.Inputs[1])
+		switch {
+		case c1 != nil && c1.Len() == 1 && c1.DType() == tensor.Float32:
+			return 0, true
+		case c0 != nil && c0.Len() == 1 && c0.DType() == tensor.Float32:
+			return 1, true
+		}
+		return 0, false
+	}
+	if !qdqUnary[n.OpType] {
+		return 0, false
+	}
+	for _, in := range n.Inputs[1:] {
+		if in != "" && f.constant(in) == nil {
+			return 0, false
+		}
+	}
+	if n.OpType == "PRelu" {
+		if s := f.constant(n.Input(1)); s == nil || s.Len() != 1 {
+			return 0, false
+		}
+	}
+	return 0, true
+}
+
+// dqMaxChain bounds the elementwise chains dqFuseChain follows.
+const dqMaxChain = 16
+
+// dqFuseChain turns DQ → op1 → op2 → ... → Q, a chain of elementwise ops
+// each read only by the next (as the quantizer leaves a decomposed
+// activation or scalar affine steps between two quantized tensors), into
+// one lookup table: the ops run in float on all 256 inputs, so the table
+// equals the unfused chain bit for bit.
+func (f *qdqFuser) dqFuseChain(n *ir.Node, dataIdx int, d *ir.Node, dp qdqParams) bool {
+	chain := []*ir.Node{n}
+	idx := []int{dataIdx}
+	cur := n.Outputs[0]
+	var q *ir.Node
+	var qp qdqParams
+	for {
+		if qn, p, ok := f.q(cur); ok {
+			q, qp = qn, p
+			break
+		}
+		if len(chain) >= dqMaxChain || f.isOutput[cur] || len(f.consumers[cur]) != 1 {
+			return false
+		}
+		c := f.consumers[cur][0]
+		i, ok := f.dqTableInput(c)
+		if !ok || c.Inputs[i] != cur {
+			return false
+		}
+		chain, idx = append(chain, c), append(idx, i)
+		cur = c.Outputs[0]
+	}
+	fx, ok := f.dqFloats(dp)
+	if !ok {
+		return false
+	}
+	for k, op := range chain {
+		args := make([]*tensor.Tensor, len(op.Inputs))
+		for i, name := range op.Inputs {
+			if i == idx[k] {
+				args[i] = fx
+			} else if name != "" {
+				args[i] = f.constant(name)
+			}
+		}
+		if fx, ok = f.run(op, args...); !ok || fx.Len() != 256 || fx.DType() != tensor.Float32 {
+			return false
+		}
+	}
+	zp := qp.zp
+	if zp == nil {
+		zp = tensor.Zeros(qp.dt)
+	}
+	qn := &ir.Node{Name: "qf_q", OpType: "QuantizeLinear", Inputs: []string{"x", "s", "z"}, Outputs: []string{"y"}}
+	table, ok := f.run(qn, fx, qp.scale, zp)
+	if !ok || table.Len() != 256 || table.DType() != qp.dt {
+		return false
+	}
+	f.replace(append(chain, q), f.lookup(n.Name, d.Inputs[0], q.Outputs[0], table))
+	return true
+}
+
+// dqFloats dequantizes all 256 values of p's 8-bit type (by bit pattern).
+func (f *qdqFuser) dqFloats(p qdqParams) (*tensor.Tensor, bool) {
+	var x *tensor.Tensor
+	if p.dt == tensor.Uint8 {
+		v := make([]uint8, 256)
+		for i := range v {
+			v[i] = uint8(i)
+		}
+		x, _ = tensor.FromData(tensor.Uint8, []int{256}, v)
+	} else {
+		v := make([]int8, 256)
+		for i := range v {
+			v[i] = int8(uint8(i))
+		}
+		x, _ = tensor.FromData(tensor.Int8, []int{256}, v)
+	}
+	dq := &ir.Node{Name: "qf_dq", OpType: "DequantizeLinear", Inputs: []string{"x", "s", "z"}, Outputs: []string{"y"}}
+	return f.run(dq, x, p.scale, p.zp)
+}
+
+// dqMergeLookups composes QLookup → QLookup, the first read only by the
+// second, into one table: the same bytes with one pass over the tensor.
+func (f *qdqFuser) dqMergeLookups(a *ir.Node) bool {
+	if len(a.Inputs) != 1 || len(a.Outputs) != 1 {
+		return false
+	}
+	out := a.Outputs[0]
+	if f.isOutput[out] || len(f.consumers[out]) != 1 {
+		return false
+	}
+	b := f.consumers[out][0]
+	if b.Domain != QDQDomain || b.OpType != QDQLookupOp || len(b.Inputs) != 1 || b.Inputs[0] != out || len(b.Outputs) != 1 {
+		return false
+	}
+	ta, tb := a.AttrTensor("table"), b.AttrTensor("table")
+	if ta == nil || tb == nil || ta.Len() != 256 || tb.Len() != 256 {
+		return false
+	}
+	if ta.DType() != tensor.Uint8 && ta.DType() != tensor.Int8 || tb.DType() != tensor.Uint8 && tb.DType() != tensor.Int8 {
+		return false
+	}
+	c := tensor.Zeros(tb.DType(), 256)
+	for i := 0; i < 256; i++ {
+		c.SetInt64(i, tb.Int64At(int(uint8(ta.Int64At(i)))))
+	}
+	f.replace([]*ir.Node{a, b}, f.lookup(b.Name, a.Inputs[0], b.Outputs[0], c))
+	return true
+}
+
+// dqGrowing are ops that only copy input 0's elements (each output element
+// is some input element) and never produce fewer of them, so a lookup table
+// after them gives the same bytes applied before them, on fewer elements.
+var dqGrowing = map[string]bool{"Resize": true, "Expand": true, "Tile": true}
+
+// dqHoistLookup moves a QLookup in front of the integer movement op feeding
+// it (M → QLookup ⇒ QLookup → M) when nothing else reads M's output: the
+// table then runs before an upsampling Resize instead of after it.
+func (f *qdqFuser) dqHoistLookup(l *ir.Node) bool {
+	if len(l.Inputs) != 1 || len(l.Outputs) != 1 {
+		return false
+	}
+	in := l.Inputs[0]
+	m := f.producer[in]
+	if m == nil || m.Domain != "" || !dqGrowing[m.OpType] || len(m.Outputs) != 1 || len(m.Inputs) == 0 || m.Inputs[0] == "" ||
+		f.isOutput[in] || len(f.consumers[in]) != 1 || len(m.Subgraphs()) > 0 {
+		return false
+	}
+	if m.OpType == "Resize" {
+		if m.AttrString("mode", "nearest") != "nearest" || m.AttrString("coordinate_transformation_mode", "") == "tf_crop_and_resize" {
+			return false
+		}
+		// Only upsampling (constant scales >= 1) moves: downsampling would
+		// give the table more elements.
+		sc := f.constant(m.Input(2))
+		if m.Input(3) != "" || sc == nil || sc.DType() != tensor.Float32 || sc.Len() == 0 {
+			return false
+		}
+		for _, v := range sc.Float32s() {
+			if !(v >= 1) {
+				return false
+			}
+		}
+	}
+	for _, x := range m.Inputs[1:] {
+		if x != "" && f.constant(x) == nil {
+			return false
+		}
+	}
+	mid := f.unique(l.Outputs[0] + "_qf_hoist")
+	nl := f.lookup(l.Name, m.Inputs[0], mid, l.AttrTensor("table"))
+	nm := m.Clone()
+	nm.Inputs[0] = mid
+	nm.Outputs = []string{l.Outputs[0]}
+	f.replace([]*ir.Node{m, l}, nl, nm)
 	return true
 }

@@ -35,6 +35,10 @@ func main() {
 	ConstraintExpr("!purego")
 	genKernel("sgemmKernelAVX2", 6, 2, false)
 	genKernel("sgemmKernelAVX512", 8, 2, true)
+	genKernelEp("sgemmKernelEpAVX2", 6, 2, false, false)
+	genKernelEp("sgemmKernelEpAVX512", 8, 2, true, false)
+	genKernelEp("convKernelIndAVX2", 6, 2, false, true)
+	genKernelEp("convKernelIndAVX512", 8, 2, true, true)
 	genAxpy()
 	genPeak("fmaPeakAVX2", false, 14)
 	genPeak("fmaPeakAVX512", true, 30)
@@ -150,6 +154,244 @@ func genKernel(name string, mr, nv int, avx512 bool) {
 	RET()
 }
 
+// Flags of the fused-epilogue kernels (sgemmTileRef in ../sgemm_generic.go).
+const (
+	kfLoad   = 1  // accumulators start from C (else from zero)
+	kfBias   = 2  // add bias[i] to row i
+	kfMax    = 4  // t = max(lo, t)
+	kfMin    = 8  // t = min(hi, t)
+	kfHswish = 16 // t = t * min(max(t*(1/6) + 0.5, 0), 1)
+	kfPost   = 32 // t = t*ps + pt
+)
+
+// Byte offsets in sgemmConsts (../sgemm_generic.go): 16 zeros, then the
+// scalars.
+const (
+	cZero  = 0
+	cLo    = 64
+	cHi    = 68
+	cSixth = 72
+	cHalf  = 76
+	cOne   = 80
+	cPS    = 84
+	cPT    = 88
+)
+
+// genKernelEp emits an mr × (nv vectors) micro-kernel with a fused output
+// stage: the tile becomes A·B, plus C when flags&kfLoad, plus bias[i] on
+// row i when flags&kfBias, then clamped below by lo (kfMax) and above by
+// hi (kfMin), NaN kept (the accumulator is the second source of
+// VMAXPS/VMINPS, which is returned when either operand is NaN), then hard
+// swish (kfHswish: its gate clamps NaN to 0 but the product with the NaN
+// input stays NaN) and the affine t*ps + pt (kfPost). Constants come from
+// cst, an sgemmConsts.
+//
+// With indirect, B is not packed: k-step p reads its nr values at byte
+// offset offs[p] from b (an int per step), which is how the direct
+// convolution (../convind.go) walks the padded image without im2col.
+func genKernelEp(name string, mr, nv int, avx512, indirect bool) {
+	lanes, vb := 8, 32
+	vecs := []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}
+	isa := "AVX2, FMA3"
+	if avx512 {
+		lanes, vb = 16, 64
+		vecs = []VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z13, Z14, Z15,
+			Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23, Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31}
+		isa = "AVX512F"
+	}
+	nr := nv * lanes
+	nacc := mr * nv
+	need := nacc + nv + 2 // the AVX2 broadcasts; hard swish constants with AVX-512
+	if avx512 {
+		need++
+	}
+	if need > len(vecs) || nv < 2 {
+		panic(fmt.Sprintf("%s: %d vector registers needed", name, need))
+	}
+	acc := func(i, v int) VecPhysical { return vecs[i*nv+v] }
+	bv := vecs[nacc : nacc+nv]
+
+	if indirect {
+		TEXT(name, NOSPLIT, "func(k int, a, b *float32, offs *int, c *float32, ldc int, flags int, bias *float32, cst *float32)")
+		Pragma("noescape")
+		Doc(fmt.Sprintf("%s computes the %dx%d tile at c (row stride ldc) from a packed A", name, mr, nr),
+			fmt.Sprintf("strip (k×%d) and B rows of %d values at byte offsets offs[0..k) from b,", mr, nr),
+			fmt.Sprintf("with the fused output stage selected by flags: convKernelIndRef with mr=%d,", mr),
+			fmt.Sprintf("nr=%d. Requires %s.", nr, isa))
+	} else {
+		TEXT(name, NOSPLIT, "func(k int, a, b, c *float32, ldc int, flags int, bias *float32, cst *float32)")
+		Pragma("noescape")
+		Doc(fmt.Sprintf("%s computes the %dx%d tile at c (row stride ldc) from a packed A", name, mr, nr),
+			fmt.Sprintf("strip (k×%d) and a packed B strip (k×%d) with the fused output stage", mr, nr),
+			fmt.Sprintf("selected by flags: sgemmTileRef with mr=%d, nr=%d. Requires %s.", mr, nr, isa))
+	}
+	k := Load(Param("k"), RCX)
+	a := Load(Param("a"), RSI)
+	b := Load(Param("b"), RDI)
+	var offs Register
+	if indirect {
+		offs = Load(Param("offs"), R13)
+	}
+	c := Load(Param("c"), RDX)
+	ldc := Load(Param("ldc"), R8)
+	flags := Load(Param("flags"), R10)
+	SHLQ(U8(2), ldc)
+
+	Comment("Accumulators start as the C tile (kfLoad) or zero.")
+	TESTQ(U32(kfLoad), flags)
+	JNZ(LabelRef("loadc"))
+	for i := 0; i < mr; i++ {
+		for v := 0; v < nv; v++ {
+			VXORPS(acc(i, v), acc(i, v), acc(i, v))
+		}
+	}
+	JMP(LabelRef("loop4"))
+	Label("loadc")
+	MOVQ(c, R9)
+	for i := 0; i < mr; i++ {
+		for v := 0; v < nv; v++ {
+			VMOVUPS(Mem{Base: R9, Disp: v * vb}, acc(i, v))
+		}
+		if i < mr-1 {
+			ADDQ(ldc, R9)
+		}
+	}
+
+	step := func(off int) {
+		if indirect {
+			MOVQ(Mem{Base: offs, Disp: off * 8}, R14)
+			for v := 0; v < nv; v++ {
+				VMOVUPS(Mem{Base: b, Index: R14, Scale: 1, Disp: v * lanes * 4}, bv[v])
+			}
+		} else {
+			for v := 0; v < nv; v++ {
+				VMOVUPS(Mem{Base: b, Disp: (off*nr + v*lanes) * 4}, bv[v])
+			}
+		}
+		for i := 0; i < mr; i++ {
+			am := Mem{Base: a, Disp: (off*mr + i) * 4}
+			if avx512 {
+				for v := 0; v < nv; v++ {
+					VFMADD231PS_BCST(am, bv[v], acc(i, v))
+				}
+				continue
+			}
+			bc := vecs[nacc+nv+i%2]
+			VBROADCASTSS(am, bc)
+			for v := 0; v < nv; v++ {
+				VFMADD231PS(bv[v], bc, acc(i, v))
+			}
+		}
+	}
+	advance := func(steps int) {
+		ADDQ(U32(steps*mr*4), a)
+		if indirect {
+			ADDQ(U32(steps*8), offs)
+		} else {
+			ADDQ(U32(steps*nr*4), b)
+		}
+	}
+
+	const unroll = 4
+	Comment(fmt.Sprintf("Main loop: %d k-steps per iteration.", unroll))
+	Label("loop4")
+	CMPQ(k, U8(unroll))
+	JL(LabelRef("tail"))
+	for u := 0; u < unroll; u++ {
+		step(u)
+	}
+	advance(unroll)
+	SUBQ(U8(unroll), k)
+	JMP(LabelRef("loop4"))
+
+	Label("tail")
+	TESTQ(k, k)
+	JE(LabelRef("epilogue"))
+	step(0)
+	advance(1)
+	DECQ(k)
+	JMP(LabelRef("tail"))
+
+	// The B (and AVX2 broadcast) registers are free from here on.
+	Label("epilogue")
+	cst := Load(Param("cst"), R12)
+	cm := func(off int) Mem { return Mem{Base: cst, Disp: off} }
+	t0, t1 := bv[0], bv[1]
+	TESTQ(U32(kfBias), flags)
+	JZ(LabelRef("nobias"))
+	bias := Load(Param("bias"), R11)
+	for i := 0; i < mr; i++ {
+		VBROADCASTSS(Mem{Base: bias, Disp: i * 4}, t0)
+		for v := 0; v < nv; v++ {
+			VADDPS(t0, acc(i, v), acc(i, v))
+		}
+	}
+	Label("nobias")
+	TESTQ(U32(kfMax), flags)
+	JZ(LabelRef("nomax"))
+	VBROADCASTSS(cm(cLo), t0)
+	for i := 0; i < mr; i++ {
+		for v := 0; v < nv; v++ {
+			VMAXPS(acc(i, v), t0, acc(i, v))
+		}
+	}
+	Label("nomax")
+	TESTQ(U32(kfMin), flags)
+	JZ(LabelRef("nomin"))
+	VBROADCASTSS(cm(cHi), t1)
+	for i := 0; i < mr; i++ {
+		for v := 0; v < nv; v++ {
+			VMINPS(acc(i, v), t1, acc(i, v))
+		}
+	}
+	Label("nomin")
+	TESTQ(U32(kfHswish), flags)
+	JZ(LabelRef("nohswish"))
+	{
+		// gate = min(max(t*(1/6) + 0.5, 0), 1); t *= gate.
+		var c6, half, one VecPhysical
+		if avx512 {
+			c6, half, one = vecs[nacc+nv], vecs[nacc+nv+1], vecs[nacc+nv+2]
+		} else {
+			c6, half, one = t1, vecs[nacc+nv], vecs[nacc+nv+1]
+		}
+		VBROADCASTSS(cm(cSixth), c6)
+		VBROADCASTSS(cm(cHalf), half)
+		VBROADCASTSS(cm(cOne), one)
+		for i := 0; i < mr; i++ {
+			for v := 0; v < nv; v++ {
+				VMOVAPS(acc(i, v), t0)
+				VFMADD213PS(half, c6, t0)
+				VMAXPS(cm(cZero), t0, t0)
+				VMINPS(one, t0, t0)
+				VMULPS(t0, acc(i, v), acc(i, v))
+			}
+		}
+	}
+	Label("nohswish")
+	TESTQ(U32(kfPost), flags)
+	JZ(LabelRef("store"))
+	VBROADCASTSS(cm(cPS), t0)
+	VBROADCASTSS(cm(cPT), t1)
+	for i := 0; i < mr; i++ {
+		for v := 0; v < nv; v++ {
+			VFMADD213PS(t1, t0, acc(i, v))
+		}
+	}
+
+	Label("store")
+	for i := 0; i < mr; i++ {
+		for v := 0; v < nv; v++ {
+			VMOVUPS(acc(i, v), Mem{Base: c, Disp: v * vb})
+		}
+		if i < mr-1 {
+			ADDQ(ldc, c)
+		}
+	}
+	VZEROUPPER()
+	RET()
+}
+
 // genPeak emits a loop of independent FMAs on registers only: n iterations
 // of `chains` FMAs (ymm: 8 lanes, zmm: 16 lanes, 2 flops per lane).
 func genPeak(name string, avx512 bool, chains int) {
@@ -229,4 +471,13 @@ func genAxpy() {
 	Label("done")
 	VZEROUPPER()
 	RET()
+}
+
+// paramAddr is the frame address of a scalar parameter.
+func paramAddr(name string) Mem {
+	b, err := Param(name).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	return b.Addr
 }

@@ -1,0 +1,322 @@
+package linalg
+
+import "sync"
+
+// Direct ("indirect GEMM") 2-D convolution: instead of packing im2col
+// panels (kh*kw copies of the image), the image is copied once into
+// zero-padded phase planes and the micro-kernel reads each k-step's nr
+// values straight from them at a per-step offset.
+//
+// Padded coordinates: P[y][x] = img[y-pt][x-pl] (zero outside). With
+// stride (sh, sw), P is split into sh*sw phase planes
+// Q[py][px][y'][x'] = P[y'*sh+py][x'*sw+px], each ph × pw. Output (oy, ox)
+// under kernel tap (ky, kx) reads P[oy*sh+ky*dh][ox*sw+kx*dw], which is
+// Q[(ky*dh)%sh][(kx*dw)%sw][oy+(ky*dh)/sh][ox+(kx*dw)/sw]: for a fixed tap,
+// consecutive ox are consecutive in the plane. Outputs are therefore
+// computed on a virtual oh × pw grid (pw >= ow; columns ow..pw-1 are
+// discarded), flattened, in tiles of nr consecutive positions; tap p's
+// row of a tile starting at j is plane(p) + a(p)*pw + b(p) + j.
+
+// convIndGeom is the layout of one direct convolution.
+type convIndGeom struct {
+	ih, iw, oh, ow, kh, kw int
+	sh, sw, dh, dw, pt, pl int
+	ph, pw                 int // phase plane size
+	plane                  int // ph*pw
+	chanLen                int // sh*sw*plane, one channel's phase planes
+}
+
+func newConvIndGeom(g ConvGeom) convIndGeom {
+	c := convIndGeom{
+		ih: g.In[0], iw: g.In[1], oh: g.Out[0], ow: g.Out[1], kh: g.Kernel[0], kw: g.Kernel[1],
+		sh: g.Stride[0], sw: g.Stride[1], dh: g.Dilation[0], dw: g.Dilation[1], pt: g.PadBegin[0], pl: g.PadBegin[1],
+	}
+	ihp := (c.oh-1)*c.sh + (c.kh-1)*c.dh + 1
+	iwp := (c.ow-1)*c.sw + (c.kw-1)*c.dw + 1
+	c.ph = (ihp + c.sh - 1) / c.sh
+	c.pw = (iwp + c.sw - 1) / c.sw
+	c.plane = c.ph * c.pw
+	c.chanLen = c.sh * c.sw * c.plane
+	return c
+}
+
+// convIndWorth reports whether the direct path computes few enough
+// discarded positions (virtual columns past ow, the last partial tile) to
+// beat packing im2col panels, and whether impl has the kernel.
+func convIndWorth(impl *sgemmImpl, g ConvGeom) bool {
+	if impl.kernelInd == nil || len(g.In) != 2 {
+		return false
+	}
+	c := newConvIndGeom(g)
+	n := c.oh * c.pw
+	tiles := (n + impl.nr - 1) / impl.nr
+	return 4*c.oh*c.ow >= 3*tiles*impl.nr // at least 75 % useful
+}
+
+// convIndBufs are one call's scratch buffers, recycled.
+type convIndBufs struct {
+	q    []float32 // phase planes of every channel, plus a tail
+	offs []int     // per k-step byte offsets into q
+}
+
+var convIndPool sync.Pool
+
+func convIndGet(qn, k int) *convIndBufs {
+	b, _ := convIndPool.Get().(*convIndBufs)
+	if b == nil {
+		b = &convIndBufs{}
+	}
+	if cap(b.q) < qn {
+		b.q = make([]float32, qn)
+	}
+	b.q = b.q[:qn]
+	if cap(b.offs) < k {
+		b.offs = make([]int, k)
+	}
+	b.offs = b.offs[:k]
+	return b
+}
+
+// convIndTile is one worker's tile buffers.
+type convIndTile struct {
+	c    []float32 // mpad × nr accumulators of the current tile
+	bias []float32 // mr entries: an edge strip's row bias, zero padded
+	segs []convIndSeg
+	k    sgemmConsts
+}
+
+// convIndSeg is a run of tile columns col..col+cnt that are the output
+// positions dst..dst+cnt (row-major over oh × ow).
+type convIndSeg struct{ col, dst, cnt int }
+
+var convIndTilePool sync.Pool
+
+// fill writes channel ch of img into its phase planes.
+func (c *convIndGeom) fill(q, img []float32, ch int) {
+	src := img[ch*c.ih*c.iw : (ch+1)*c.ih*c.iw]
+	dst := q[ch*c.chanLen : (ch+1)*c.chanLen]
+	for py := 0; py < c.sh; py++ {
+		for px := 0; px < c.sw; px++ {
+			pl := dst[(py*c.sw+px)*c.plane : (py*c.sw+px+1)*c.plane]
+			// Plane columns x' with input column x'*sw+px-pl in [0, iw).
+			x0 := max(0, (c.pl-px+c.sw-1)/c.sw)
+			x1 := min(c.pw, (c.iw+c.pl-px+c.sw-1)/c.sw)
+			if x1 < x0 {
+				x1 = x0
+			}
+			for y := 0; y < c.ph; y++ {
+				row := pl[y*c.pw : (y+1)*c.pw]
+				iy := y*c.sh + py - c.pt
+				if iy < 0 || iy >= c.ih {
+					clear(row)
+					continue
+				}
+				irow := src[iy*c.iw : (iy+1)*c.iw]
+				clear(row[:x0])
+				clear(row[x1:])
+				if c.sw == 1 {
+					copy(row[x0:x1], irow[x0+px-c.pl:])
+					continue
+				}
+				ix := x0*c.sw + px - c.pl
+				for x := x0; x < x1; x++ {
+					row[x] = irow[ix]
+					ix += c.sw
+				}
+			}
+		}
+	}
+}
+
+// offsets fills offs with each k-step's byte offset into q, for k-steps
+// (channel, ky, kx) in im2col order.
+func (c *convIndGeom) offsets(offs []int, channels int) {
+	p := 0
+	for ch := 0; ch < channels; ch++ {
+		for ky := 0; ky < c.kh; ky++ {
+			ay, py := ky*c.dh/c.sh, ky*c.dh%c.sh
+			for kx := 0; kx < c.kw; kx++ {
+				bx, px := kx*c.dw/c.sw, kx*c.dw%c.sw
+				offs[p] = 4 * (ch*c.chanLen + (py*c.sw+px)*c.plane + ay*c.pw + bx)
+				p++
+			}
+		}
+	}
+}
+
+// convIndRun computes C = ep(W · Im2col(img)) for one image and group by
+// the direct method; pa is W packed for impl (impl.kernelInd != nil).
+// C is m × (oh*ow) row-major.
+func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeom, c []float32, ep *Epilogue) {
+	impl := pa.impl
+	geo := newConvIndGeom(g)
+	m, k := pa.m, pa.k
+	nr := impl.nr
+	n := geo.oh * geo.pw // virtual positions
+	tiles := (n + nr - 1) / nr
+	bufs := convIndGet(channels*geo.chanLen+geo.pw+nr, k)
+	defer convIndPool.Put(bufs)
+	q := bufs.q
+	clear(q[channels*geo.chanLen:])
+	if threads > 1 && channels > 1 {
+		var wg sync.WaitGroup
+		gh := geo.heapCopy() // goroutines share a copy: geo stays on the stack
+		step := (channels + threads - 1) / threads
+		for c0 := 0; c0 < channels; c0 += step {
+			wg.Add(1)
+			go func(c0, c1 int) {
+				defer wg.Done()
+				for ch := c0; ch < c1; ch++ {
+					gh.fill(q, img, ch)
+				}
+			}(c0, min(c0+step, channels))
+		}
+		wg.Wait()
+	} else {
+		for ch := 0; ch < channels; ch++ {
+			geo.fill(q, img, ch)
+		}
+	}
+	geo.offsets(bufs.offs, channels)
+	if ep != nil && ep.RowBias == nil && ep.ColBias == nil && ep.Residual == nil && ep.Act == ActNone && !ep.Post {
+		ep = nil
+	}
+	if threads > tiles {
+		threads = tiles
+	}
+	if work := m * n * k; work/max(threads, 1) < 1<<19 {
+		threads = max(1, work>>19)
+	}
+	if threads <= 1 {
+		// No closure on the serial path: nothing escapes, nothing is
+		// allocated per call.
+		convIndTiles(impl, pa, q, bufs.offs, &geo, c, m, k, ep, 0, tiles)
+		return
+	}
+	gh := geo.heapCopy()
+	run := func(t0, t1 int) { convIndTiles(impl, pa, q, bufs.offs, gh, c, m, k, ep, t0, t1) }
+	var wg sync.WaitGroup
+	step := (tiles + threads - 1) / threads
+	for t0 := 0; t0 < tiles; t0 += step {
+		wg.Add(1)
+		go func(t0, t1 int) {
+			defer wg.Done()
+			run(t0, t1)
+		}(t0, min(t0+step, tiles))
+	}
+	wg.Wait()
+}
+
+// heapCopy returns a copy of c for goroutines to share.
+func (c *convIndGeom) heapCopy() *convIndGeom {
+	h := *c
+	return &h
+}
+
+// convIndTiles runs output tiles [t0, t1) of convIndRun.
+func convIndTiles(impl *sgemmImpl, pa *PackedA, q []float32, offs []int, geo *convIndGeom, c []float32, m, k int, ep *Epilogue, t0, t1 int) {
+	mr, nr := impl.mr, impl.nr
+	{
+		tb, _ := convIndTilePool.Get().(*convIndTile)
+		if tb == nil {
+			tb = &convIndTile{}
+		}
+		defer convIndTilePool.Put(tb)
+		if cap(tb.c) < pa.mpad*nr {
+			tb.c = make([]float32, pa.mpad*nr)
+		}
+		if cap(tb.bias) < mr {
+			tb.bias = make([]float32, mr)
+		}
+		ct, eb := tb.c[:pa.mpad*nr], tb.bias[:mr]
+		for t := t0; t < t1; t++ {
+			tb.segs = convIndSegments(geo, t*nr, nr, tb.segs[:0])
+			convIndTileRun(impl, pa, q, offs, t*nr, ct, eb, tb.segs, &tb.k, c, m, on(*geo), k, ep)
+		}
+	}
+}
+
+func on(geo convIndGeom) int { return geo.oh * geo.ow }
+
+// convIndTileRun computes the output tile of virtual positions
+// j0..j0+nr-1 for all m rows into ct (row stride nr), then copies its
+// output segments into c (m × on).
+func convIndTileRun(impl *sgemmImpl, pa *PackedA, q []float32, offs []int, j0 int, ct, eb []float32, segs []convIndSeg, cst *sgemmConsts, c []float32, m, on, k int, ep *Epilogue) {
+	mr, nr := impl.mr, impl.nr
+	var res []float32
+	if ep != nil {
+		res = ep.Residual
+	}
+	if res != nil {
+		// The product accumulates onto the residual: gather it.
+		for _, s := range segs {
+			for i := 0; i < m; i++ {
+				copy(ct[i*nr+s.col:i*nr+s.col+s.cnt], res[i*on+s.dst:])
+			}
+		}
+	}
+	for pc := 0; pc < k; pc += impl.kc {
+		kc := min(impl.kc, k-pc)
+		tb := sgemmTileBlock{first: pc == 0, last: pc+kc == k, ep: ep}
+		flags, fused := tb.fused(impl, cst)
+		if !fused { // an epilogue the kernel cannot run: plain product
+			flags = 0
+			if !tb.first {
+				flags = kfLoad
+			}
+		}
+		if res != nil {
+			flags |= kfLoad
+		}
+		blk := pa.block(0, pc, m, kc)
+		for is := 0; is < m; is += mr {
+			var bias *float32
+			if flags&kfBias != 0 {
+				if is+mr <= m {
+					bias = &ep.RowBias[is]
+				} else {
+					clear(eb)
+					copy(eb, ep.RowBias[is:m])
+					bias = &eb[0]
+				}
+			}
+			impl.kernelInd(kc, &blk[is*kc], &q[j0], &offs[pc], &ct[is*nr], nr, flags, bias, &cst.zero[0])
+		}
+		if tb.last && ep != nil && !fused {
+			ep.apply(ct, nr, 0, 0, m, nr)
+		}
+	}
+	for _, s := range segs {
+		for i := 0; i < m; i++ {
+			copy(c[i*on+s.dst:i*on+s.dst+s.cnt], ct[i*nr+s.col:])
+		}
+	}
+}
+
+// convIndSegments appends the output segments of the tile starting at
+// virtual position j0 to segs.
+func convIndSegments(geo *convIndGeom, j0, nr int, segs []convIndSeg) []convIndSeg {
+	n := geo.oh * geo.pw
+	for col := 0; col < nr && j0+col < n; {
+		j := j0 + col
+		oy, ox := j/geo.pw, j%geo.pw
+		if ox >= geo.ow { // discarded columns up to the next row
+			col += geo.pw - ox
+			continue
+		}
+		cnt := min(geo.ow-ox, nr-col)
+		segs = append(segs, convIndSeg{col, oy*geo.ow + ox, cnt})
+		col += cnt
+	}
+	return segs
+}
+
+// convKernelIndRef defines the indirect micro-kernels (kernelInd): it is
+// sgemmTileRef with B's row p read as b[offs[p]/4 : offs[p]/4+nr].
+func convKernelIndRef(mr, nr, kk int, a, b []float32, offs []int, c []float32, ldc int, flags int, bias []float32, k *sgemmConsts) {
+	pb := make([]float32, kk*nr)
+	for p := 0; p < kk; p++ {
+		copy(pb[p*nr:(p+1)*nr], b[offs[p]/4:])
+	}
+	sgemmTileRef(mr, nr, kk, a, pb, c, ldc, flags, bias, k)
+}
