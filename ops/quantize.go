@@ -719,6 +719,8 @@ func qsMMRun[TA, TB, TY linalg.QInt](ctx *Context, a []TA, b []TB, y []TY, p *qs
 type qsConv struct {
 	// qwPack caches the weights packed per group for the fast path.
 	qwPack qwCache[[]*linalg.QPackedB]
+	// q8Pack caches them for the NCHW implicit-GEMM path (q8ConvFast).
+	q8Pack qwCache[[]*linalg.Q8ConvWeights]
 	// qwRef forces the reference path (qsConvCompute), for tests.
 	qwRef bool
 

@@ -44,6 +44,9 @@ func qwIsDepthwise(g *qsConvGeom) bool {
 	return g.group > 1 && g.group == g.cin && g.group == g.cout
 }
 
+// qwNHWC selects the channels-last im2col path over q8ConvFast (tests).
+var qwNHWC = false
+
 // qwConvFast runs the fast QLinearConv on x, w into out. It returns false
 // (and does nothing) when the shape needs the reference path.
 func (c *qsConv) qwConvFast(ctx *Context, x, w, wZP, out *tensor.Tensor, r *qsConvRun) (bool, error) {
@@ -60,6 +63,9 @@ func (c *qsConv) qwConvFast(ctx *Context, x, w, wZP, out *tensor.Tensor, r *qsCo
 	if qwIsDepthwise(g) {
 		qdwConv(ctx, x, w, out, r, v)
 		return true, nil
+	}
+	if !qwNHWC && v.sh*v.sw <= 16 {
+		return true, c.q8ConvFast(ctx, x, w, wZP, out, r, v)
 	}
 	packs, err := c.qwPack.get(ctx.zaKeyOf(w, wZP), func() ([]*linalg.QPackedB, error) {
 		if w.DType() == tensor.Uint8 {
