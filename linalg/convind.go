@@ -79,10 +79,11 @@ func convIndGet(qn, k int) *convIndBufs {
 
 // convIndTile is one worker's tile buffers.
 type convIndTile struct {
-	c    []float32 // mpad × nr accumulators of the current tile
-	bias []float32 // mr entries: an edge strip's row bias, zero padded
-	segs []convIndSeg
-	k    sgemmConsts
+	c        []float32 // accumulators of a chunk of tiles, rows × nr each
+	bias     []float32 // mr entries: an edge strip's row bias, zero padded
+	segs     []convIndSeg
+	segStart []int // per tile of the chunk: its first entry in segs
+	k        sgemmConsts
 }
 
 // convIndSeg is a run of tile columns col..col+cnt that are the output
@@ -181,28 +182,44 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 	if ep != nil && ep.RowBias == nil && ep.ColBias == nil && ep.Residual == nil && ep.Act == ActNone && !ep.Post {
 		ep = nil
 	}
-	if threads > tiles {
-		threads = tiles
-	}
 	if work := m * n * k; work/max(threads, 1) < 1<<19 {
 		threads = max(1, work>>19)
 	}
-	if threads <= 1 {
+	mStrips := (m + impl.mr - 1) / impl.mr
+	if threads <= 1 || (tiles < 2*threads && mStrips < threads) {
 		// No closure on the serial path: nothing escapes, nothing is
 		// allocated per call.
-		convIndTiles(impl, pa, q, bufs.offs, &geo, c, m, k, ep, 0, tiles)
+		convIndBlock(impl, pa, q, bufs.offs, &geo, c, m, k, ep, 0, tiles, 0, m)
 		return
 	}
-	gh := geo.heapCopy()
-	run := func(t0, t1 int) { convIndTiles(impl, pa, q, bufs.offs, gh, c, m, k, ep, t0, t1) }
+	convIndParallel(impl, pa, q, bufs.offs, geo.heapCopy(), c, m, k, ep, threads, tiles, mStrips)
+}
+
+// convIndParallel is convIndRun's multi-goroutine split (a function of
+// its own, so the serial path's arguments do not escape).
+func convIndParallel(impl *sgemmImpl, pa *PackedA, q []float32, offs []int, gh *convIndGeom, c []float32, m, k int, ep *Epilogue, threads, tiles, mStrips int) {
 	var wg sync.WaitGroup
-	step := (tiles + threads - 1) / threads
-	for t0 := 0; t0 < tiles; t0 += step {
-		wg.Add(1)
-		go func(t0, t1 int) {
-			defer wg.Done()
-			run(t0, t1)
-		}(t0, min(t0+step, tiles))
+	if tiles >= 2*threads {
+		// Many tiles: each goroutine takes a run of them, all rows.
+		step := (tiles + threads - 1) / threads
+		for t0 := 0; t0 < tiles; t0 += step {
+			wg.Add(1)
+			go func(t0, t1 int) {
+				defer wg.Done()
+				convIndBlock(impl, pa, q, offs, gh, c, m, k, ep, t0, t1, 0, m)
+			}(t0, min(t0+step, tiles))
+		}
+	} else {
+		// Few tiles (small images, many channels): split the rows, so
+		// each goroutine reads only its share of the weights.
+		step := (mStrips + threads - 1) / threads * impl.mr
+		for m0 := 0; m0 < m; m0 += step {
+			wg.Add(1)
+			go func(m0, m1 int) {
+				defer wg.Done()
+				convIndBlock(impl, pa, q, offs, gh, c, m, k, ep, 0, tiles, m0, m1)
+			}(m0, min(m0+step, m))
+		}
 	}
 	wg.Wait()
 }
@@ -213,82 +230,110 @@ func (c *convIndGeom) heapCopy() *convIndGeom {
 	return &h
 }
 
-// convIndTiles runs output tiles [t0, t1) of convIndRun.
-func convIndTiles(impl *sgemmImpl, pa *PackedA, q []float32, offs []int, geo *convIndGeom, c []float32, m, k int, ep *Epilogue, t0, t1 int) {
-	mr, nr := impl.mr, impl.nr
-	{
-		tb, _ := convIndTilePool.Get().(*convIndTile)
-		if tb == nil {
-			tb = &convIndTile{}
-		}
-		defer convIndTilePool.Put(tb)
-		if cap(tb.c) < pa.mpad*nr {
-			tb.c = make([]float32, pa.mpad*nr)
-		}
-		if cap(tb.bias) < mr {
-			tb.bias = make([]float32, mr)
-		}
-		ct, eb := tb.c[:pa.mpad*nr], tb.bias[:mr]
-		for t := t0; t < t1; t++ {
-			tb.segs = convIndSegments(geo, t*nr, nr, tb.segs[:0])
-			convIndTileRun(impl, pa, q, offs, t*nr, ct, eb, tb.segs, &tb.k, c, m, on(*geo), k, ep)
-		}
-	}
-}
-
 func on(geo convIndGeom) int { return geo.oh * geo.ow }
 
-// convIndTileRun computes the output tile of virtual positions
-// j0..j0+nr-1 for all m rows into ct (row stride nr), then copies its
-// output segments into c (m × on).
-func convIndTileRun(impl *sgemmImpl, pa *PackedA, q []float32, offs []int, j0 int, ct, eb []float32, segs []convIndSeg, cst *sgemmConsts, c []float32, m, on, k int, ep *Epilogue) {
+// convIndBlock computes output tiles [t0, t1) for rows [m0, m1) (m0 a
+// multiple of mr) of convIndRun. Tiles go in chunks that share each
+// packed weight strip while it is in cache: for a few large-channel
+// tiles (ResNet's 7x7 layers) the weights are then read from memory once
+// per chunk instead of once per tile.
+func convIndBlock(impl *sgemmImpl, pa *PackedA, q []float32, offs []int, geo *convIndGeom, c []float32, m, k int, ep *Epilogue, t0, t1, m0, m1 int) {
 	mr, nr := impl.mr, impl.nr
+	rows := (m1 - m0 + mr - 1) / mr * mr
+	tileLen := rows * nr
+	// Chunk: accumulators and one k block of B rows per tile within
+	// about 512 KiB (L2).
+	chunk := max(1, min(16, (512<<10)/(4*tileLen), (512<<10)/(4*impl.kc*nr)))
+	chunk = min(chunk, t1-t0)
+	tb, _ := convIndTilePool.Get().(*convIndTile)
+	if tb == nil {
+		tb = &convIndTile{}
+	}
+	defer convIndTilePool.Put(tb)
+	if cap(tb.c) < chunk*tileLen {
+		tb.c = make([]float32, chunk*tileLen)
+	}
+	if cap(tb.bias) < mr {
+		tb.bias = make([]float32, mr)
+	}
+	if cap(tb.segStart) < chunk+1 {
+		tb.segStart = make([]int, chunk+1)
+	}
+	ct, eb := tb.c[:chunk*tileLen], tb.bias[:mr]
+	on := geo.oh * geo.ow
+	cst := &tb.k
 	var res []float32
 	if ep != nil {
 		res = ep.Residual
 	}
-	if res != nil {
-		// The product accumulates onto the residual: gather it.
-		for _, s := range segs {
-			for i := 0; i < m; i++ {
-				copy(ct[i*nr+s.col:i*nr+s.col+s.cnt], res[i*on+s.dst:])
-			}
+	for tc := t0; tc < t1; tc += chunk {
+		te := min(tc+chunk, t1)
+		// Output segments of each tile of the chunk.
+		tb.segs = tb.segs[:0]
+		ss := tb.segStart[:te-tc+1]
+		for t := tc; t < te; t++ {
+			ss[t-tc] = len(tb.segs)
+			tb.segs = convIndSegments(geo, t*nr, nr, tb.segs)
 		}
-	}
-	for pc := 0; pc < k; pc += impl.kc {
-		kc := min(impl.kc, k-pc)
-		tb := sgemmTileBlock{first: pc == 0, last: pc+kc == k, ep: ep}
-		flags, fused := tb.fused(impl, cst)
-		if !fused { // an epilogue the kernel cannot run: plain product
-			flags = 0
-			if !tb.first {
-				flags = kfLoad
-			}
-		}
+		ss[te-tc] = len(tb.segs)
 		if res != nil {
-			flags |= kfLoad
-		}
-		blk := pa.block(0, pc, m, kc)
-		for is := 0; is < m; is += mr {
-			var bias *float32
-			if flags&kfBias != 0 {
-				if is+mr <= m {
-					bias = &ep.RowBias[is]
-				} else {
-					clear(eb)
-					copy(eb, ep.RowBias[is:m])
-					bias = &eb[0]
+			// The product accumulates onto the residual: gather it.
+			for t := tc; t < te; t++ {
+				ctt := ct[(t-tc)*tileLen:]
+				for _, sg := range tb.segs[ss[t-tc]:ss[t-tc+1]] {
+					for i := m0; i < m1; i++ {
+						copy(ctt[(i-m0)*nr+sg.col:(i-m0)*nr+sg.col+sg.cnt], res[i*on+sg.dst:])
+					}
 				}
 			}
-			impl.kernelInd(kc, &blk[is*kc], &q[j0], &offs[pc], &ct[is*nr], nr, flags, bias, &cst.zero[0])
 		}
-		if tb.last && ep != nil && !fused {
-			ep.apply(ct, nr, 0, 0, m, nr)
+		for pc := 0; pc < k; pc += impl.kc {
+			kc := min(impl.kc, k-pc)
+			blkInfo := sgemmTileBlock{first: pc == 0, last: pc+kc == k, ep: ep}
+			flags, fused := blkInfo.fused(impl, cst)
+			if !fused { // an epilogue the kernel cannot run: plain product
+				flags = 0
+				if !blkInfo.first {
+					flags = kfLoad
+				}
+			}
+			if res != nil {
+				flags |= kfLoad
+			}
+			blk := pa.block(0, pc, m, kc)
+			for is := m0; is < m1; is += mr {
+				var bias *float32
+				if flags&kfBias != 0 {
+					if is+mr <= m {
+						bias = &ep.RowBias[is]
+					} else {
+						clear(eb)
+						copy(eb, ep.RowBias[is:m])
+						bias = &eb[0]
+					}
+				}
+				a := &blk[is*kc]
+				for t := tc; t < te; t++ {
+					impl.kernelInd(kc, a, &q[t*nr], &offs[pc], &ct[(t-tc)*tileLen+(is-m0)*nr], nr, flags, bias, &cst.zero[0])
+				}
+			}
+			if blkInfo.last && ep != nil && !fused {
+				e := *ep
+				if e.RowBias != nil {
+					e.RowBias = e.RowBias[m0:m1]
+				}
+				for t := tc; t < te; t++ {
+					e.apply(ct[(t-tc)*tileLen:], nr, 0, 0, m1-m0, nr)
+				}
+			}
 		}
-	}
-	for _, s := range segs {
-		for i := 0; i < m; i++ {
-			copy(c[i*on+s.dst:i*on+s.dst+s.cnt], ct[i*nr+s.col:])
+		for t := tc; t < te; t++ {
+			ctt := ct[(t-tc)*tileLen:]
+			for _, sg := range tb.segs[ss[t-tc]:ss[t-tc+1]] {
+				for i := m0; i < m1; i++ {
+					copy(c[i*on+sg.dst:i*on+sg.dst+sg.cnt], ctt[(i-m0)*nr+sg.col:])
+				}
+			}
 		}
 	}
 }

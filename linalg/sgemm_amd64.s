@@ -343,7 +343,7 @@ store:
 	RET
 
 // func sgemmKernelEpAVX2(k int, a *float32, b *float32, c *float32, ldc int, flags int, bias *float32, cst *float32)
-// Requires: AVX, FMA3
+// Requires: AVX, FMA3, MMX+
 TEXT ·sgemmKernelEpAVX2(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
@@ -394,6 +394,8 @@ loadc:
 loop4:
 	CMPQ         CX, $0x04
 	JL           tail
+	PREFETCHT0   1024(SI)
+	PREFETCHT0   1088(SI)
 	VMOVUPS      (DI), Y12
 	VMOVUPS      32(DI), Y13
 	VBROADCASTSS (SI), Y14
@@ -672,7 +674,7 @@ store:
 	RET
 
 // func sgemmKernelEpAVX512(k int, a *float32, b *float32, c *float32, ldc int, flags int, bias *float32, cst *float32)
-// Requires: AVX, AVX512DQ, AVX512F
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
 TEXT ·sgemmKernelEpAVX512(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
@@ -733,6 +735,8 @@ loadc:
 loop4:
 	CMPQ             CX, $0x04
 	JL               tail
+	PREFETCHT0       1024(SI)
+	PREFETCHT0       1088(SI)
 	VMOVUPS          (DI), Z16
 	VMOVUPS          64(DI), Z17
 	VFMADD231PS.BCST (SI), Z16, Z0
@@ -1045,7 +1049,7 @@ store:
 	RET
 
 // func convKernelIndAVX2(k int, a *float32, b *float32, offs *int, c *float32, ldc int, flags int, bias *float32, cst *float32)
-// Requires: AVX, FMA3
+// Requires: AVX, FMA3, MMX+
 TEXT ·convKernelIndAVX2(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
@@ -1097,6 +1101,8 @@ loadc:
 loop4:
 	CMPQ         CX, $0x04
 	JL           tail
+	PREFETCHT0   1024(SI)
+	PREFETCHT0   1088(SI)
 	MOVQ         (R13), R14
 	VMOVUPS      (DI)(R14*1), Y12
 	VMOVUPS      32(DI)(R14*1), Y13
@@ -1380,7 +1386,7 @@ store:
 	RET
 
 // func convKernelIndAVX512(k int, a *float32, b *float32, offs *int, c *float32, ldc int, flags int, bias *float32, cst *float32)
-// Requires: AVX, AVX512DQ, AVX512F
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
 TEXT ·convKernelIndAVX512(SB), NOSPLIT, $0-72
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
@@ -1442,6 +1448,8 @@ loadc:
 loop4:
 	CMPQ             CX, $0x04
 	JL               tail
+	PREFETCHT0       1024(SI)
+	PREFETCHT0       1088(SI)
 	MOVQ             (R13), R14
 	VMOVUPS          (DI)(R14*1), Z16
 	VMOVUPS          64(DI)(R14*1), Z17

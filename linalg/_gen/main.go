@@ -297,6 +297,11 @@ func genKernelEp(name string, mr, nv int, avx512, indirect bool) {
 	Label("loop4")
 	CMPQ(k, U8(unroll))
 	JL(LabelRef("tail"))
+	// Prefetch the packed A strip ~1 KiB ahead: large weight matrices
+	// (ResNet's 512-channel layers) stream from L3, each strip once.
+	for off := 0; off < unroll*mr*4; off += 64 {
+		PREFETCHT0(Mem{Base: a, Disp: 1024 + off})
+	}
 	for u := 0; u < unroll; u++ {
 		step(u)
 	}
