@@ -1820,6 +1820,57 @@ done:
 	VZEROUPPER
 	RET
 
+// func maxF32AVX2(dst *float32, a *float32, b *float32, n int)
+// Requires: AVX
+TEXT ·maxF32AVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+
+loop:
+	CMPQ      CX, $0x08
+	JL        done
+	VMOVUPS   (SI), Y0
+	VMOVUPS   (DX), Y1
+	VMAXPS    Y1, Y0, Y2
+	VCMPPS    $0x03, Y0, Y0, Y3
+	VBLENDVPS Y3, Y0, Y2, Y2
+	VMOVUPS   Y2, (DI)
+	ADDQ      $0x20, SI
+	ADDQ      $0x20, DX
+	ADDQ      $0x20, DI
+	SUBQ      $0x08, CX
+	JMP       loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func maxU8AVX2(dst *byte, a *byte, b *byte, n int)
+// Requires: AVX, AVX2
+TEXT ·maxU8AVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+
+loop:
+	CMPQ    CX, $0x20
+	JL      done
+	VMOVDQU (SI), Y0
+	VPMAXUB (DX), Y0, Y0
+	VMOVDQU Y0, (DI)
+	ADDQ    $0x20, SI
+	ADDQ    $0x20, DX
+	ADDQ    $0x20, DI
+	SUBQ    $0x20, CX
+	JMP     loop
+
+done:
+	VZEROUPPER
+	RET
+
 // func fmaPeakAVX2(n int)
 // Requires: AVX, FMA3
 TEXT ·fmaPeakAVX2(SB), NOSPLIT, $0-8

@@ -53,6 +53,18 @@ func convKernelIndAVX512(k int, a *float32, b *float32, offs *int, c *float32, l
 //go:noescape
 func axpyAVX2(alpha float32, x *float32, y *float32, n int)
 
+// maxF32AVX2 sets dst[i] = max(a[i], b[i]) for i < n, n a multiple of 8,
+// NaN when either is NaN: maxFloat32sGeneric. Requires AVX.
+//
+//go:noescape
+func maxF32AVX2(dst *float32, a *float32, b *float32, n int)
+
+// maxU8AVX2 sets dst[i] = max(a[i], b[i]) for i < n, n a multiple of 32:
+// maxUint8sGeneric. Requires AVX2.
+//
+//go:noescape
+func maxU8AVX2(dst *byte, a *byte, b *byte, n int)
+
 // fmaPeakAVX2 runs n iterations of 14 independent register-only FMAs,
 // to measure the core's peak FMA throughput.
 func fmaPeakAVX2(n int)

@@ -637,6 +637,13 @@ func TestCvMaxPool2DTwin(t *testing.T) {
 				wf, gf := make([]float32, on), make([]float32, on)
 				cvMaxPool(xf, wf, nil, xs, g, offs, 0)
 				cvMaxPool2D(ctx, xf, gf, xs, g)
+				gs := make([]float32, on)
+				cvMaxPool2DF32(ctx, xf, gs, xs, g)
+				for i := range gs {
+					if gs[i] != wf[i] {
+						t.Fatalf("%s: separable out[%d] = %v, want %v", name, i, gs[i], wf[i])
+					}
+				}
 				wu, gu := make([]uint8, on), make([]uint8, on)
 				cvMaxPool(xu, wu, nil, xs, g, offs, 0)
 				cvMaxPool2D(ctx, xu, gu, xs, g)

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/qinfer/qinfer/ir"
+	"github.com/qinfer/qinfer/linalg"
 	"github.com/qinfer/qinfer/tensor"
 )
 
@@ -156,7 +157,7 @@ func (k *cvPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		}
 		switch dt {
 		case tensor.Float32:
-			cvMaxPool2D(ctx, tensor.Data[float32](x), tensor.Data[float32](y), xs, g)
+			cvMaxPool2DF32(ctx, tensor.Data[float32](x), tensor.Data[float32](y), xs, g)
 		case tensor.Uint8:
 			cvMaxPool2D(ctx, tensor.Data[uint8](x), tensor.Data[uint8](y), xs, g)
 		case tensor.Int8:
@@ -382,6 +383,79 @@ func cvMaxPool2D[T float32 | uint8 | int8](ctx *Context, x, y []T, xs []int, g *
 					}
 					cvMaxPoolEdges(yr, row, ox1, ow, kw, sw, pw, first)
 				}
+			}
+		}
+	})
+}
+
+// cvMaxPool2DF32 is cvMaxPool2D for float32, separably: the rows of each
+// output row's window are reduced with SIMD (linalg.MaxFloat32s), then
+// the kw columns of each window. Same results, NaN included.
+func cvMaxPool2DF32(ctx *Context, x, y []float32, xs []int, g *cvGeom) {
+	planes := xs[0] * xs[1]
+	ih, iw := xs[2], xs[3]
+	oh, ow := g.out[0], g.out[1]
+	kh, kw := g.kernel[0], g.kernel[1]
+	sh, sw := g.strides[0], g.strides[1]
+	ph, pw := g.padBegin[0], g.padBegin[1]
+	ox0 := min(ow, (pw+sw-1)/sw)
+	ox1 := ox0
+	if iw-kw+pw >= 0 {
+		ox1 = max(ox0, min(ow, (iw-kw+pw)/sw+1))
+	}
+	threads := 1
+	if ctx != nil {
+		threads = ctx.Threads
+	}
+	grain := max(1, (1<<16)/max(1, oh*ow*kh*kw))
+	ParallelFor(threads, planes, grain, func(lo, hi int) {
+		vm, hm := make([]float32, iw), make([]float32, iw)
+		for pl := lo; pl < hi; pl++ {
+			xp := x[pl*ih*iw : (pl+1)*ih*iw]
+			yp := y[pl*oh*ow : (pl+1)*oh*ow]
+			for oy := 0; oy < oh; oy++ {
+				yr := yp[oy*ow : (oy+1)*ow]
+				iy0 := oy*sh - ph
+				ky0, ky1 := max(0, -iy0), min(kh, ih-iy0)
+				if ky0 >= ky1 { // window entirely in padding
+					for i := range yr {
+						yr[i] = float32(math.Inf(-1))
+					}
+					continue
+				}
+				copy(vm, xp[(iy0+ky0)*iw:(iy0+ky0+1)*iw])
+				for ky := ky0 + 1; ky < ky1; ky++ {
+					linalg.MaxFloat32s(vm, vm, xp[(iy0+ky)*iw:(iy0+ky+1)*iw])
+				}
+				cvMaxPoolEdges(yr, vm, 0, ox0, kw, sw, pw, true)
+				if sw > 1 && kw > 1 && ox1-ox0 > 8 {
+					// Window maxima at every column with SIMD, then
+					// every sw-th one.
+					c0, n := ox0*sw-pw, (ox1-1-ox0)*sw+1
+					h := hm[:n]
+					linalg.MaxFloat32s(h, vm[c0:], vm[c0+1:])
+					for k := 2; k < kw; k++ {
+						linalg.MaxFloat32s(h, h, vm[c0+k:])
+					}
+					for ox := ox0; ox < ox1; ox++ {
+						yr[ox] = h[(ox-ox0)*sw]
+					}
+				} else if kw == 3 {
+					for ox := ox0; ox < ox1; ox++ {
+						w := vm[ox*sw-pw : ox*sw-pw+3 : ox*sw-pw+3]
+						yr[ox] = max(w[0], w[1], w[2])
+					}
+				} else {
+					for ox := ox0; ox < ox1; ox++ {
+						w := vm[ox*sw-pw : ox*sw-pw+kw]
+						m := w[0]
+						for _, v := range w[1:] {
+							m = max(m, v)
+						}
+						yr[ox] = m
+					}
+				}
+				cvMaxPoolEdges(yr, vm, ox1, ow, kw, sw, pw, true)
 			}
 		}
 	})

@@ -14,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/qinfer/qinfer/ir"
+	"github.com/qinfer/qinfer/linalg"
 	"github.com/qinfer/qinfer/tensor"
 )
 
@@ -127,7 +128,7 @@ func qpMaxPlanes(x, y []uint8, lo, hi int, g *qpPoolGeom, signed bool) {
 	if signed {
 		flip = 0x80
 	}
-	tmp := make([]uint8, g.w)
+	tmp := make([]uint8, g.w, 2*g.w+1) // column maxima, then window maxima
 	for p := lo; p < hi; p++ {
 		xp := x[p*g.h*g.w : (p+1)*g.h*g.w]
 		yp := y[p*g.oh*g.ow : (p+1)*g.oh*g.ow]
@@ -163,6 +164,26 @@ func qpMaxRow(yr, tmp []uint8, g *qpPoolGeom, flip uint8) {
 		yr[ox] = qpMaxEdge(tmp, ox*sw-pl, kw, w, flip) ^ flip
 	}
 	switch {
+	case sw > 1 && kw > 1 && b-a > 8 && (b-1)*sw-pl+kw <= w:
+		// Window maxima at every column with SIMD (kw-1 passes over
+		// shifted rows), then every sw-th one.
+		c0 := a*sw - pl
+		n := (b-1-a)*sw + 1
+		if cap(tmp) < w+n {
+			break // no room for the scratch row: scalar below
+		}
+		h := tmp[w : w+n]
+		linalg.MaxUint8s(h, tmp[c0:], tmp[c0+1:])
+		for k := 2; k < kw; k++ {
+			linalg.MaxUint8s(h, h, tmp[c0+k:])
+		}
+		for ox := a; ox < b; ox++ {
+			yr[ox] = h[(ox-a)*sw] ^ flip
+		}
+		a = b
+	}
+	switch {
+	case a == b:
 	case kw == 3:
 		for ox := a; ox < b; ox++ {
 			c := ox*sw - pl
@@ -230,6 +251,10 @@ func qpMaxU64(a, b uint64) uint64 {
 // qpMaxBytes sets d[i] = max(d[i], s[i]) (unsigned order); with signed, s
 // holds int8 bytes, flipped to unsigned order first.
 func qpMaxBytes(d, s []uint8, signed bool) {
+	if !signed {
+		linalg.MaxUint8s(d, d, s)
+		return
+	}
 	s = s[:len(d)]
 	var flip uint64
 	var fb uint8

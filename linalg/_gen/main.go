@@ -40,6 +40,8 @@ func main() {
 	genKernelEp("convKernelIndAVX2", 6, 2, false, true)
 	genKernelEp("convKernelIndAVX512", 8, 2, true, true)
 	genAxpy()
+	genMaxF32()
+	genMaxU8()
 	genPeak("fmaPeakAVX2", false, 14)
 	genPeak("fmaPeakAVX512", true, 30)
 	Generate()
@@ -485,4 +487,63 @@ func paramAddr(name string) Mem {
 		panic(err)
 	}
 	return b.Addr
+}
+
+// genMaxF32 emits maxF32AVX2: dst[i] = max(a[i], b[i]) for i < n (n a
+// multiple of 8), NaN when either is NaN like Go's max: VMAXPS returns its
+// second source b when either operand is NaN, and a NaN a is blended back
+// in.
+func genMaxF32() {
+	TEXT("maxF32AVX2", NOSPLIT, "func(dst, a, b *float32, n int)")
+	Pragma("noescape")
+	Doc("maxF32AVX2 sets dst[i] = max(a[i], b[i]) for i < n, n a multiple of 8,",
+		"NaN when either is NaN: maxFloat32sGeneric. Requires AVX.")
+	d := Load(Param("dst"), RDI)
+	a := Load(Param("a"), RSI)
+	b := Load(Param("b"), RDX)
+	n := Load(Param("n"), RCX)
+	Label("loop")
+	CMPQ(n, U8(8))
+	JL(LabelRef("done"))
+	VMOVUPS(Mem{Base: a}, Y0)
+	VMOVUPS(Mem{Base: b}, Y1)
+	VMAXPS(Y1, Y0, Y2)        // max(a, b); b where unordered
+	VCMPPS(U8(3), Y0, Y0, Y3) // a is NaN
+	VBLENDVPS(Y3, Y0, Y2, Y2) // take a where a is NaN
+	VMOVUPS(Y2, Mem{Base: d})
+	ADDQ(U8(32), a)
+	ADDQ(U8(32), b)
+	ADDQ(U8(32), d)
+	SUBQ(U8(8), n)
+	JMP(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// genMaxU8 emits maxU8AVX2: dst[i] = max(a[i], b[i]) (unsigned) for i < n,
+// n a multiple of 32.
+func genMaxU8() {
+	TEXT("maxU8AVX2", NOSPLIT, "func(dst, a, b *byte, n int)")
+	Pragma("noescape")
+	Doc("maxU8AVX2 sets dst[i] = max(a[i], b[i]) for i < n, n a multiple of 32:",
+		"maxUint8sGeneric. Requires AVX2.")
+	d := Load(Param("dst"), RDI)
+	a := Load(Param("a"), RSI)
+	b := Load(Param("b"), RDX)
+	n := Load(Param("n"), RCX)
+	Label("loop")
+	CMPQ(n, U8(32))
+	JL(LabelRef("done"))
+	VMOVDQU(Mem{Base: a}, Y0)
+	VPMAXUB(Mem{Base: b}, Y0, Y0)
+	VMOVDQU(Y0, Mem{Base: d})
+	ADDQ(U8(32), a)
+	ADDQ(U8(32), b)
+	ADDQ(U8(32), d)
+	SUBQ(U8(32), n)
+	JMP(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
 }
