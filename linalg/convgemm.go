@@ -12,7 +12,7 @@ import "fmt"
 // (overwritten). g must have two spatial dims. It uses up to threads
 // goroutines like SgemmParallel.
 func ConvGemm(threads, m int, w, img []float32, channels int, g ConvGeom, c []float32, ep *Epilogue) {
-	src := convSrc(img, channels, g)
+	src := convSrc(img, channels, g) // on the stack: sgemmRun does not keep it
 	k := channels * src.kh * src.kw
 	n := src.oh * src.ow
 	sgemmCheckMat("A", m, k, w, k)
@@ -23,7 +23,7 @@ func ConvGemm(threads, m int, w, img []float32, channels int, g ConvGeom, c []fl
 // ConvGemmPacked is ConvGemm with weights packed once by PackA (m is
 // pw.Rows(), and pw.Cols() must be channels*KH*KW).
 func ConvGemmPacked(threads int, pw *PackedA, img []float32, channels int, g ConvGeom, c []float32, ep *Epilogue) {
-	src := convSrc(img, channels, g)
+	src := convSrc(img, channels, g) // on the stack: sgemmRun does not keep it
 	m, k, n := pw.m, channels*src.kh*src.kw, src.oh*src.ow
 	if pw.k != k {
 		panic(fmt.Sprintf("linalg: ConvGemmPacked weights have %d columns, geometry needs %d", pw.k, k))
@@ -47,16 +47,23 @@ var convIndOff bool
 
 // convSrc checks g and returns the implicit column matrix of img.
 func convSrc(img []float32, channels int, g ConvGeom) *im2colSrc {
+	s := new(im2colSrc)
+	convSrcInit(s, img, channels, g)
+	return s
+}
+
+// convSrcInit fills s (kept apart from convSrc so that convSrc inlines and
+// its result stays on the caller's stack).
+func convSrcInit(s *im2colSrc, img []float32, channels int, g ConvGeom) {
 	if len(g.In) != 2 {
 		panic(fmt.Sprintf("linalg: ConvGemm needs 2 spatial dims, got %d", len(g.In)))
 	}
-	s := &im2colSrc{
+	*s = im2colSrc{
 		ih: g.In[0], iw: g.In[1], oh: g.Out[0], ow: g.Out[1],
 		kh: g.Kernel[0], kw: g.Kernel[1], sh: g.Stride[0], sw: g.Stride[1],
 		dh: g.Dilation[0], dw: g.Dilation[1], ph: g.PadBegin[0], pw: g.PadBegin[1],
 	}
 	s.img = img[:channels*s.ih*s.iw]
-	return s
 }
 
 // im2colSrc is the column matrix of a 2-D convolution, read on demand.

@@ -151,7 +151,7 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 	impl := pa.impl
 	geo := newConvIndGeom(g)
 	m, k := pa.m, pa.k
-	mr, nr := impl.mr, impl.nr
+	nr := impl.nr
 	n := geo.oh * geo.pw // virtual positions
 	tiles := (n + nr - 1) / nr
 	bufs := convIndGet(channels*geo.chanLen+geo.pw+nr, k)
@@ -160,13 +160,14 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 	clear(q[channels*geo.chanLen:])
 	if threads > 1 && channels > 1 {
 		var wg sync.WaitGroup
+		gh := geo.heapCopy() // goroutines share a copy: geo stays on the stack
 		step := (channels + threads - 1) / threads
 		for c0 := 0; c0 < channels; c0 += step {
 			wg.Add(1)
 			go func(c0, c1 int) {
 				defer wg.Done()
 				for ch := c0; ch < c1; ch++ {
-					geo.fill(q, img, ch)
+					gh.fill(q, img, ch)
 				}
 			}(c0, min(c0+step, channels))
 		}
@@ -180,7 +181,42 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 	if ep != nil && ep.RowBias == nil && ep.ColBias == nil && ep.Residual == nil && ep.Act == ActNone && !ep.Post {
 		ep = nil
 	}
-	run := func(t0, t1 int) {
+	if threads > tiles {
+		threads = tiles
+	}
+	if work := m * n * k; work/max(threads, 1) < 1<<19 {
+		threads = max(1, work>>19)
+	}
+	if threads <= 1 {
+		// No closure on the serial path: nothing escapes, nothing is
+		// allocated per call.
+		convIndTiles(impl, pa, q, bufs.offs, &geo, c, m, k, ep, 0, tiles)
+		return
+	}
+	gh := geo.heapCopy()
+	run := func(t0, t1 int) { convIndTiles(impl, pa, q, bufs.offs, gh, c, m, k, ep, t0, t1) }
+	var wg sync.WaitGroup
+	step := (tiles + threads - 1) / threads
+	for t0 := 0; t0 < tiles; t0 += step {
+		wg.Add(1)
+		go func(t0, t1 int) {
+			defer wg.Done()
+			run(t0, t1)
+		}(t0, min(t0+step, tiles))
+	}
+	wg.Wait()
+}
+
+// heapCopy returns a copy of c for goroutines to share.
+func (c *convIndGeom) heapCopy() *convIndGeom {
+	h := *c
+	return &h
+}
+
+// convIndTiles runs output tiles [t0, t1) of convIndRun.
+func convIndTiles(impl *sgemmImpl, pa *PackedA, q []float32, offs []int, geo *convIndGeom, c []float32, m, k int, ep *Epilogue, t0, t1 int) {
+	mr, nr := impl.mr, impl.nr
+	{
 		tb, _ := convIndTilePool.Get().(*convIndTile)
 		if tb == nil {
 			tb = &convIndTile{}
@@ -194,30 +230,10 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 		}
 		ct, eb := tb.c[:pa.mpad*nr], tb.bias[:mr]
 		for t := t0; t < t1; t++ {
-			tb.segs = convIndSegments(&geo, t*nr, nr, tb.segs[:0])
-			convIndTileRun(impl, pa, q, bufs.offs, t*nr, ct, eb, tb.segs, &tb.k, c, m, on(geo), k, ep)
+			tb.segs = convIndSegments(geo, t*nr, nr, tb.segs[:0])
+			convIndTileRun(impl, pa, q, offs, t*nr, ct, eb, tb.segs, &tb.k, c, m, on(*geo), k, ep)
 		}
 	}
-	if threads > tiles {
-		threads = tiles
-	}
-	if work := m * n * k; work/max(threads, 1) < 1<<19 {
-		threads = max(1, work>>19)
-	}
-	if threads <= 1 {
-		run(0, tiles)
-		return
-	}
-	var wg sync.WaitGroup
-	step := (tiles + threads - 1) / threads
-	for t0 := 0; t0 < tiles; t0 += step {
-		wg.Add(1)
-		go func(t0, t1 int) {
-			defer wg.Done()
-			run(t0, t1)
-		}(t0, min(t0+step, tiles))
-	}
-	wg.Wait()
 }
 
 func on(geo convIndGeom) int { return geo.oh * geo.ow }

@@ -46,11 +46,17 @@ func TestAxpy(t *testing.T) {
 }
 
 func TestDepthwiseConv2D(t *testing.T) {
-	saved := kern.axpy
-	defer func() { kern.axpy = saved }()
-	for _, impl := range axpyImpls {
-		kern.axpy = impl.fn
-		t.Run(impl.name, dwTestConv)
+	dwkEachImpl(t, dwTestConv)
+}
+
+// dwkEachImpl runs f once per depthwise implementation this CPU offers,
+// with that implementation active.
+func dwkEachImpl(t *testing.T, f func(t *testing.T)) {
+	saved := dwk
+	defer func() { dwk = saved }()
+	for _, impl := range dwkImpls {
+		dwk = impl
+		t.Run(impl.name, f)
 	}
 }
 
@@ -67,6 +73,11 @@ func dwTestConv(t *testing.T) {
 		{3, 3, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0},
 		{2, 3, 3, 3, 1, 1, 1, 1, 5, 5, 5, 5}, // padding wider than the image
 		{56, 56, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+		{112, 112, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1}, // MobileNetV2's stride-2 layers
+		{9, 10, 3, 3, 3, 2, 1, 1, 1, 1, 1, 1},
+		{7, 9, 3, 3, 3, 3, 2, 1, 2, 1, 0, 2},
+		{33, 200, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3},
+		{1, 300, 1, 5, 1, 1, 1, 1, 0, 2, 0, 2},
 	} {
 		oh := (c.ih+c.pt+c.pb-(c.kh-1)*c.dh-1)/c.sh + 1
 		ow := (c.iw+c.pl+c.pr-(c.kw-1)*c.dw-1)/c.sw + 1

@@ -227,13 +227,14 @@ func (q *qgemmCall) run(threads int) {
 		return
 	}
 	var wg sync.WaitGroup
+	qh := q.heapCopy() // the goroutines share a copy: q itself stays on the caller's stack
 	if mblocks >= 2*threads || mblocks >= panels {
 		threads = min(threads, mblocks)
 		per := (mblocks + threads - 1) / threads
 		for b0 := 0; b0 < mblocks; b0 += per {
 			r0, r1 := b0*im.mr, min((b0+per)*im.mr, q.m)
 			wg.Add(1)
-			go func() { defer wg.Done(); q.work(r0, r1, 0, panels) }()
+			go func() { defer wg.Done(); qh.work(r0, r1, 0, panels) }()
 		}
 	} else {
 		threads = min(threads, panels)
@@ -241,10 +242,16 @@ func (q *qgemmCall) run(threads int) {
 		for p0 := 0; p0 < panels; p0 += per {
 			p1 := min(p0+per, panels)
 			wg.Add(1)
-			go func() { defer wg.Done(); q.work(0, q.m, p0, p1) }()
+			go func() { defer wg.Done(); qh.work(0, qh.m, p0, p1) }()
 		}
 	}
 	wg.Wait()
+}
+
+// heapCopy returns a copy of q for goroutines to share.
+func (q *qgemmCall) heapCopy() *qgemmCall {
+	c := *q
+	return &c
 }
 
 // qMCBytes bounds the packed A of one row group (kept in L2 while the B

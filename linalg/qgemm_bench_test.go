@@ -10,7 +10,7 @@ import (
 // implementation at 512³ on one thread, and the best one on all threads.
 func BenchmarkQGemm(b *testing.B) {
 	r := rand.New(rand.NewSource(1))
-	for _, s := range [][3]int{{512, 512, 512}, {64, 3136, 576}, {1, 4096, 4096}} {
+	for _, s := range [][3]int{{512, 512, 512}, {64, 3136, 576}, {512, 64, 4608}, {96, 12544, 16}, {1, 4096, 4096}} {
 		m, n, k := s[0], s[1], s[2]
 		a := qFill[uint8](r, m*k, false)
 		bm := qFill[int8](r, k*n, false)

@@ -87,7 +87,7 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 		step = (step + impl.nr - 1) / impl.nr * impl.nr
 		for j0 := 0; j0 < n; j0 += step {
 			nn := min(step, n-j0)
-			bj, srcj := b, src
+			bj, srcj := b, (*im2colSrc)(nil) // src itself must not escape
 			if src == nil {
 				bj = b[sgemmOff(transB, 0, j0, ldb):]
 			} else {
@@ -110,10 +110,14 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 				ai = a[sgemmOff(transA, i0, 0, lda):]
 			}
 			epi := ep.sub(i0, 0, mm, n, ldc)
+			var srci *im2colSrc
+			if src != nil {
+				srci = src.shift(0) // a copy: src itself must not escape (callers keep it on the stack)
+			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				sgemmBlocked(impl, transA, transB, mm, n, k, alpha, ai, lda, pa, i0, b, ldb, src, beta, c[i0*ldc:], ldc, epi)
+				sgemmBlocked(impl, transA, transB, mm, n, k, alpha, ai, lda, pa, i0, b, ldb, srci, beta, c[i0*ldc:], ldc, epi)
 			}()
 		}
 	}

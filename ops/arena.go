@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"unsafe"
 
@@ -24,6 +25,13 @@ type Arena struct {
 	free   map[arenaKey][]any
 	owned  map[unsafe.Pointer]*arenaBuf
 	pooled int64
+	// zaBufs and zaHdrs recycle the bookkeeping records and the tensor
+	// headers of dead buffers, so a steady-state run allocates neither.
+	zaBufs []*arenaBuf
+	zaHdrs []*tensor.Tensor
+	// zaScratch are the session's kernel scratch buffers (see
+	// Context.zaScratch).
+	zaScratch [3][]byte
 	// MaxPooled caps the bytes kept in free lists (0: 1 GiB).
 	MaxPooled int64
 	// MaxTensorBytes caps one allocation (0: DefaultMaxTensorBytes). A
@@ -64,6 +72,59 @@ type arenaBuf struct {
 	data    any
 	refs    int
 	aliases []unsafe.Pointer // other first-element addresses of views into data
+	// hdrs are the headers the arena handed out over data (by New and
+	// View); they are dead once the buffer is, and get recycled with it.
+	hdrs []*tensor.Tensor
+	// zaSpare is the header New made for a NewSlice buffer, which NewSlice
+	// dropped: zaWrap reuses it for the kernel's output.
+	zaSpare *tensor.Tensor
+}
+
+// zaBuf returns a cleared bookkeeping record (a.mu held).
+func (a *Arena) zaBuf(key arenaKey, data any) *arenaBuf {
+	var b *arenaBuf
+	if n := len(a.zaBufs); n > 0 {
+		b = a.zaBufs[n-1]
+		a.zaBufs = a.zaBufs[:n-1]
+	} else {
+		b = &arenaBuf{}
+	}
+	b.key, b.data, b.refs, b.zaSpare = key, data, 0, nil
+	return b
+}
+
+// zaHdr returns a recycled header (a.mu held), or nil.
+func (a *Arena) zaHdr() *tensor.Tensor {
+	n := len(a.zaHdrs)
+	if n == 0 {
+		return nil
+	}
+	h := a.zaHdrs[n-1]
+	a.zaHdrs = a.zaHdrs[:n-1]
+	return h
+}
+
+// zaDrop forgets every address mapping to b and returns the record to the
+// pool (a.mu held). recycleHdrs also pools the headers b handed out, which
+// is only right when b's buffer is dead.
+func (a *Arena) zaDrop(b *arenaBuf, recycleHdrs bool) {
+	for _, q := range b.aliases {
+		if a.owned[q] == b {
+			delete(a.owned, q)
+		}
+	}
+	base := bufPtr(b.data)
+	if a.owned[base] == b {
+		delete(a.owned, base)
+	}
+	if recycleHdrs {
+		a.zaHdrs = append(a.zaHdrs, b.hdrs...)
+	}
+	clear(b.hdrs)
+	b.hdrs = b.hdrs[:0]
+	b.aliases = b.aliases[:0]
+	b.data = nil
+	a.zaBufs = append(a.zaBufs, b)
 }
 
 // NewArena returns an empty arena.
@@ -96,7 +157,18 @@ func dataPtr(t *tensor.Tensor) unsafe.Pointer {
 // New returns a zeroed tensor, reusing a free buffer of the same storage
 // class and length when there is one. Errors as tensor.New.
 func (a *Arena) New(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
-	n, err := tensor.NumElements(shape)
+	return a.newTensor(true, dt, shape)
+}
+
+// NewUninit is New for a caller that overwrites every element: a reused
+// buffer keeps its old contents instead of being cleared (a fresh one is
+// still zero).
+func (a *Arena) NewUninit(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
+	return a.newTensor(false, dt, shape)
+}
+
+func (a *Arena) newTensor(zero bool, dt tensor.DType, shape []int) (*tensor.Tensor, error) {
+	n, err := zaNumElements(shape)
 	if err != nil {
 		return nil, err
 	}
@@ -104,36 +176,87 @@ func (a *Arena) New(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
 		return nil, err
 	}
 	if a == nil || n == 0 || dt == tensor.String {
-		return tensor.New(dt, shape...)
+		// A copy: shape must not escape, so callers' variadic shapes stay
+		// on their stacks.
+		return tensor.New(dt, slices.Clone(shape)...)
 	}
 	key := arenaKey{storageClass(dt), n}
 	a.mu.Lock()
 	var data any
 	if l := a.free[key]; len(l) > 0 {
 		data = l[len(l)-1]
+		l[len(l)-1] = nil
 		a.free[key] = l[:len(l)-1]
 		a.pooled -= int64(n) * int64(dt.Size())
 	}
-	a.mu.Unlock()
+	var t *tensor.Tensor
 	if data == nil {
-		t, err := tensor.New(dt, shape...)
-		if err != nil {
-			return nil, err
+		data = zaMakeData(key.dt, n)
+	} else {
+		if zero {
+			clearSlice(data)
 		}
-		a.mu.Lock()
-		a.owned[dataPtr(t)] = &arenaBuf{key: key, data: t.Data()}
-		a.mu.Unlock()
-		return t, nil
+		t = a.zaHdr()
 	}
-	clearSlice(data)
-	t, err := tensor.FromData(dt, shape, data)
-	if err != nil {
+	a.mu.Unlock()
+	if t == nil {
+		t = new(tensor.Tensor)
+	}
+	if err := t.Reinit(dt, shape, data); err != nil {
 		return nil, err
 	}
 	a.mu.Lock()
-	a.owned[dataPtr(t)] = &arenaBuf{key: key, data: data}
+	b := a.zaBuf(key, data)
+	b.hdrs = append(b.hdrs, t)
+	a.owned[dataPtr(t)] = b
 	a.mu.Unlock()
 	return t, nil
+}
+
+// zaNumElements is tensor.NumElements without letting shape escape (its
+// error formats a copy).
+func zaNumElements(shape []int) (int, error) {
+	n := int64(1)
+	for _, d := range shape {
+		if d < 0 || d > 0 && n != 0 && int64(d) > tensor.MaxElements/n {
+			return tensor.NumElements(slices.Clone(shape))
+		}
+		if d == 0 {
+			n = 0
+			continue
+		}
+		n *= int64(d)
+	}
+	return int(n), nil
+}
+
+// zaMakeData allocates n zeroed elements of storage class dt.
+func zaMakeData(dt tensor.DType, n int) any {
+	switch dt {
+	case tensor.Float32:
+		return make([]float32, n)
+	case tensor.Float64:
+		return make([]float64, n)
+	case tensor.Uint16:
+		return make([]uint16, n)
+	case tensor.Int8:
+		return make([]int8, n)
+	case tensor.Uint8:
+		return make([]uint8, n)
+	case tensor.Int16:
+		return make([]int16, n)
+	case tensor.Int32:
+		return make([]int32, n)
+	case tensor.Int64:
+		return make([]int64, n)
+	case tensor.Uint32:
+		return make([]uint32, n)
+	case tensor.Uint64:
+		return make([]uint64, n)
+	case tensor.Bool:
+		return make([]bool, n)
+	}
+	panic("ops: arena: no storage for " + dt.String())
 }
 
 func clearSlice(data any) {
@@ -195,17 +318,9 @@ func (a *Arena) Release(t *tensor.Tensor) {
 		return
 	}
 	delete(a.owned, p)
-	for _, q := range b.aliases {
-		if a.owned[q] == b {
-			delete(a.owned, q)
-		}
-	}
-	base := bufPtr(b.data)
-	if a.owned[base] == b {
-		delete(a.owned, base)
-	}
-	b.aliases = nil
-	size := int64(b.key.n) * int64(b.key.dt.Size())
+	key, data := b.key, b.data
+	a.zaDrop(b, true)
+	size := int64(key.n) * int64(key.dt.Size())
 	limit := a.MaxPooled
 	if limit <= 0 {
 		limit = 1 << 30
@@ -214,7 +329,7 @@ func (a *Arena) Release(t *tensor.Tensor) {
 		return
 	}
 	a.pooled += size
-	a.free[b.key] = append(a.free[b.key], b.data)
+	a.free[key] = append(a.free[key], data)
 }
 
 // RetainView records that view (a tensor a kernel returned without
@@ -296,7 +411,12 @@ func (a *Arena) Forget(t *tensor.Tensor) {
 		return
 	}
 	a.mu.Lock()
-	delete(a.owned, p)
+	if b, ok := a.owned[p]; ok {
+		// Every address of the buffer goes: a later Release through another
+		// view must not recycle memory the caller now holds.
+		delete(a.owned, p)
+		a.zaDrop(b, false)
+	}
 	a.mu.Unlock()
 }
 
@@ -319,6 +439,16 @@ func (ctx *Context) NewTensor(dt tensor.DType, shape ...int) (*tensor.Tensor, er
 		return (*Arena)(nil).New(dt, shape...)
 	}
 	return ctx.Arena.New(dt, shape...)
+}
+
+// NewTensorUninit is NewTensor for kernels that write every element of
+// the output: a recycled buffer is not cleared first, saving a pass over
+// memory. Reading an element before writing it sees stale data.
+func (ctx *Context) NewTensorUninit(dt tensor.DType, shape ...int) (*tensor.Tensor, error) {
+	if ctx == nil {
+		return (*Arena)(nil).NewUninit(dt, shape...)
+	}
+	return ctx.Arena.NewUninit(dt, shape...)
 }
 
 // CheckAlloc reports an error wrapping tensor.ErrLimit when a scratch
@@ -375,5 +505,77 @@ func NewSlice[T any](ctx *Context, n int) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
+	a := ctx.Arena
+	a.mu.Lock()
+	if b, ok := a.owned[dataPtr(t)]; ok {
+		b.zaSpare = t
+	}
+	a.mu.Unlock()
 	return t.Data().([]T), nil
+}
+
+// One is the package function One without the allocation: the returned
+// slice lives in the context (each session's step has its own), so it is
+// only valid until the kernel runs again. A kernel returns it directly;
+// the runtime copies the outputs out at once.
+func (ctx *Context) One(t *tensor.Tensor) []*tensor.Tensor {
+	if ctx == nil {
+		return []*tensor.Tensor{t}
+	}
+	ctx.zaOne[0] = t
+	return ctx.zaOne[:]
+}
+
+// View returns t with a new shape of the same element count, sharing its
+// data, as t.Reshape does. When t's buffer belongs to the session's arena
+// the header is a recycled one, handed back when the buffer dies, so
+// Reshape-like kernels allocate nothing in a steady-state run.
+func (ctx *Context) View(t *tensor.Tensor, shape []int) (*tensor.Tensor, error) {
+	p := dataPtr(t)
+	if ctx == nil || ctx.Arena == nil || p == nil {
+		return t.Reshape(shape...)
+	}
+	a := ctx.Arena
+	a.mu.Lock()
+	b, ok := a.owned[p]
+	if !ok {
+		a.mu.Unlock()
+		return t.Reshape(shape...)
+	}
+	h := a.zaHdr()
+	if h == nil {
+		h = new(tensor.Tensor)
+	}
+	if err := h.Reinit(t.DType(), shape, t.Data()); err != nil {
+		a.zaHdrs = append(a.zaHdrs, h)
+		a.mu.Unlock()
+		return nil, fmt.Errorf("tensor: cannot reshape %v to %v: %w", t.Shape(), slices.Clone(shape), tensor.ErrShape)
+	}
+	b.hdrs = append(b.hdrs, h)
+	a.mu.Unlock()
+	return h, nil
+}
+
+// zaKeyOf is qwKeyOf for a kernel's run: values computed during the run
+// live in the session's arena, whose recycled headers would let a stale
+// packing match, so they get a key no cache entry can equal (the cache then
+// treats the weight as changing and packs per call).
+func (ctx *Context) zaKeyOf(ts ...*tensor.Tensor) qwKey {
+	if ctx != nil && ctx.Arena != nil {
+		for _, t := range ts {
+			if t != nil && ctx.Arena.Owns(t) {
+				return qwKeyOf(new(tensor.Tensor))
+			}
+		}
+	}
+	return qwKeyOf(ts...)
+}
+
+// zaOneValue is One for value kernels.
+func (ctx *Context) zaOneValue(v Value) []Value {
+	if ctx == nil {
+		return []Value{v}
+	}
+	ctx.zaOneV[0] = v
+	return ctx.zaOneV[:]
 }

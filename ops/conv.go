@@ -19,6 +19,8 @@ func init() {
 	Register("", "ConvInteger", 10, cvNewConvInteger)
 	// Conv + activation, made by passes.FuseActivations.
 	Register("qinfer", "FusedConv", 1, cvNewFusedConv)
+	// ConvTranspose + activation, made by passes.FuseActivations.
+	Register("qinfer", "FusedConvTranspose", 1, cvNewFusedConvTranspose)
 }
 
 // cvWindow holds the window attributes common to Conv, ConvTranspose and
@@ -90,6 +92,9 @@ func (g *cvGeom) linalg(in []int) linalg.ConvGeom {
 // cvOnes returns a slice of n ones, or def when def has length n.
 func cvDefault(def []int, n, v int) ([]int, bool) {
 	if def == nil {
+		if s := zaConstInts(n, v); s != nil {
+			return s, true // read-only defaults: no allocation per run
+		}
 		s := make([]int, n)
 		for i := range s {
 			s[i] = v
@@ -107,7 +112,7 @@ func (w *cvWindow) resolve(ctx *Context, in, kernel []int, ceil bool) (*cvGeom, 
 	if len(kernel) != nd {
 		return nil, ctx.Errf("kernel has %d dims, input has %d spatial dims: %w", len(kernel), nd, tensor.ErrShape)
 	}
-	g := &cvGeom{kernel: kernel}
+	g := zaGeom(ctx, kernel, nd) // per-session storage: no allocation per run
 	var ok bool
 	if g.strides, ok = cvDefault(w.strides, nd, 1); !ok {
 		return nil, ctx.Errf("strides %v for %d spatial dims: %w", w.strides, nd, ir.ErrInvalidModel)
@@ -119,9 +124,6 @@ func (w *cvWindow) resolve(ctx *Context, in, kernel []int, ceil bool) (*cvGeom, 
 	if !ok {
 		return nil, ctx.Errf("pads %v for %d spatial dims: %w", w.pads, nd, ir.ErrInvalidModel)
 	}
-	g.padBegin = make([]int, nd)
-	g.padEnd = make([]int, nd)
-	g.out = make([]int, nd)
 	for i := 0; i < nd; i++ {
 		s := g.strides[i]
 		dk := (kernel[i]-1)*g.dilations[i] + 1
@@ -281,7 +283,7 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	if b != nil && (b.Rank() != 1 || b.Len() != ws[0]) {
 		return nil, ctx.Errf("B%v for %d output channels: %w", b.Shape(), ws[0], tensor.ErrShape)
 	}
-	oshape := append([]int{xs[0], ws[0]}, g.out...)
+	oshape := append(append(zaShapeBuf(ctx), xs[0], ws[0]), g.out...)
 	var res []float32 // qinfer.FusedConv's residual Z, added before the activation
 	if z := Opt(in, 3); z != nil {
 		if dt != tensor.Float32 || z.DType() != dt || !tensor.SameShape(z.Shape(), oshape) {
@@ -294,6 +296,11 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		alloc := alHeap(ctx)
 		if dt == tensor.Float32 {
 			alloc = ctx.NewTensor // recycled by the session's arena
+			if !(len(g.kernel) == 2 && ws[1] == 1 && ws[0] == k.group) {
+				// The SGEMM paths (beta 0) and the direct path write
+				// every output element: skip clearing a reused buffer.
+				alloc = ctx.NewTensorUninit
+			}
 		}
 		// The unfolded columns (im2col) of one group can be larger than the
 		// output: check both against the per-tensor cap before allocating.
@@ -322,7 +329,7 @@ func (k *cvConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 				return nil, ctx.Errf("%w", err)
 			}
 		}
-		return One(y), nil
+		return ctx.One(y), nil
 	case tensor.Float64:
 		y, err := ctx.NewTensor(dt, oshape...)
 		if err != nil {
@@ -361,71 +368,28 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 	if ctx != nil && ctx.Threads > 1 {
 		threads = ctx.Threads
 	}
-	lg := g.linalg(xs[2:])
+	// The job lives in the session's per-step storage, so the sequential
+	// path allocates nothing per run (closures over locals would escape
+	// into ParallelFor and be heap-allocated every call).
+	jb := zaLocal[cvConvJob](ctx)
+	*jb = cvConvJob{x: x, y: y, w: w, bias: bias, res: res, act: act, pws: pws, lg: g.linalg(xs[2:]),
+		c: c, cg: cg, m: m, mg: mg, in: in, on: on, kk: kk, kn: kn, group: group}
+	defer func() { *jb = cvConvJob{} }()
 	jobs := n * group
 	if cg == 1 && mg == 1 && len(g.kernel) == 2 {
 		// Depthwise: one plane per job, no im2col, no GEMM.
-		ParallelFor(threads, jobs, 1, func(lo, hi int) {
-			for j := lo; j < hi; j++ {
-				var bv float32
-				if bias != nil {
-					bv = bias[j%group]
-				}
-				linalg.DepthwiseConv2D(y[j*on:(j+1)*on], x[j*in:(j+1)*in], w[(j%group)*kn:(j%group+1)*kn], bv, lg)
-				if res != nil {
-					cvAddResidual(y[j*on:(j+1)*on], res[j*on:(j+1)*on])
-				}
-				act.apply32(y[j*on : (j+1)*on])
-			}
-		})
+		if threads == 1 {
+			jb.depthwise(0, jobs)
+			return
+		}
+		ParallelFor(threads, jobs, 1, jb.depthwise)
 		return
 	}
 	direct := cvIsDirect(g)
 	// 2-D kernels pack SGEMM panels straight from the image (no im2col
 	// buffer); other ranks unfold with Im2col first.
 	implicit := !direct && len(g.kernel) == 2
-	// one computes output channels of group gi in image b with nt threads.
-	one := func(b, gi, nt int, colp *[]float32) {
-		xg := x[(b*c+gi*cg)*in : (b*c+(gi+1)*cg)*in]
-		yg := y[(b*m+gi*mg)*on : (b*m+(gi+1)*mg)*on]
-		wg := w[gi*mg*kk : (gi+1)*mg*kk]
-		ep := &linalg.Epilogue{}
-		if bias != nil {
-			ep.RowBias = bias[gi*mg : (gi+1)*mg]
-		}
-		if res != nil {
-			ep.Residual = res[(b*m+gi*mg)*on : (b*m+(gi+1)*mg)*on]
-		}
-		post := act != nil && !act.epilogue(ep)
-		if post {
-			defer act.apply32(yg)
-		}
-		if implicit {
-			if pws != nil {
-				linalg.ConvGemmPacked(nt, pws[gi], xg, cg, lg, yg, ep)
-			} else {
-				linalg.ConvGemm(nt, mg, wg, xg, cg, lg, yg, ep)
-			}
-			return
-		}
-		if direct && pws != nil {
-			linalg.SgemmPackedEpilogue(nt, pws[gi], on, xg, on, yg, on, ep)
-			return
-		}
-		col := xg
-		if !direct {
-			col = *colp
-			if nt > 1 && cg > 1 {
-				// Channels unfold into disjoint row blocks of col.
-				ParallelFor(nt, cg, 1, func(lo, hi int) {
-					linalg.Im2col(col[lo*kn*on:hi*kn*on], xg[lo*in:hi*in], hi-lo, lg)
-				})
-			} else {
-				linalg.Im2col(col, xg, cg, lg)
-			}
-		}
-		linalg.SgemmEpilogue(nt, false, false, mg, on, kk, 1, wg, kk, col, on, 0, yg, on, ep)
-	}
+	jb.direct, jb.implicit = direct, implicit
 	if threads > 1 && jobs >= threads {
 		// Many small products (batches, groups): one per goroutine.
 		ctx.Parallel(jobs, 1, func(lo, hi int) {
@@ -435,7 +399,7 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 				defer cvColPool.Put(colp)
 			}
 			for j := lo; j < hi; j++ {
-				one(j/group, j%group, 1, colp)
+				jb.one(j/group, j%group, 1, colp, &linalg.Epilogue{})
 			}
 		})
 		return
@@ -446,8 +410,72 @@ func cvConvF32(ctx *Context, x []float32, xs []int, w []float32, ws []int, bias 
 		defer cvColPool.Put(colp)
 	}
 	for j := 0; j < jobs; j++ {
-		one(j/group, j%group, threads, colp)
+		jb.ep = linalg.Epilogue{}
+		jb.one(j/group, j%group, threads, colp, &jb.ep)
 	}
+}
+
+// cvConvJob holds one cvConvF32 call's operands for its per-job workers.
+type cvConvJob struct {
+	x, y, w, bias, res                  []float32
+	act                                 *pfAct
+	pws                                 []*linalg.PackedA
+	lg                                  linalg.ConvGeom
+	c, cg, m, mg, in, on, kk, kn, group int
+	direct, implicit                    bool
+	ep                                  linalg.Epilogue // the sequential path's epilogue
+}
+
+// depthwise convolves planes [lo,hi) of a depthwise convolution.
+func (jb *cvConvJob) depthwise(lo, hi int) {
+	qdwPlanesF32(jb.x, jb.w, jb.bias, jb.y, jb.res, lo, hi, jb.group, jb.in, jb.on, jb.kn, &jb.lg, jb.act)
+}
+
+// one computes output channels of group gi in image b with nt threads;
+// ep is the (zeroed) epilogue it may fill.
+func (jb *cvConvJob) one(b, gi, nt int, colp *[]float32, ep *linalg.Epilogue) {
+	x, y, w, bias, res, act, lg := jb.x, jb.y, jb.w, jb.bias, jb.res, jb.act, &jb.lg
+	c, cg, m, mg, in, on, kk, kn := jb.c, jb.cg, jb.m, jb.mg, jb.in, jb.on, jb.kk, jb.kn
+	pws := jb.pws
+	xg := x[(b*c+gi*cg)*in : (b*c+(gi+1)*cg)*in]
+	yg := y[(b*m+gi*mg)*on : (b*m+(gi+1)*mg)*on]
+	wg := w[gi*mg*kk : (gi+1)*mg*kk]
+	if bias != nil {
+		ep.RowBias = bias[gi*mg : (gi+1)*mg]
+	}
+	if res != nil {
+		ep.Residual = res[(b*m+gi*mg)*on : (b*m+(gi+1)*mg)*on]
+	}
+	post := act != nil && !act.epilogue(ep)
+	if post {
+		defer act.apply32(yg)
+	}
+	if jb.implicit {
+		if pws != nil {
+			linalg.ConvGemmPacked(nt, pws[gi], xg, cg, *lg, yg, ep)
+		} else {
+			linalg.ConvGemm(nt, mg, wg, xg, cg, *lg, yg, ep)
+		}
+		return
+	}
+	if jb.direct && pws != nil {
+		linalg.SgemmPackedEpilogue(nt, pws[gi], on, xg, on, yg, on, ep)
+		return
+	}
+	col := xg
+	if !jb.direct {
+		cb := *colp
+		if nt > 1 && cg > 1 {
+			// Channels unfold into disjoint row blocks of col.
+			ParallelFor(nt, cg, 1, func(lo, hi int) {
+				linalg.Im2col(cb[lo*kn*on:hi*kn*on], xg[lo*in:hi*in], hi-lo, *lg)
+			})
+		} else {
+			linalg.Im2col(cb, xg, cg, *lg)
+		}
+		col = cb
+	}
+	linalg.SgemmEpilogue(nt, false, false, mg, on, kk, 1, wg, kk, col, on, 0, yg, on, ep)
 }
 
 // cvAddResidual adds z into y.
@@ -578,6 +606,22 @@ type cvConvTranspose struct {
 	group    int
 	outPad   []int
 	outShape []int
+	act      *pfAct // fused activation (qinfer.FusedConvTranspose), nil for ConvTranspose
+}
+
+// cvNewFusedConvTranspose builds qinfer.FusedConvTranspose: ConvTranspose
+// with its activation applied in the same pass as the bias.
+func cvNewFusedConvTranspose(n *ir.Node, opset int) (Kernel, error) {
+	k, err := cvNewConvTranspose(n, opset)
+	if err != nil {
+		return nil, err
+	}
+	act, err := pfNewAct(n)
+	if err != nil {
+		return nil, err
+	}
+	k.(*cvConvTranspose).act = act
+	return k, nil
 }
 
 func cvNewConvTranspose(n *ir.Node, opset int) (Kernel, error) {
@@ -730,14 +774,24 @@ func (k *cvConvTranspose) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tens
 			linalg.SgemmParallel(threads, true, false, rows, in0, cg, 1, wg, rows, xg, in0, 0, col, in0)
 			linalg.Col2im(yf[(bi*m+gi*mg)*on:(bi*m+(gi+1)*mg)*on], col, mg, lg)
 		}
+		// Bias and activation in one pass, channels over threads.
+		var bias []float32
 		if b != nil {
-			bias := tensor.ToFloat32(b)
-			for oc := 0; oc < m; oc++ {
-				row := yf[(bi*m+oc)*on : (bi*m+oc+1)*on]
-				for i := range row {
-					row[i] += bias[oc]
+			bias = tensor.ToFloat32(b)
+		}
+		if bias != nil || k.act != nil {
+			ParallelFor(threads, m, max(1, 1<<15/max(1, on)), func(lo, hi int) {
+				for oc := lo; oc < hi; oc++ {
+					row := yf[(bi*m+oc)*on : (bi*m+oc+1)*on]
+					if bias != nil {
+						bv := bias[oc]
+						for i := range row {
+							row[i] += bv
+						}
+					}
+					k.act.apply32(row)
 				}
-			}
+			})
 		}
 	}
 	if dt != tensor.Float32 {

@@ -317,13 +317,13 @@ func ewArith(ctx *Context, op ewOp, a, b *tensor.Tensor) (*tensor.Tensor, error)
 	if err != nil {
 		return nil, err
 	}
-	var out any
+	var t *tensor.Tensor
 	ok := true
 	switch a.DType() {
 	case tensor.Float32:
-		out, ok = ewArithT(ctx, a.Float32s(), a.Shape(), tensor.Data[float32](b), b.Shape(), osh, ewFloatSpan[float32](op))
+		t, ok, err = zaArithT(ctx, a.DType(), a.Float32s(), a.Shape(), tensor.Data[float32](b), b.Shape(), osh, zaF32Span(op))
 	case tensor.Float64:
-		out, ok = ewArithT(ctx, tensor.Data[float64](a), a.Shape(), tensor.Data[float64](b), b.Shape(), osh, ewFloatSpan[float64](op))
+		t, ok, err = zaArithT(ctx, a.DType(), tensor.Data[float64](a), a.Shape(), tensor.Data[float64](b), b.Shape(), osh, ewFloatSpan[float64](op))
 	case tensor.Float16, tensor.BFloat16:
 		r, ok := ewArithT(ctx, tensor.ToFloat32(a), a.Shape(), tensor.ToFloat32(b), b.Shape(), osh, ewFloatSpan[float32](op))
 		if !ok {
@@ -335,32 +335,41 @@ func ewArith(ctx *Context, op ewOp, a, b *tensor.Tensor) (*tensor.Tensor, error)
 		}
 		return t, nil
 	case tensor.Int8:
-		out, ok = ewArithT(ctx, tensor.Data[int8](a), a.Shape(), tensor.Data[int8](b), b.Shape(), osh, ewIntSpan[int8](op))
+		t, ok, err = zaArithT(ctx, a.DType(), tensor.Data[int8](a), a.Shape(), tensor.Data[int8](b), b.Shape(), osh, ewIntSpan[int8](op))
 	case tensor.Int16:
-		out, ok = ewArithT(ctx, tensor.Data[int16](a), a.Shape(), tensor.Data[int16](b), b.Shape(), osh, ewIntSpan[int16](op))
+		t, ok, err = zaArithT(ctx, a.DType(), tensor.Data[int16](a), a.Shape(), tensor.Data[int16](b), b.Shape(), osh, ewIntSpan[int16](op))
 	case tensor.Int32:
-		out, ok = ewArithT(ctx, tensor.Data[int32](a), a.Shape(), tensor.Data[int32](b), b.Shape(), osh, ewIntSpan[int32](op))
+		t, ok, err = zaArithT(ctx, a.DType(), tensor.Data[int32](a), a.Shape(), tensor.Data[int32](b), b.Shape(), osh, ewIntSpan[int32](op))
 	case tensor.Int64:
-		out, ok = ewArithT(ctx, tensor.Data[int64](a), a.Shape(), tensor.Data[int64](b), b.Shape(), osh, ewIntSpan[int64](op))
+		t, ok, err = zaArithT(ctx, a.DType(), tensor.Data[int64](a), a.Shape(), tensor.Data[int64](b), b.Shape(), osh, ewIntSpan[int64](op))
 	case tensor.Uint8:
-		out, ok = ewArithT(ctx, tensor.Data[uint8](a), a.Shape(), tensor.Data[uint8](b), b.Shape(), osh, ewIntSpan[uint8](op))
+		t, ok, err = zaArithT(ctx, a.DType(), tensor.Data[uint8](a), a.Shape(), tensor.Data[uint8](b), b.Shape(), osh, ewIntSpan[uint8](op))
 	case tensor.Uint16:
-		out, ok = ewArithT(ctx, tensor.Data[uint16](a), a.Shape(), tensor.Data[uint16](b), b.Shape(), osh, ewIntSpan[uint16](op))
+		t, ok, err = zaArithT(ctx, a.DType(), tensor.Data[uint16](a), a.Shape(), tensor.Data[uint16](b), b.Shape(), osh, ewIntSpan[uint16](op))
 	case tensor.Uint32:
-		out, ok = ewArithT(ctx, tensor.Data[uint32](a), a.Shape(), tensor.Data[uint32](b), b.Shape(), osh, ewIntSpan[uint32](op))
+		t, ok, err = zaArithT(ctx, a.DType(), tensor.Data[uint32](a), a.Shape(), tensor.Data[uint32](b), b.Shape(), osh, ewIntSpan[uint32](op))
 	case tensor.Uint64:
-		out, ok = ewArithT(ctx, tensor.Data[uint64](a), a.Shape(), tensor.Data[uint64](b), b.Shape(), osh, ewIntSpan[uint64](op))
+		t, ok, err = zaArithT(ctx, a.DType(), tensor.Data[uint64](a), a.Shape(), tensor.Data[uint64](b), b.Shape(), osh, ewIntSpan[uint64](op))
 	default:
 		ok = false
 	}
-	if !ok || out == nil {
-		return nil, DTypeErr(ctx, a.DType())
-	}
-	t, err := tensor.FromData(a.DType(), osh, out)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
+	if !ok || t == nil {
+		return nil, DTypeErr(ctx, a.DType())
+	}
 	return t, nil
+}
+
+// zaArithT is ewArithT wrapping the result as a dt tensor (without boxing
+// the slice or allocating a header in a session).
+func zaArithT[T any](ctx *Context, dt tensor.DType, a []T, ash []int, b []T, bsh []int, osh []int, span ewSpan[T, T, T]) (*tensor.Tensor, bool, error) {
+	if span == nil {
+		return nil, false, nil
+	}
+	t, err := zaWrap(ctx, dt, osh, ewBin(ctx, a, ash, b, bsh, osh, span))
+	return t, err == nil, err
 }
 
 func ewArithT[T any](ctx *Context, a []T, ash []int, b []T, bsh []int, osh []int, span ewSpan[T, T, T]) (any, bool) {
@@ -412,7 +421,7 @@ func ewArithKernel(op ewOp) Factory {
 			if err != nil {
 				return nil, err
 			}
-			return One(t), nil
+			return ctx.One(t), nil
 		}), nil
 	}
 }

@@ -23,6 +23,9 @@ type ewPlan struct {
 	dims    []int   // merged output dims (at least one)
 	strides [][]int // strides[k][d]: element stride of operand k along dims[d]
 	total   int     // number of output elements
+	// zaFull, zaIdx and zaOffs are scratch reused by a per-session plan.
+	zaFull        [][]int
+	zaIdx, zaOffs []int
 }
 
 // ewMakePlan builds a plan. Every input shape must broadcast to out.
@@ -165,7 +168,23 @@ func ewSpanOf[A, B, O any](f func(A, B) O) ewSpan[A, B, O] {
 
 // ewBroadcastShape returns the broadcast of shapes, checked for size.
 func ewBroadcastShape(ctx *Context, shapes ...[]int) ([]int, error) {
-	out, err := tensor.Broadcast(shapes...)
+	// Usually one operand's shape is the result (bias, residual, scalar):
+	// return it rather than a new slice. Callers only read the result.
+	for _, c := range shapes {
+		covers := true
+		for _, s := range shapes {
+			if !zaCovers(c, s) {
+				covers = false
+				break
+			}
+		}
+		if covers {
+			return c, nil
+		}
+	}
+	// A copy of the list: shapes must not escape (callers' variadic
+	// lists stay on their stacks).
+	out, err := tensor.Broadcast(append([][]int(nil), shapes...)...)
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
@@ -196,8 +215,15 @@ func ewOutShape(ctx *Context, dt tensor.DType, shapes ...[]int) ([]int, error) {
 // (already checked) output shape.
 func ewBin[A, B, O any](ctx *Context, a []A, ash []int, b []B, bsh []int, osh []int, span ewSpan[A, B, O]) []O {
 	dst := MakeSlice[O](ctx, tensor.Size(osh))
-	p := ewMakePlan(osh, ash, bsh)
+	p := zaPlan(ctx, osh, ash, bsh)
 	sa, sb := p.inner(0), p.inner(1)
+	if p.zaSerial(ctx) {
+		// Same walk, but the callback does not escape: no allocation.
+		p.zaRunSerial(func(o int, offs []int, n int) {
+			span(dst[o:o+n], a[offs[0]:], sa, b[offs[1]:], sb)
+		})
+		return dst
+	}
 	p.run(ctx, func(o int, offs []int, n int) {
 		span(dst[o:o+n], a[offs[0]:], sa, b[offs[1]:], sb)
 	})

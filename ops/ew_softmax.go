@@ -23,43 +23,12 @@ func ewSoftmaxT[T ewFloat](ctx *Context, mode ewSmMode, x []T, outer, l, inner i
 	if l == 0 {
 		return y
 	}
-	ctx.Parallel(outer*inner, (ewGrain+l-1)/l, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			base := (r/inner)*l*inner + r%inner
-			mx := x[base]
-			arg := 0
-			for j := 1; j < l; j++ {
-				v := x[base+j*inner]
-				if v > mx || (v != v && mx == mx) {
-					mx, arg = v, j
-				}
-			}
-			switch mode {
-			case ewHardmax:
-				y[base+arg*inner] = 1
-			case ewSoftmax:
-				var sum float64
-				for j := 0; j < l; j++ {
-					e := math.Exp(float64(x[base+j*inner] - mx))
-					y[base+j*inner] = T(e)
-					sum += e
-				}
-				inv := 1 / sum
-				for j := 0; j < l; j++ {
-					y[base+j*inner] = T(float64(y[base+j*inner]) * inv)
-				}
-			case ewLogSoftmax:
-				var sum float64
-				for j := 0; j < l; j++ {
-					sum += math.Exp(float64(x[base+j*inner] - mx))
-				}
-				ls := math.Log(sum)
-				for j := 0; j < l; j++ {
-					y[base+j*inner] = T(float64(x[base+j*inner]-mx) - ls)
-				}
-			}
-		}
-	})
+	grain := (ewGrain + l - 1) / l
+	if zaSerialN(ctx, outer*inner, grain) {
+		zaSoftmaxRows(mode, x, y, l, inner, 0, outer*inner) // no closure: no allocation
+		return y
+	}
+	ctx.Parallel(outer*inner, grain, func(lo, hi int) { zaSoftmaxRows(mode, x, y, l, inner, lo, hi) })
 	return y
 }
 
@@ -92,9 +61,9 @@ func ewSoftmaxFactory(mode ewSmMode) Factory {
 			var t *tensor.Tensor
 			switch x.DType() {
 			case tensor.Float32:
-				t, err = tensor.FromData(x.DType(), sh, ewSoftmaxT(ctx, mode, x.Float32s(), outer, l, inner))
+				t, err = zaWrap(ctx, x.DType(), sh, ewSoftmaxT(ctx, mode, x.Float32s(), outer, l, inner))
 			case tensor.Float64:
-				t, err = tensor.FromData(x.DType(), sh, ewSoftmaxT(ctx, mode, tensor.Data[float64](x), outer, l, inner))
+				t, err = zaWrap(ctx, x.DType(), sh, ewSoftmaxT(ctx, mode, tensor.Data[float64](x), outer, l, inner))
 			case tensor.Float16, tensor.BFloat16:
 				t, err = tensor.FromFloat32(x.DType(), sh, ewSoftmaxT(ctx, mode, tensor.ToFloat32(x), outer, l, inner))
 			default:
@@ -103,7 +72,7 @@ func ewSoftmaxFactory(mode ewSmMode) Factory {
 			if err != nil {
 				return nil, ctx.Errf("%w", err)
 			}
-			return One(t), nil
+			return ctx.One(t), nil
 		}), nil
 	}
 }
@@ -115,5 +84,44 @@ func init() {
 	}{{"Softmax", ewSoftmax}, {"LogSoftmax", ewLogSoftmax}, {"Hardmax", ewHardmax}} {
 		Register("", o.name, 1, ewSoftmaxFactory(o.mode))
 		Register("", o.name, 13, ewSoftmaxFactory(o.mode))
+	}
+}
+
+// zaSoftmaxRows computes rows [lo, hi) of ewSoftmaxT.
+func zaSoftmaxRows[T ewFloat](mode ewSmMode, x, y []T, l, inner, lo, hi int) {
+	for r := lo; r < hi; r++ {
+		base := (r/inner)*l*inner + r%inner
+		mx := x[base]
+		arg := 0
+		for j := 1; j < l; j++ {
+			v := x[base+j*inner]
+			if v > mx || (v != v && mx == mx) {
+				mx, arg = v, j
+			}
+		}
+		switch mode {
+		case ewHardmax:
+			y[base+arg*inner] = 1
+		case ewSoftmax:
+			var sum float64
+			for j := 0; j < l; j++ {
+				e := math.Exp(float64(x[base+j*inner] - mx))
+				y[base+j*inner] = T(e)
+				sum += e
+			}
+			inv := 1 / sum
+			for j := 0; j < l; j++ {
+				y[base+j*inner] = T(float64(y[base+j*inner]) * inv)
+			}
+		case ewLogSoftmax:
+			var sum float64
+			for j := 0; j < l; j++ {
+				sum += math.Exp(float64(x[base+j*inner] - mx))
+			}
+			ls := math.Log(sum)
+			for j := 0; j < l; j++ {
+				y[base+j*inner] = T(float64(x[base+j*inner]-mx) - ls)
+			}
+		}
 	}
 }

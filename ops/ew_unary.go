@@ -11,6 +11,13 @@ import (
 // for large inputs.
 func ewMapT[T, O any](ctx *Context, src []T, f func(T) O) []O {
 	dst := MakeSlice[O](ctx, len(src))
+	if zaSerialN(ctx, len(src), ewGrain) {
+		// No closure for ctx.Parallel: a steady-state run allocates nothing.
+		for i, v := range src {
+			dst[i] = f(v)
+		}
+		return dst
+	}
 	ctx.Parallel(len(src), ewGrain, func(lo, hi int) {
 		s, d := src[lo:hi], dst[lo:hi]
 		for i, v := range s {
@@ -31,9 +38,9 @@ func ewFloatMap(ctx *Context, x *tensor.Tensor, f32 func(float32) float32, f64 f
 	var err error
 	switch x.DType() {
 	case tensor.Float32:
-		t, err = tensor.FromData(tensor.Float32, x.Shape(), ewMapT(ctx, x.Float32s(), f32))
+		t, err = zaWrap(ctx, tensor.Float32, x.Shape(), ewMapT(ctx, x.Float32s(), f32))
 	case tensor.Float64:
-		t, err = tensor.FromData(tensor.Float64, x.Shape(), ewMapT(ctx, tensor.Data[float64](x), f64))
+		t, err = zaWrap(ctx, tensor.Float64, x.Shape(), ewMapT(ctx, tensor.Data[float64](x), f64))
 	case tensor.Float16, tensor.BFloat16:
 		t, err = tensor.FromFloat32(x.DType(), x.Shape(), ewMapT(ctx, tensor.ToFloat32(x), f32))
 	default:
@@ -90,7 +97,7 @@ func ewUnFn[T tensor.Number](u ewUn) func(T) T {
 }
 
 func ewNumMap[T tensor.Number](ctx *Context, x *tensor.Tensor, f func(T) T) (*tensor.Tensor, error) {
-	t, err := tensor.FromData(x.DType(), x.Shape(), ewMapT(ctx, tensor.Data[T](x), f))
+	t, err := zaWrap(ctx, x.DType(), x.Shape(), ewMapT(ctx, tensor.Data[T](x), f))
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
@@ -103,14 +110,20 @@ func ewNumUnary(ctx *Context, u ewUn, x *tensor.Tensor) (*tensor.Tensor, error) 
 	case tensor.Float32:
 		if u == ewUnRelu {
 			src := x.Float32s()
-			dst := make([]float32, len(src))
-			ctx.Parallel(len(src), ewGrain, func(lo, hi int) {
-				s, d := src[lo:hi], dst[lo:hi]
-				for i, v := range s {
-					d[i] = max(v, 0)
+			dst := MakeSlice[float32](ctx, len(src))
+			if zaSerialN(ctx, len(src), ewGrain) {
+				for i, v := range src {
+					dst[i] = max(v, 0)
 				}
-			})
-			return tensor.Must(tensor.FromData(tensor.Float32, x.Shape(), dst)), nil
+			} else {
+				ctx.Parallel(len(src), ewGrain, func(lo, hi int) {
+					s, d := src[lo:hi], dst[lo:hi]
+					for i, v := range s {
+						d[i] = max(v, 0)
+					}
+				})
+			}
+			return zaWrap(ctx, tensor.Float32, x.Shape(), dst)
 		}
 		return ewNumMap(ctx, x, ewUnFn[float32](u))
 	case tensor.Float64:
@@ -147,7 +160,7 @@ func ewNumUnaryFactory(u ewUn) Factory {
 			if err != nil {
 				return nil, err
 			}
-			return One(t), nil
+			return ctx.One(t), nil
 		}), nil
 	}
 }
@@ -213,14 +226,14 @@ func (ewIdentity) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, erro
 	if err := NeedInputs(ctx, in, 1); err != nil {
 		return nil, err
 	}
-	return One(in[0]), nil
+	return ctx.One(in[0]), nil
 }
 
 func (ewIdentity) RunValues(ctx *Context, in []Value) ([]Value, error) {
 	if len(in) < 1 || in[0] == nil {
 		return nil, ctx.Errf("input 0 is missing: %w", ir.ErrInvalidModel)
 	}
-	return []Value{in[0]}, nil
+	return ctx.zaOneValue(in[0]), nil
 }
 
 func ewRoundHalfEven(v float64) float64 { return math.RoundToEven(v) }

@@ -38,11 +38,13 @@ func shGather(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	}
 	d := s[axis]
 	outer, inner := shProd(s[:axis]), shProd(s[axis+1:])
-	out := append(append(append([]int{}, s[:axis]...), it.Shape()...), s[axis+1:]...)
+	loc := zaLocal[zaGatherLocal](ctx) // per-session scratch: no allocation per run
+	out := append(append(append(loc.out[:0], s[:axis]...), it.Shape()...), s[axis+1:]...)
+	loc.out = out
 	if _, err := alCheckShape(ctx, alIndex, out); err != nil {
 		return nil, err
 	}
-	pos := make([]int, len(idx))
+	pos := zaZeroed(&loc.pos, len(idx))
 	for i, v := range idx {
 		if pos[i], err = shWrapIndex(ctx, v, d, "Gather"); err != nil {
 			return nil, err
@@ -67,18 +69,18 @@ func shGather(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 		return nil, ctx.Errf("%w", err)
 	}
 	if y.Len() == 0 {
-		return One(y), nil
+		return ctx.One(y), nil
 	}
-	cp, err := shCopier(y, x)
-	if err != nil {
-		return nil, ctx.Errf("%w", err)
+	dr, sr := shRawOf(y), shRawOf(x)
+	if sr.size < 0 {
+		return nil, ctx.Errf("tensor dtype %v: %w", x.DType(), tensor.ErrDType)
 	}
 	for o := 0; o < outer; o++ {
 		for i, p := range pos {
-			cp((o*n+i)*inner, (o*d+p)*inner, inner)
+			zaCopyRaw(dr, sr, (o*n+i)*inner, (o*d+p)*inner, inner) // no closure: no allocation
 		}
 	}
-	return One(y), nil
+	return ctx.One(y), nil
 }
 
 func shGatherElements(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {

@@ -20,31 +20,37 @@ type cvBatchPlan struct {
 	m, n, k    int
 	out        []int
 	aOff, bOff []int
+	// scratch kept with a per-session plan
+	zaBatch, zaTmp, zaAst, zaBst, zaIdx []int
 }
 
 // cvPlanMatMul applies numpy matmul rules: a 1-D A becomes 1×K and a 1-D B
 // K×1 (the added dim is dropped from the result); batch dims broadcast.
+// The plan lives in the step's per-session storage (one per Run).
 func cvPlanMatMul(ctx *Context, as, bs []int) (*cvBatchPlan, error) {
 	if len(as) == 0 || len(bs) == 0 {
 		return nil, ctx.Errf("MatMul of scalars A%v B%v: %w", as, bs, tensor.ErrShape)
 	}
-	a, b := as, bs
-	if len(a) == 1 {
-		a = []int{1, a[0]}
+	p := zaLocal[cvBatchPlan](ctx)
+	// 1-D operands: no new shape slices, just the implied 1 dims.
+	p.m, p.k, p.n = 1, as[len(as)-1], 1
+	ab, bb := as[:0], bs[:0]
+	if len(as) > 1 {
+		p.m, ab = as[len(as)-2], as[:len(as)-2]
 	}
-	if len(b) == 1 {
-		b = []int{b[0], 1}
+	kb := bs[0]
+	if len(bs) > 1 {
+		kb, p.n, bb = bs[len(bs)-2], bs[len(bs)-1], bs[:len(bs)-2]
 	}
-	p := &cvBatchPlan{m: a[len(a)-2], k: a[len(a)-1], n: b[len(b)-1]}
-	if b[len(b)-2] != p.k {
+	if kb != p.k {
 		return nil, ctx.Errf("A%v and B%v: inner dims differ: %w", as, bs, tensor.ErrShape)
 	}
-	ab, bb := a[:len(a)-2], b[:len(b)-2]
-	batch, err := tensor.Broadcast(ab, bb)
-	if err != nil {
-		return nil, ctx.Errf("A%v and B%v: %w", as, bs, err)
+	batch, ok := zaBroadcast2(p.zaBatch[:0], ab, bb)
+	p.zaBatch = batch
+	if !ok {
+		return nil, ctx.Errf("A%v and B%v: batch dims do not broadcast: %w", as, bs, tensor.ErrShape)
 	}
-	p.out = append([]int{}, batch...)
+	p.out = append(p.out[:0], batch...)
 	if len(as) > 1 {
 		p.out = append(p.out, p.m)
 	}
@@ -54,13 +60,16 @@ func cvPlanMatMul(ctx *Context, as, bs []int) (*cvBatchPlan, error) {
 	if _, err := tensor.NumElements(p.out); err != nil {
 		return nil, ctx.Errf("output %v: %w", p.out, err)
 	}
-	if _, err := alCheckShape(ctx, alIndex, append([]int{2}, batch...)); err != nil {
+	p.zaTmp = append(append(p.zaTmp[:0], 2), batch...)
+	if _, err := alCheckShape(ctx, alIndex, p.zaTmp); err != nil {
 		return nil, err
 	}
 	nb := tensor.Size(batch)
-	p.aOff, p.bOff = make([]int, nb), make([]int, nb)
-	ast, bst := tensor.BroadcastStrides(ab, batch), tensor.BroadcastStrides(bb, batch)
-	idx := make([]int, len(batch))
+	p.aOff, p.bOff = zaZeroed(&p.aOff, nb), zaZeroed(&p.bOff, nb)
+	p.zaAst = zaStridesInto(p.zaAst, ab, batch)
+	p.zaBst = zaStridesInto(p.zaBst, bb, batch)
+	ast, bst := p.zaAst, p.zaBst
+	idx := zaZeroed(&p.zaIdx, len(batch))
 	for i := 0; i < nb; i++ {
 		ao, bo := 0, 0
 		for d := range idx {
@@ -171,7 +180,7 @@ func cvMatMul(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 				return nil, ctx.Errf("%w", err)
 			}
 		}
-		return One(y), nil
+		return ctx.One(y), nil
 	}
 	y, err := ctx.NewTensor(dt, p.out...)
 	if err != nil {
@@ -282,6 +291,12 @@ func cvNewGemm(n *ir.Node, opset int) (Kernel, error) {
 	}, nil
 }
 
+// cvGemmLocal is a Gemm step's per-session scratch.
+type cvGemmLocal struct {
+	out, cst [2]int
+	ep       linalg.Epilogue
+}
+
 func (g *cvGemm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	if err := NeedInputs(ctx, in, 2); err != nil {
 		return nil, err
@@ -306,13 +321,16 @@ func (g *cvGemm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	if kb != k {
 		return nil, ctx.Errf("A%v, B%v (transA=%v transB=%v): inner dims differ: %w", as, bs, g.transA, g.transB, tensor.ErrShape)
 	}
-	out := []int{m, n}
+	// Shape, strides and epilogue live in the step's per-session storage.
+	loc := zaLocal[cvGemmLocal](ctx)
+	loc.out = [2]int{m, n}
+	out := loc.out[:]
 	var cst []int
 	if c != nil {
-		if bc, err := tensor.Broadcast(c.Shape(), out); err != nil || !tensor.SameShape(bc, out) {
+		if !zaCovers(out, c.Shape()) {
 			return nil, ctx.Errf("C%v does not broadcast to %v: %w", c.Shape(), out, tensor.ErrShape)
 		}
-		cst = tensor.BroadcastStrides(c.Shape(), out)
+		cst = zaStridesInto(loc.cst[:0], c.Shape(), out)
 	}
 	lda, ldb := as[1], bs[1]
 	switch dt {
@@ -333,10 +351,12 @@ func (g *cvGemm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 			switch {
 			case n > 1 && cst[1] == 1 && (cst[0] == 0 || m == 1):
 				// A bias row (1-D C or 1×n): fused as a column bias.
-				ep = &linalg.Epilogue{ColBias: cvScaled(cf[:n], g.beta)}
+				loc.ep = linalg.Epilogue{ColBias: cvScaled(cf[:n], g.beta)}
+				ep = &loc.ep
 			case m > 1 && n > 1 && cst[0] == 1 && cst[1] == 0:
 				// A bias column (m×1): fused as a row bias.
-				ep = &linalg.Epilogue{RowBias: cvScaled(cf[:m], g.beta)}
+				loc.ep = linalg.Epilogue{RowBias: cvScaled(cf[:m], g.beta)}
+				ep = &loc.ep
 			default:
 				cvFillC(yd, cf, cst, m, n, g.beta)
 				beta = 1
@@ -348,7 +368,7 @@ func (g *cvGemm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 				return nil, ctx.Errf("%w", err)
 			}
 		}
-		return One(y), nil
+		return ctx.One(y), nil
 	case tensor.Float64:
 		return cvGemmGen[float64](ctx, g, a, b, c, cst, m, n, k)
 	case tensor.Int32:

@@ -23,9 +23,14 @@ func init() {
 // shPermute copies x with its axes permuted: out dim i is x dim perm[i].
 func shPermute(ctx *Context, x *tensor.Tensor, perm []int) (*tensor.Tensor, error) {
 	s := x.Shape()
-	st := tensor.Strides(s)
-	out := make([]int, len(perm))
-	ost := make([]int, len(perm))
+	loc := zaLocal[zaPermLocal](ctx) // per-session scratch: no allocation per run
+	st := zaZeroed(&loc.st, len(s))
+	for i, acc := len(s)-1, 1; i >= 0; i-- { // tensor.Strides
+		st[i] = acc
+		acc *= s[i]
+	}
+	out := zaZeroed(&loc.out, len(perm))
+	ost := zaZeroed(&loc.ost, len(perm))
 	for i, p := range perm {
 		out[i] = s[p]
 		ost[i] = st[p]
@@ -40,7 +45,8 @@ func shTransposeFactory(n *ir.Node, opset int) (Kernel, error) {
 			return nil, err
 		}
 		r := in[0].Rank()
-		perm := make([]int, r)
+		loc := zaLocal[zaPermLocal](ctx)
+		perm := zaZeroed(&loc.perm, r)
 		if permAttr == nil {
 			for i := range perm {
 				perm[i] = r - 1 - i
@@ -49,17 +55,15 @@ func shTransposeFactory(n *ir.Node, opset int) (Kernel, error) {
 			if len(permAttr) != r {
 				return nil, ctx.Errf("perm %v does not match rank %d: %w", permAttr, r, tensor.ErrShape)
 			}
-			p, err := shNormAxes(ctx, permAttr, r)
-			if err != nil {
+			if err := zaNormPerm(ctx, perm, permAttr); err != nil {
 				return nil, err
 			}
-			perm = p
 		}
 		y, err := shPermute(ctx, in[0], perm)
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}
-		return One(y), nil
+		return ctx.One(y), nil
 	}), nil
 }
 

@@ -150,10 +150,13 @@ func (k *msQGemmK) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	if err != nil {
 		return nil, err
 	}
-	if _, err := alCheckDims(ctx, tensor.Int32, m, n); err != nil {
+	loc := zaLocal[zaQGemmLocal](ctx) // per-session scratch: no allocation per run
+	loc.shape = [2]int{m, n}
+	if _, err := alCheckShape(ctx, tensor.Int32, loc.shape[:]); err != nil {
 		return nil, err
 	}
-	acc := make([]int32, m*n)
+	acc := zaGrowI32(&loc.acc, m*n)
+	clear(acc)
 	cRowConst := true // C is absent or the same for every row
 	if c != nil {
 		if c.DType() != tensor.Int32 {
@@ -181,14 +184,14 @@ func (k *msQGemmK) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 			}
 		}
 	}
-	scales := make([]float32, len(bs))
+	scales := zaGrowF32(&loc.scales, len(bs))
 	for i, v := range bs {
 		scales[i] = k.alpha * as * v
 		if ysT != nil {
 			scales[i] /= ys
 		}
 	}
-	out, err := msNewOut(ctx, ydt, []int{m, n})
+	out, err := msNewOut(ctx, ydt, loc.shape[:])
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +200,7 @@ func (k *msQGemmK) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	}
 	switch {
 	case !k.qwRef && kk > 0 && m > 0 && n > 0:
-		pb, _ := k.qwPack.get(qwKeyOf(in[3], Opt(in, 5)), func() (*linalg.QPackedB, error) {
+		pb, _ := k.qwPack.get(ctx.zaKeyOf(in[3], Opt(in, 5)), func() (*linalg.QPackedB, error) {
 			return qwPackB(b, 0, kk, n, k.transB, bz), nil
 		})
 		if ydt != tensor.Float32 && cRowConst && qwFinite(scales) {
@@ -207,7 +210,7 @@ func (k *msQGemmK) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 				bias = acc[:n]
 			}
 			qwGemmRequant(ctx.Threads, m, n, kk, a, 0, az, pb, bias, scales, yz, out)
-			return One(out), nil
+			return ctx.One(out), nil
 		}
 		prod := make([]int32, m*n)
 		qwGemm(ctx.Threads, m, n, kk, a, 0, az, pb, prod)
@@ -371,7 +374,7 @@ func msMatMulToFloat(ctx *Context, in []*tensor.Tensor, mk *msMMFloat) ([]*tenso
 	o := out.Float32s()
 	if !mk.qwRef && k > 0 && m > 0 && n > 0 && nbatch > 0 {
 		nbm := b.Len() / (k * n)
-		packs, _ := mk.qwPack.get(qwKeyOf(b, bZT), func() ([]*linalg.QPackedB, error) {
+		packs, _ := mk.qwPack.get(ctx.zaKeyOf(b, bZT), func() ([]*linalg.QPackedB, error) {
 			ps := make([]*linalg.QPackedB, nbm)
 			for j := range ps {
 				ps[j] = qwPackB(b, j*k*n, k, n, false, bz)

@@ -74,7 +74,12 @@ func msScales(ctx *Context, t *tensor.Tensor, n int, name string) ([]float32, er
 // gives one zero.
 func msZeroPoints(ctx *Context, t *tensor.Tensor, want tensor.DType, n int, name string) ([]int32, error) {
 	if t == nil {
-		return []int32{0}, nil
+		return zaOneI32(0), nil // shared, read-only
+	}
+	if t.DType() == want && t.Rank() <= 1 && (t.Len() == 1 || t.Len() == n) {
+		if z := zaSharedI32(t.Len(), t.Int64At); z != nil {
+			return z, nil // shared, read-only: no allocation per run
+		}
 	}
 	if t.DType() != want {
 		return nil, ctx.Errf("%s has dtype %v, want %v: %w", name, t.DType(), want, tensor.ErrDType)
@@ -264,7 +269,7 @@ func msBinary(ctx *Context, in []*tensor.Tensor, mul bool) ([]*tensor.Tensor, er
 	if err != nil {
 		return nil, err
 	}
-	shape, err := tensor.Broadcast(a.Shape(), b.Shape())
+	shape, err := zaBroadcastShape(a.Shape(), b.Shape()) // an input's shape when it covers the other
 	if err != nil {
 		return nil, ctx.Errf("A %v and B %v: %w", a.Shape(), b.Shape(), err)
 	}
@@ -274,7 +279,7 @@ func msBinary(ctx *Context, in []*tensor.Tensor, mul bool) ([]*tensor.Tensor, er
 	}
 	n := out.Len()
 	if n == 0 {
-		return One(out), nil
+		return ctx.One(out), nil
 	}
 	mode := msSpanBoth
 	switch {
@@ -302,7 +307,7 @@ func msBinary(ctx *Context, in []*tensor.Tensor, mul bool) ([]*tensor.Tensor, er
 	} else {
 		qpBinary[int8](ctx, a, b, out, mul, mode, sa, sb, sc, za, zb, zc, lo, hi)
 	}
-	return One(out), nil
+	return ctx.One(out), nil
 }
 
 // msBinaryRef is the meaning of QLinearAdd/QLinearMul, one element at a

@@ -336,6 +336,11 @@ func (k *cvLayerNorm) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, 
 	if err != nil {
 		return nil, ctx.Errf("axis: %w", err)
 	}
+	if y, ok, err := zaLayerNormF32(ctx, k.eps, axis, in); err != nil {
+		return nil, err
+	} else if ok {
+		return ctx.One(y), nil // float32 fast path: no scratch, arena output
+	}
 	xd, err := cvToF64(ctx, x, "X")
 	if err != nil {
 		return nil, err

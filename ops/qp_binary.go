@@ -123,7 +123,12 @@ type qpAddTab struct {
 // qpNewAddTab builds the tables for the given formula mode (msSpanBoth,
 // msScalarA, msScalarB), matching msBinaryRef's float32 order.
 func qpNewAddTab(signed bool, mode int, sa, sb, sc float32, za, zb, zc, lo, hi int32) *qpAddTab {
-	t := &qpAddTab{lo: float32(lo), hi: float32(hi), ilo: lo, ihi: hi}
+	return qpFillAddTab(new(qpAddTab), signed, mode, sa, sb, sc, za, zb, zc, lo, hi)
+}
+
+// qpFillAddTab is qpNewAddTab into t (per-session storage in a run).
+func qpFillAddTab(t *qpAddTab, signed bool, mode int, sa, sb, sc float32, za, zb, zc, lo, hi int32) *qpAddTab {
+	*t = qpAddTab{lo: float32(lo), hi: float32(hi), ilo: lo, ihi: hi}
 	ra, rb := sa/sc, sb/sc
 	fixed := float32(zc) - (float32(ra*float32(za)) + float32(rb*float32(zb)))
 	if mode == msScalarA {
@@ -287,6 +292,9 @@ func qpMulRun[T uint8 | int8](dst, a []T, sa int, b []T, sb int, p *qpMulParams)
 func qpBinary[T uint8 | int8](ctx *Context, a, b, out *tensor.Tensor, mul bool, mode int,
 	sa, sb, sc float32, za, zb, zc, lo, hi int32) {
 	av, bv, ov := tensor.Data[T](a), tensor.Data[T](b), tensor.Data[T](out)
+	if zaQBinarySerial(ctx, av, bv, ov, mul, mode, sa, sb, sc, za, zb, zc, lo, hi) {
+		return // one thread, no broadcast beyond scalars: no allocation
+	}
 	l := qpNewBcast(a.Shape(), b.Shape(), out.Shape())
 	r := len(l.dims)
 	stepA, stepB := l.as[r-1], l.bs[r-1]

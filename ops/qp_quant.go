@@ -15,16 +15,24 @@ func qpQuantizeF32[T uint8 | int8](ctx *Context, dst []T, x []float32, scale flo
 		lo, hi = -128, 127
 	}
 	flo, fhi := float32(lo-zp), float32(hi-zp)
+	if zaSerialN(ctx, len(x), 1<<16) {
+		qpQuantizeSpan(dst, x, scale, flo, fhi, zp) // no closure: no allocation
+		return
+	}
 	ctx.Parallel(len(x), 1<<16, func(a, b int) {
-		d, s := dst[a:b], x[a:b]
-		for i, v := range s {
-			f := v / scale
-			if f != f {
-				f = 0
-			}
-			d[i] = T(qpRound(min(max(f, flo), fhi)) + zp)
-		}
+		qpQuantizeSpan(dst[a:b], x[a:b], scale, flo, fhi, zp)
 	})
+}
+
+// qpQuantizeSpan is qpQuantizeF32's loop over one span.
+func qpQuantizeSpan[T uint8 | int8](d []T, s []float32, scale, flo, fhi float32, zp int32) {
+	for i, v := range s {
+		f := v / scale
+		if f != f {
+			f = 0
+		}
+		d[i] = T(qpRound(min(max(f, flo), fhi)) + zp)
+	}
 }
 
 // qpQuantizeFast runs qpQuantizeF32 when x is float32, the scale per

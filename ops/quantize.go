@@ -123,6 +123,9 @@ func qsScales(ctx *Context, t *tensor.Tensor, name string) ([]float32, error) {
 // qsZeroPoints reads a zero-point tensor of type want as int32 values. A nil
 // tensor gives n zeros.
 func qsZeroPoints(ctx *Context, t *tensor.Tensor, want tensor.DType, n int, name string) ([]int32, error) {
+	if z := zaZeroPoints(t, want, n); z != nil {
+		return z, nil // shared, read-only: no allocation per run
+	}
 	if t == nil {
 		return make([]int32, n), nil
 	}
@@ -237,7 +240,7 @@ func (k *qsQuantize) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, e
 	if out, err := qpQuantizeFast(ctx, x, scales, zps, odt); err != nil {
 		return nil, err
 	} else if out != nil {
-		return One(out), nil
+		return ctx.One(out), nil
 	}
 	// Quotient x / scale at the precision the reference uses: float32 for
 	// float32/half inputs, float64 when x is float64 or int32.
@@ -383,11 +386,16 @@ func (k *qsDequantize) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor,
 	if odt == tensor.Undefined {
 		odt = sc.DType()
 	}
-	if out, err := qhDequantizeFast(ctx, x, scales, zps, odt, &lay); err != nil || out != nil {
+	if out, err := zaDequantizeFast(ctx, x, scales, zps, odt); err != nil {
+		return nil, err
+	} else if out != nil {
+		return ctx.One(out), nil // per-tensor 8-bit → float32: no tables, no closures
+	}
+	if out, err := zaDQByValue(ctx, x, scales, zps, odt, lay); err != nil || out != nil {
 		if err != nil {
 			return nil, err
 		}
-		return One(out), nil
+		return ctx.One(out), nil
 	}
 	// dx = float32(x) - zp, times scale; the product is exact in float64 and
 	// rounds once to the output type, as the float32 reference does.
@@ -711,6 +719,8 @@ func qsMMRun[TA, TB, TY linalg.QInt](ctx *Context, a []TA, b []TB, y []TY, p *qs
 type qsConv struct {
 	// qwPack caches the weights packed per group for the fast path.
 	qwPack qwCache[[]*linalg.QPackedB]
+	// q8Pack caches them for the NCHW implicit-GEMM path (q8ConvFast).
+	q8Pack qwCache[[]*linalg.Q8ConvWeights]
 	// qwRef forces the reference path (qsConvCompute), for tests.
 	qwRef bool
 
@@ -770,7 +780,8 @@ func (c *qsConv) geometry(ctx *Context, xs, ws []int) (*qsConvGeom, error) {
 		return nil, ctx.Errf("x %v and w %v: want rank >= 3 and equal ranks: %w", xs, ws, tensor.ErrShape)
 	}
 	nsp := len(xs) - 2
-	g := &qsConvGeom{batch: xs[0], cin: xs[1], cout: ws[0], group: c.group, in: xs[2:]}
+	g := zaQConvGeom(ctx, nsp) // per-session storage: no allocation per run
+	g.batch, g.cin, g.cout, g.group, g.in = xs[0], xs[1], ws[0], c.group, xs[2:]
 	if g.cin%g.group != 0 || g.cout%g.group != 0 || ws[1]*g.group != g.cin {
 		return nil, ctx.Errf("x %v, w %v and group %d do not agree: %w", xs, ws, g.group, tensor.ErrShape)
 	}
@@ -780,6 +791,9 @@ func (c *qsConv) geometry(ctx *Context, xs, ws []int) (*qsConvGeom, error) {
 	}
 	fill := func(v []int, def, n int, name string) ([]int, error) {
 		if len(v) == 0 {
+			if out := zaConstInts(n, def); out != nil {
+				return out, nil // read-only defaults
+			}
 			out := make([]int, n)
 			for i := range out {
 				out[i] = def
@@ -802,8 +816,6 @@ func (c *qsConv) geometry(ctx *Context, xs, ws []int) (*qsConvGeom, error) {
 	if err != nil {
 		return nil, err
 	}
-	g.padBegin = make([]int, nsp)
-	g.out = make([]int, nsp)
 	for i := 0; i < nsp; i++ {
 		dk := (g.kern[i]-1)*g.dils[i] + 1
 		s := g.strides[i]
@@ -834,7 +846,7 @@ func (c *qsConv) geometry(ctx *Context, xs, ws []int) (*qsConvGeom, error) {
 	if g.outSize, err = tensor.NumElements(g.out); err != nil {
 		return nil, ctx.Errf("output dims %v: %w", g.out, err)
 	}
-	if _, err := tensor.NumElements([]int{g.cin / g.group * g.kSize, g.outSize}); err != nil {
+	if _, err := zaNumElements2(g.cin/g.group*g.kSize, g.outSize); err != nil {
 		return nil, ctx.Errf("column buffer: %w", err)
 	}
 	return g, nil
@@ -907,8 +919,9 @@ func (c *qsConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		}
 		bv = tensor.Data[int32](bias)
 	}
-	mult := make([]float32, g.cout)
-	wZc := make([]int32, g.cout)
+	loc := zaQConv(ctx)
+	mult := zaGrowF32(&loc.mult, g.cout)
+	wZc := zaGrowI32(&loc.wZc, g.cout)
 	for m := range mult {
 		ws := wS[0]
 		if len(wS) > 1 {
@@ -920,25 +933,26 @@ func (c *qsConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 			wZc[m] = wZ[m]
 		}
 	}
-	oshape := append([]int{g.batch, g.cout}, g.out...)
+	oshape := append(append(loc.shape[:0], g.batch, g.cout), g.out...)
 	if _, err := alCheckShape(ctx, tensor.Int32, oshape); err != nil {
 		return nil, err // output and accumulators
 	}
-	if _, err := alCheckShape(ctx, tensor.Int32, append([]int{g.cin / g.group, g.kSize}, g.out...)); err != nil {
+	if _, err := alCheckShape(ctx, tensor.Int32, append(append(loc.tmp[:0], g.cin/g.group, g.kSize), g.out...)); err != nil {
 		return nil, err // im2col columns
 	}
-	out, err := tensor.New(ydt, oshape...)
+	out, err := ctx.NewTensor(ydt, oshape...) // recycled by the session's arena
 	if err != nil {
 		return nil, ctx.Errf("output: %w", err)
 	}
-	r := &qsConvRun{g: g, xZ: xZ[0], wZ: wZc, yZ: yZ[0], bias: bv, mult: mult}
+	loc.r = qsConvRun{g: g, xZ: xZ[0], wZ: wZc, yZ: yZ[0], bias: bv, mult: mult}
+	r := &loc.r
 	if !c.qwRef {
 		done, err := c.qwConvFast(ctx, x, w, wZP, out, r)
 		if err != nil {
 			return nil, err
 		}
 		if done {
-			return One(out), nil
+			return ctx.One(out), nil
 		}
 	}
 	switch {
@@ -951,7 +965,7 @@ func (c *qsConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	default:
 		qsConvDispatchY[int8, int8](ctx, x, w, out, r)
 	}
-	return One(out), nil
+	return ctx.One(out), nil
 }
 
 type qsConvRun struct {

@@ -44,11 +44,16 @@ func qwIsDepthwise(g *qsConvGeom) bool {
 	return g.group > 1 && g.group == g.cin && g.group == g.cout
 }
 
+// qwNHWC selects the channels-last im2col path over q8ConvFast (tests).
+var qwNHWC = false
+
 // qwConvFast runs the fast QLinearConv on x, w into out. It returns false
 // (and does nothing) when the shape needs the reference path.
 func (c *qsConv) qwConvFast(ctx *Context, x, w, wZP, out *tensor.Tensor, r *qsConvRun) (bool, error) {
 	g := r.g
-	v, ok := qwConvView(g)
+	v := &zaQConv(ctx).v // per-session storage: a local's address would escape
+	var ok bool
+	*v, ok = qwConvView(g)
 	if !ok || g.cin == 0 {
 		return false, nil
 	}
@@ -56,19 +61,13 @@ func (c *qsConv) qwConvFast(ctx *Context, x, w, wZP, out *tensor.Tensor, r *qsCo
 		return true, nil
 	}
 	if qwIsDepthwise(g) {
-		switch {
-		case x.DType() == tensor.Uint8 && w.DType() == tensor.Uint8:
-			qwConvDWY[uint8, uint8](ctx, x, w, out, r, &v)
-		case x.DType() == tensor.Uint8:
-			qwConvDWY[uint8, int8](ctx, x, w, out, r, &v)
-		case w.DType() == tensor.Uint8:
-			qwConvDWY[int8, uint8](ctx, x, w, out, r, &v)
-		default:
-			qwConvDWY[int8, int8](ctx, x, w, out, r, &v)
-		}
+		qdwConv(ctx, x, w, out, r, v)
 		return true, nil
 	}
-	packs, err := c.qwPack.get(qwKeyOf(w, wZP), func() ([]*linalg.QPackedB, error) {
+	if !qwNHWC && v.sh*v.sw <= 16 {
+		return true, c.q8ConvFast(ctx, x, w, wZP, out, r, v)
+	}
+	packs, err := c.qwPack.get(ctx.zaKeyOf(w, wZP), func() ([]*linalg.QPackedB, error) {
 		if w.DType() == tensor.Uint8 {
 			return qwConvPack(tensor.Data[uint8](w), r), nil
 		}
@@ -79,13 +78,13 @@ func (c *qsConv) qwConvFast(ctx *Context, x, w, wZP, out *tensor.Tensor, r *qsCo
 	}
 	switch {
 	case x.DType() == tensor.Uint8 && out.DType() == tensor.Uint8:
-		qwConvGemm(ctx, tensor.Data[uint8](x), tensor.Data[uint8](out), r, &v, packs)
+		qwConvGemm(ctx, tensor.Data[uint8](x), tensor.Data[uint8](out), r, v, packs)
 	case x.DType() == tensor.Uint8:
-		qwConvGemm(ctx, tensor.Data[uint8](x), tensor.Data[int8](out), r, &v, packs)
+		qwConvGemm(ctx, tensor.Data[uint8](x), tensor.Data[int8](out), r, v, packs)
 	case out.DType() == tensor.Uint8:
-		qwConvGemm(ctx, tensor.Data[int8](x), tensor.Data[uint8](out), r, &v, packs)
+		qwConvGemm(ctx, tensor.Data[int8](x), tensor.Data[uint8](out), r, v, packs)
 	default:
-		qwConvGemm(ctx, tensor.Data[int8](x), tensor.Data[int8](out), r, &v, packs)
+		qwConvGemm(ctx, tensor.Data[int8](x), tensor.Data[int8](out), r, v, packs)
 	}
 	return true, nil
 }
@@ -124,17 +123,14 @@ func qwConvGemm[TX, TY linalg.QInt](ctx *Context, x []TX, y []TY, r *qsConvRun, 
 	kk := cg * v.kh * v.kw
 	direct := v.kh == 1 && v.kw == 1 && v.sh == 1 && v.sw == 1 && v.ph == 0 && v.pw == 0 &&
 		v.oh == v.h && v.ow == v.w
-	xtb, ytb := qwGetBuf(hw*cin), qwGetBuf(P*cout)
-	defer qwPutBuf(xtb)
-	defer qwPutBuf(ytb)
-	xt, yt := qwAs[TX](*xtb), qwAs[TY](*ytb)
+	// Session scratch (the runtime runs one step at a time), not a
+	// sync.Pool: a GC empties pools, and the next run would allocate.
+	xt, yt := qwAs[TX](ctx.zaScratch(0, hw*cin)), qwAs[TY](ctx.zaScratch(1, P*cout))
 	var cols []TX
 	if !direct {
-		cb := qwGetBuf(P * kk)
-		defer qwPutBuf(cb)
-		cols = qwAs[TX](*cb)
+		cols = qwAs[TX](ctx.zaScratch(2, P*kk))
 	}
-	xZ := []int32{r.xZ}
+	xZ := zaOneI32(r.xZ)
 	threads := max(ctx.Threads, 1)
 	for b := 0; b < g.batch; b++ {
 		qwTranspose(ctx, xt, x[b*cin*hw:(b+1)*cin*hw], cin, hw)
@@ -160,6 +156,10 @@ func qwConvGemm[TX, TY linalg.QInt](ctx *Context, x []TX, y []TY, r *qsConvRun, 
 func qwTranspose[T linalg.QInt](ctx *Context, dst, src []T, r, c int) {
 	d, s := qwBytes(dst), qwBytes(src)
 	bands := (r + 7) / 8
+	if grain := max(1, (1<<15)/(8*max(c, 1))); zaSerialN(ctx, bands, grain) {
+		qpTransposeBytes(d, s, r, c, 0, r) // no closure: no allocation
+		return
+	}
 	ctx.Parallel(bands, max(1, (1<<15)/(8*max(c, 1))), func(lo, hi int) {
 		qpTransposeBytes(d, s, r, c, lo*8, min(hi*8, r))
 	})
@@ -177,9 +177,20 @@ func qwBytes[T linalg.QInt](s []T) []byte {
 // inside the image are one contiguous copy of kw·cin bytes.
 func qwIm2col[T linalg.QInt](ctx *Context, cols, xt []T, cin, c0, cg int, zp T, v *qwConv2D) {
 	kk := v.kh * v.kw * cg
+	grain := max(1, 8192/max(v.ow*kk, 1))
+	if zaSerialN(ctx, v.oh, grain) {
+		qwIm2colRows(cols, xt, cin, c0, cg, zp, v, 0, v.oh) // no closure: no allocation
+		return
+	}
+	ctx.Parallel(v.oh, grain, func(lo, hi int) { qwIm2colRows(cols, xt, cin, c0, cg, zp, v, lo, hi) })
+}
+
+// qwIm2colRows fills the rows of output rows [lo, hi) for qwIm2col.
+func qwIm2colRows[T linalg.QInt](cols, xt []T, cin, c0, cg int, zp T, v *qwConv2D, lo, hi int) {
+	kk := v.kh * v.kw * cg
 	runs := cg == cin && v.dw == 1
 	krow := v.kw * cg
-	ctx.Parallel(v.oh, max(1, 8192/max(v.ow*kk, 1)), func(lo, hi int) {
+	{
 		for oh := lo; oh < hi; oh++ {
 			for ow := 0; ow < v.ow; ow++ {
 				row := cols[(oh*v.ow+ow)*kk : (oh*v.ow+ow+1)*kk]
@@ -210,7 +221,7 @@ func qwIm2col[T linalg.QInt](ctx *Context, cols, xt []T, cin, c0, cg int, zp T, 
 				}
 			}
 		}
-	})
+	}
 }
 
 // qwFill sets every element of d to v.
@@ -233,93 +244,104 @@ func qwConvDWY[TX, TW linalg.QInt](ctx *Context, x, w, out *tensor.Tensor, r *qs
 // hold xZ and add 0), plus bias, then qwRequant per output row.
 func qwConvDW[TX, TW, TY linalg.QInt](ctx *Context, x []TX, w []TW, y []TY, r *qsConvRun, v *qwConv2D) {
 	g := r.g
-	C, hw, P := g.cin, v.h*v.w, g.outSize
+	C, hw := g.cin, v.h*v.w
 	ks := v.kh * v.kw
 	fast3 := v.kh == 3 && v.kw == 3 && v.dh == 1 && v.dw == 1 && (v.sw == 1 || v.sw == 2)
+	if zaSerialN(ctx, g.batch*C, 1) {
+		// Session scratch, no closure: no allocation per run.
+		qwConvDWJobs(x, w, y, r, v, fast3, 0, g.batch*C, zaI32s(ctx, 0, ks), zaI32s(ctx, 1, hw), zaI32s(ctx, 2, v.ow))
+		return
+	}
 	ctx.Parallel(g.batch*C, 1, func(lo, hi int) {
-		wc := make([]int32, ks)
-		xs := make([]int32, hw)
-		acc := make([]int32, v.ow)
-		for job := lo; job < hi; job++ {
-			ch := job % C
-			for i := range wc {
-				wc[i] = int32(w[ch*ks+i]) - r.wZ[ch]
-			}
-			for i, e := range x[job*hw : (job+1)*hw] {
-				xs[i] = int32(e) - r.xZ
-			}
-			var bias int32
-			if r.bias != nil {
-				bias = r.bias[ch]
-			}
-			mult := r.mult[ch]
-			if fast3 {
-				var w9 [9]int32
-				copy(w9[:], wc)
-				var rows [3][]int32
-				for oh := 0; oh < v.oh; oh++ {
-					for kh := range rows {
-						rows[kh] = nil
-						if ih := oh*v.sh - v.ph + kh; ih >= 0 && ih < v.h {
-							rows[kh] = xs[ih*v.w : (ih+1)*v.w]
-						}
-					}
-					qpDW3x3Row(acc, &rows, &w9, bias, v.sw, v.pw, v.w)
-					yo := job*P + oh*v.ow
-					qwRequant(y[yo:yo+v.ow], acc, mult, r.yZ)
-				}
-				continue
-			}
+		qwConvDWJobs(x, w, y, r, v, fast3, lo, hi, make([]int32, ks), make([]int32, hw), make([]int32, v.ow))
+	})
+}
+
+// qwConvDWJobs runs planes [lo, hi) of qwConvDW with scratch wc (ks), xs
+// (h·w) and acc (ow).
+func qwConvDWJobs[TX, TW, TY linalg.QInt](x []TX, w []TW, y []TY, r *qsConvRun, v *qwConv2D, fast3 bool, lo, hi int, wc, xs, acc []int32) {
+	g := r.g
+	C, hw, P := g.cin, v.h*v.w, g.outSize
+	ks := v.kh * v.kw
+	for job := lo; job < hi; job++ {
+		ch := job % C
+		for i := range wc {
+			wc[i] = int32(w[ch*ks+i]) - r.wZ[ch]
+		}
+		for i, e := range x[job*hw : (job+1)*hw] {
+			xs[i] = int32(e) - r.xZ
+		}
+		var bias int32
+		if r.bias != nil {
+			bias = r.bias[ch]
+		}
+		mult := r.mult[ch]
+		if fast3 {
+			var w9 [9]int32
+			copy(w9[:], wc)
+			var rows [3][]int32
 			for oh := 0; oh < v.oh; oh++ {
-				for ow := range acc {
-					acc[ow] = bias
-				}
-				for kh := 0; kh < v.kh; kh++ {
-					ih := oh*v.sh - v.ph + kh*v.dh
-					if ih < 0 || ih >= v.h {
-						continue
-					}
-					xrow := xs[ih*v.w : (ih+1)*v.w]
-					if v.kw == 3 && v.sw == 1 {
-						// Three taps per pass over the row: off = kw*dw - pw.
-						qwDWRow3(acc, xrow, wc[kh*3:kh*3+3], v.dw, -v.pw)
-						continue
-					}
-					for kw := 0; kw < v.kw; kw++ {
-						wv := wc[kh*v.kw+kw]
-						off := kw*v.dw - v.pw
-						// Output columns whose tap lies inside the row:
-						// 0 <= ow*sw + off < w.
-						o0 := 0
-						if off < 0 {
-							o0 = (-off + v.sw - 1) / v.sw
-						}
-						o1 := v.ow
-						if last := v.w - 1 - off; last < 0 {
-							o1 = 0
-						} else {
-							o1 = min(o1, last/v.sw+1)
-						}
-						if v.sw == 1 {
-							if o0 < o1 {
-								src := xrow[o0+off : o1+off]
-								dst := acc[o0:o1]
-								for i, xv := range src {
-									dst[i] += xv * wv
-								}
-							}
-							continue
-						}
-						for ow := o0; ow < o1; ow++ {
-							acc[ow] += xrow[ow*v.sw+off] * wv
-						}
+				for kh := range rows {
+					rows[kh] = nil
+					if ih := oh*v.sh - v.ph + kh; ih >= 0 && ih < v.h {
+						rows[kh] = xs[ih*v.w : (ih+1)*v.w]
 					}
 				}
+				qpDW3x3Row(acc, &rows, &w9, bias, v.sw, v.pw, v.w)
 				yo := job*P + oh*v.ow
 				qwRequant(y[yo:yo+v.ow], acc, mult, r.yZ)
 			}
+			continue
 		}
-	})
+		for oh := 0; oh < v.oh; oh++ {
+			for ow := range acc {
+				acc[ow] = bias
+			}
+			for kh := 0; kh < v.kh; kh++ {
+				ih := oh*v.sh - v.ph + kh*v.dh
+				if ih < 0 || ih >= v.h {
+					continue
+				}
+				xrow := xs[ih*v.w : (ih+1)*v.w]
+				if v.kw == 3 && v.sw == 1 {
+					// Three taps per pass over the row: off = kw*dw - pw.
+					qwDWRow3(acc, xrow, wc[kh*3:kh*3+3], v.dw, -v.pw)
+					continue
+				}
+				for kw := 0; kw < v.kw; kw++ {
+					wv := wc[kh*v.kw+kw]
+					off := kw*v.dw - v.pw
+					// Output columns whose tap lies inside the row:
+					// 0 <= ow*sw + off < w.
+					o0 := 0
+					if off < 0 {
+						o0 = (-off + v.sw - 1) / v.sw
+					}
+					o1 := v.ow
+					if last := v.w - 1 - off; last < 0 {
+						o1 = 0
+					} else {
+						o1 = min(o1, last/v.sw+1)
+					}
+					if v.sw == 1 {
+						if o0 < o1 {
+							src := xrow[o0+off : o1+off]
+							dst := acc[o0:o1]
+							for i, xv := range src {
+								dst[i] += xv * wv
+							}
+						}
+						continue
+					}
+					for ow := o0; ow < o1; ow++ {
+						acc[ow] += xrow[ow*v.sw+off] * wv
+					}
+				}
+			}
+			yo := job*P + oh*v.ow
+			qwRequant(y[yo:yo+v.ow], acc, mult, r.yZ)
+		}
+	}
 }
 
 // qwRequant is linalg.RequantRef with one multiplier and zero point:

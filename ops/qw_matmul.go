@@ -28,7 +28,7 @@ func (qk *qsQLMatMul) qwMatMulFast(ctx *Context, a, b, bZP *tensor.Tensor, p *qs
 	if len(p.aIdx) == 0 || p.m == 0 || p.n == 0 {
 		return true, nil
 	}
-	packs, err := qk.qwPack.get(qwKeyOf(b, bZP), func() ([]qwPackedMat, error) {
+	packs, err := qk.qwPack.get(ctx.zaKeyOf(b, bZP), func() ([]qwPackedMat, error) {
 		if b.DType() == tensor.Uint8 {
 			return qwPackMats(tensor.Data[uint8](b), p), nil
 		}

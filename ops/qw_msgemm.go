@@ -104,7 +104,7 @@ func (k *msNBits) qwRun(ctx *Context, a, b, sc, zpT, biasT *tensor.Tensor) ([]*t
 		}
 		bias = tensor.ToFloat32(biasT)
 	}
-	pk, err := k.qwPack.get(qwKeyOf(b, sc, zpT), func() (*linalg.QNBitsPacked, error) {
+	pk, err := k.qwPack.get(ctx.zaKeyOf(b, sc, zpT), func() (*linalg.QNBitsPacked, error) {
 		scales, err := qwNBitsScales(ctx, sc)
 		if err != nil {
 			return nil, err

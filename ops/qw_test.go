@@ -237,6 +237,15 @@ func (c qwConvCase) attrs() map[string]any {
 // TestQLinearConvFastVsRef checks the im2col/QGemmRequant and depthwise
 // paths against the reference bit for bit.
 func TestQLinearConvFastVsRef(t *testing.T) {
+	for _, nhwc := range []bool{false, true} {
+		old := qwNHWC
+		qwNHWC = nhwc
+		t.Run(fmt.Sprint("nhwc=", nhwc), qwConvFastVsRef)
+		qwNHWC = old
+	}
+}
+
+func qwConvFastVsRef(t *testing.T) {
 	r := rand.New(rand.NewSource(11))
 	for _, c := range qwConvCases() {
 		t.Run(c.String(), func(t *testing.T) {
@@ -317,7 +326,7 @@ func TestQLinearConvPackOnce(t *testing.T) {
 		}
 		qwSame(t, fmt.Sprint("goroutine ", i), outs[i], want)
 	}
-	if p := fast.(*qsConv).qwPack.packs.Load(); p != 1 {
+	if p := fast.(*qsConv).q8Pack.packs.Load(); p != 1 {
 		t.Errorf("weight packed %d times, want 1", p)
 	}
 	// A different weight tensor every call: still correct.
@@ -334,7 +343,7 @@ func TestQLinearConvPackOnce(t *testing.T) {
 		}
 		qwSame(t, fmt.Sprint("dynamic ", i), got, want)
 	}
-	if !fast.(*qsConv).qwPack.dynamic.Load() {
+	if !fast.(*qsConv).q8Pack.dynamic.Load() {
 		t.Error("cache did not switch to per-call packing")
 	}
 }

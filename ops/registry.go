@@ -153,6 +153,14 @@ type Context struct {
 	Threads int
 	// Arena, when not nil, recycles output buffers (see NewTensor).
 	Arena *Arena
+	// zaOne backs the slice Context.One returns.
+	zaOne  [1]*tensor.Tensor
+	zaOneV [1]Value
+	// zaState and zaGeom are the step's per-session kernel storage (see
+	// zaLocal): the runtime gives each session its own Context per step.
+	zaState any
+	zaGeom  *zaGeomLocal
+	zaPlan  *ewPlan
 }
 
 // Parallel splits [0,n) into at most ctx.Threads chunks of at least grain

@@ -197,6 +197,10 @@ func shStrided(ctx *Context, src *tensor.Tensor, shape, st []int, off int) (*ten
 	}
 	if j := shTiledAxis(shape, st); j >= 0 {
 		planes := n / (shape[j] * shape[len(shape)-1])
+		if grain := max(1, shGrain/(n/planes)); zaSerialN(ctx, planes, grain) {
+			zaTiledAll(d, s, shape, st, off, j, 0, planes) // no closure: no allocation
+			return dst, nil
+		}
 		tiled := func(lo, hi int) {
 			switch s.size {
 			case 1:
@@ -212,6 +216,10 @@ func shStrided(ctx *Context, src *tensor.Tensor, shape, st []int, off int) (*ten
 			}
 		}
 		ctx.Parallel(planes, max(1, shGrain/(n/planes)), tiled)
+		return dst, nil
+	}
+	if zaSerialN(ctx, rows, max(1, shGrain/inner)) {
+		zaStridedAll(d, s, shape, st, off, 0, rows) // no closure: no allocation
 		return dst, nil
 	}
 	run := func(lo, hi int) {

@@ -43,16 +43,16 @@ func shReshape(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	y, err := shCopyAs(x, out)
+	y, err := ctx.View(x, out) // a recycled header when x is in the arena
 	if err != nil {
 		return nil, ctx.Errf("reshape %v to %v: %w", x.Shape(), spec, err)
 	}
-	return One(y), nil
+	return ctx.One(y), nil
 }
 
 // shReshapeDims resolves 0 (copy) and -1 (infer) entries of a Reshape spec.
 func shReshapeDims(ctx *Context, in []int, spec []int64, allowZero bool) ([]int, error) {
-	out := make([]int, len(spec))
+	out := zaShapeN(ctx, len(spec)) // step storage; callers copy it into a header
 	infer := -1
 	known := int64(1)
 	for i, d := range spec {
@@ -140,11 +140,11 @@ func shFlattenFactory(n *ir.Node, opset int) (Kernel, error) {
 		if a < 0 || a > r {
 			return nil, ctx.Errf("axis %d out of range for rank %d: %w", axis, r, tensor.ErrShape)
 		}
-		y, err := shCopyAs(in[0], []int{shProd(s[:a]), shProd(s[a:])})
+		y, err := ctx.View(in[0], append(zaShapeBuf(ctx), shProd(s[:a]), shProd(s[a:])))
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}
-		return One(y), nil
+		return ctx.One(y), nil
 	}), nil
 }
 

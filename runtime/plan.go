@@ -326,6 +326,20 @@ type Session struct {
 	// ctxs holds this session's kernel contexts per graph (the plan's
 	// contexts plus the session's arena).
 	ctxs map[*graphPlan][]ops.Context
+	// zaMain is the main graph's run state, reused by every run so a
+	// steady-state run allocates nothing of its own.
+	zaMain zaRunState
+}
+
+// zaRunState is the scratch of one graph's run: its frame, the argument
+// and output slices, and the per-step input and output slices.
+type zaRunState struct {
+	fr   frame
+	args []ops.Value
+	outs []ops.Value
+	inV  []ops.Value
+	inT  []*tensor.Tensor
+	outV []ops.Value
 }
 
 // NewSession returns a session for p.
@@ -364,52 +378,125 @@ func (s *Session) Run(inputs map[string]*tensor.Tensor) (map[string]*tensor.Tens
 // RunContext is Run with cancellation: the run stops between nodes once ctx
 // is done, returning ctx.Err().
 func (s *Session) RunContext(ctx context.Context, inputs map[string]*tensor.Tensor) (map[string]*tensor.Tensor, error) {
-	vals := make(map[string]ops.Value, len(inputs))
-	for k, v := range inputs {
-		vals[k] = v
-	}
-	out, err := s.RunValues(ctx, vals)
-	if err != nil {
+	res := make(map[string]*tensor.Tensor, len(s.plan.main.outNames))
+	if err := s.zaRunTensors(ctx, inputs, res, false); err != nil {
 		return nil, err
-	}
-	res := make(map[string]*tensor.Tensor, len(out))
-	for k, v := range out {
-		t, ok := v.(*tensor.Tensor)
-		if !ok {
-			return nil, fmt.Errorf("runtime: output %q is a %T, not a tensor; use RunValues", k, v)
-		}
-		res[k] = t
 	}
 	return res, nil
 }
 
-// RunValues is Run for models whose inputs or outputs are sequences or
-// optionals (values are *tensor.Tensor, *ops.Sequence or *ops.Optional).
-func (s *Session) RunValues(ctx context.Context, inputs map[string]ops.Value) (map[string]ops.Value, error) {
+// RunInto is RunContext writing the outputs into the map outputs, whose
+// tensors it reuses: an output already in the map with the right dtype and
+// shape gets the new values copied into its data; others are replaced by a
+// new tensor. Pass the map a previous RunInto (or Run) filled and a
+// steady-state run allocates nothing at all: every output buffer stays in
+// the session arena and is recycled. The caller must not keep other
+// references to the map's old tensors if it wants their values.
+func (s *Session) RunInto(ctx context.Context, inputs, outputs map[string]*tensor.Tensor) error {
+	if outputs == nil {
+		return fmt.Errorf("runtime: RunInto needs an output map: %w", ErrShapeMismatch)
+	}
+	return s.zaRunTensors(ctx, inputs, outputs, true)
+}
+
+// zaRunTensors runs the main graph on tensor inputs and stores tensor
+// outputs in res; reuse copies into res's existing tensors where they fit.
+func (s *Session) zaRunTensors(ctx context.Context, inputs, res map[string]*tensor.Tensor, reuse bool) error {
 	p := s.plan
-	s.ctx = ctx
-	s.live = 0
-	g := p.model.Graph
-	for name := range inputs {
-		found := false
-		for _, in := range g.Inputs {
-			if in.Name == name {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return nil, fmt.Errorf("runtime: input %q is not an input of the model: %w", name, ErrShapeMismatch)
+	for k := range inputs {
+		if err := s.zaCheckName(k); err != nil {
+			return err
 		}
 	}
-	args := make([]ops.Value, len(g.Inputs))
-	for i, in := range g.Inputs {
-		v, ok := inputs[in.Name]
+	args, err := s.zaArgs(func(name string) (ops.Value, bool) {
+		t, ok := inputs[name]
+		if !ok || t == nil {
+			return nil, false
+		}
+		return t, true
+	})
+	if err != nil {
+		return err
+	}
+	s.ctx = ctx
+	s.live = 0
+	defer s.zaEndRun()
+	outs, err := s.runGraph(p.main, nil, args)
+	if err != nil {
+		return err
+	}
+	for i, name := range p.main.outNames {
+		if _, ok := outs[i].(*tensor.Tensor); !ok {
+			return fmt.Errorf("runtime: output %q is a %T, not a tensor; use RunValues", name, outs[i])
+		}
+	}
+	for i, name := range p.main.outNames {
+		t := outs[i].(*tensor.Tensor)
+		if reuse {
+			if dst := res[name]; dst != nil && zaCopyInto(dst, t) {
+				continue
+			}
+		}
+		s.forget(t)
+		res[name] = unalias(t, p.owned, args).(*tensor.Tensor)
+	}
+	if reuse {
+		// Outputs copied out are dead: their buffers go back to the arena.
+		for i, sl := range p.main.outputs {
+			if zaFirstSlot(p.main.outputs, i, sl) && s.arena.Owns(outs[i].(*tensor.Tensor)) {
+				s.release(outs[i])
+			}
+		}
+	}
+	return nil
+}
+
+// zaEndRun ends a run: the arena forgets what is still tracked, and the
+// reused run state drops its references to the caller's values.
+func (s *Session) zaEndRun() {
+	s.arena.EndRun()
+	clear(s.zaMain.fr.vals)
+	clear(s.zaMain.args)
+	clear(s.zaMain.outs)
+	clear(s.zaMain.inV)
+	clear(s.zaMain.inT)
+	clear(s.zaMain.outV)
+}
+
+// zaFirstSlot reports whether slots[i] (= sl) does not occur before i.
+func zaFirstSlot(slots []int, i, sl int) bool {
+	for _, x := range slots[:i] {
+		if x == sl {
+			return false
+		}
+	}
+	return true
+}
+
+// zaCheckName fails for a name that is not an input of the model.
+func (s *Session) zaCheckName(name string) error {
+	for _, in := range s.plan.model.Graph.Inputs {
+		if in.Name == name {
+			return nil
+		}
+	}
+	return fmt.Errorf("runtime: input %q is not an input of the model: %w", name, ErrShapeMismatch)
+}
+
+// zaArgs builds the main graph's arguments (in the session's reused slice)
+// from get, checking each against the model's declaration.
+func (s *Session) zaArgs(get func(string) (ops.Value, bool)) ([]ops.Value, error) {
+	g := s.plan.model.Graph
+	args := s.zaMain.args[:0]
+	for _, in := range g.Inputs {
+		v, ok := get(in.Name)
 		if !ok || v == nil {
 			if _, isInit := g.Initializers[in.Name]; isInit {
+				args = append(args, nil)
 				continue
 			}
 			if in.Type != nil && in.Type.Kind == ir.KindOptional {
+				args = append(args, nil)
 				continue
 			}
 			return nil, fmt.Errorf("runtime: input %q (%v) is missing: %w", in.Name, in.Type, ErrShapeMismatch)
@@ -417,10 +504,69 @@ func (s *Session) RunValues(ctx context.Context, inputs map[string]ops.Value) (m
 		if err := checkInput(in, v); err != nil {
 			return nil, err
 		}
-		args[i] = v
+		args = append(args, v)
 	}
+	s.zaMain.args = args
+	return args, nil
+}
+
+// zaCopyInto copies src's elements into dst when both have the same dtype
+// and shape, reporting whether it did.
+func zaCopyInto(dst, src *tensor.Tensor) bool {
+	if dst == src || dst.DType() != src.DType() || !tensor.SameShape(dst.Shape(), src.Shape()) {
+		return false
+	}
+	switch d := dst.Data().(type) {
+	case []float32:
+		copy(d, src.Data().([]float32))
+	case []float64:
+		copy(d, src.Data().([]float64))
+	case []uint16:
+		copy(d, src.Data().([]uint16))
+	case []int8:
+		copy(d, src.Data().([]int8))
+	case []uint8:
+		copy(d, src.Data().([]uint8))
+	case []int16:
+		copy(d, src.Data().([]int16))
+	case []int32:
+		copy(d, src.Data().([]int32))
+	case []int64:
+		copy(d, src.Data().([]int64))
+	case []uint32:
+		copy(d, src.Data().([]uint32))
+	case []uint64:
+		copy(d, src.Data().([]uint64))
+	case []bool:
+		copy(d, src.Data().([]bool))
+	case []string:
+		copy(d, src.Data().([]string))
+	default:
+		return false
+	}
+	return true
+}
+
+// RunValues is Run for models whose inputs or outputs are sequences or
+// optionals (values are *tensor.Tensor, *ops.Sequence or *ops.Optional).
+func (s *Session) RunValues(ctx context.Context, inputs map[string]ops.Value) (map[string]ops.Value, error) {
+	p := s.plan
+	for name := range inputs {
+		if err := s.zaCheckName(name); err != nil {
+			return nil, err
+		}
+	}
+	args, err := s.zaArgs(func(name string) (ops.Value, bool) {
+		v, ok := inputs[name]
+		return v, ok
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.ctx = ctx
+	s.live = 0
 	outs, err := s.runGraph(p.main, nil, args)
-	defer s.arena.EndRun()
+	defer s.zaEndRun()
 	if err != nil {
 		return nil, err
 	}
@@ -523,7 +669,19 @@ func checkInput(vi *ir.ValueInfo, v ops.Value) error {
 // nil falls back to an initializer of the same name) in a new frame whose
 // parent resolves outer-scope names.
 func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]ops.Value, error) {
-	fr := &frame{gp: gp, vals: make([]ops.Value, gp.nslots), parent: parent}
+	var rs *zaRunState
+	if gp == s.plan.main && parent == nil {
+		rs = &s.zaMain
+		if len(rs.fr.vals) != gp.nslots {
+			rs.fr.vals = make([]ops.Value, gp.nslots)
+		}
+		clear(rs.fr.vals)
+		rs.fr.gp = gp
+	} else {
+		// Subgraph runs nest (an If inside a Loop body): fresh state.
+		rs = &zaRunState{fr: frame{gp: gp, vals: make([]ops.Value, gp.nslots), parent: parent}}
+	}
+	fr := &rs.fr
 	for _, cs := range gp.consts {
 		fr.vals[cs.slot] = cs.val
 	}
@@ -545,8 +703,8 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 		s.retain(v, nil)
 	}
 	kctxs := s.contexts(gp)
-	var inT []*tensor.Tensor
-	var inV []ops.Value
+	inT, inV := rs.inT, rs.inV
+	defer func() { rs.inT, rs.inV = inT, inV }()
 	for i, st := range gp.steps {
 		if s.ctx != nil {
 			if err := s.ctx.Err(); err != nil {
@@ -567,7 +725,7 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 		if s.prof != nil {
 			t0 = time.Now()
 		}
-		outV, inT, err = s.runStep(st, &kctxs[i], fr, inV, inT)
+		outV, inT, err = s.runStep(st, &kctxs[i], fr, inV, inT, rs)
 		if err != nil {
 			return nil, err // kernel errors already name the node
 		}
@@ -585,6 +743,21 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 			fr.vals[sl] = outV[j]
 			s.retain(outV[j], inV)
 		}
+		for j, sl := range st.out {
+			// Outputs no one reads (optional outputs a kernel made anyway)
+			// go straight back to the arena; retain first, since they may
+			// share a buffer with a used output or an input.
+			if sl < 0 && j < len(outV) && outV[j] != nil {
+				s.retain(outV[j], inV)
+				s.release(outV[j])
+			}
+		}
+		for j := len(st.out); j < len(outV); j++ {
+			if outV[j] != nil {
+				s.retain(outV[j], inV)
+				s.release(outV[j])
+			}
+		}
 		if s.plan.opts.MaxMemory > 0 {
 			if err := s.account(fr, st, outV); err != nil {
 				return nil, err
@@ -595,9 +768,10 @@ func (s *Session) runGraph(gp *graphPlan, parent *frame, args []ops.Value) ([]op
 			fr.vals[sl] = nil
 		}
 	}
-	outs := make([]ops.Value, len(gp.outputs))
+	outs := rs.outs[:0]
 	for i, sl := range gp.outputs {
-		outs[i] = fr.vals[sl]
+		outs = append(outs, fr.vals[sl])
+		rs.outs = outs
 		if outs[i] == nil {
 			return nil, fmt.Errorf("runtime: graph output %q was not produced: %w", gp.outNames[i], ir.ErrInvalidModel)
 		}
@@ -680,7 +854,7 @@ func (s *Session) forget(v ops.Value) {
 // runStep runs one step's kernel on inV (inT is scratch for tensor
 // inputs, returned for reuse). A panicking kernel becomes an error wrapping
 // ErrInternal that names the node, so one bad kernel cannot crash a server.
-func (s *Session) runStep(st *step, kctx *ops.Context, fr *frame, inV []ops.Value, inT []*tensor.Tensor) (outV []ops.Value, _ []*tensor.Tensor, err error) {
+func (s *Session) runStep(st *step, kctx *ops.Context, fr *frame, inV []ops.Value, inT []*tensor.Tensor, rs *zaRunState) (outV []ops.Value, _ []*tensor.Tensor, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if debugPanics {
@@ -708,12 +882,15 @@ func (s *Session) runStep(st *step, kctx *ops.Context, fr *frame, inV []ops.Valu
 		}
 		var outT []*tensor.Tensor
 		outT, err = st.kernel.Run(kctx, inT)
-		outV = make([]ops.Value, len(outT))
-		for j, t := range outT {
+		outV = rs.outV[:0]
+		for _, t := range outT {
 			if t != nil {
-				outV[j] = t
+				outV = append(outV, t)
+			} else {
+				outV = append(outV, nil)
 			}
 		}
+		rs.outV = outV
 	}
 	return outV, inT, err
 }

@@ -20,6 +20,10 @@ import (
 // the activation.
 const FusedConvOp = "FusedConv"
 
+// FusedConvTransposeOp is ConvTranspose followed by an activation, with
+// FusedConvOp's activation attributes (no residual, no post affine).
+const FusedConvTransposeOp = "FusedConvTranspose"
+
 // FuseActivations replaces an ai.onnx Conv whose output has exactly one
 // reader, that reader being Relu, Clip (with constant bounds), LeakyRelu,
 // HardSigmoid, HardSwish or Sigmoid, by one qinfer.FusedConv node that
@@ -311,7 +315,7 @@ func fuseConvAct(g *ir.Graph) bool {
 	}
 	removed := map[*ir.Node]bool{}
 	for _, conv := range g.Nodes {
-		if conv.Domain != "" || conv.OpType != "Conv" || len(conv.Outputs) != 1 || removed[conv] {
+		if conv.Domain != "" || (conv.OpType != "Conv" && conv.OpType != "ConvTranspose") || len(conv.Outputs) != 1 || removed[conv] {
 			continue
 		}
 		y := conv.Outputs[0]
@@ -336,7 +340,12 @@ func fuseConvAct(g *ir.Graph) bool {
 		attrs = append(attrs,
 			&ir.Attr{Name: "activation", Type: ir.AttrString, S: act.OpType},
 			&ir.Attr{Name: "activation_params", Type: ir.AttrFloats, Floats: params})
-		conv.OpType, conv.Domain = FusedConvOp, QDQDomain
+		if conv.OpType == "ConvTranspose" {
+			conv.OpType = FusedConvTransposeOp
+		} else {
+			conv.OpType = FusedConvOp
+		}
+		conv.Domain = QDQDomain
 		conv.Attrs = attrs
 		conv.Outputs = []string{act.Outputs[0]}
 		removed[act] = true

@@ -195,3 +195,43 @@ func TestFusePostAffine(t *testing.T) {
 		})
 	}
 }
+
+// TestFuseConvTransposeAct: ConvTranspose → Relu/Clip/HardSwish becomes
+// one FusedConvTranspose with the same values.
+func TestFuseConvTransposeAct(t *testing.T) {
+	for _, act := range []string{"Relu", "HardSwish", "Sigmoid"} {
+		for _, stride := range []int64{1, 2} {
+			t.Run(fmt.Sprintf("%s/s%d", act, stride), func(t *testing.T) {
+				r := rand.New(rand.NewSource(11))
+				g := &ir.Graph{
+					Inputs:  []*ir.ValueInfo{{Name: "x", Type: ir.TensorType(tensor.Float32, 1, 4, 5, 6)}},
+					Outputs: []*ir.ValueInfo{{Name: "y"}},
+				}
+				g.AddInitializer("w", randT(r, 4, 3, 2, 2))
+				g.AddInitializer("b", randT(r, 3))
+				g.Nodes = []*ir.Node{
+					{Name: "ct", OpType: "ConvTranspose", Inputs: []string{"x", "w", "b"}, Outputs: []string{"c"},
+						Attrs: []*ir.Attr{{Name: "strides", Type: ir.AttrInts, Ints: []int64{stride, stride}}}},
+					{Name: "act", OpType: act, Inputs: []string{"c"}, Outputs: []string{"y"}},
+				}
+				m := &ir.Model{Opsets: map[string]int64{"": 14}, Graph: g}
+				x := randT(r, 1, 4, 5, 6)
+				ref := runModel(t, m, x)
+				fused := m.Clone()
+				passes.FuseActivations(fused.Graph)
+				if len(fused.Graph.Nodes) != 1 || fused.Graph.Nodes[0].OpType != passes.FusedConvTransposeOp {
+					t.Fatalf("nodes after fusion: %v", fused.Graph.Nodes)
+				}
+				got := runModel(t, fused, x)
+				if !tensor.SameShape(got.Shape(), ref.Shape()) {
+					t.Fatalf("shape %v, want %v", got.Shape(), ref.Shape())
+				}
+				for i, v := range ref.Float32s() {
+					if d := math.Abs(float64(v - got.Float32s()[i])); d > 1e-5*math.Max(1, math.Abs(float64(v))) {
+						t.Fatalf("element %d: %v, want %v", i, got.Float32s()[i], v)
+					}
+				}
+			})
+		}
+	}
+}
