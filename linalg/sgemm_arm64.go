@@ -14,7 +14,7 @@ func fmaPeakNEON(n int)
 
 var sgemmNEONImpl = &sgemmImpl{
 	name: "neon", mr: 8, nr: 8, kc: 256, mc: 128, nc: 2048,
-	kernel: sgemmKernelNEON,
+	kernel: sgemmKernelNEON, kernelEp: sgemmKernelEpNEON, kernelInd: convKernelIndNEON,
 }
 
 // Advanced SIMD is mandatory on arm64.
