@@ -160,19 +160,13 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 	q := bufs.q
 	clear(q[channels*geo.chanLen:])
 	if threads > 1 && channels > 1 {
-		var wg sync.WaitGroup
-		gh := geo.heapCopy() // goroutines share a copy: geo stays on the stack
+		gh := geo.heapCopy() // the chunks share a copy: geo stays on the stack
 		step := (channels + threads - 1) / threads
-		for c0 := 0; c0 < channels; c0 += step {
-			wg.Add(1)
-			go func(c0, c1 int) {
-				defer wg.Done()
-				for ch := c0; ch < c1; ch++ {
-					gh.fill(q, img, ch)
-				}
-			}(c0, min(c0+step, channels))
-		}
-		wg.Wait()
+		parallel((channels+step-1)/step, func(i int) {
+			for ch := i * step; ch < min((i+1)*step, channels); ch++ {
+				gh.fill(q, img, ch)
+			}
+		})
 	} else {
 		for ch := 0; ch < channels; ch++ {
 			geo.fill(q, img, ch)
@@ -198,30 +192,20 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 // convIndParallel is convIndRun's multi-goroutine split (a function of
 // its own, so the serial path's arguments do not escape).
 func convIndParallel(impl *sgemmImpl, pa *PackedA, q []float32, offs []int, gh *convIndGeom, c []float32, m, k int, ep *Epilogue, threads, tiles, mStrips int) {
-	var wg sync.WaitGroup
 	if tiles >= 2*threads {
-		// Many tiles: each goroutine takes a run of them, all rows.
+		// Many tiles: each chunk takes a run of them, all rows.
 		step := (tiles + threads - 1) / threads
-		for t0 := 0; t0 < tiles; t0 += step {
-			wg.Add(1)
-			go func(t0, t1 int) {
-				defer wg.Done()
-				convIndBlock(impl, pa, q, offs, gh, c, m, k, ep, t0, t1, 0, m)
-			}(t0, min(t0+step, tiles))
-		}
-	} else {
-		// Few tiles (small images, many channels): split the rows, so
-		// each goroutine reads only its share of the weights.
-		step := (mStrips + threads - 1) / threads * impl.mr
-		for m0 := 0; m0 < m; m0 += step {
-			wg.Add(1)
-			go func(m0, m1 int) {
-				defer wg.Done()
-				convIndBlock(impl, pa, q, offs, gh, c, m, k, ep, 0, tiles, m0, m1)
-			}(m0, min(m0+step, m))
-		}
+		parallel((tiles+step-1)/step, func(i int) {
+			convIndBlock(impl, pa, q, offs, gh, c, m, k, ep, i*step, min((i+1)*step, tiles), 0, m)
+		})
+		return
 	}
-	wg.Wait()
+	// Few tiles (small images, many channels): split the rows, so each
+	// chunk reads only its share of the weights.
+	step := (mStrips + threads - 1) / threads * impl.mr
+	parallel((m+step-1)/step, func(i int) {
+		convIndBlock(impl, pa, q, offs, gh, c, m, k, ep, 0, tiles, i*step, min((i+1)*step, m))
+	})
 }
 
 // heapCopy returns a copy of c for goroutines to share.

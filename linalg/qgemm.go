@@ -226,26 +226,21 @@ func (q *qgemmCall) run(threads int) {
 		q.work(0, q.m, 0, panels)
 		return
 	}
-	var wg sync.WaitGroup
-	qh := q.heapCopy() // the goroutines share a copy: q itself stays on the caller's stack
+	qh := q.heapCopy() // the chunks share a copy: q itself stays on the caller's stack
 	if mblocks >= 2*threads || mblocks >= panels {
 		threads = min(threads, mblocks)
 		per := (mblocks + threads - 1) / threads
-		for b0 := 0; b0 < mblocks; b0 += per {
-			r0, r1 := b0*im.mr, min((b0+per)*im.mr, q.m)
-			wg.Add(1)
-			go func() { defer wg.Done(); qh.work(r0, r1, 0, panels) }()
-		}
-	} else {
-		threads = min(threads, panels)
-		per := (panels + threads - 1) / threads
-		for p0 := 0; p0 < panels; p0 += per {
-			p1 := min(p0+per, panels)
-			wg.Add(1)
-			go func() { defer wg.Done(); qh.work(0, qh.m, p0, p1) }()
-		}
+		parallel((mblocks+per-1)/per, func(i int) {
+			b0 := i * per
+			qh.work(b0*im.mr, min((b0+per)*im.mr, qh.m), 0, panels)
+		})
+		return
 	}
-	wg.Wait()
+	threads = min(threads, panels)
+	per := (panels + threads - 1) / threads
+	parallel((panels+per-1)/per, func(i int) {
+		qh.work(0, qh.m, i*per, min((i+1)*per, panels))
+	})
 }
 
 // heapCopy returns a copy of q for goroutines to share.

@@ -3,7 +3,6 @@ package linalg
 import (
 	"fmt"
 	"runtime"
-	"sync"
 )
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C on row-major float32
@@ -81,47 +80,45 @@ func sgemmRun(threads int, transA, transB bool, m, n, k int, alpha float32, a []
 	}
 	// Split the larger of M and N into contiguous ranges, aligned to the
 	// micro-tile, and run the serial blocked kernel on each sub-product.
-	var wg sync.WaitGroup
 	if n >= m {
 		step := (n + threads - 1) / threads
 		step = (step + impl.nr - 1) / impl.nr * impl.nr
-		for j0 := 0; j0 < n; j0 += step {
+		var srcc *im2colSrc
+		if src != nil {
+			srcc = src.shift(0) // a copy: src itself must not escape
+		}
+		parallel((n+step-1)/step, func(i int) {
+			j0 := i * step
 			nn := min(step, n-j0)
-			bj, srcj := b, (*im2colSrc)(nil) // src itself must not escape
-			if src == nil {
+			bj, srcj := b, (*im2colSrc)(nil)
+			if srcc == nil {
 				bj = b[sgemmOff(transB, 0, j0, ldb):]
 			} else {
-				srcj = src.shift(j0)
+				srcj = srcc.shift(j0)
 			}
-			epj := ep.sub(0, j0, m, nn, ldc)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				sgemmBlocked(impl, transA, transB, m, nn, k, alpha, a, lda, pa, 0, bj, ldb, srcj, beta, c[j0:], ldc, epj)
-			}()
-		}
-	} else {
-		step := (m + threads - 1) / threads
-		step = (step + impl.mr - 1) / impl.mr * impl.mr
-		for i0 := 0; i0 < m; i0 += step {
-			mm := min(step, m-i0)
-			ai := a
-			if pa == nil {
-				ai = a[sgemmOff(transA, i0, 0, lda):]
-			}
-			epi := ep.sub(i0, 0, mm, n, ldc)
-			var srci *im2colSrc
-			if src != nil {
-				srci = src.shift(0) // a copy: src itself must not escape (callers keep it on the stack)
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				sgemmBlocked(impl, transA, transB, mm, n, k, alpha, ai, lda, pa, i0, b, ldb, srci, beta, c[i0*ldc:], ldc, epi)
-			}()
-		}
+			sgemmBlocked(impl, transA, transB, m, nn, k, alpha, a, lda, pa, 0, bj, ldb, srcj, beta, c[j0:], ldc, ep.sub(0, j0, m, nn, ldc))
+		})
+		return
 	}
-	wg.Wait()
+	step := (m + threads - 1) / threads
+	step = (step + impl.mr - 1) / impl.mr * impl.mr
+	var srcc *im2colSrc
+	if src != nil {
+		srcc = src.shift(0) // a copy: src itself must not escape (callers keep it on the stack)
+	}
+	parallel((m+step-1)/step, func(i int) {
+		i0 := i * step
+		mm := min(step, m-i0)
+		ai := a
+		if pa == nil {
+			ai = a[sgemmOff(transA, i0, 0, lda):]
+		}
+		var srci *im2colSrc
+		if srcc != nil {
+			srci = srcc.shift(0) // each chunk packs through its own view
+		}
+		sgemmBlocked(impl, transA, transB, mm, n, k, alpha, ai, lda, pa, i0, b, ldb, srci, beta, c[i0*ldc:], ldc, ep.sub(i0, 0, mm, n, ldc))
+	})
 }
 
 // sgemmOff returns the offset of logical element (row r, col col) of op(X)

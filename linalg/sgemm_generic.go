@@ -242,10 +242,21 @@ func sgemmMacro(impl *sgemmImpl, mc, nc, kc int, pa, pb []float32, bufs *sgemmBu
 		res = tb.ep.Residual
 	}
 	ebias := tile[mr*nr : mr*nr+mr] // row bias of an edge tile, zero padded
-	for js := 0; js < nc; js += nr {
+	// Tile order: column strips outer keeps one packed B strip hot for
+	// all rows; with a short k block (1x1 convolutions of few channels)
+	// the kernel is bound by storing C, and rows outer writes a few rows
+	// of C sequentially instead of touching every row per strip.
+	nJ, nI := (nc+nr-1)/nr, (mc+mr-1)/mr
+	rowsOuter := kc <= 64 && nJ > 1
+	for t := 0; t < nJ*nI; t++ {
+		ji, ii := t/nI, t%nI
+		if rowsOuter {
+			ii, ji = t/nJ, t%nJ
+		}
+		js, is := ji*nr, ii*mr
 		cols := min(nr, nc-js)
 		bs := pb[js*kc : js*kc+kc*nr]
-		for is := 0; is < mc; is += mr {
+		{
 			rows := min(mr, mc-is)
 			as := pa[is*kc : is*kc+kc*mr]
 			ci, cj := tb.i0+is, tb.j0+js // tile origin in C
