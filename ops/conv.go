@@ -772,7 +772,11 @@ func (k *cvConvTranspose) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tens
 			wg := wf[gi*cg*rows : (gi+1)*cg*rows]
 			// col (mg*kn × in0) = Wgᵀ (rows × cg) · Xg (cg × in0)
 			linalg.SgemmParallel(threads, true, false, rows, in0, cg, 1, wg, rows, xg, in0, 0, col, in0)
-			linalg.Col2im(yf[(bi*m+gi*mg)*on:(bi*m+(gi+1)*mg)*on], col, mg, lg)
+			yg := yf[(bi*m+gi*mg)*on : (bi*m+(gi+1)*mg)*on]
+			// Output channels scatter independently: split them.
+			ParallelFor(threads, mg, max(1, 1<<15/max(1, kn*in0)), func(lo, hi int) {
+				linalg.Col2im(yg[lo*on:hi*on], col[lo*kn*in0:hi*kn*in0], hi-lo, lg)
+			})
 		}
 		// Bias and activation in one pass, channels over threads.
 		var bias []float32
@@ -780,16 +784,22 @@ func (k *cvConvTranspose) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tens
 			bias = tensor.ToFloat32(b)
 		}
 		if bias != nil || k.act != nil {
-			ParallelFor(threads, m, max(1, 1<<15/max(1, on)), func(lo, hi int) {
-				for oc := lo; oc < hi; oc++ {
-					row := yf[(bi*m+oc)*on : (bi*m+oc+1)*on]
+			// Split over elements, not channels: the DB head's last
+			// ConvTranspose has one channel and a Sigmoid.
+			yb := yf[bi*m*on : (bi+1)*m*on]
+			ParallelFor(threads, m*on, 1<<14, func(lo, hi int) {
+				for i := lo; i < hi; {
+					oc := i / on
+					end := min(hi, (oc+1)*on)
+					seg := yb[i:end]
 					if bias != nil {
 						bv := bias[oc]
-						for i := range row {
-							row[i] += bv
+						for j := range seg {
+							seg[j] += bv
 						}
 					}
-					k.act.apply32(row)
+					k.act.apply32(seg)
+					i = end
 				}
 			})
 		}

@@ -109,7 +109,7 @@ func (a *pfAct) apply32(y []float32) {
 		}
 	case "Sigmoid":
 		for i, v := range y {
-			y[i] = float32(ewSigmoid64(float64(v)))
+			y[i] = pfSigmoid32(v)
 		}
 	}
 	if a.post {
