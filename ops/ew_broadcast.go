@@ -30,43 +30,8 @@ type ewPlan struct {
 
 // ewMakePlan builds a plan. Every input shape must broadcast to out.
 func ewMakePlan(out []int, ins ...[]int) *ewPlan {
-	p := &ewPlan{total: tensor.Size(out), strides: make([][]int, len(ins))}
-	full := make([][]int, len(ins))
-	for k, s := range ins {
-		full[k] = tensor.BroadcastStrides(s, out)
-	}
-	for d, n := range out {
-		if n == 1 {
-			continue
-		}
-		last := len(p.dims) - 1
-		merge := last >= 0
-		if merge {
-			for k := range ins {
-				if p.strides[k][last] != full[k][d]*n {
-					merge = false
-					break
-				}
-			}
-		}
-		if merge {
-			p.dims[last] *= n
-			for k := range ins {
-				p.strides[k][last] = full[k][d]
-			}
-			continue
-		}
-		p.dims = append(p.dims, n)
-		for k := range ins {
-			p.strides[k] = append(p.strides[k], full[k][d])
-		}
-	}
-	if len(p.dims) == 0 {
-		p.dims = []int{1}
-		for k := range ins {
-			p.strides[k] = []int{0}
-		}
-	}
+	p := new(ewPlan)
+	p.zaBuild(out, ins...)
 	return p
 }
 

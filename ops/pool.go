@@ -330,23 +330,7 @@ func cvMaxPool[T tensor.Number](x, y []T, idx []int64, xs []int, g *cvGeom, offs
 // NaN in a window makes its maximum NaN (Go's max; cvMaxPool agrees), as
 // in numpy's reference.
 func cvMaxPool2D[T float32 | uint8 | int8](ctx *Context, x, y []T, xs []int, g *cvGeom) {
-	planes := xs[0] * xs[1]
-	ih, iw := xs[2], xs[3]
-	oh, ow := g.out[0], g.out[1]
-	kh, kw := g.kernel[0], g.kernel[1]
-	sh, sw := g.strides[0], g.strides[1]
-	ph, pw := g.padBegin[0], g.padBegin[1]
-	// Output columns [ox0, ox1) have their whole window inside the row.
-	ox0 := min(ow, (pw+sw-1)/sw)
-	ox1 := ox0
-	if iw-kw+pw >= 0 {
-		ox1 = max(ox0, min(ow, (iw-kw+pw)/sw+1))
-	}
-	threads := 1
-	if ctx != nil {
-		threads = ctx.Threads
-	}
-	grain := max(1, (1<<16)/max(1, oh*ow*kh*kw))
+	planes, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, ox0, ox1, threads, grain := cvMaxPoolGeom(ctx, xs, g)
 	ParallelFor(threads, planes, grain, func(lo, hi int) {
 		for pl := lo; pl < hi; pl++ {
 			xp := x[pl*ih*iw : (pl+1)*ih*iw]
@@ -392,22 +376,7 @@ func cvMaxPool2D[T float32 | uint8 | int8](ctx *Context, x, y []T, xs []int, g *
 // output row's window are reduced with SIMD (linalg.MaxFloat32s), then
 // the kw columns of each window. Same results, NaN included.
 func cvMaxPool2DF32(ctx *Context, x, y []float32, xs []int, g *cvGeom) {
-	planes := xs[0] * xs[1]
-	ih, iw := xs[2], xs[3]
-	oh, ow := g.out[0], g.out[1]
-	kh, kw := g.kernel[0], g.kernel[1]
-	sh, sw := g.strides[0], g.strides[1]
-	ph, pw := g.padBegin[0], g.padBegin[1]
-	ox0 := min(ow, (pw+sw-1)/sw)
-	ox1 := ox0
-	if iw-kw+pw >= 0 {
-		ox1 = max(ox0, min(ow, (iw-kw+pw)/sw+1))
-	}
-	threads := 1
-	if ctx != nil {
-		threads = ctx.Threads
-	}
-	grain := max(1, (1<<16)/max(1, oh*ow*kh*kw))
+	planes, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, ox0, ox1, threads, grain := cvMaxPoolGeom(ctx, xs, g)
 	ParallelFor(threads, planes, grain, func(lo, hi int) {
 		vm, hm := make([]float32, iw), make([]float32, iw)
 		for pl := lo; pl < hi; pl++ {
@@ -459,6 +428,28 @@ func cvMaxPool2DF32(ctx *Context, x, y []float32, xs []int, g *cvGeom) {
 			}
 		}
 	})
+}
+
+// cvMaxPoolGeom unpacks the 2-D MaxPool geometry for the fast paths:
+// output columns [ox0, ox1) have their whole window inside the row, and
+// planes are split over threads in chunks of grain.
+func cvMaxPoolGeom(ctx *Context, xs []int, g *cvGeom) (planes, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, ox0, ox1, threads, grain int) {
+	planes, ih, iw = xs[0]*xs[1], xs[2], xs[3]
+	oh, ow = g.out[0], g.out[1]
+	kh, kw = g.kernel[0], g.kernel[1]
+	sh, sw = g.strides[0], g.strides[1]
+	ph, pw = g.padBegin[0], g.padBegin[1]
+	ox0 = min(ow, (pw+sw-1)/sw)
+	ox1 = ox0
+	if iw-kw+pw >= 0 {
+		ox1 = max(ox0, min(ow, (iw-kw+pw)/sw+1))
+	}
+	threads = 1
+	if ctx != nil {
+		threads = ctx.Threads
+	}
+	grain = max(1, (1<<16)/max(1, oh*ow*kh*kw))
+	return
 }
 
 // cvMaxPoolEdges updates output columns [lo, hi) of one output row from
