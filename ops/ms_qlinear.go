@@ -573,6 +573,23 @@ func msNewConcat(n *ir.Node, opset int) (Kernel, error) {
 
 // ---- QLinearGlobalAveragePool ----
 
+// msSum8 sums channel ch of image b of 8-bit x (img pixels, c channels,
+// channels last or first) without widening the tensor first.
+func msSum8[T uint8 | int8](x []T, b, ch, c, img int, last bool) int32 {
+	var acc int32
+	if last {
+		base := b*img*c + ch
+		for p := 0; p < img; p++ {
+			acc += int32(x[base+p*c])
+		}
+		return acc
+	}
+	for _, v := range x[(b*c+ch)*img : (b*c+ch+1)*img] {
+		acc += int32(v)
+	}
+	return acc
+}
+
 func msNewGlobalAvgPool(n *ir.Node, opset int) (Kernel, error) {
 	last := n.AttrInt("channels_last", 0) != 0
 	return KernelFunc(func(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
@@ -608,7 +625,7 @@ func msNewGlobalAvgPool(n *ir.Node, opset int) (Kernel, error) {
 			img = tensor.Size(sh[2:])
 			oshape[1] = c
 		}
-		if img == 0 || img >= 1<<24 {
+		if img == 0 || img > math.MaxInt32/256 { // int32 sums of 8-bit values
 			return nil, ctx.Errf("image size %d out of range: %w", img, tensor.ErrShape)
 		}
 		out, err := msNewOut(ctx, dt, oshape)
@@ -618,23 +635,16 @@ func msNewGlobalAvgPool(n *ir.Node, opset int) (Kernel, error) {
 		scale := xs / (ys * float32(img))
 		lo64, hi64 := dt.IntRange()
 		lo, hi := int32(lo64), int32(hi64)
-		xv := msInts(x)
 		bias := -xz * int32(img)
 		for b := 0; b < nb; b++ {
 			for ch := 0; ch < c; ch++ {
-				acc := bias
-				if last {
-					base := b*img*c + ch
-					for p := 0; p < img; p++ {
-						acc += xv[base+p*c]
-					}
+				var acc int32
+				if dt == tensor.Uint8 {
+					acc = msSum8(x.Data().([]uint8), b, ch, c, img, last)
 				} else {
-					base := (b*c + ch) * img
-					for p := 0; p < img; p++ {
-						acc += xv[base+p]
-					}
+					acc = msSum8(x.Data().([]int8), b, ch, c, img, last)
 				}
-				msStore(out, b*c+ch, msRequant(acc, scale, yz, lo, hi))
+				msStore(out, b*c+ch, msRequant(bias+acc, scale, yz, lo, hi))
 			}
 		}
 		return One(out), nil
