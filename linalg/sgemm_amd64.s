@@ -1857,7 +1857,7 @@ TEXT ·maxU8AVX2(SB), NOSPLIT, $0-32
 
 loop:
 	CMPQ    CX, $0x20
-	JL      done
+	JL      half
 	VMOVDQU (SI), Y0
 	VPMAXUB (DX), Y0, Y0
 	VMOVDQU Y0, (DI)
@@ -1866,6 +1866,13 @@ loop:
 	ADDQ    $0x20, DI
 	SUBQ    $0x20, CX
 	JMP     loop
+
+half:
+	CMPQ    CX, $0x10
+	JL      done
+	VMOVDQU (SI), X0
+	VPMAXUB (DX), X0, X0
+	VMOVDQU X0, (DI)
 
 done:
 	VZEROUPPER

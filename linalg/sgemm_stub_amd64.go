@@ -59,7 +59,7 @@ func axpyAVX2(alpha float32, x *float32, y *float32, n int)
 //go:noescape
 func maxF32AVX2(dst *float32, a *float32, b *float32, n int)
 
-// maxU8AVX2 sets dst[i] = max(a[i], b[i]) for i < n, n a multiple of 32:
+// maxU8AVX2 sets dst[i] = max(a[i], b[i]) for i < n, n a multiple of 16:
 // maxUint8sGeneric. Requires AVX2.
 //
 //go:noescape

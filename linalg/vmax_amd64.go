@@ -9,7 +9,7 @@ func init() {
 		vmax.f32, vmax.f32Step = maxF32AVX2Slices, 8
 	}
 	if cpu.X86.HasAVX2 {
-		vmax.u8, vmax.u8Step = maxU8AVX2Slices, 32
+		vmax.u8, vmax.u8Step = maxU8AVX2Slices, 16
 	}
 }
 

@@ -522,11 +522,11 @@ func genMaxF32() {
 }
 
 // genMaxU8 emits maxU8AVX2: dst[i] = max(a[i], b[i]) (unsigned) for i < n,
-// n a multiple of 32.
+// n a multiple of 16.
 func genMaxU8() {
 	TEXT("maxU8AVX2", NOSPLIT, "func(dst, a, b *byte, n int)")
 	Pragma("noescape")
-	Doc("maxU8AVX2 sets dst[i] = max(a[i], b[i]) for i < n, n a multiple of 32:",
+	Doc("maxU8AVX2 sets dst[i] = max(a[i], b[i]) for i < n, n a multiple of 16:",
 		"maxUint8sGeneric. Requires AVX2.")
 	d := Load(Param("dst"), RDI)
 	a := Load(Param("a"), RSI)
@@ -534,7 +534,7 @@ func genMaxU8() {
 	n := Load(Param("n"), RCX)
 	Label("loop")
 	CMPQ(n, U8(32))
-	JL(LabelRef("done"))
+	JL(LabelRef("half"))
 	VMOVDQU(Mem{Base: a}, Y0)
 	VPMAXUB(Mem{Base: b}, Y0, Y0)
 	VMOVDQU(Y0, Mem{Base: d})
@@ -543,6 +543,12 @@ func genMaxU8() {
 	ADDQ(U8(32), d)
 	SUBQ(U8(32), n)
 	JMP(LabelRef("loop"))
+	Label("half")
+	CMPQ(n, U8(16))
+	JL(LabelRef("done"))
+	VMOVDQU(Mem{Base: a}, X0)
+	VPMAXUB(Mem{Base: b}, X0, X0)
+	VMOVDQU(X0, Mem{Base: d})
 	Label("done")
 	VZEROUPPER()
 	RET()
