@@ -16,20 +16,23 @@ func TestConvGemm(t *testing.T) {
 			{5, 13, 11, 17, 3, 2, 1, 3, 2, 1, 2, 0, 1, 3},
 			{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},
 			{16, 20, 21, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
-			{7, 40, 60, 8, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},   // n > nc of small kernels
-			{300, 6, 6, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},   // k > kc
-			{3, 30, 30, 300, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, // m > mc, split over m
-			{4, 9, 10, 5, 3, 3, 1, 1, 1, 1, 0, 0, 2, 2},    // same width, pads at the end only
-			{3, 6, 7, 4, 3, 3, 1, 1, 1, 1, 2, 2, 0, 0},     // same width, pads at the start only
-			{40, 9, 9, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},    // k > kc not a multiple of kh*kw
-			{2, 4, 1, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},     // one-column image
-			{3, 2, 3, 2, 5, 5, 1, 1, 1, 1, 3, 2, 3, 2},     // windows reach past the image
-			{5, 17, 19, 10, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},  // stride 2 (phase planes)
-			{4, 23, 20, 9, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3},   // 7x7 stride 2 stem
-			{3, 16, 18, 7, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},   // dilation 2
-			{6, 12, 14, 20, 3, 3, 3, 2, 1, 1, 1, 0, 2, 1},  // strides 3x2, uneven pads
-			{600, 4, 4, 17, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  // k >> kc, m not a multiple of mr
-			{2, 40, 40, 3, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},   // many tiles
+			{7, 40, 60, 8, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},    // n > nc of small kernels
+			{300, 6, 6, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},    // k > kc
+			{3, 30, 30, 300, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},  // m > mc, split over m
+			{4, 9, 10, 5, 3, 3, 1, 1, 1, 1, 0, 0, 2, 2},     // same width, pads at the end only
+			{3, 6, 7, 4, 3, 3, 1, 1, 1, 1, 2, 2, 0, 0},      // same width, pads at the start only
+			{40, 9, 9, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},     // k > kc not a multiple of kh*kw
+			{2, 4, 1, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},      // one-column image
+			{3, 2, 3, 2, 5, 5, 1, 1, 1, 1, 3, 2, 3, 2},      // windows reach past the image
+			{5, 17, 19, 10, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},   // stride 2 (phase planes)
+			{4, 23, 20, 9, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3},    // 7x7 stride 2 stem
+			{3, 16, 18, 7, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},    // dilation 2
+			{6, 12, 14, 20, 3, 3, 3, 2, 1, 1, 1, 0, 2, 1},   // strides 3x2, uneven pads
+			{600, 4, 4, 17, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},   // k >> kc, m not a multiple of mr
+			{2, 40, 40, 3, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},    // many tiles
+			{20, 8, 12, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},    // 1x1 read in place, whole tiles
+			{7, 10, 13, 9, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},    // 1x1 read in place, partial last tile
+			{300, 16, 10, 11, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, // 1x1, k > kc
 		} {
 			oh := (cs.ih+cs.ph+cs.pb-(cs.kh-1)*cs.dh-1)/cs.sh + 1
 			ow := (cs.iw+cs.pw+cs.pr-(cs.kw-1)*cs.dw-1)/cs.sw + 1

@@ -151,10 +151,19 @@ func (c *convIndGeom) offsets(offs []int, channels int) {
 func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeom, c []float32, ep *Epilogue) {
 	impl := pa.impl
 	geo := newConvIndGeom(g)
-	m, k := pa.m, pa.k
+	k := pa.k
 	nr := impl.nr
 	n := geo.oh * geo.pw // virtual positions
 	tiles := (n + nr - 1) / nr
+	if ep != nil && ep.RowBias == nil && ep.ColBias == nil && ep.Residual == nil && ep.Act == ActNone && !ep.Post {
+		ep = nil
+	}
+	if geo.kh == 1 && geo.kw == 1 && geo.sh == 1 && geo.sw == 1 && geo.pt == 0 && geo.pl == 0 && geo.oh == geo.ih && geo.ow == geo.iw {
+		// A pointwise convolution reads B straight from the image: its
+		// phase plane is the image itself.
+		convInd1x1(threads, pa, img, channels, &geo, c, ep)
+		return
+	}
 	bufs := convIndGet(channels*geo.chanLen+geo.pw+nr, k)
 	defer convIndPool.Put(bufs)
 	q := bufs.q
@@ -173,9 +182,15 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 		}
 	}
 	geo.offsets(bufs.offs, channels)
-	if ep != nil && ep.RowBias == nil && ep.ColBias == nil && ep.Residual == nil && ep.Act == ActNone && !ep.Post {
-		ep = nil
-	}
+	convIndTiles(threads, pa, q, bufs.offs, &geo, c, ep, tiles)
+}
+
+// convIndTiles computes tiles [0, tiles) whose B rows are in q (from
+// q[0]) on up to threads goroutines.
+func convIndTiles(threads int, pa *PackedA, q []float32, offs []int, geo *convIndGeom, c []float32, ep *Epilogue, tiles int) {
+	impl := pa.impl
+	m, k := pa.m, pa.k
+	n := tiles * impl.nr
 	if work := m * n * k; work/max(threads, 1) < 1<<19 {
 		threads = max(1, work>>19)
 	}
@@ -183,20 +198,49 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 	if threads <= 1 || (tiles < 2*threads && mStrips < threads) {
 		// No closure on the serial path: nothing escapes, nothing is
 		// allocated per call.
-		convIndBlock(impl, pa, q, bufs.offs, &geo, c, m, k, ep, 0, tiles, 0, m)
+		convIndBlock(impl, pa, q, 0, offs, geo, c, m, k, ep, 0, tiles, 0, m)
 		return
 	}
-	convIndParallel(impl, pa, q, bufs.offs, geo.heapCopy(), c, m, k, ep, threads, tiles, mStrips)
+	convIndParallel(impl, pa, q, offs, geo.heapCopy(), c, m, k, ep, threads, tiles, mStrips)
+}
+
+// convInd1x1 is convIndRun for a 1x1, stride-1, unpadded convolution: B
+// row p of a tile starting at j is img[p*n+j : p*n+j+nr], read in place.
+// The last, partial tile would read past the image, so its B rows are
+// copied into a zero-padded strip first.
+func convInd1x1(threads int, pa *PackedA, img []float32, channels int, geo *convIndGeom, c []float32, ep *Epilogue) {
+	nr, k := pa.impl.nr, pa.k
+	n := geo.oh * geo.ow
+	full := n / nr
+	bufs := convIndGet(k*nr, 2*k)
+	defer convIndPool.Put(bufs)
+	offs, toffs := bufs.offs[:k], bufs.offs[k:2*k]
+	for p := range offs {
+		offs[p] = 4 * p * n
+		toffs[p] = 4 * p * nr
+	}
+	if full > 0 {
+		convIndTiles(threads, pa, img[:channels*n], offs, geo, c, ep, full)
+	}
+	if full*nr < n {
+		qt := bufs.q[:k*nr]
+		clear(qt)
+		for p := 0; p < k; p++ {
+			copy(qt[p*nr:(p+1)*nr], img[p*n+full*nr:(p+1)*n])
+		}
+		convIndBlock(pa.impl, pa, qt, full*nr, toffs, geo, c, pa.m, k, ep, full, full+1, 0, pa.m)
+	}
 }
 
 // convIndParallel is convIndRun's multi-goroutine split (a function of
 // its own, so the serial path's arguments do not escape).
 func convIndParallel(impl *sgemmImpl, pa *PackedA, q []float32, offs []int, gh *convIndGeom, c []float32, m, k int, ep *Epilogue, threads, tiles, mStrips int) {
+	// (q holds every tile's B rows: qoff 0.)
 	if tiles >= 2*threads {
 		// Many tiles: each chunk takes a run of them, all rows.
 		step := (tiles + threads - 1) / threads
 		parallel((tiles+step-1)/step, func(i int) {
-			convIndBlock(impl, pa, q, offs, gh, c, m, k, ep, i*step, min((i+1)*step, tiles), 0, m)
+			convIndBlock(impl, pa, q, 0, offs, gh, c, m, k, ep, i*step, min((i+1)*step, tiles), 0, m)
 		})
 		return
 	}
@@ -204,7 +248,7 @@ func convIndParallel(impl *sgemmImpl, pa *PackedA, q []float32, offs []int, gh *
 	// chunk reads only its share of the weights.
 	step := (mStrips + threads - 1) / threads * impl.mr
 	parallel((m+step-1)/step, func(i int) {
-		convIndBlock(impl, pa, q, offs, gh, c, m, k, ep, 0, tiles, i*step, min((i+1)*step, m))
+		convIndBlock(impl, pa, q, 0, offs, gh, c, m, k, ep, 0, tiles, i*step, min((i+1)*step, m))
 	})
 }
 
@@ -217,11 +261,11 @@ func (c *convIndGeom) heapCopy() *convIndGeom {
 func on(geo convIndGeom) int { return geo.oh * geo.ow }
 
 // convIndBlock computes output tiles [t0, t1) for rows [m0, m1) (m0 a
-// multiple of mr) of convIndRun. Tiles go in chunks that share each
+// multiple of mr) of convIndRun; tile t's B rows start at q[t*nr-qoff]. Tiles go in chunks that share each
 // packed weight strip while it is in cache: for a few large-channel
 // tiles (ResNet's 7x7 layers) the weights are then read from memory once
 // per chunk instead of once per tile.
-func convIndBlock(impl *sgemmImpl, pa *PackedA, q []float32, offs []int, geo *convIndGeom, c []float32, m, k int, ep *Epilogue, t0, t1, m0, m1 int) {
+func convIndBlock(impl *sgemmImpl, pa *PackedA, q []float32, qoff int, offs []int, geo *convIndGeom, c []float32, m, k int, ep *Epilogue, t0, t1, m0, m1 int) {
 	mr, nr := impl.mr, impl.nr
 	rows := (m1 - m0 + mr - 1) / mr * mr
 	tileLen := rows * nr
@@ -298,7 +342,7 @@ func convIndBlock(impl *sgemmImpl, pa *PackedA, q []float32, offs []int, geo *co
 				}
 				a := &blk[is*kc]
 				for t := tc; t < te; t++ {
-					impl.kernelInd(kc, a, &q[t*nr], &offs[pc], &ct[(t-tc)*tileLen+(is-m0)*nr], nr, flags, bias, &cst.zero[0])
+					impl.kernelInd(kc, a, &q[t*nr-qoff], &offs[pc], &ct[(t-tc)*tileLen+(is-m0)*nr], nr, flags, bias, &cst.zero[0])
 				}
 			}
 			if blkInfo.last && ep != nil && !fused {

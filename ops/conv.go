@@ -459,7 +459,14 @@ func (jb *cvConvJob) one(b, gi, nt int, colp *[]float32, ep *linalg.Epilogue) {
 		return
 	}
 	if jb.direct && pws != nil {
-		linalg.SgemmPackedEpilogue(nt, pws[gi], on, xg, on, yg, on, ep)
+		if mg < kk && len(lg.In) == 2 {
+			// Fewer outputs than inputs (MobileNet's projections): read
+			// X in place rather than packing it, each packed value
+			// would serve only mg products.
+			linalg.ConvGemmPacked(nt, pws[gi], xg, cg, *lg, yg, ep)
+		} else {
+			linalg.SgemmPackedEpilogue(nt, pws[gi], on, xg, on, yg, on, ep)
+		}
 		return
 	}
 	col := xg
