@@ -33,6 +33,7 @@ func TestConvGemm(t *testing.T) {
 			{20, 8, 12, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},    // 1x1 read in place, whole tiles
 			{7, 10, 13, 9, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},    // 1x1 read in place, partial last tile
 			{300, 16, 10, 11, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, // 1x1, k > kc
+			{40, 7, 7, 40, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0},    // 1x1 on a 7x7 map: rows split over threads, tail included
 		} {
 			oh := (cs.ih+cs.ph+cs.pb-(cs.kh-1)*cs.dh-1)/cs.sh + 1
 			ow := (cs.iw+cs.pw+cs.pr-(cs.kw-1)*cs.dw-1)/cs.sw + 1

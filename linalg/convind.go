@@ -219,16 +219,40 @@ func convInd1x1(threads int, pa *PackedA, img []float32, channels int, geo *conv
 		offs[p] = 4 * p * n
 		toffs[p] = 4 * p * nr
 	}
-	if full > 0 {
-		convIndTiles(threads, pa, img[:channels*n], offs, geo, c, ep, full)
-	}
+	q := img[:channels*n]
+	var qt []float32
 	if full*nr < n {
-		qt := bufs.q[:k*nr]
+		qt = bufs.q[:k*nr]
 		clear(qt)
 		for p := 0; p < k; p++ {
 			copy(qt[p*nr:(p+1)*nr], img[p*n+full*nr:(p+1)*n])
 		}
-		convIndBlock(pa.impl, pa, qt, full*nr, toffs, geo, c, pa.m, k, ep, full, full+1, 0, pa.m)
+	}
+	m, mr := pa.m, pa.impl.mr
+	if work := m * n * k; work/max(threads, 1) < 1<<19 {
+		threads = max(1, work>>19)
+	}
+	if mStrips := (m + mr - 1) / mr; threads > 1 && full+1 < 2*threads && mStrips >= threads {
+		// Few tiles (7x7 and 14x14 maps): split the rows over threads,
+		// the tail tile included.
+		step := (mStrips + threads - 1) / threads * mr
+		gh := geo.heapCopy()
+		parallel((m+step-1)/step, func(i int) {
+			m0, m1 := i*step, min((i+1)*step, m)
+			if full > 0 {
+				convIndBlock(pa.impl, pa, q, 0, offs, gh, c, m, k, ep, 0, full, m0, m1)
+			}
+			if qt != nil {
+				convIndBlock(pa.impl, pa, qt, full*nr, toffs, gh, c, m, k, ep, full, full+1, m0, m1)
+			}
+		})
+		return
+	}
+	if full > 0 {
+		convIndTiles(threads, pa, q, offs, geo, c, ep, full)
+	}
+	if qt != nil {
+		convIndBlock(pa.impl, pa, qt, full*nr, toffs, geo, c, m, k, ep, full, full+1, 0, m)
 	}
 }
 
