@@ -2,7 +2,6 @@ package linalg
 
 import (
 	"runtime"
-	"sync"
 )
 
 // SmallM is the largest row count of op(A) for which SgemmSmallM is
@@ -51,16 +50,9 @@ func SgemmSmallM(threads int, transA, transB bool, m, n, k int, alpha float32, a
 		return
 	}
 	step := ((n+threads-1)/threads + 15) / 16 * 16
-	var wg sync.WaitGroup
-	for j0 := 0; j0 < n; j0 += step {
-		j1 := min(n, j0+step)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			gemvCols(transB, rows, j0, j1, k, b, ldb, beta, c, ldc, ep)
-		}()
-	}
-	wg.Wait()
+	parallel((n+step-1)/step, func(i int) {
+		gemvCols(transB, rows, i*step, min(n, (i+1)*step), k, b, ldb, beta, c, ldc, ep)
+	})
 }
 
 // gemvCols computes columns j0..j1 of C = rows·op(B) + beta*C and runs

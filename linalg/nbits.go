@@ -202,14 +202,10 @@ func QNBitsGemm(threads, m int, a []float32, lda int, pk *QNBitsPacked, bias []f
 		run(0, pk.groups)
 		return
 	}
-	var wg sync.WaitGroup
 	per := (pk.groups + threads - 1) / threads
-	for g0 := 0; g0 < pk.groups; g0 += per {
-		g1 := min(g0+per, pk.groups)
-		wg.Add(1)
-		go func() { defer wg.Done(); run(g0, g1) }()
-	}
-	wg.Wait()
+	parallel((pk.groups+per-1)/per, func(i int) {
+		run(i*per, min((i+1)*per, pk.groups))
+	})
 }
 
 // nbitsPrep holds A prepared for the kernels: af (float path) or a8 and
