@@ -190,15 +190,23 @@ func (a *Arena) newTensor(zero bool, dt tensor.DType, shape []int) (*tensor.Tens
 		a.pooled -= int64(n) * int64(dt.Size())
 	}
 	var t *tensor.Tensor
-	if data == nil {
-		data = zaMakeData(key.dt, n)
-	} else {
-		if zero {
-			clearSlice(data)
-		}
+	if data != nil {
 		t = a.zaHdr()
 	}
 	a.mu.Unlock()
+	// Nothing below may panic with the lock held: a kernel's panic is
+	// recovered by the runtime, and a leaked lock would hang the session.
+	if data == nil {
+		if data = zaMakeData(key.dt, n); data == nil {
+			fresh, err := tensor.New(key.dt, n)
+			if err != nil {
+				return nil, err
+			}
+			data = fresh.Data()
+		}
+	} else if zero {
+		clearSlice(data)
+	}
 	if t == nil {
 		t = new(tensor.Tensor)
 	}
@@ -230,7 +238,8 @@ func zaNumElements(shape []int) (int, error) {
 	return int(n), nil
 }
 
-// zaMakeData allocates n zeroed elements of storage class dt.
+// zaMakeData allocates n zeroed elements of storage class dt (only the
+// slice: no tensor header), or returns nil for a class it does not know.
 func zaMakeData(dt tensor.DType, n int) any {
 	switch dt {
 	case tensor.Float32:
@@ -256,7 +265,7 @@ func zaMakeData(dt tensor.DType, n int) any {
 	case tensor.Bool:
 		return make([]bool, n)
 	}
-	panic("ops: arena: no storage for " + dt.String())
+	return nil
 }
 
 func clearSlice(data any) {
