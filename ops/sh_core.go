@@ -201,20 +201,7 @@ func shStrided(ctx *Context, src *tensor.Tensor, shape, st []int, off int) (*ten
 			zaTiledAll(d, s, shape, st, off, j, 0, planes) // no closure: no allocation
 			return dst, nil
 		}
-		tiled := func(lo, hi int) {
-			switch s.size {
-			case 1:
-				shTiledT(d.b, s.b, shape, st, off, j, lo, hi)
-			case 2:
-				shTiledT(d.h, s.h, shape, st, off, j, lo, hi)
-			case 4:
-				shTiledT(d.w, s.w, shape, st, off, j, lo, hi)
-			case 8:
-				shTiledT(d.d, s.d, shape, st, off, j, lo, hi)
-			case 0:
-				shTiledT(d.s, s.s, shape, st, off, j, lo, hi)
-			}
-		}
+		tiled := func(lo, hi int) { zaTiledAll(d, s, shape, st, off, j, lo, hi) }
 		ctx.Parallel(planes, max(1, shGrain/(n/planes)), tiled)
 		return dst, nil
 	}
