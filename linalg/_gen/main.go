@@ -105,20 +105,7 @@ func genKernel(name string, mr, nv int, avx512 bool) {
 		for v := 0; v < nv; v++ {
 			VMOVUPS(Mem{Base: b, Disp: (off*nr + v*lanes) * 4}, bv[v])
 		}
-		for i := 0; i < mr; i++ {
-			am := Mem{Base: a, Disp: (off*mr + i) * 4}
-			if avx512 {
-				for v := 0; v < nv; v++ {
-					VFMADD231PS_BCST(am, bv[v], acc(i, v))
-				}
-				continue
-			}
-			bc := vecs[nacc+nv+i%2]
-			VBROADCASTSS(am, bc)
-			for v := 0; v < nv; v++ {
-				VFMADD231PS(bv[v], bc, acc(i, v))
-			}
-		}
+		stepFMAs(a, off, mr, nv, avx512, vecs[nacc+nv:], bv, acc)
 	}
 
 	const unroll = 4
@@ -270,20 +257,7 @@ func genKernelEp(name string, mr, nv int, avx512, indirect bool) {
 				VMOVUPS(Mem{Base: b, Disp: (off*nr + v*lanes) * 4}, bv[v])
 			}
 		}
-		for i := 0; i < mr; i++ {
-			am := Mem{Base: a, Disp: (off*mr + i) * 4}
-			if avx512 {
-				for v := 0; v < nv; v++ {
-					VFMADD231PS_BCST(am, bv[v], acc(i, v))
-				}
-				continue
-			}
-			bc := vecs[nacc+nv+i%2]
-			VBROADCASTSS(am, bc)
-			for v := 0; v < nv; v++ {
-				VFMADD231PS(bv[v], bc, acc(i, v))
-			}
-		}
+		stepFMAs(a, off, mr, nv, avx512, vecs[nacc+nv:], bv, acc)
 	}
 	advance := func(steps int) {
 		ADDQ(U32(steps*mr*4), a)
@@ -552,4 +526,23 @@ func genMaxU8() {
 	Label("done")
 	VZEROUPPER()
 	RET()
+}
+
+// stepFMAs emits one k-step's FMAs of a micro-kernel: A element i of step
+// off (broadcast by the FMA's memory operand with AVX-512, else into one of
+// the two alternating registers bc) times each B register, into acc(i, v).
+func stepFMAs(a Register, off, mr, nv int, avx512 bool, bc, bv []VecPhysical, acc func(i, v int) VecPhysical) {
+	for i := 0; i < mr; i++ {
+		am := Mem{Base: a, Disp: (off*mr + i) * 4}
+		if avx512 {
+			for v := 0; v < nv; v++ {
+				VFMADD231PS_BCST(am, bv[v], acc(i, v))
+			}
+			continue
+		}
+		VBROADCASTSS(am, bc[i%2])
+		for v := 0; v < nv; v++ {
+			VFMADD231PS(bv[v], bc[i%2], acc(i, v))
+		}
+	}
 }
