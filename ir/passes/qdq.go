@@ -56,7 +56,9 @@ const QDQMaxPoolOp = "QMaxPool"
 //
 // A Relu or Clip between Conv/MatMul/Gemm/Add/Mul and the Q is folded into
 // the integer result (dropped when the Q's range already clamps, else a
-// lookup table). ConvTranspose has no integer kernel and stays in float.
+// lookup table). ConvTranspose with float weights, stride == kernel and no
+// padding, read from a DQ, becomes qinfer.QDeconvChain together with its
+// activation and a second such ConvTranspose (float arithmetic, fused).
 func FuseQDQ(g *ir.Graph, eval Evaluator) bool {
 	changed := false
 	// Each rewrite rebuilds the indexes; a bound keeps hostile graphs finite.
@@ -535,6 +537,8 @@ func (f *qdqFuser) fuseOp(n *ir.Node) bool {
 	switch {
 	case n.OpType == "Conv":
 		return f.fuseConv(n)
+	case n.OpType == "ConvTranspose":
+		return f.qdFuseDeconv(n)
 	case n.OpType == "MatMul":
 		return f.fuseMatMul(n)
 	case n.OpType == "Gemm":
