@@ -14,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/qinfer/qinfer/ir"
+	"github.com/qinfer/qinfer/linalg"
 	"github.com/qinfer/qinfer/tensor"
 )
 
@@ -77,10 +78,7 @@ func (k *qfLookup) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	}
 	tab := &k.bytes
 	ctx.Parallel(len(src), 1<<14, func(lo, hi int) {
-		s, d := src[lo:hi], dst[lo:hi]
-		for i, v := range s {
-			d[i] = tab[v]
-		}
+		linalg.Lookup8(dst[lo:hi], src[lo:hi], tab)
 	})
 	return One(out), nil
 }

@@ -15,7 +15,9 @@ package ops
 
 import (
 	"math"
+	"unsafe"
 
+	"github.com/qinfer/qinfer/linalg"
 	"github.com/qinfer/qinfer/tensor"
 )
 
@@ -118,6 +120,10 @@ type qpAddTab struct {
 	// a float clamp and the result clamps as an integer.
 	small    bool
 	ilo, ihi int32
+	// The formula's parts for linalg.QAdd8Span: f = (fixed + x1·r1) +
+	// x2·r2 with x1 = b under msScalarB, else a.
+	fixed, ra, rb float32
+	modeB, signed bool
 }
 
 // qpNewAddTab builds the tables for the given formula mode (msSpanBoth,
@@ -134,6 +140,7 @@ func qpFillAddTab(t *qpAddTab, signed bool, mode int, sa, sb, sc float32, za, zb
 	if mode == msScalarA {
 		fixed = float32(zc) - (float32(rb*float32(zb)) + float32(ra*float32(za)))
 	}
+	t.fixed, t.ra, t.rb, t.modeB, t.signed = fixed, ra, rb, mode == msScalarB, signed
 	for i := 0; i < 256; i++ {
 		v := float32(i)
 		if signed {
@@ -160,11 +167,15 @@ func qpAddRun[T uint8 | int8](dst, a []T, sa int, b []T, sb int, t *qpAddTab) {
 	lo, hi := t.lo, t.hi
 	switch {
 	case sa == 1 && sb == 1 && t.small:
-		a, b = a[:len(dst)], b[:len(dst)]
-		ilo, ihi := t.ilo, t.ihi
-		for i := range dst {
-			dst[i] = T(min(max(qpRound(t.ta[uint8(a[i])]+t.tb[uint8(b[i])]), ilo), ihi))
+		// The tables' sums recomputed per element in SIMD: same float32
+		// operations, same order.
+		p := linalg.QAdd8{Fixed: t.fixed, R1: t.ra, R2: t.rb, Lo: t.ilo, Hi: t.ihi, Signed: t.signed}
+		x1, x2 := qdU8(a[:len(dst)]), qdU8(b[:len(dst)])
+		if t.modeB {
+			p.R1, p.R2 = t.rb, t.ra
+			x1, x2 = x2, x1
 		}
+		linalg.QAdd8Span(qdU8(dst), x1, x2, &p)
 	case sa == 1 && sb == 1:
 		a, b = a[:len(dst)], b[:len(dst)]
 		for i := range dst {
@@ -210,16 +221,12 @@ func qpAddRun[T uint8 | int8](dst, a []T, sa int, b []T, sb int, t *qpAddTab) {
 
 // qpApplyLUT sets dst[i] = lut[uint8(src[i])].
 func qpApplyLUT[T uint8 | int8](dst, src []T, lut *[256]T) {
-	src = src[:len(dst)]
-	i := 0
-	for ; i+4 <= len(dst); i += 4 {
-		s := src[i : i+4 : i+4]
-		d := dst[i : i+4 : i+4]
-		d[0], d[1], d[2], d[3] = lut[uint8(s[0])], lut[uint8(s[1])], lut[uint8(s[2])], lut[uint8(s[3])]
-	}
-	for ; i < len(dst); i++ {
-		dst[i] = lut[uint8(src[i])]
-	}
+	linalg.Lookup8(qdU8(dst), qdU8(src[:len(dst)]), (*[256]uint8)(unsafe.Pointer(lut)))
+}
+
+// qdU8 views an 8-bit slice as bytes (same size and layout).
+func qdU8[T uint8 | int8](s []T) []uint8 {
+	return unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
 
 // qpMulParams is QLinearMul's formula: sat(cvt(float32((x−za)(y−zb))·ratio + zc)).
@@ -239,6 +246,10 @@ func qpMulRun[T uint8 | int8](dst, a []T, sa int, b []T, sb int, p *qpMulParams)
 		return T(qpClampRound(f+zc, lo, hi))
 	}
 	switch {
+	case sa == 1 && sb == 1 && abs32(ratio)*65536+abs32(zc) < 1<<22:
+		// Every value before rounding is below 2²² (false for NaN, Inf).
+		q := linalg.QMul8{Za: za, Zb: zb, Ratio: ratio, Zc: zc, Lo: int32(lo), Hi: int32(hi), Signed: p.signed}
+		linalg.QMul8Span(qdU8(dst), qdU8(a[:len(dst)]), qdU8(b[:len(dst)]), &q)
 	case sa == 1 && sb == 1:
 		a, b = a[:len(dst)], b[:len(dst)]
 		for i := range dst {

@@ -1,0 +1,75 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// func qdLookupVBMI(dst, src *uint8, n int, tab *[256]uint8)
+TEXT ·qdLookupVBMI(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ tab+24(FP), AX
+	VMOVDQU64 (AX), Z0
+	VMOVDQU64 64(AX), Z1
+	VMOVDQU64 128(AX), Z2
+	VMOVDQU64 192(AX), Z3
+
+loop128:
+	CMPQ CX, $128
+	JL   loop64
+	VMOVDQU64 (SI), Z4
+	VMOVDQU64 64(SI), Z7
+	VMOVDQA64 Z4, Z5
+	VPERMI2B  Z1, Z0, Z5
+	VMOVDQA64 Z4, Z6
+	VPERMI2B  Z3, Z2, Z6
+	VMOVDQA64 Z7, Z8
+	VPERMI2B  Z1, Z0, Z8
+	VMOVDQA64 Z7, Z9
+	VPERMI2B  Z3, Z2, Z9
+	VPMOVB2M  Z4, K1
+	VPMOVB2M  Z7, K2
+	VMOVDQU8  Z6, K1, Z5
+	VMOVDQU8  Z9, K2, Z8
+	VMOVDQU64 Z5, (DI)
+	VMOVDQU64 Z8, 64(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $128, CX
+	JMP  loop128
+
+loop64:
+	CMPQ CX, $64
+	JL   tail
+	VMOVDQU64 (SI), Z4
+	VMOVDQA64 Z4, Z5
+	VPERMI2B  Z1, Z0, Z5
+	VMOVDQA64 Z4, Z6
+	VPERMI2B  Z3, Z2, Z6
+	VPMOVB2M  Z4, K1
+	VMOVDQU8  Z6, K1, Z5
+	VMOVDQU64 Z5, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $64, CX
+
+tail:
+	TESTQ CX, CX
+	JZ    done
+	// K3 = low CX bits set (CX < 64); masked loads do not fault on the
+	// bytes they skip.
+	MOVQ $1, DX
+	SHLQ CX, DX
+	DECQ DX
+	KMOVQ DX, K3
+	VMOVDQU8.Z (SI), K3, Z4
+	VMOVDQA64 Z4, Z5
+	VPERMI2B  Z1, Z0, Z5
+	VMOVDQA64 Z4, Z6
+	VPERMI2B  Z3, Z2, Z6
+	VPMOVB2M  Z4, K1
+	VMOVDQU8  Z6, K1, Z5
+	VMOVDQU8  Z5, K3, (DI)
+
+done:
+	VZEROUPPER
+	RET
