@@ -50,7 +50,7 @@ func (k *qfLookup) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 		return nil, err
 	}
 	x := in[0]
-	out, err := tensor.New(k.table.DType(), x.Shape()...)
+	out, err := ctx.NewTensorUninit(k.table.DType(), x.Shape()...)
 	if err != nil {
 		return nil, ctx.Errf("output: %w", err)
 	}
@@ -80,7 +80,7 @@ func (k *qfLookup) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	ctx.Parallel(len(src), 1<<14, func(lo, hi int) {
 		linalg.Lookup8(dst[lo:hi], src[lo:hi], tab)
 	})
-	return One(out), nil
+	return ctx.One(out), nil
 }
 
 // qfBytes views an int8 slice as bytes (same size and layout).

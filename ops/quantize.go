@@ -237,6 +237,11 @@ func (k *qsQuantize) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, e
 		return nil, err
 	}
 
+	if out, err := qdQuantizeFast(ctx, x, scales, zps, odt); err != nil {
+		return nil, err
+	} else if out != nil {
+		return ctx.One(out), nil
+	}
 	if out, err := qpQuantizeFast(ctx, x, scales, zps, odt); err != nil {
 		return nil, err
 	} else if out != nil {

@@ -1,0 +1,80 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// func qdQuantF32AVX512(dst *uint8, x *float32, n int, scale, flo, fhi float32, zp int32)
+// VCMPPS $7 is ORD_Q: lanes holding NaN get a 0 mask bit and are zeroed.
+TEXT ·qdQuantF32AVX512(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS scale+24(FP), Z0
+	VBROADCASTSS flo+28(FP), Z1
+	VBROADCASTSS fhi+32(FP), Z2
+	MOVL zp+36(FP), AX
+	VPBROADCASTD AX, Z3
+
+loop64:
+	CMPQ CX, $64
+	JL   loop16
+	VMOVUPS   0(SI), Z4
+	VDIVPS    Z0, Z4, Z4
+	VCMPPS    $7, Z4, Z4, K1
+	VMOVAPS.Z Z4, K1, Z4
+	VMAXPS    Z1, Z4, Z4
+	VMINPS    Z2, Z4, Z4
+	VCVTPS2DQ Z4, Z4
+	VPADDD    Z3, Z4, Z4
+	VPMOVDB   Z4, 0(DI)
+	VMOVUPS   64(SI), Z4
+	VDIVPS    Z0, Z4, Z4
+	VCMPPS    $7, Z4, Z4, K1
+	VMOVAPS.Z Z4, K1, Z4
+	VMAXPS    Z1, Z4, Z4
+	VMINPS    Z2, Z4, Z4
+	VCVTPS2DQ Z4, Z4
+	VPADDD    Z3, Z4, Z4
+	VPMOVDB   Z4, 16(DI)
+	VMOVUPS   128(SI), Z4
+	VDIVPS    Z0, Z4, Z4
+	VCMPPS    $7, Z4, Z4, K1
+	VMOVAPS.Z Z4, K1, Z4
+	VMAXPS    Z1, Z4, Z4
+	VMINPS    Z2, Z4, Z4
+	VCVTPS2DQ Z4, Z4
+	VPADDD    Z3, Z4, Z4
+	VPMOVDB   Z4, 32(DI)
+	VMOVUPS   192(SI), Z4
+	VDIVPS    Z0, Z4, Z4
+	VCMPPS    $7, Z4, Z4, K1
+	VMOVAPS.Z Z4, K1, Z4
+	VMAXPS    Z1, Z4, Z4
+	VMINPS    Z2, Z4, Z4
+	VCVTPS2DQ Z4, Z4
+	VPADDD    Z3, Z4, Z4
+	VPMOVDB   Z4, 48(DI)
+	ADDQ $256, SI
+	ADDQ $64, DI
+	SUBQ $64, CX
+	JMP  loop64
+
+loop16:
+	CMPQ CX, $16
+	JL   done
+	VMOVUPS   0(SI), Z4
+	VDIVPS    Z0, Z4, Z4
+	VCMPPS    $7, Z4, Z4, K1
+	VMOVAPS.Z Z4, K1, Z4
+	VMAXPS    Z1, Z4, Z4
+	VMINPS    Z2, Z4, Z4
+	VCVTPS2DQ Z4, Z4
+	VPADDD    Z3, Z4, Z4
+	VPMOVDB   Z4, 0(DI)
+	ADDQ $64, SI
+	ADDQ $16, DI
+	SUBQ $16, CX
+	JMP  loop16
+
+done:
+	VZEROUPPER
+	RET

@@ -1,0 +1,109 @@
+package ops
+
+import (
+	"errors"
+	"math"
+	"math/rand"
+	"testing"
+
+	"github.com/qinfer/qinfer/ir"
+	"github.com/qinfer/qinfer/tensor"
+)
+
+// TestQDQuantizeFastMatchesQP: the SIMD QuantizeLinear path gives the
+// bytes of the scalar qpQuantizeFast (tested against the reference) on odd
+// sizes, saturating values, NaN and ±Inf, for 1 and 3 threads.
+func TestQDQuantizeFastMatchesQP(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	special := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 0, 0.5, 1.5, -2.5, 1e20, -1e20}
+	for _, dt := range []tensor.DType{tensor.Uint8, tensor.Int8} {
+		for _, n := range []int{1, 3, 7, 17, 63, 65, 257, 70001} {
+			x := tensor.Zeros(tensor.Float32, n)
+			xs := x.Float32s()
+			for i := range xs {
+				xs[i] = float32(rng.NormFloat64() * 3)
+				if i < len(special) {
+					xs[i] = special[i]
+				}
+			}
+			for _, zp := range []int32{0, 5, -7, 200} {
+				if dt == tensor.Int8 && zp > 127 || dt == tensor.Uint8 && zp < 0 {
+					continue
+				}
+				for _, th := range []int{1, 3} {
+					ctx := &Context{Threads: th}
+					got, err := qdQuantizeFast(ctx, x, []float32{0.021}, []int32{zp}, dt)
+					if err != nil || got == nil {
+						t.Fatalf("qdQuantizeFast: %v %v", got, err)
+					}
+					want, _ := qpQuantizeFast(ctx, x, []float32{0.021}, []int32{zp}, dt)
+					for i := 0; i < n; i++ {
+						if got.Int64At(i) != want.Int64At(i) {
+							t.Fatalf("%v n=%d zp=%d: x=%g -> %d, want %d", dt, n, zp, xs[i], got.Int64At(i), want.Int64At(i))
+						}
+					}
+				}
+			}
+		}
+	}
+	// Not handled: per-axis scales, other types.
+	if out, _ := qdQuantizeFast(nil, tensor.Zeros(tensor.Float32, 2), []float32{1, 2}, nil, tensor.Uint8); out != nil {
+		t.Error("per-axis scales took the per-tensor path")
+	}
+}
+
+// TestQDDeconvErrors: bad inputs of qinfer.QDeconvChain are errors naming
+// the node, never panics.
+func TestQDDeconvErrors(t *testing.T) {
+	n := &ir.Node{Name: "dc", OpType: "QDeconvChain", Domain: "qinfer",
+		Inputs: []string{"x", "s", "z", "w1", "b1", "w2", "b2"}, Outputs: []string{"y"},
+		Attrs: []*ir.Attr{{Name: "activation", Type: ir.AttrString, S: "Relu"}, {Name: "activation_params", Type: ir.AttrFloats}}}
+	k, err := qdNewDeconv(n, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := tensor.Zeros(tensor.Uint8, 1, 2, 3, 3)
+	s := tensor.Scalar(float32(0.1))
+	z := tensor.Scalar(uint8(3))
+	w1 := tensor.Zeros(tensor.Float32, 2, 4, 2, 2)
+	b1 := tensor.Zeros(tensor.Float32, 4)
+	w2 := tensor.Zeros(tensor.Float32, 4, 1, 2, 2)
+	ctx := &Context{Node: n, Threads: 1}
+	good := []*tensor.Tensor{x, s, z, w1, b1, w2, nil}
+	if out, err := k.Run(ctx, good); err != nil {
+		t.Fatal(err)
+	} else if !tensor.SameShape(out[0].Shape(), []int{1, 1, 12, 12}) {
+		t.Fatalf("shape %v", out[0].Shape())
+	}
+	bad := map[string][]*tensor.Tensor{
+		"float x":        {tensor.Zeros(tensor.Float32, 1, 2, 3, 3), s, z, w1, b1, w2},
+		"rank 3 x":       {tensor.Zeros(tensor.Uint8, 2, 3, 3), s, z, w1, b1, w2},
+		"vector scale":   {x, tensor.Zeros(tensor.Float32, 2), z, w1, b1, w2},
+		"int8 zp":        {x, s, tensor.Scalar(int8(1)), w1, b1, w2},
+		"channels":       {tensor.Zeros(tensor.Uint8, 1, 3, 3, 3), s, z, w1, b1, w2},
+		"bias length":    {x, s, z, w1, tensor.Zeros(tensor.Float32, 5), w2},
+		"w2 channels":    {x, s, z, w1, b1, tensor.Zeros(tensor.Float32, 3, 1, 2, 2)},
+		"b2 without w2":  {x, s, z, w1, b1, nil, tensor.Zeros(tensor.Float32, 1)},
+		"w1 rank":        {x, s, z, tensor.Zeros(tensor.Float32, 2, 4, 2), b1},
+		"w1 float64":     {x, s, z, tensor.Zeros(tensor.Float64, 2, 4, 2, 2), b1},
+		"missing inputs": {x, s},
+	}
+	for name, in := range bad {
+		k, _ := qdNewDeconv(n, 1) // fresh weight cache per case
+		if _, err := k.Run(ctx, in); err == nil {
+			t.Errorf("%s: no error", name)
+		} else if !errors.Is(err, tensor.ErrShape) && !errors.Is(err, tensor.ErrDType) && !errors.Is(err, ir.ErrInvalidModel) {
+			t.Errorf("%s: error %v wraps no sentinel", name, err)
+		}
+	}
+	bad2 := &ir.Node{Name: "dc", OpType: "QDeconvChain", Domain: "qinfer", Inputs: []string{"x", "s", "z", "w1"},
+		Attrs: []*ir.Attr{{Name: "activation2", Type: ir.AttrString, S: "Relu"}, {Name: "activation2_params", Type: ir.AttrFloats}}}
+	if _, err := qdNewDeconv(bad2, 1); err == nil {
+		t.Error("activation2 without W2 accepted")
+	}
+	bad3 := &ir.Node{Name: "dc", OpType: "QDeconvChain", Domain: "qinfer", Inputs: []string{"x", "s", "z", "w1"},
+		Attrs: []*ir.Attr{{Name: "activation", Type: ir.AttrString, S: "Nope"}}}
+	if _, err := qdNewDeconv(bad3, 1); err == nil {
+		t.Error("unknown activation accepted")
+	}
+}
