@@ -273,9 +273,10 @@ func msBinary(ctx *Context, in []*tensor.Tensor, mul bool) ([]*tensor.Tensor, er
 	if err != nil {
 		return nil, ctx.Errf("A %v and B %v: %w", a.Shape(), b.Shape(), err)
 	}
-	out, err := msNewOut(ctx, dt, shape)
+	// qpBinary writes every element: no clearing needed.
+	out, err := ctx.NewTensorUninit(dt, shape...)
 	if err != nil {
-		return nil, err
+		return nil, ctx.Errf("output %v: %w", shape, err)
 	}
 	n := out.Len()
 	if n == 0 {

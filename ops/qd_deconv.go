@@ -266,7 +266,7 @@ func (k *qdDeconv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 			mid := zaGrowF32(&bufs.mid, r1*n)
 			linalg.SgemmPackedEpilogue(1, p.a1, n, xb, n, mid, n, &ep1)
 			if post1 {
-				k.act1.apply32(mid)
+				qdApply(k.act1, mid[:r1*n])
 			}
 			ybase := yd[img*mOut*oh*ow:]
 			if !p.stage2 {
@@ -278,7 +278,7 @@ func (k *qdDeconv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 			for k1 := 0; k1 < p.kh1*p.kw1; k1++ {
 				linalg.SgemmPackedEpilogue(1, p.a2, n, mid[k1*p.m1*n:], n, out2, n, &ep2)
 				if post2 {
-					k.act2.apply32(out2[:r2*n])
+					qdApply(k.act2, out2[:r2*n])
 				}
 				qdScatter(ybase, out2, p.m2, p.kh2, p.kw2, k1/p.kw1, k1%p.kw1, p.kh1, p.kw1, y0, y1, w, oh, ow)
 			}
@@ -315,9 +315,9 @@ func qdScatter(y, src []float32, m, kh, kw, oy, ox, outerH, outerW, y0, y1, w, o
 }
 
 // qdEpilogue puts a into ep when SGEMM's epilogue computes it cheaply and
-// reports whether the caller must apply it afterwards instead. Sigmoid
-// runs afterwards: pfSigmoid32 is several times faster than the
-// epilogue's float64 math.Exp.
+// reports whether the caller must apply it afterwards instead (qdApply).
+// Sigmoid runs afterwards: linalg.Sigmoid32 (SIMD, pfSigmoid32's formula)
+// is many times faster than the epilogue's float64 math.Exp.
 func qdEpilogue(a *pfAct, ep *linalg.Epilogue) bool {
 	if a == nil {
 		return false
@@ -326,4 +326,13 @@ func qdEpilogue(a *pfAct, ep *linalg.Epilogue) bool {
 		return true
 	}
 	return !a.epilogue(ep)
+}
+
+// qdApply applies a to y in place, Sigmoid through linalg.Sigmoid32.
+func qdApply(a *pfAct, y []float32) {
+	if a.op == "Sigmoid" && !a.post {
+		linalg.Sigmoid32(y, y)
+		return
+	}
+	a.apply32(y)
 }

@@ -208,4 +208,21 @@ func TestQDDetInt8ORT(t *testing.T) {
 			t.Errorf("%s: qinfer differs from ONNX Runtime by %.3g", name, d)
 		}
 	}
+	// The file as shipped: the Sigmoid is fused into the chain too.
+	orig, err := onnx.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err = ortref.Run(path, in, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ = qdqRun(t, orig, runtime.Options{Threads: 1}, in)
+	for name, r := range ref {
+		d := qdRelDiff(t, name, got[name], r)
+		t.Logf("%s (Sigmoid fused): max diff vs ONNX Runtime %.3g", name, d)
+		if d > 1e-5 {
+			t.Errorf("%s: qinfer differs from ONNX Runtime by %.3g", name, d)
+		}
+	}
 }
