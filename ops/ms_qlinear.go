@@ -10,6 +10,7 @@ import (
 	"math"
 
 	"github.com/qinfer/qinfer/ir"
+	"github.com/qinfer/qinfer/linalg"
 	"github.com/qinfer/qinfer/tensor"
 )
 
@@ -585,10 +586,20 @@ func msSum8[T uint8 | int8](x []T, b, ch, c, img int, last bool) int32 {
 		}
 		return acc
 	}
-	for _, v := range x[(b*c+ch)*img : (b*c+ch+1)*img] {
-		acc += int32(v)
+	row := qdU8(x[(b*c+ch)*img : (b*c+ch+1)*img])
+	if _, signed := any(x).([]int8); signed {
+		return int32(qdSumI8(row))
 	}
-	return acc
+	return int32(linalg.SumU8(row))
+}
+
+// qdSumI8 sums bytes read as int8.
+func qdSumI8(row []uint8) int64 {
+	var s int64
+	for _, v := range row {
+		s += int64(int8(v))
+	}
+	return s
 }
 
 func msNewGlobalAvgPool(n *ir.Node, opset int) (Kernel, error) {
@@ -637,17 +648,19 @@ func msNewGlobalAvgPool(n *ir.Node, opset int) (Kernel, error) {
 		lo64, hi64 := dt.IntRange()
 		lo, hi := int32(lo64), int32(hi64)
 		bias := -xz * int32(img)
-		for b := 0; b < nb; b++ {
-			for ch := 0; ch < c; ch++ {
+		// Channels over threads: each writes its own output element.
+		ctx.Parallel(nb*c, max(1, (64<<10)/img), func(i0, i1 int) {
+			for i := i0; i < i1; i++ {
+				b, ch := i/c, i%c
 				var acc int32
 				if dt == tensor.Uint8 {
 					acc = msSum8(x.Data().([]uint8), b, ch, c, img, last)
 				} else {
 					acc = msSum8(x.Data().([]int8), b, ch, c, img, last)
 				}
-				msStore(out, b*c+ch, msRequant(bias+acc, scale, yz, lo, hi))
+				msStore(out, i, msRequant(bias+acc, scale, yz, lo, hi))
 			}
-		}
+		})
 		return One(out), nil
 	}), nil
 }

@@ -133,3 +133,41 @@ func TestQDSigmoidMatchesPF(t *testing.T) {
 		t.Errorf("sigmoid(NaN) = %g", nan[0])
 	}
 }
+
+// TestQDSum8: QLinearGlobalAveragePool's channel sums (SIMD for uint8)
+// equal plain sums, channels first and last, on odd sizes.
+func TestQDSum8(t *testing.T) {
+	rng := rand.New(rand.NewSource(8))
+	for _, img := range []int{1, 3, 7, 17, 63, 65, 257, 4099} {
+		const nb, c = 2, 3
+		u := make([]uint8, nb*c*img)
+		for i := range u {
+			u[i] = uint8(rng.Intn(256))
+		}
+		s := make([]int8, len(u))
+		for i, v := range u {
+			s[i] = int8(v)
+		}
+		for b := 0; b < nb; b++ {
+			for ch := 0; ch < c; ch++ {
+				for _, last := range []bool{false, true} {
+					var wu, ws int32
+					for p := 0; p < img; p++ {
+						i := (b*c+ch)*img + p
+						if last {
+							i = (b*img+p)*c + ch
+						}
+						wu += int32(u[i])
+						ws += int32(s[i])
+					}
+					if got := msSum8(u, b, ch, c, img, last); got != wu {
+						t.Fatalf("uint8 img=%d last=%v: %d, want %d", img, last, got, wu)
+					}
+					if got := msSum8(s, b, ch, c, img, last); got != ws {
+						t.Fatalf("int8 img=%d last=%v: %d, want %d", img, last, got, ws)
+					}
+				}
+			}
+		}
+	}
+}
