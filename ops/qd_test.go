@@ -171,3 +171,47 @@ func TestQDSum8(t *testing.T) {
 		}
 	}
 }
+
+// TestQDResizeNearest8: nearest Resize of uint8 and int8 tensors (the
+// gather-plan path) gives the values of the float32 path, for integer
+// upsampling, downsampling and fractional scales on odd widths.
+func TestQDResizeNearest8(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	attrs := map[string]any{"coordinate_transformation_mode": "asymmetric", "nearest_mode": "floor"}
+	for _, w := range []int{1, 3, 7, 17, 63, 65, 257} {
+		for _, sc := range []float32{2, 4, 8, 0.5, 1.7, 3} {
+			shape := []int{1, 3, 5, w}
+			n := 3 * 5 * w
+			u := make([]uint8, n)
+			f := make([]float32, n)
+			s := make([]int8, n)
+			for i := range u {
+				u[i] = uint8(rng.Intn(256))
+				f[i] = float32(u[i])
+				s[i] = int8(u[i])
+			}
+			scales := imF32([]int{4}, 1, 1, sc, sc)
+			want, err := imRun("Resize", 13, attrs, tensor.From(shape, f), nil, scales)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gu, err := imRun("Resize", 13, attrs, tensor.From(shape, u), nil, scales)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gs, err := imRun("Resize", 13, attrs, tensor.From(shape, s), nil, scales)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tensor.SameShape(gu.Shape(), want.Shape()) || !tensor.SameShape(gs.Shape(), want.Shape()) {
+				t.Fatalf("w=%d scale %g: shapes %v %v, want %v", w, sc, gu.Shape(), gs.Shape(), want.Shape())
+			}
+			wf := want.Float32s()
+			for i := range wf {
+				if float32(tensor.Data[uint8](gu)[i]) != wf[i] || int8(uint8(wf[i])) != tensor.Data[int8](gs)[i] {
+					t.Fatalf("w=%d scale %g: [%d] = %d / %d, want %g", w, sc, i, tensor.Data[uint8](gu)[i], tensor.Data[int8](gs)[i], wf[i])
+				}
+			}
+		}
+	}
+}

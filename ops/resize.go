@@ -744,9 +744,9 @@ func qhResizeNearestRows(ctx *Context, x, out *tensor.Tensor, maps []*imAxisMap)
 	case []float32:
 		qhNearestRows(ctx, d, tensor.Data[float32](out), offs)
 	case []uint8:
-		qhNearestRows(ctx, d, tensor.Data[uint8](out), offs)
+		qdNearestRows8(ctx, d, tensor.Data[uint8](out), offs)
 	case []int8:
-		qhNearestRows(ctx, d, tensor.Data[int8](out), offs)
+		qdNearestRows8(ctx, qdU8(d), qdU8(tensor.Data[int8](out)), offs)
 	case []float64:
 		qhNearestRows(ctx, d, tensor.Data[float64](out), offs)
 	case []uint16:
