@@ -37,8 +37,8 @@ func TestQDGather8(t *testing.T) {
 		for _, k := range []int{1, 2, 3, 4, 8} {
 			pattern("upsample", n, func(j int) int { return j / k })
 		}
-		pattern("downsample2", n, func(j int) int { return 2 * j })           // windows of 128: generic
-		pattern("reverse", n, func(j int) int { return n - 1 - j })           // within windows
+		pattern("downsample2", n, func(j int) int { return 2 * j })             // windows of 128: generic
+		pattern("reverse", n, func(j int) int { return n - 1 - j })             // within windows
 		pattern("random-local", n, func(j int) int { return j + rng.IntN(30) }) // overlapping windows
 		pattern("offset", n, func(j int) int { return 5 + j/3 })
 	}
