@@ -41,6 +41,7 @@ type qdDeconv struct {
 // position of stage 1 are a contiguous input of stage 2.
 type qdDeconvPack struct {
 	a1, a2    *linalg.PackedA
+	a2raw     []float32 // stage 2 unpacked, for SgemmSmallM
 	c, m1, m2 int
 	kh1, kw1  int
 	kh2, kw2  int // 1×1 when there is no stage 2
@@ -132,6 +133,7 @@ func (k *qdDeconv) packFor(ctx *Context, c int, w1, w2 *tensor.Tensor) (*qdDecon
 			}
 			p.stage2, p.m2, p.kh2, p.kw2 = true, m2, kh2, kw2
 			p.a2 = linalg.PackA(kh2*kw2*m2, m1, a2, m1)
+			p.a2raw = a2
 		}
 		return p, nil
 	}
@@ -276,7 +278,13 @@ func (k *qdDeconv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 			r2 := p.kh2 * p.kw2 * p.m2
 			out2 := zaGrowF32(&bufs.out2, r2*n)
 			for k1 := 0; k1 < p.kh1*p.kw1; k1++ {
-				linalg.SgemmPackedEpilogue(1, p.a2, n, mid[k1*p.m1*n:], n, out2, n, &ep2)
+				b := mid[k1*p.m1*n:]
+				if r2 <= linalg.SmallM {
+					// A few rows: packing B would cost more than the product.
+					linalg.SgemmSmallM(1, false, false, r2, n, p.m1, 1, p.a2raw, p.m1, b, n, 0, out2, n, &ep2)
+				} else {
+					linalg.SgemmPackedEpilogue(1, p.a2, n, b, n, out2, n, &ep2)
+				}
 				if post2 {
 					qdApply(k.act2, out2[:r2*n])
 				}

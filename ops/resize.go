@@ -252,7 +252,14 @@ func (k *imResize) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 			outShape[ax] = int(math.Floor(o))
 		}
 	}
-	out, err := ctx.NewTensor(x.DType(), outShape...)
+	// 8-bit nearest resizes write every element on the rows path
+	// (qdNearestRows8); the buffer is cleared only if that path declines.
+	uninit := k.mode == imModeNearest && (x.DType() == tensor.Uint8 || x.DType() == tensor.Int8)
+	newOut := ctx.NewTensor
+	if uninit {
+		newOut = ctx.NewTensorUninit
+	}
+	out, err := newOut(x.DType(), outShape...)
 	if err != nil {
 		return nil, ctx.Errf("output %v: %w", outShape, err)
 	}
@@ -274,6 +281,14 @@ func (k *imResize) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	if k.mode == imModeNearest {
 		if qhResizeNearestRows(ctx, x, out, maps) {
 			return One(out), nil
+		}
+		if uninit {
+			switch d := out.Data().(type) {
+			case []uint8:
+				clear(d)
+			case []int8:
+				clear(d)
+			}
 		}
 		if err := ctx.CheckAlloc(alIndex, out.Len()); err != nil {
 			return nil, ctx.Errf("output %v: %w", outShape, err)
