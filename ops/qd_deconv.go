@@ -190,21 +190,14 @@ func (k *qdDeconv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	if err != nil {
 		return nil, err
 	}
-	// DequantizeLinear of every byte, computed as the DQ kernel does.
-	var tab [256]float32
-	sc := float64(xs.Float32s()[0])
-	zp := 0.0
+	// DequantizeLinear as the DQ kernel computes it: (x − zp)·scale,
+	// one float32 rounding.
+	sc := xs.Float32s()[0]
+	zp := int32(0)
 	if xz != nil {
-		zp = float64(xz.Int64At(0))
+		zp = int32(xz.Int64At(0))
 	}
 	signed := x.DType() == tensor.Int8
-	for i := range tab {
-		v := float64(i)
-		if signed {
-			v = float64(int8(uint8(i)))
-		}
-		tab[i] = float32((v - zp) * sc)
-	}
 	var src []uint8
 	switch d := x.Data().(type) {
 	case []uint8:
@@ -259,10 +252,7 @@ func (k *qdDeconv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 			xb := zaGrowF32(&bufs.x, c*n)
 			for ci := 0; ci < c; ci++ {
 				s := src[((img*c+ci)*h+y0)*w:][:n]
-				d := xb[ci*n : (ci+1)*n]
-				for i, v := range s {
-					d[i] = tab[v]
-				}
+				linalg.Dequantize8(xb[ci*n:(ci+1)*n], s, sc, zp, signed)
 			}
 			r1 := p.kh1 * p.kw1 * p.m1
 			mid := zaGrowF32(&bufs.mid, r1*n)
@@ -272,49 +262,73 @@ func (k *qdDeconv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 			}
 			ybase := yd[img*mOut*oh*ow:]
 			if !p.stage2 {
-				qdScatter(ybase, mid, p.m1, p.kh1, p.kw1, 0, 0, 1, 1, y0, y1, w, oh, ow)
+				qdScatter(ybase, mid, p.m1, p.kh1, p.kw1, 1, 1, y0, y1, w, oh, ow)
 				continue
 			}
 			r2 := p.kh2 * p.kw2 * p.m2
-			out2 := zaGrowF32(&bufs.out2, r2*n)
-			for k1 := 0; k1 < p.kh1*p.kw1; k1++ {
-				b := mid[k1*p.m1*n:]
+			k1n := p.kh1 * p.kw1
+			out2 := zaGrowF32(&bufs.out2, k1n*r2*n)
+			for k1 := 0; k1 < k1n; k1++ {
+				b, o := mid[k1*p.m1*n:], out2[k1*r2*n:(k1+1)*r2*n]
 				if r2 <= linalg.SmallM {
 					// A few rows: packing B would cost more than the product.
-					linalg.SgemmSmallM(1, false, false, r2, n, p.m1, 1, p.a2raw, p.m1, b, n, 0, out2, n, &ep2)
+					linalg.SgemmSmallM(1, false, false, r2, n, p.m1, 1, p.a2raw, p.m1, b, n, 0, o, n, &ep2)
 				} else {
-					linalg.SgemmPackedEpilogue(1, p.a2, n, b, n, out2, n, &ep2)
+					linalg.SgemmPackedEpilogue(1, p.a2, n, b, n, o, n, &ep2)
 				}
-				if post2 {
-					qdApply(k.act2, out2[:r2*n])
-				}
-				qdScatter(ybase, out2, p.m2, p.kh2, p.kw2, k1/p.kw1, k1%p.kw1, p.kh1, p.kw1, y0, y1, w, oh, ow)
 			}
+			if post2 {
+				qdApply(k.act2, out2[:k1n*r2*n])
+			}
+			qdScatter(ybase, out2, p.m2, p.kh1, p.kw1, p.kh2, p.kw2, y0, y1, w, oh, ow)
 		}
 	})
 	return ctx.One(y), nil
 }
 
-// qdScatter writes a band's GEMM result src (rows (ky·kw+kx)·m + co, columns
-// the band's input pixels of rows y0..y1 of width w) into the image y
-// (m channels of oh×ow). An input pixel (iy, ix) lands at output row
-// ((iy·outerH + oy)·kh + ky) and column ((ix·outerW + ox)·kw + kx), where
-// (oy, ox) is the position within an enclosing stage's kernel (0, 0 and
-// outer 1×1 for a single stage).
-func qdScatter(y, src []float32, m, kh, kw, oy, ox, outerH, outerW, y0, y1, w, oh, ow int) {
+// qdScatter writes a band's results src into the image y (m channels of
+// oh×ow): src row ((kyA·kwA+kxA)·KB + kyB·kwB+kxB)·m + co (KB = khB·kwB)
+// holds, for the band's input pixels (rows y0..y1 of width w), output
+// channel co at stage-1 kernel position (kyA, kxA) and stage-2 position
+// (kyB, kxB) (khB = kwB = 1 for one stage). Input pixel (iy, ix) lands at
+// row (iy·khA + kyA)·khB + kyB, column (ix·kwA + kxA)·kwB + kxB, so each
+// output row is written front to back from kwA·kwB source rows.
+func qdScatter(y, src []float32, m, khA, kwA, khB, kwB, y0, y1, w, oh, ow int) {
 	n := (y1 - y0) * w
-	step := outerW * kw
-	for ky := 0; ky < kh; ky++ {
-		for kx := 0; kx < kw; kx++ {
-			for co := 0; co < m; co++ {
-				row := src[((ky*kw+kx)*m+co)*n:][:n]
-				plane := y[co*oh*ow:]
-				for iy := y0; iy < y1; iy++ {
-					r := row[(iy-y0)*w:][:w]
-					orow := ((iy*outerH+oy)*kh + ky) * ow
-					dst := plane[orow+ox*kw+kx:]
-					for ix, v := range r {
-						dst[ix*step] = v
+	kb := khB * kwB
+	q := kwA * kwB
+	var rowsBuf [16][]float32
+	rows := rowsBuf[:0]
+	if q > len(rowsBuf) {
+		rows = make([][]float32, q)
+	}
+	rows = rows[:q]
+	for co := 0; co < m; co++ {
+		plane := y[co*oh*ow : (co+1)*oh*ow]
+		for iy := y0; iy < y1; iy++ {
+			off := (iy - y0) * w
+			for kyA := 0; kyA < khA; kyA++ {
+				for kyB := 0; kyB < khB; kyB++ {
+					for kxA := 0; kxA < kwA; kxA++ {
+						for kxB := 0; kxB < kwB; kxB++ {
+							r := ((kyA*kwA+kxA)*kb+kyB*kwB+kxB)*m + co
+							rows[kxA*kwB+kxB] = src[r*n+off : r*n+off+w]
+						}
+					}
+					oy := (iy*khA+kyA)*khB + kyB
+					dst := plane[oy*ow : oy*ow+w*q]
+					if q == 4 {
+						r0, r1, r2, r3 := rows[0][:w], rows[1][:w], rows[2][:w], rows[3][:w]
+						for ix := range r0 {
+							d := dst[4*ix : 4*ix+4 : 4*ix+4]
+							d[0], d[1], d[2], d[3] = r0[ix], r1[ix], r2[ix], r3[ix]
+						}
+						continue
+					}
+					for j, r := range rows {
+						for ix, v := range r {
+							dst[ix*q+j] = v
+						}
 					}
 				}
 			}
