@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand"
 	"testing"
+	"unsafe"
 
 	"github.com/qinfer/qinfer/ir"
 	"github.com/qinfer/qinfer/linalg"
@@ -214,4 +215,124 @@ func TestQDResizeNearest8(t *testing.T) {
 			}
 		}
 	}
+}
+
+// qdPoisoned returns a Context whose arena hands out, for the next
+// allocation of dt and shape, a recycled buffer full of 0xAB bytes.
+func qdPoisoned(t *testing.T, n *ir.Node, threads int, dt tensor.DType, shape []int) (*Context, *tensor.Tensor) {
+	t.Helper()
+	a := NewArena()
+	p, err := a.New(dt, shape...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch d := p.Data().(type) {
+	case []uint8:
+		for i := range d {
+			d[i] = 0xAB
+		}
+	case []int8:
+		for i := range d {
+			d[i] = -0x55
+		}
+	}
+	a.Retain(p)
+	a.Release(p)
+	return &Context{Node: n, Threads: threads, Arena: a}, p
+}
+
+// TestQDQLinearConvWritesAll: QLinearConv allocates its output without
+// clearing it, so every kernel path (depthwise, 1×1, 3×3 strided and
+// padded, grouped, both 8-bit types, batch 2, 1 and 2 threads) must write
+// every element: a recycled buffer full of garbage gives the same output
+// as a zeroed one.
+func TestQDQLinearConvWritesAll(t *testing.T) {
+	rng := rand.New(rand.NewSource(12))
+	type cs struct {
+		name                string
+		n, c, h, w, m, k, s int
+		pad, group          int
+		xdt, wdt            tensor.DType
+	}
+	u8, i8 := tensor.Uint8, tensor.Int8
+	cases := []cs{
+		{"pointwise", 1, 16, 9, 7, 24, 1, 1, 0, 1, u8, i8},
+		{"3x3 pad", 2, 8, 11, 13, 16, 3, 1, 1, 1, u8, i8},
+		{"3x3 stride 2", 1, 5, 17, 9, 7, 3, 2, 1, 1, u8, u8},
+		{"depthwise", 1, 12, 10, 10, 12, 3, 1, 1, 12, u8, i8},
+		{"depthwise s2 5x5", 1, 8, 19, 21, 8, 5, 2, 2, 8, i8, i8},
+		{"grouped", 1, 8, 6, 6, 12, 3, 1, 1, 4, i8, u8},
+		{"big pointwise", 1, 64, 40, 40, 96, 1, 1, 0, 1, u8, i8},
+	}
+	rnd := func(dt tensor.DType, shape ...int) *tensor.Tensor {
+		tt := tensor.Zeros(dt, shape...)
+		switch d := tt.Data().(type) {
+		case []uint8:
+			for i := range d {
+				d[i] = uint8(rng.Intn(256))
+			}
+		case []int8:
+			for i := range d {
+				d[i] = int8(rng.Intn(256) - 128)
+			}
+		}
+		return tt
+	}
+	zp := func(dt tensor.DType, v int) *tensor.Tensor {
+		if dt == u8 {
+			return tensor.Scalar(uint8(v))
+		}
+		return tensor.Scalar(int8(v - 128))
+	}
+	for _, c := range cases {
+		n := &ir.Node{Name: "qc", OpType: "QLinearConv", Outputs: []string{"y"},
+			Attrs: []*ir.Attr{
+				{Name: "strides", Type: ir.AttrInts, Ints: []int64{int64(c.s), int64(c.s)}},
+				{Name: "pads", Type: ir.AttrInts, Ints: []int64{int64(c.pad), int64(c.pad), int64(c.pad), int64(c.pad)}},
+				{Name: "group", Type: ir.AttrInt, I: int64(c.group)}}}
+		k, err := qsNewQLinearConv(n, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bias := tensor.Zeros(tensor.Int32, c.m)
+		for i, d := 0, bias.Data().([]int32); i < len(d); i++ {
+			d[i] = int32(rng.Intn(2000) - 1000)
+		}
+		in := []*tensor.Tensor{rnd(c.xdt, c.n, c.c, c.h, c.w), tensor.Scalar(float32(0.05)), zp(c.xdt, 120),
+			rnd(c.wdt, c.m, c.c/c.group, c.k, c.k), tensor.Scalar(float32(0.01)), zp(c.wdt, 128),
+			tensor.Scalar(float32(0.2)), zp(c.xdt, 100), bias}
+		want, err := k.Run(&Context{Node: n, Threads: 1}, in)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		for _, ref := range []bool{false, true} {
+			k.(*qsConv).qwRef = ref // true: the generic reference path
+			for _, th := range []int{1, 2} {
+				ctx, poison := qdPoisoned(t, n, th, c.xdt, want[0].Shape())
+				got, err := k.Run(ctx, in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if qdDataPtr(got[0]) != qdDataPtr(poison) {
+					t.Fatalf("%s: the output did not reuse the poisoned buffer", c.name)
+				}
+				for i := 0; i < want[0].Len(); i++ {
+					if got[0].Int64At(i) != want[0].Int64At(i) {
+						t.Fatalf("%s ref=%v threads %d: [%d] = %d, want %d (element not written?)", c.name, ref, th, i, got[0].Int64At(i), want[0].Int64At(i))
+					}
+				}
+			}
+		}
+	}
+}
+
+// qdDataPtr is the address of t's first element.
+func qdDataPtr(t *tensor.Tensor) uintptr {
+	switch d := t.Data().(type) {
+	case []uint8:
+		return uintptr(unsafe.Pointer(unsafe.SliceData(d)))
+	case []int8:
+		return uintptr(unsafe.Pointer(unsafe.SliceData(d)))
+	}
+	return 0
 }

@@ -224,6 +224,34 @@ func qpApplyLUT[T uint8 | int8](dst, src []T, lut *[256]T) {
 	linalg.Lookup8(qdU8(dst), qdU8(src[:len(dst)]), (*[256]uint8)(unsafe.Pointer(lut)))
 }
 
+// qdIota holds every byte value at its own index.
+var qdIota = func() (t [256]uint8) {
+	for i := range t {
+		t[i] = uint8(i)
+	}
+	return t
+}()
+
+// qdMulLUT fills lut[i] with QLinearMul of byte i and the fixed byte c
+// (c is A's byte when cIsA) in SIMD, reporting false (lut untouched) when
+// the values may leave the range where that is exact.
+func qdMulLUT[T uint8 | int8](lut *[256]T, p *qpMulParams, c uint8, cIsA bool) bool {
+	if !(abs32(p.ratio)*65536+abs32(p.zc) < 1<<22) {
+		return false
+	}
+	var cs [256]uint8
+	for i := range cs {
+		cs[i] = c
+	}
+	q := linalg.QMul8{Za: p.za, Zb: p.zb, Ratio: p.ratio, Zc: p.zc, Lo: int32(p.lo), Hi: int32(p.hi), Signed: p.signed}
+	a, b := qdIota[:], cs[:]
+	if cIsA {
+		a, b = b, a
+	}
+	linalg.QMul8Span(qdU8(lut[:]), a, b, &q)
+	return true
+}
+
 // qdU8 views an 8-bit slice as bytes (same size and layout).
 func qdU8[T uint8 | int8](s []T) []uint8 {
 	return unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
@@ -260,12 +288,14 @@ func qpMulRun[T uint8 | int8](dst, a []T, sa int, b []T, sb int, p *qpMulParams)
 		y := int32(b[0])
 		if len(dst) >= 256 {
 			var lut [256]T
-			for i := range lut {
-				x := int32(i)
-				if p.signed {
-					x = int32(int8(uint8(i)))
+			if !qdMulLUT(&lut, p, uint8(b[0]), false) {
+				for i := range lut {
+					x := int32(i)
+					if p.signed {
+						x = int32(int8(uint8(i)))
+					}
+					lut[i] = one(x, y)
 				}
-				lut[i] = one(x, y)
 			}
 			qpApplyLUT(dst, a[:len(dst)], &lut)
 			return
@@ -277,12 +307,14 @@ func qpMulRun[T uint8 | int8](dst, a []T, sa int, b []T, sb int, p *qpMulParams)
 		x := int32(a[0])
 		if len(dst) >= 256 {
 			var lut [256]T
-			for i := range lut {
-				y := int32(i)
-				if p.signed {
-					y = int32(int8(uint8(i)))
+			if !qdMulLUT(&lut, p, uint8(a[0]), true) {
+				for i := range lut {
+					y := int32(i)
+					if p.signed {
+						y = int32(int8(uint8(i)))
+					}
+					lut[i] = one(x, y)
 				}
-				lut[i] = one(x, y)
 			}
 			qpApplyLUT(dst, b[:len(dst)], &lut)
 			return
