@@ -336,3 +336,50 @@ func qdDataPtr(t *tensor.Tensor) uintptr {
 	}
 	return 0
 }
+
+// TestQDDeconvBatch: images of a batch run independently (bands of both
+// images spread over threads) and a 2-thread run equals a 1-thread run.
+func TestQDDeconvBatch(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	n := &ir.Node{Name: "dc", OpType: "QDeconvChain", Domain: "qinfer",
+		Inputs: []string{"x", "s", "z", "w1", "b1", "w2", "b2"}, Outputs: []string{"y"},
+		Attrs: []*ir.Attr{{Name: "activation", Type: ir.AttrString, S: "Relu"}, {Name: "activation_params", Type: ir.AttrFloats},
+			{Name: "activation2", Type: ir.AttrString, S: "Sigmoid"}, {Name: "activation2_params", Type: ir.AttrFloats}}}
+	f32 := func(shape ...int) *tensor.Tensor {
+		tt := tensor.Zeros(tensor.Float32, shape...)
+		for i, d := 0, tt.Float32s(); i < len(d); i++ {
+			d[i] = float32(rng.NormFloat64())
+		}
+		return tt
+	}
+	x := tensor.Zeros(tensor.Uint8, 2, 3, 37, 5)
+	for i, d := 0, x.Data().([]uint8); i < len(d); i++ {
+		d[i] = uint8(rng.Intn(256))
+	}
+	w1, b1, w2, b2 := f32(3, 4, 2, 3), f32(4), f32(4, 2, 3, 1), f32(2)
+	s, z := tensor.Scalar(float32(0.03)), tensor.Scalar(uint8(90))
+	k, err := qdNewDeconv(n, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	both, err := k.Run(&Context{Node: n, Threads: 2}, []*tensor.Tensor{x, s, z, w1, b1, w2, b2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tensor.SameShape(both[0].Shape(), []int{2, 2, 37 * 6, 5 * 3}) {
+		t.Fatalf("shape %v", both[0].Shape())
+	}
+	per := both[0].Len() / 2
+	for img := 0; img < 2; img++ {
+		xi := tensor.From([]int{1, 3, 37, 5}, x.Data().([]uint8)[img*3*37*5:(img+1)*3*37*5])
+		one, err := k.Run(&Context{Node: n, Threads: 1}, []*tensor.Tensor{xi, s, z, w1, b1, w2, b2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range one[0].Float32s() {
+			if got := both[0].Float32s()[img*per+i]; math.Float32bits(got) != math.Float32bits(v) {
+				t.Fatalf("image %d [%d]: batch %g, alone %g", img, i, got, v)
+			}
+		}
+	}
+}
