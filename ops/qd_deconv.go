@@ -236,6 +236,18 @@ func (k *qdDeconv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	// (kh1·kw1·M1 rows) stays in L2.
 	rows := max(1, min(h, 768/max(1, w)))
 	bandsPer := (h + rows - 1) / rows
+	// Per-worker scratch: the band's stage-1 and stage-2 results can be
+	// larger than the output when M1 is wide.
+	bandN := rows * w
+	for _, sz := range [][2]int{{p.kh1 * p.kw1 * p.m1, bandN}, {p.kh1 * p.kw1 * p.kh2 * p.kw2 * p.m2, bandN}} {
+		n, err := zaNumElements2(sz[0], sz[1])
+		if err == nil {
+			err = ctx.CheckAlloc(tensor.Float32, n)
+		}
+		if err != nil {
+			return nil, ctx.Errf("band buffers: %w", err)
+		}
+	}
 	yd := y.Float32s()
 	var ep1, ep2 linalg.Epilogue
 	ep1.RowBias = bias1
