@@ -337,7 +337,6 @@ func init() {
 	Register("", "Elu", 1, ewActFactory(ewElu))
 	Register("", "Selu", 1, ewActFactory(ewSelu))
 	Register("", "Celu", 12, ewActFactory(ewCelu))
-	Register("", "Sigmoid", 1, ewActFactory(ewPlain(ewSigmoid64)))
 	Register("", "HardSigmoid", 1, ewActFactory(ewHardSigmoid))
 	Register("", "HardSwish", 14, ewActFactory(ewPlain(func(v float64) float64 {
 		return v * math.Max(0, math.Min(1, v/6+0.5))
