@@ -134,7 +134,9 @@ func TestRcFuseTransformerOpsNegative(t *testing.T) {
 	for _, mut := range []func(m *ir.Model){
 		func(m *ir.Model) { m.Graph.AddInitializer("two", tensor.Scalar[float32](3)) },
 		func(m *ir.Model) { m.Graph.Nodes[0].Attrs[0].Ints = []int64{1} },
-		func(m *ir.Model) { m.Graph.Nodes[0].Attrs = append(m.Graph.Nodes[0].Attrs, &ir.Attr{Name: "keepdims", Type: ir.AttrInt, I: 0}) },
+		func(m *ir.Model) {
+			m.Graph.Nodes[0].Attrs = append(m.Graph.Nodes[0].Attrs, &ir.Attr{Name: "keepdims", Type: ir.AttrInt, I: 0})
+		},
 		func(m *ir.Model) {
 			m.Graph.Inputs = append(m.Graph.Inputs, &ir.ValueInfo{Name: "eps", Type: ir.TensorType(tensor.Float32)})
 		},
