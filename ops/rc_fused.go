@@ -14,12 +14,22 @@ import (
 //	Swish(X)                  X·σ(alpha·X)
 //	MatMulBias(A, B, bias)    A·B + bias, B 2-D, bias [N]; activation "" or
 //	                          "Swish" (alpha) applied to the sum
+//	ScaleResidual(X, G[, B])  X + X·G [+ up(B)]
+//	UpsampleAdd(A, B)         A + up(B)
+//	UpsampleConcat(X...)      Concat(up(X0), up(X1), ...) on axis 1
+//
+// where up is nearest upsampling of the last two axes of a 4-D tensor by
+// the integer factors of attribute scales [sh, sw]. Each is computed in
+// the order of the ops it replaces (same float32 roundings).
 
 func init() {
 	Register("qinfer", "LayerNorm", 1, cvNewLayerNorm)
 	Register("qinfer", "Swish", 1, rcNewSwish)
 	Register("qinfer", "MatMulBias", 1, rcNewMatMulBias)
 	Register("", "Sigmoid", 1, rcNewSigmoid)
+	Register("qinfer", "ScaleResidual", 1, rcNewResidual(true))
+	Register("qinfer", "UpsampleAdd", 1, rcNewResidual(false))
+	Register("qinfer", "UpsampleConcat", 1, rcNewUpConcat)
 }
 
 // rcActGrain is the element count a thread takes at least for the
@@ -136,4 +146,310 @@ func (k *rcMatMulBias) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor,
 		rcSigmoid32(ctx, yd, yd, k.alpha, true)
 	}
 	return ctx.One(y), nil
+}
+
+// rcResidual is qinfer.ScaleResidual (gate) or qinfer.UpsampleAdd.
+type rcResidual struct {
+	gate   bool
+	sh, sw int // upsampling factors of the B input
+}
+
+func rcNewResidual(gate bool) Factory {
+	return func(n *ir.Node, opset int) (Kernel, error) {
+		k := &rcResidual{gate: gate}
+		sc := n.AttrInts("scales")
+		if sc != nil || !gate {
+			if len(sc) != 2 || sc[0] < 1 || sc[1] < 1 || sc[0] > 1<<10 || sc[1] > 1<<10 {
+				return nil, NodeErrf(n, "scales %v: want two factors in [1, 1024]: %w", sc, ir.ErrInvalidModel)
+			}
+			k.sh, k.sw = int(sc[0]), int(sc[1])
+		}
+		return k, nil
+	}
+}
+
+func (k *rcResidual) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	if err := NeedInputs(ctx, in, 2); err != nil {
+		return nil, err
+	}
+	x := in[0]
+	var g, b *tensor.Tensor
+	if k.gate {
+		g, b = in[1], Opt(in, 2)
+	} else {
+		b = in[1]
+	}
+	if b != nil && k.sh == 0 {
+		return nil, ctx.Errf("input B without scales: %w", ir.ErrInvalidModel)
+	}
+	if y, ok, err := rcResidualFast(ctx, x, g, b, k.sh, k.sw); err != nil {
+		return nil, err
+	} else if ok {
+		return ctx.One(y), nil
+	}
+	// The general case: the ops it replaces, one after the other.
+	y := x
+	if g != nil {
+		t, err := ewArith(ctx, ewOpMul, x, g)
+		if err != nil {
+			return nil, err
+		}
+		if y, err = ewArith(ctx, ewOpAdd, x, t); err != nil {
+			return nil, err
+		}
+	}
+	if b != nil {
+		u, err := rcUpsample(ctx, b, k.sh, k.sw)
+		if err != nil {
+			return nil, err
+		}
+		if y, err = ewArith(ctx, ewOpAdd, y, u); err != nil {
+			return nil, err
+		}
+	}
+	return ctx.One(y), nil
+}
+
+// rcUpsample is the nearest upsampling of B's last two axes (B 4-D).
+func rcUpsample(ctx *Context, b *tensor.Tensor, sh, sw int) (*tensor.Tensor, error) {
+	bs := b.Shape()
+	if len(bs) != 4 {
+		return nil, ctx.Errf("B%v: want 4-D: %w", bs, tensor.ErrShape)
+	}
+	os := []int{bs[0], bs[1], bs[2] * sh, bs[3] * sw}
+	u, err := ctx.NewTensor(b.DType(), os...)
+	if err != nil {
+		return nil, ctx.Errf("%w", err)
+	}
+	switch d := b.Data().(type) {
+	case []float32:
+		rcUpsampleT(d, u.Float32s(), bs, sh, sw)
+	case []float64:
+		rcUpsampleT(d, tensor.Data[float64](u), bs, sh, sw)
+	case []uint16:
+		rcUpsampleT(d, tensor.Data[uint16](u), bs, sh, sw)
+	case []int64:
+		rcUpsampleT(d, tensor.Data[int64](u), bs, sh, sw)
+	case []int32:
+		rcUpsampleT(d, tensor.Data[int32](u), bs, sh, sw)
+	case []int8:
+		rcUpsampleT(d, tensor.Data[int8](u), bs, sh, sw)
+	case []uint8:
+		rcUpsampleT(d, tensor.Data[uint8](u), bs, sh, sw)
+	default:
+		return nil, DTypeErr(ctx, b.DType())
+	}
+	return u, nil
+}
+
+func rcUpsampleT[T any](src, dst []T, bs []int, sh, sw int) {
+	oh, ow := bs[2]*sh, bs[3]*sw
+	for p := 0; p < bs[0]*bs[1]; p++ {
+		for h := 0; h < oh; h++ {
+			row := dst[(p*oh+h)*ow : (p*oh+h+1)*ow]
+			srow := src[(p*bs[2]+h/sh)*bs[3]:]
+			for w := range row {
+				row[w] = srow[w/sw]
+			}
+		}
+	}
+}
+
+// rcResidualFast computes float32 X [N,C,H,W] + X·G + up(B) for G (nil:
+// none) holding one value per plane and B (nil: none) of exactly X's
+// shape divided by the factors; ok is false when the general path must
+// run.
+func rcResidualFast(ctx *Context, x, g, b *tensor.Tensor, sh, sw int) (y *tensor.Tensor, ok bool, err error) {
+	xs := x.Shape()
+	if x.DType() != tensor.Float32 || len(xs) != 4 {
+		return nil, false, nil
+	}
+	n, c, h, w := xs[0], xs[1], xs[2], xs[3]
+	var gd []float32
+	gPerN := false
+	if g != nil {
+		gs := g.Shape()
+		if g.DType() != tensor.Float32 || len(gs) > 4 {
+			return nil, false, nil
+		}
+		full := []int{1, 1, 1, 1}
+		copy(full[4-len(gs):], gs)
+		if full[2] != 1 || full[3] != 1 || (full[0] != 1 && full[0] != n) || (full[1] != 1 && full[1] != c) {
+			return nil, false, nil
+		}
+		if full[1] != c && c != 1 {
+			return nil, false, nil // one value for all channels: rare, general path
+		}
+		gd, gPerN = g.Float32s(), full[0] == n && n > 1
+	}
+	var bd []float32
+	if b != nil {
+		bs := b.Shape()
+		if b.DType() != tensor.Float32 || len(bs) != 4 || bs[0] != n || bs[1] != c || bs[2]*sh != h || bs[3]*sw != w {
+			return nil, false, nil
+		}
+		bd = b.Float32s()
+	}
+	y, err = ctx.NewTensor(tensor.Float32, xs...)
+	if err != nil {
+		return nil, true, ctx.Errf("%w", err)
+	}
+	xd, yd := x.Float32s(), y.Float32s()
+	rows := n * c * h
+	body := func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			pl := r / h
+			xr, yr := xd[r*w:(r+1)*w], yd[r*w:(r+1)*w]
+			if gd != nil {
+				gi := pl % c
+				if gPerN {
+					gi = pl
+				}
+				s := gd[gi]
+				for j, v := range xr {
+					t := v * s
+					yr[j] = v + float32(t)
+				}
+			} else {
+				copy(yr, xr)
+			}
+			if bd != nil {
+				hb, wb := h/sh, w/sw
+				br := bd[(pl*hb+(r%h)/sh)*wb : (pl*hb+(r%h)/sh+1)*wb]
+				rcAddUp(yr, br, sw)
+			}
+		}
+	}
+	grain := max(1, ewGrain/max(1, w))
+	if zaSerialN(ctx, rows, grain) {
+		body(0, rows)
+	} else {
+		ctx.Parallel(rows, grain, body)
+	}
+	return y, true, nil
+}
+
+// rcAddUp adds b, each element repeated sw times, to y (len(y) = sw·len(b)).
+func rcAddUp(y, b []float32, sw int) {
+	switch sw {
+	case 1:
+		y = y[:len(b)]
+		for j, v := range b {
+			y[j] += v
+		}
+	case 2:
+		y = y[:2*len(b)]
+		for j, v := range b {
+			y[2*j] += v
+			y[2*j+1] += v
+		}
+	default:
+		for j, v := range b {
+			seg := y[j*sw : (j+1)*sw]
+			for i := range seg {
+				seg[i] += v
+			}
+		}
+	}
+}
+
+// rcUpConcat is qinfer.UpsampleConcat: per input factors (sh, sw).
+type rcUpConcat struct{ sc []int }
+
+func rcNewUpConcat(n *ir.Node, opset int) (Kernel, error) {
+	sc := n.AttrInts("scales")
+	if len(sc) != 2*len(n.Inputs) || n.AttrInt("axis", 1) != 1 {
+		return nil, NodeErrf(n, "scales %v for %d inputs, axis %d: %w", sc, len(n.Inputs), n.AttrInt("axis", 1), ir.ErrInvalidModel)
+	}
+	k := &rcUpConcat{sc: make([]int, len(sc))}
+	for i, v := range sc {
+		if v < 1 || v > 1<<10 {
+			return nil, NodeErrf(n, "scale %d out of [1, 1024]: %w", v, ir.ErrInvalidModel)
+		}
+		k.sc[i] = int(v)
+	}
+	return k, nil
+}
+
+func (k *rcUpConcat) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	if err := NeedInputs(ctx, in, len(k.sc)/2); err != nil {
+		return nil, err
+	}
+	if y, ok, err := k.fast(ctx, in); err != nil {
+		return nil, err
+	} else if ok {
+		return ctx.One(y), nil
+	}
+	up := make([]*tensor.Tensor, len(in))
+	for i, t := range in {
+		up[i] = t
+		if k.sc[2*i] != 1 || k.sc[2*i+1] != 1 {
+			u, err := rcUpsample(ctx, t, k.sc[2*i], k.sc[2*i+1])
+			if err != nil {
+				return nil, err
+			}
+			up[i] = u
+		}
+	}
+	return shConcat(ctx, up)
+}
+
+// fast concatenates float32 4-D inputs whose upsampled shapes agree off
+// axis 1, writing each output row straight from its input row.
+func (k *rcUpConcat) fast(ctx *Context, in []*tensor.Tensor) (*tensor.Tensor, bool, error) {
+	var n, h, w, ctot int
+	for i, t := range in {
+		s := t.Shape()
+		if t.DType() != tensor.Float32 || len(s) != 4 {
+			return nil, false, nil
+		}
+		th, tw := s[2]*k.sc[2*i], s[3]*k.sc[2*i+1]
+		if i == 0 {
+			n, h, w = s[0], th, tw
+		} else if s[0] != n || th != h || tw != w {
+			return nil, false, nil
+		}
+		ctot += s[1]
+	}
+	y, err := ctx.NewTensor(tensor.Float32, n, ctot, h, w)
+	if err != nil {
+		return nil, true, ctx.Errf("%w", err)
+	}
+	yd := y.Float32s()
+	rows := n * ctot * h
+	body := func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			b, c, oh := r/(ctot*h), (r/h)%ctot, r%h
+			i := 0
+			for ; c >= in[i].Shape()[1]; i++ {
+				c -= in[i].Shape()[1]
+			}
+			s := in[i].Shape()
+			sh, sw := k.sc[2*i], k.sc[2*i+1]
+			src := in[i].Float32s()[((b*s[1]+c)*s[2]+oh/sh)*s[3]:][:s[3]]
+			dst := yd[r*w : (r+1)*w]
+			switch sw {
+			case 1:
+				copy(dst, src)
+			case 2:
+				for j, v := range src {
+					dst[2*j], dst[2*j+1] = v, v
+				}
+			default:
+				for j, v := range src {
+					seg := dst[j*sw : (j+1)*sw]
+					for q := range seg {
+						seg[q] = v
+					}
+				}
+			}
+		}
+	}
+	grain := max(1, ewGrain/max(1, w))
+	if zaSerialN(ctx, rows, grain) {
+		body(0, rows)
+	} else {
+		ctx.Parallel(rows, grain, body)
+	}
+	return y, true, nil
 }

@@ -142,3 +142,118 @@ func TestRcLayerNormOp(t *testing.T) {
 	}
 	ewCheck(t, "LayerNorm", got[0], want[0])
 }
+
+// rcUpRef is the nearest upsampling of a float32 [n,c,h,w] by (sh, sw).
+func rcUpRef(x []float32, s []int, sh, sw int) []float32 {
+	oh, ow := s[2]*sh, s[3]*sw
+	out := make([]float32, s[0]*s[1]*oh*ow)
+	for p := 0; p < s[0]*s[1]; p++ {
+		for i := 0; i < oh; i++ {
+			for j := 0; j < ow; j++ {
+				out[(p*oh+i)*ow+j] = x[(p*s[2]+i/sh)*s[3]+j/sw]
+			}
+		}
+	}
+	return out
+}
+
+func TestRcResidual(t *testing.T) {
+	for _, tc := range []struct {
+		x, g, b []int // b nil: no upsampled input; g nil: UpsampleAdd
+		sh, sw  int
+	}{
+		{[]int{1, 3, 4, 6}, []int{1, 3, 1, 1}, nil, 0, 0},
+		{[]int{2, 3, 5, 7}, []int{2, 3, 1, 1}, []int{2, 3, 5, 7}, 1, 1},
+		{[]int{1, 5, 8, 16}, []int{5, 1, 1}, []int{1, 5, 4, 8}, 2, 2},
+		{[]int{1, 2, 16, 24}, []int{1, 2, 1, 1}, []int{1, 2, 2, 3}, 8, 8},
+		{[]int{1, 2, 6, 9}, nil, []int{1, 2, 3, 3}, 2, 3},
+		{[]int{1, 3, 200, 200}, []int{1, 3, 1, 1}, []int{1, 3, 100, 100}, 2, 2}, // threads
+		{[]int{1, 3, 4, 6}, []int{1}, nil, 0, 0},                                // scalar gate: general path
+		{[]int{1, 3, 4, 6}, []int{1, 1, 4, 6}, nil, 0, 0},                       // spatial gate: general path
+		{[]int{2, 3, 4, 6}, nil, []int{1, 3, 2, 3}, 2, 2},                       // broadcast batch: general path
+		{[]int{3, 4, 6}, []int{3, 1, 1}, nil, 0, 0},                             // 3-D: general path
+	} {
+		x := tensor.From(tc.x, rcSeq(tensor.Size(tc.x), 3))
+		want := append([]float32(nil), x.Float32s()...)
+		in := []*tensor.Tensor{x}
+		var attrs []*ir.Attr
+		op := "UpsampleAdd"
+		if tc.g != nil {
+			op = "ScaleResidual"
+			g := tensor.From(tc.g, rcSeq(tensor.Size(tc.g), 0.7))
+			in = append(in, g)
+			prod, err := ewRun(t, "Mul", 14, nil, 1, x, g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum, err := ewRun(t, "Add", 14, nil, 1, x, prod[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = sum[0].Float32s()
+		}
+		if tc.b != nil {
+			b := tensor.From(tc.b, rcSeq(tensor.Size(tc.b), 2))
+			in = append(in, b)
+			attrs = []*ir.Attr{{Name: "scales", Type: ir.AttrInts, Ints: []int64{int64(tc.sh), int64(tc.sw)}}}
+			up := tensor.From([]int{tc.b[0], tc.b[1], tc.b[2] * tc.sh, tc.b[3] * tc.sw}, rcUpRef(b.Float32s(), tc.b, tc.sh, tc.sw))
+			sum, err := ewRun(t, "Add", 14, nil, 1, tensor.From(tc.x, want), up)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = sum[0].Float32s()
+		}
+		got, err := rcRunQ(t, op, attrs, in...)
+		if err != nil {
+			t.Fatalf("%v: %v", tc, err)
+		}
+		for i, v := range want {
+			if got[0].Float32s()[i] != v {
+				t.Fatalf("%v: element %d: %v, want %v (bit-identical)", tc, i, got[0].Float32s()[i], v)
+			}
+		}
+	}
+	// Shapes that do not fit are errors, not panics.
+	x := tensor.From([]int{1, 2, 4, 4}, rcSeq(32, 1))
+	sc := []*ir.Attr{{Name: "scales", Type: ir.AttrInts, Ints: []int64{2, 2}}}
+	if _, err := rcRunQ(t, "UpsampleAdd", sc, x, tensor.From([]int{1, 2, 3, 2}, rcSeq(12, 1))); !errors.Is(err, tensor.ErrShape) {
+		t.Fatalf("mismatched B: %v", err)
+	}
+	if _, err := rcRunQ(t, "UpsampleAdd", sc, x, tensor.From([]int{2, 2}, rcSeq(4, 1))); !errors.Is(err, tensor.ErrShape) {
+		t.Fatalf("2-D B: %v", err)
+	}
+	if _, err := rcRunQ(t, "UpsampleAdd", nil, x, x); !errors.Is(err, ir.ErrInvalidModel) {
+		t.Fatalf("no scales: %v", err)
+	}
+}
+
+func TestRcUpsampleConcat(t *testing.T) {
+	for _, tc := range []struct {
+		shapes [][]int
+		sc     []int64
+	}{
+		{[][]int{{1, 2, 2, 2}, {1, 3, 4, 4}, {1, 1, 1, 1}}, []int64{2, 2, 1, 1, 4, 4}},
+		{[][]int{{2, 2, 3, 2}, {2, 1, 3, 6}}, []int64{1, 3, 1, 1}},
+		{[][]int{{1, 3, 20, 20}, {1, 3, 40, 40}, {1, 3, 10, 10}, {1, 3, 80, 80}}, []int64{4, 4, 2, 2, 8, 8, 1, 1}},
+		{[][]int{{1, 2, 2, 2}, {2, 2, 4, 4}}, []int64{2, 2, 1, 1}}, // batch mismatch: general path, error
+	} {
+		var in, up []*tensor.Tensor
+		for i, s := range tc.shapes {
+			x := tensor.From(s, rcSeq(tensor.Size(s), float32(i+1)))
+			in = append(in, x)
+			sh, sw := int(tc.sc[2*i]), int(tc.sc[2*i+1])
+			up = append(up, tensor.From([]int{s[0], s[1], s[2] * sh, s[3] * sw}, rcUpRef(x.Float32s(), s, sh, sw)))
+		}
+		want, werr := ewRun(t, "Concat", 13, []*ir.Attr{ewAttrI("axis", 1)}, 1, up...)
+		got, err := rcRunQ(t, "UpsampleConcat", []*ir.Attr{ewAttrI("axis", 1), {Name: "scales", Type: ir.AttrInts, Ints: tc.sc}}, in...)
+		if (err != nil) != (werr != nil) {
+			t.Fatalf("%v: err %v, want %v", tc.shapes, err, werr)
+		}
+		if err == nil {
+			ewCheck(t, "UpsampleConcat", got[0], want[0])
+		}
+	}
+	if _, err := rcRunQ(t, "UpsampleConcat", []*ir.Attr{{Name: "scales", Type: ir.AttrInts, Ints: []int64{1}}}, tensor.From([]int{1}, []float32{1})); !errors.Is(err, ir.ErrInvalidModel) {
+		t.Fatalf("bad scales: %v", err)
+	}
+}

@@ -17,6 +17,19 @@ const (
 	// B and a bias of B's column count, with an optional activation
 	// ("Swish", alpha) applied to the sum.
 	MatMulBiasOp = "MatMulBias"
+	// ScaleResidualOp is ScaleResidual(X, G[, B]) = X + X·G (G broadcast
+	// to X), the squeeze-excite block with a residual of PP-OCR det's
+	// neck; with B (and attribute scales as UpsampleAdd) the nearest
+	// upsampled B is added to that.
+	ScaleResidualOp = "ScaleResidual"
+	// UpsampleAddOp is UpsampleAdd(A, B) = A + nearest-upsampled B, with
+	// integer factors (attribute scales [sh, sw]) on the last two axes of
+	// a 4-D B: the top-down path of a feature pyramid.
+	UpsampleAddOp = "UpsampleAdd"
+	// UpsampleConcatOp is Concat on axis 1 of 4-D inputs, each first
+	// nearest-upsampled by its pair of integer factors in attribute scales
+	// [sh0, sw0, sh1, sw1, ...] (1, 1 for an input used as is).
+	UpsampleConcatOp = "UpsampleConcat"
 )
 
 // FuseTransformerOps rewrites the op-by-op transformer blocks of exported
@@ -26,19 +39,44 @@ const (
 //	ReduceMean/Sub/Pow 2/ReduceMean/Add eps/Sqrt/Div/Mul γ/Add β  → LayerNorm
 //	Mul(x, α)/Sigmoid/Mul x, or Sigmoid/Mul x                    → Swish
 //	MatMul(A, W)/Add b [/Swish]                                  → MatMulBias
+//	Mul(x, g)/Add x                                              → ScaleResidual
+//	Resize nearest ×s (asymmetric, floor)/Add                    → UpsampleAdd
+//	Resize nearest ×s (asymmetric, floor)/Concat axis 1          → UpsampleConcat
 //
 // Every intermediate value must be read only inside its pattern. It
 // declares the qinfer domain in m when it changed the graph, and reports
 // whether it did.
 func FuseTransformerOps(m *ir.Model) bool {
 	g := m.Graph
+	// The neck rewrites have float32 fast paths only; in a quantized graph
+	// the byte Resize/Concat path of the QDQ fusion is the better one.
+	quantized := rcQuantized(g)
 	a := rcFuseLayerNorm(g)
 	b := rcFuseSwish(g)
 	c := rcFuseMatMulBias(g)
-	if (a || b || c) && m.Opsets[QDQDomain] == 0 {
+	var d, e, f bool
+	if !quantized {
+		d = rcFuseScaleResidual(g)
+		e = rcFuseUpsampleAdd(g, m.Opset(""))
+		f = rcFuseUpsampleConcat(g, m.Opset(""))
+	}
+	changed := a || b || c || d || e || f
+	if changed && m.Opsets[QDQDomain] == 0 {
 		m.Opsets[QDQDomain] = 1
 	}
-	return a || b || c
+	return changed
+}
+
+// rcQuantized reports whether g holds quantization nodes or nodes of
+// another domain (such as those the QDQ fusion emits).
+func rcQuantized(g *ir.Graph) bool {
+	for _, n := range g.Nodes {
+		switch {
+		case n.Domain != "", n.OpType == "QuantizeLinear", n.OpType == "DequantizeLinear", n.OpType == "DynamicQuantizeLinear":
+			return true
+		}
+	}
+	return false
 }
 
 // rcSole returns the single node reading value v, or nil when v has
@@ -252,6 +290,157 @@ func rcFuseMatMulBias(g *ir.Graph) bool {
 		fused.Domain, fused.OpType = QDQDomain, MatMulBiasOp
 		fused.Inputs = []string{mm.Inputs[0], mm.Inputs[1], biasName}
 		fused.Attrs = attrs
+	}
+	fuseDrop(g, removed)
+	return len(removed) > 0
+}
+
+// rcFuseScaleResidual finds Add(x, Mul(x, g)) where the Mul's result has
+// no other reader.
+func rcFuseScaleResidual(g *ir.Graph) bool {
+	readers := fuseReaders(g)
+	removed := map[*ir.Node]bool{}
+	for _, mul := range g.Nodes {
+		if removed[mul] || !rcIs(mul, "Mul", 2) || mul.Inputs[0] == mul.Inputs[1] {
+			continue
+		}
+		add := rcSole(readers, mul.Outputs[0])
+		if !rcIs(add, "Add", 2) {
+			continue
+		}
+		x := rcOther(add, mul.Outputs[0])
+		gate := rcOther(mul, x)
+		if x == "" || gate == "" {
+			continue
+		}
+		removed[mul] = true
+		add.Domain, add.OpType = QDQDomain, ScaleResidualOp
+		add.Inputs = []string{x, gate}
+		add.Attrs = nil
+	}
+	fuseDrop(g, removed)
+	return len(removed) > 0
+}
+
+// rcUpsampleScales returns the integer factors of a nearest Resize (opset
+// >= 11) by constant scales [1, 1, sh, sw] that maps output index i to
+// input i/s (asymmetric coordinates, floor), or ok false.
+func rcUpsampleScales(g *ir.Graph, n *ir.Node, opset int64) (sh, sw int64, ok bool) {
+	if !rcIs(n, "Resize", 3) || opset < 11 || n.Inputs[2] == "" ||
+		n.AttrString("mode", "nearest") != "nearest" ||
+		n.AttrString("coordinate_transformation_mode", "half_pixel") != "asymmetric" ||
+		n.AttrString("nearest_mode", "round_prefer_floor") != "floor" ||
+		n.AttrInts("axes") != nil || n.AttrInt("antialias", 0) != 0 {
+		return 0, 0, false
+	}
+	sc := fuseConst(g, n.Inputs[2])
+	if sc == nil || sc.Len() != 4 {
+		return 0, 0, false
+	}
+	v := sc.Float32s()
+	if v[0] != 1 || v[1] != 1 {
+		return 0, 0, false
+	}
+	for _, f := range v[2:] {
+		if f < 1 || f > 64 || f != float32(int64(f)) {
+			return 0, 0, false
+		}
+	}
+	return int64(v[2]), int64(v[3]), true
+}
+
+// rcFuseUpsampleAdd finds Add(a, Resize(b)) for a nearest integer
+// upsampling whose result has no other reader.
+func rcFuseUpsampleAdd(g *ir.Graph, opset int64) bool {
+	readers := fuseReaders(g)
+	producer := map[string]*ir.Node{}
+	for _, n := range g.Nodes {
+		for _, o := range n.Outputs {
+			producer[o] = n
+		}
+	}
+	removed := map[*ir.Node]bool{}
+	for _, rs := range g.Nodes {
+		if removed[rs] {
+			continue
+		}
+		sh, sw, ok := rcUpsampleScales(g, rs, opset)
+		if !ok {
+			continue
+		}
+		add := rcSole(readers, rs.Outputs[0])
+		if !rcIs(add, "Add", 2) {
+			continue
+		}
+		a := rcOther(add, rs.Outputs[0])
+		if a == "" {
+			continue
+		}
+		scales := &ir.Attr{Name: "scales", Type: ir.AttrInts, Ints: []int64{sh, sw}}
+		p := producer[a]
+		if p != nil && p.Domain == "" && (p.OpType == "Conv" || p.OpType == "ConvTranspose") && rcSole(readers, a) == add {
+			continue // the Add becomes the convolution's fused residual
+		}
+		if p != nil && p.Domain == QDQDomain && p.OpType == ScaleResidualOp && len(p.Inputs) == 2 && rcSole(readers, a) == add && !removed[p] {
+			// x + x·g + up(b): one pass instead of two.
+			removed[rs], removed[p] = true, true
+			add.Domain, add.OpType = QDQDomain, ScaleResidualOp
+			add.Inputs = []string{p.Inputs[0], p.Inputs[1], rs.Inputs[0]}
+			add.Attrs = []*ir.Attr{scales}
+			continue
+		}
+		removed[rs] = true
+		add.Domain, add.OpType = QDQDomain, UpsampleAddOp
+		add.Inputs = []string{a, rs.Inputs[0]}
+		add.Attrs = []*ir.Attr{scales}
+	}
+	fuseDrop(g, removed)
+	return len(removed) > 0
+}
+
+// rcFuseUpsampleConcat folds nearest integer upsamplings read only by a
+// Concat on axis 1 into it.
+func rcFuseUpsampleConcat(g *ir.Graph, opset int64) bool {
+	readers := fuseReaders(g)
+	producer := map[string]*ir.Node{}
+	for _, n := range g.Nodes {
+		for _, o := range n.Outputs {
+			producer[o] = n
+		}
+	}
+	removed := map[*ir.Node]bool{}
+	for _, cc := range g.Nodes {
+		if cc.Domain != "" || cc.OpType != "Concat" || len(cc.Outputs) != 1 || len(cc.Inputs) < 2 {
+			continue
+		}
+		if ax := cc.AttrInt("axis", 0); cc.Attr("axis") == nil || (ax != 1 && ax != -3) {
+			continue
+		}
+		var ins []string
+		var scales []int64
+		var folded []*ir.Node
+		for _, v := range cc.Inputs {
+			rs := producer[v]
+			sh, sw, ok := rcUpsampleScales(g, rs, opset)
+			if v == "" || !ok || rcSole(readers, v) != cc || removed[rs] {
+				ins, scales = append(ins, v), append(scales, 1, 1)
+				continue
+			}
+			ins, scales = append(ins, rs.Inputs[0]), append(scales, sh, sw)
+			folded = append(folded, rs)
+		}
+		if len(folded) == 0 {
+			continue
+		}
+		for _, rs := range folded {
+			removed[rs] = true
+		}
+		cc.Domain, cc.OpType = QDQDomain, UpsampleConcatOp
+		cc.Inputs = ins
+		cc.Attrs = []*ir.Attr{
+			{Name: "axis", Type: ir.AttrInt, I: 1},
+			{Name: "scales", Type: ir.AttrInts, Ints: scales},
+		}
 	}
 	fuseDrop(g, removed)
 	return len(removed) > 0

@@ -163,3 +163,66 @@ func TestRcFuseTransformerOpsNegative(t *testing.T) {
 		t.Fatalf("%d MatMulBias nodes, want 1 (w1 is 3-D)", n)
 	}
 }
+
+// The top-down path of PP-OCR det's neck: x + x·g + up2(b), then a
+// Concat with up4(c).
+func TestRcFuseNeck(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		mode      string
+		roiEmpty  bool
+		wantNodes int
+	}{
+		{"fused", "nearest", true, 2},
+		{"linear", "linear", true, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := rand.New(rand.NewSource(3))
+			g := &ir.Graph{
+				Inputs:  []*ir.ValueInfo{{Name: "x", Type: ir.TensorType(tensor.Float32, 1, 2, 8, 8)}},
+				Outputs: []*ir.ValueInfo{{Name: "y"}},
+			}
+			g.AddInitializer("g", randT(r, 1, 2, 1, 1))
+			g.AddInitializer("b", randT(r, 1, 2, 4, 4))
+			g.AddInitializer("c", randT(r, 1, 3, 2, 2))
+			g.AddInitializer("s2", tensor.From([]int{4}, []float32{1, 1, 2, 2}))
+			g.AddInitializer("s4", tensor.From([]int{4}, []float32{1, 1, 4, 4}))
+			g.AddInitializer("roi", tensor.From([]int{0}, []float32{}))
+			resize := func(in, sc, out string) *ir.Node {
+				return &ir.Node{Name: out, OpType: "Resize", Inputs: []string{in, "roi", sc}, Outputs: []string{out}, Attrs: []*ir.Attr{
+					{Name: "mode", Type: ir.AttrString, S: tc.mode},
+					{Name: "coordinate_transformation_mode", Type: ir.AttrString, S: "asymmetric"},
+					{Name: "nearest_mode", Type: ir.AttrString, S: "floor"},
+				}}
+			}
+			g.Nodes = []*ir.Node{
+				{Name: "m", OpType: "Mul", Inputs: []string{"x", "g"}, Outputs: []string{"m"}},
+				{Name: "s", OpType: "Add", Inputs: []string{"m", "x"}, Outputs: []string{"s"}},
+				resize("b", "s2", "ub"),
+				{Name: "a", OpType: "Add", Inputs: []string{"s", "ub"}, Outputs: []string{"a"}},
+				resize("c", "s4", "uc"),
+				{Name: "y", OpType: "Concat", Inputs: []string{"uc", "a"}, Outputs: []string{"y"}, Attrs: []*ir.Attr{{Name: "axis", Type: ir.AttrInt, I: 1}}},
+			}
+			m := &ir.Model{Opsets: map[string]int64{"": 13}, Graph: g}
+			x := randT(r, 1, 2, 8, 8)
+			ref := runModel(t, m, x)
+			fused := m.Clone()
+			passes.FuseTransformerOps(fused)
+			if len(fused.Graph.Nodes) != tc.wantNodes {
+				for _, n := range fused.Graph.Nodes {
+					t.Log(n.Domain, n.OpType, n.Inputs)
+				}
+				t.Fatalf("%d nodes, want %d", len(fused.Graph.Nodes), tc.wantNodes)
+			}
+			if err := fused.Graph.Validate(nil); err != nil {
+				t.Fatal(err)
+			}
+			got := runModel(t, fused, x)
+			for i, v := range ref.Float32s() {
+				if got.Float32s()[i] != v {
+					t.Fatalf("element %d: %v vs %v", i, got.Float32s()[i], v)
+				}
+			}
+		})
+	}
+}
