@@ -1,6 +1,10 @@
 package ops
 
 import (
+	"slices"
+	"sync"
+	"sync/atomic"
+
 	"github.com/qinfer/qinfer/ir"
 	"github.com/qinfer/qinfer/linalg"
 	"github.com/qinfer/qinfer/tensor"
@@ -87,6 +91,51 @@ func rcSigmoidKernel(alpha float32, swish bool) Kernel {
 type rcMatMulBias struct {
 	swish bool
 	alpha float32
+	// packed caches Bᵀ packed as SGEMM's A operand, shared by concurrent
+	// sessions: with few rows in A, C = A·B runs as Cᵀ = Bᵀ·Aᵀ so that the
+	// large constant matrix is packed once instead of on every run.
+	packed atomic.Pointer[rcPackedW]
+}
+
+// rcPackedW is one weight matrix B (k×n) packed transposed, as cvPacked.
+type rcPackedW struct {
+	w    *tensor.Tensor
+	vals []float32
+	once sync.Once
+	pa   *linalg.PackedA
+}
+
+// rcPackRows bounds the rows of A for which the transposed product with
+// packed weights runs (the two transposes cost O(rows·(k+n))).
+const rcPackRows = 256
+
+// packedT returns Bᵀ packed, packing on first use, or nil while another
+// session repacks.
+func (k *rcMatMulBias) packedT(w *tensor.Tensor, kk, n int) *linalg.PackedA {
+	wf := w.Float32s()
+	p := k.packed.Load()
+	if p == nil || p.w != w || !(w.Frozen() || slices.Equal(p.vals, wf)) {
+		vals := wf
+		if !w.Frozen() {
+			vals = slices.Clone(wf)
+		}
+		np := &rcPackedW{w: w, vals: vals}
+		if !k.packed.CompareAndSwap(p, np) {
+			return nil
+		}
+		p = np
+	}
+	p.once.Do(func() {
+		wt := make([]float32, kk*n)
+		for q := 0; q < kk; q++ {
+			row := p.vals[q*n : (q+1)*n]
+			for j, v := range row {
+				wt[j*kk+q] = v
+			}
+		}
+		p.pa = linalg.PackA(n, kk, wt, kk)
+	})
+	return p.pa
 }
 
 func rcNewMatMulBias(n *ir.Node, opset int) (Kernel, error) {
@@ -101,8 +150,12 @@ func rcNewMatMulBias(n *ir.Node, opset int) (Kernel, error) {
 	return k, nil
 }
 
-// rcMatMulBiasLocal is a step's per-session epilogue.
-type rcMatMulBiasLocal struct{ ep linalg.Epilogue }
+// rcMatMulBiasLocal is a step's per-session epilogue and transpose
+// buffers.
+type rcMatMulBiasLocal struct {
+	ep     linalg.Epilogue
+	at, ct []float32
+}
 
 func (k *rcMatMulBias) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	if err := NeedInputs(ctx, in, 3); err != nil {
@@ -134,11 +187,18 @@ func (k *rcMatMulBias) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor,
 		// B is shared by every batch and A is contiguous: one tall product.
 		loc := zaLocal[rcMatMulBiasLocal](ctx)
 		loc.ep = linalg.Epilogue{ColBias: bias.Float32s()}
-		if kk == 0 {
+		var pa *linalg.PackedA
+		if rows > linalg.SmallM && rows <= rcPackRows && kk > 0 {
+			pa = k.packedT(b, kk, n)
+		}
+		switch {
+		case kk == 0:
 			for r := 0; r < rows; r++ {
 				copy(yd[r*n:(r+1)*n], loc.ep.ColBias)
 			}
-		} else {
+		case pa != nil:
+			rcMatMulT(ctx, loc, pa, a.Float32s(), bias.Float32s(), yd, rows, n, kk)
+		default:
 			pfSgemm(cvThreads(ctx), false, false, rows, n, kk, 1, a.Float32s(), kk, b.Float32s(), n, 0, yd, n, &loc.ep)
 		}
 	}
@@ -146,6 +206,38 @@ func (k *rcMatMulBias) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor,
 		rcSigmoid32(ctx, yd, yd, k.alpha, true)
 	}
 	return ctx.One(y), nil
+}
+
+// rcMatMulT computes y (rows×n) = a (rows×kk) · B + bias as
+// yᵀ = Bᵀ·aᵀ with Bᵀ packed in pa.
+func rcMatMulT(ctx *Context, loc *rcMatMulBiasLocal, pa *linalg.PackedA, a, bias, y []float32, rows, n, kk int) {
+	if cap(loc.at) < rows*kk {
+		loc.at = make([]float32, rows*kk)
+	}
+	if cap(loc.ct) < rows*n {
+		loc.ct = make([]float32, rows*n)
+	}
+	at, ct := loc.at[:rows*kk], loc.ct[:rows*n]
+	for r := 0; r < rows; r++ {
+		for q, v := range a[r*kk : (r+1)*kk] {
+			at[q*rows+r] = v
+		}
+	}
+	loc.ep = linalg.Epilogue{RowBias: bias}
+	linalg.SgemmPackedEpilogue(cvThreads(ctx), pa, rows, at, rows, ct, rows, &loc.ep)
+	tr := func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			for r, v := range ct[j*rows : (j+1)*rows] {
+				y[r*n+j] = v
+			}
+		}
+	}
+	grain := max(1, ewGrain/max(1, rows))
+	if zaSerialN(ctx, n, grain) {
+		tr(0, n)
+	} else {
+		ctx.Parallel(n, grain, tr)
+	}
 }
 
 // rcResidual is qinfer.ScaleResidual (gate) or qinfer.UpsampleAdd.

@@ -84,7 +84,7 @@ func TestRcMatMulBias(t *testing.T) {
 		a     []int
 		k, n  int
 		swish bool
-	}{{[]int{2, 5, 7}, 7, 9, false}, {[]int{1, 40, 33}, 33, 65, true}, {[]int{7}, 7, 3, false}, {[]int{3, 4, 0}, 0, 5, true}, {[]int{200, 17}, 17, 300, false}} {
+	}{{[]int{2, 5, 7}, 7, 9, false}, {[]int{1, 40, 33}, 33, 65, true}, {[]int{7}, 7, 3, false}, {[]int{3, 4, 0}, 0, 5, true}, {[]int{200, 17}, 17, 300, false}, {[]int{300, 9}, 9, 20, true}} {
 		a := tensor.From(tc.a, rcSeq(tensor.Size(tc.a), 1))
 		b := tensor.From([]int{tc.k, tc.n}, rcSeq(tc.k*tc.n, 0.5))
 		bias := tensor.From([]int{tc.n}, rcSeq(tc.n, 2))
@@ -255,5 +255,28 @@ func TestRcUpsampleConcat(t *testing.T) {
 	}
 	if _, err := rcRunQ(t, "UpsampleConcat", []*ir.Attr{{Name: "scales", Type: ir.AttrInts, Ints: []int64{1}}}, tensor.From([]int{1}, []float32{1})); !errors.Is(err, ir.ErrInvalidModel) {
 		t.Fatalf("bad scales: %v", err)
+	}
+}
+
+// One kernel run twice with B changed in place: the packed copy of B must
+// not be reused for the new values.
+func TestRcMatMulBiasRepack(t *testing.T) {
+	n := &ir.Node{Name: "n", OpType: "MatMulBias", Domain: "qinfer", Inputs: []string{"a", "b", "c"}, Outputs: []string{"y"}}
+	k, err := rcNewMatMulBias(n, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := tensor.From([]int{8, 5}, rcSeq(40, 1))
+	b := tensor.From([]int{5, 6}, rcSeq(30, 1))
+	bias := tensor.From([]int{6}, rcSeq(6, 1))
+	for round := 0; round < 3; round++ {
+		got, err := k.Run(&Context{Node: n, Opset: 1, Threads: 2}, []*tensor.Tensor{a, b, bias})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mm, _ := ewRun(t, "MatMul", 13, nil, 1, a, b)
+		want, _ := ewRun(t, "Add", 14, nil, 1, mm[0], bias)
+		ewCheck(t, "repack", got[0], want[0])
+		b.Float32s()[round] += 1
 	}
 }
