@@ -280,3 +280,40 @@ func TestRcMatMulBiasRepack(t *testing.T) {
 		b.Float32s()[round] += 1
 	}
 }
+
+func TestRcAvgPool2D(t *testing.T) {
+	for _, tc := range []struct {
+		x         []int
+		k, s, out []int
+	}{
+		{[]int{1, 4, 3, 80}, []int{3, 2}, []int{3, 2}, []int{1, 40}},
+		{[]int{2, 3, 7, 9}, []int{2, 3}, []int{2, 2}, []int{3, 4}},
+		{[]int{1, 64, 30, 30}, []int{3, 3}, []int{1, 1}, []int{28, 28}},
+	} {
+		x := tensor.From(tc.x, rcSeq(tensor.Size(tc.x), 5))
+		attrs := []*ir.Attr{
+			{Name: "kernel_shape", Type: ir.AttrInts, Ints: []int64{int64(tc.k[0]), int64(tc.k[1])}},
+			{Name: "strides", Type: ir.AttrInts, Ints: []int64{int64(tc.s[0]), int64(tc.s[1])}},
+		}
+		got, err := ewRun(t, "AveragePool", 19, attrs, 1, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ih, iw := tc.x[2], tc.x[3]
+		want := make([]float32, tc.x[0]*tc.x[1]*tc.out[0]*tc.out[1])
+		for p := 0; p < tc.x[0]*tc.x[1]; p++ {
+			for oy := 0; oy < tc.out[0]; oy++ {
+				for ox := 0; ox < tc.out[1]; ox++ {
+					var s float64
+					for ky := 0; ky < tc.k[0]; ky++ {
+						for kx := 0; kx < tc.k[1]; kx++ {
+							s += float64(x.Float32s()[p*ih*iw+(oy*tc.s[0]+ky)*iw+ox*tc.s[1]+kx])
+						}
+					}
+					want[(p*tc.out[0]+oy)*tc.out[1]+ox] = float32(s / float64(tc.k[0]*tc.k[1]))
+				}
+			}
+		}
+		ewCheck(t, "AveragePool", got[0], tensor.From([]int{tc.x[0], tc.x[1], tc.out[0], tc.out[1]}, want))
+	}
+}
