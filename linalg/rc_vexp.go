@@ -19,10 +19,12 @@ type rcVexpKern struct {
 	scale func(y []float32, s float32)
 	// sigmoid sets y[i] = σ(alpha·x[i]), times x[i] when swish.
 	sigmoid func(x, y []float32, alpha float32, swish bool)
+	// sum returns Σ x[i] in float32 over several lanes.
+	sum func(x []float32) float32
 }
 
 // rcVexpGeneric is the Go twin of every SIMD implementation.
-var rcVexpGeneric = rcVexpKern{"generic", rcMaxGeneric, rcExpSumGeneric, rcScaleGeneric, rcSigmoidGeneric}
+var rcVexpGeneric = rcVexpKern{"generic", rcMaxGeneric, rcExpSumGeneric, rcScaleGeneric, rcSigmoidGeneric, rcSumGeneric}
 
 // rcVexp is the active implementation; rcVexpImpls lists every one this
 // CPU can run, generic first (tests run them all).
@@ -71,6 +73,10 @@ func Sigmoid32(x, y []float32, alpha float32, swish bool) {
 	}
 	rcVexp.sigmoid(x, y[:len(x)], alpha, swish)
 }
+
+// Sum32 returns the sum of x, accumulated in float32 over many lanes (the
+// relative error grows with about len(x)/64 roundings, not len(x)).
+func Sum32(x []float32) float32 { return rcVexp.sum(x) }
 
 // rcExp32 is e^x in float32 with the same reduction and polynomial as the
 // SIMD kernels (Cephes expf); outside the normal range it defers to
@@ -149,4 +155,25 @@ func rcSigmoidGeneric(x, y []float32, alpha float32, swish bool) {
 		}
 		y[i] = r
 	}
+}
+
+func rcSumGeneric(x []float32) float32 {
+	var a [8]float32
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		v := x[i : i+8 : i+8]
+		a[0] += v[0]
+		a[1] += v[1]
+		a[2] += v[2]
+		a[3] += v[3]
+		a[4] += v[4]
+		a[5] += v[5]
+		a[6] += v[6]
+		a[7] += v[7]
+	}
+	s := ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
+	for _, v := range x[i:] {
+		s += v
+	}
+	return s
 }

@@ -6,7 +6,7 @@ import "golang.org/x/sys/cpu"
 
 func init() {
 	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ {
-		rcVexpUse(rcVexpKern{"avx512", rcMaxAVX512Slices, rcExpSumAVX512Slices, rcScaleAVX512Slices, rcSigmoidAVX512Slices})
+		rcVexpUse(rcVexpKern{"avx512", rcMaxAVX512Slices, rcExpSumAVX512Slices, rcScaleAVX512Slices, rcSigmoidAVX512Slices, rcSumAVX512Slices})
 	}
 }
 
@@ -29,6 +29,18 @@ func rcScaleAVX512(y *float32, n int, s float32)
 //
 //go:noescape
 func rcSigmoidAVX512(x, y *float32, n int, alpha float32, swish int)
+
+// rcSumAVX512 is rcSumGeneric over x[:n].
+//
+//go:noescape
+func rcSumAVX512(x *float32, n int) float32
+
+func rcSumAVX512Slices(x []float32) float32 {
+	if len(x) == 0 {
+		return 0
+	}
+	return rcSumAVX512(&x[0], len(x))
+}
 
 func rcMaxAVX512Slices(x []float32) float32 { return rcMaxAVX512(&x[0], len(x)) }
 

@@ -294,3 +294,46 @@ rcsig_store0:
 rcsig_done:
 	VZEROUPPER
 	RET
+
+// func rcSumAVX512(x *float32, n int) float32
+TEXT ·rcSumAVX512(SB), NOSPLIT, $0-20
+	MOVQ   x+0(FP), SI
+	MOVQ   n+8(FP), CX
+	VXORPS Z0, Z0, Z0
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+
+rcsum_loop4:
+	CMPQ   CX, $64
+	JL     rcsum_loop1
+	VADDPS (SI), Z0, Z0
+	VADDPS 64(SI), Z2, Z2
+	VADDPS 128(SI), Z3, Z3
+	VADDPS 192(SI), Z4, Z4
+	ADDQ   $256, SI
+	SUBQ   $64, CX
+	JMP    rcsum_loop4
+
+rcsum_loop1:
+	CMPQ   CX, $16
+	JL     rcsum_tail
+	VADDPS (SI), Z0, Z0
+	ADDQ   $64, SI
+	SUBQ   $16, CX
+	JMP    rcsum_loop1
+
+rcsum_tail:
+	TESTQ  CX, CX
+	JE     rcsum_done
+	TAILK1
+	VADDPS (SI), Z0, K1, Z0
+
+rcsum_done:
+	VADDPS Z2, Z0, Z0
+	VADDPS Z4, Z3, Z3
+	VADDPS Z3, Z0, Z0
+	HSUM0
+	VZEROUPPER
+	MOVSS  X0, ret+16(FP)
+	RET

@@ -200,3 +200,33 @@ func BenchmarkRcSoftmax6625(b *testing.B) {
 		})
 	}
 }
+
+func TestRcSum(t *testing.T) {
+	for _, k := range rcVexpImpls {
+		for _, n := range append(rcSizes, 0, 64, 127, 128, 25600) {
+			x := rcRand(n, int64(n)+11, 4)
+			var want float64
+			for _, v := range x {
+				want += float64(v)
+			}
+			if got := k.sum(x); math.Abs(float64(got)-want) > 1e-6*float64(n)+1e-6 {
+				t.Fatalf("%s n=%d: sum %v, want %v", k.name, n, got, want)
+			}
+		}
+		inf := float32(math.Inf(1))
+		for _, c := range []struct {
+			x    []float32
+			want float64
+		}{
+			{[]float32{1, inf, 2}, math.Inf(1)},
+			{[]float32{1, float32(math.NaN()), 2}, math.NaN()},
+			{[]float32{inf, -inf}, math.NaN()},
+			{[]float32{1e-40, 1e-40, 1e-40}, float64(float32(3e-40))},
+		} {
+			got := float64(k.sum(c.x))
+			if !(got == c.want || math.IsNaN(got) && math.IsNaN(c.want) || math.Abs(got-c.want) < 1e-44) {
+				t.Fatalf("%s: sum %v = %v, want %v", k.name, c.x, got, c.want)
+			}
+		}
+	}
+}

@@ -708,30 +708,11 @@ func cvRemapIndices(idx []int64, from, to []int) ([]int64, error) {
 	return out, nil
 }
 
-// cvMean32 is the mean of x (NaN for empty x, as 0/0), summed in eight
-// float32 lanes and combined in float64.
+// cvMean32 is the mean of x (NaN for empty x, as 0/0), summed in
+// float32 lanes by linalg.Sum32 (vectorised: squeeze-excite pooling reads
+// whole feature maps).
 func cvMean32(x []float32) float32 {
-	var a [8]float32
-	i := 0
-	for ; i+8 <= len(x); i += 8 {
-		v := x[i : i+8 : i+8]
-		a[0] += v[0]
-		a[1] += v[1]
-		a[2] += v[2]
-		a[3] += v[3]
-		a[4] += v[4]
-		a[5] += v[5]
-		a[6] += v[6]
-		a[7] += v[7]
-	}
-	var s float64
-	for _, v := range a {
-		s += float64(v)
-	}
-	for _, v := range x[i:] {
-		s += float64(v)
-	}
-	return float32(s / float64(len(x)))
+	return float32(float64(linalg.Sum32(x)) / float64(len(x)))
 }
 
 // rcAvgFits reports whether every 2-D pooling window lies inside the
