@@ -62,13 +62,14 @@ func ewSoftmaxFactory(mode ewSmMode) Factory {
 			var t *tensor.Tensor
 			switch x.DType() {
 			case tensor.Float32:
-				var y []float32
 				if inner == 1 && mode != ewHardmax {
-					y = rcSoftmax32(ctx, mode, x.Float32s(), outer, l)
+					// Every element is written: no clearing.
+					if t, err = ctx.NewTensorUninit(tensor.Float32, sh...); err == nil {
+						rcSoftmax32(ctx, mode, x.Float32s(), t.Float32s(), outer, l)
+					}
 				} else {
-					y = ewSoftmaxT(ctx, mode, x.Float32s(), outer, l, inner)
+					t, err = zaWrap(ctx, x.DType(), sh, ewSoftmaxT(ctx, mode, x.Float32s(), outer, l, inner))
 				}
-				t, err = zaWrap(ctx, x.DType(), sh, y)
 			case tensor.Float64:
 				t, err = zaWrap(ctx, x.DType(), sh, ewSoftmaxT(ctx, mode, tensor.Data[float64](x), outer, l, inner))
 			case tensor.Float16, tensor.BFloat16:
@@ -137,21 +138,19 @@ func zaSoftmaxRows[T ewFloat](mode ewSmMode, x, y []T, l, inner, lo, hi int) {
 // vectorised row costs about a third of a nanosecond per element.
 const rcSoftmaxGrain = 1 << 14
 
-// rcSoftmax32 is Softmax or LogSoftmax of float32 rows of length l laid
-// out contiguously (the axis is the innermost): float32 arithmetic with
+// rcSoftmax32 sets y to Softmax or LogSoftmax of float32 rows of length l
+// laid out contiguously (the axis is the innermost): float32 arithmetic with
 // the vectorised exponential of linalg, rows split over threads.
-func rcSoftmax32(ctx *Context, mode ewSmMode, x []float32, outer, l int) []float32 {
-	y := MakeSlice[float32](ctx, len(x))
+func rcSoftmax32(ctx *Context, mode ewSmMode, x, y []float32, outer, l int) {
 	if l == 0 {
-		return y
+		return
 	}
 	grain := (rcSoftmaxGrain + l - 1) / l
 	if zaSerialN(ctx, outer, grain) {
 		rcSoftmaxRows(mode, x, y, l, 0, outer)
-		return y
+		return
 	}
 	ctx.Parallel(outer, grain, func(lo, hi int) { rcSoftmaxRows(mode, x, y, l, lo, hi) })
-	return y
 }
 
 // rcSoftmaxRows computes rows [lo, hi) of rcSoftmax32.

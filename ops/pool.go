@@ -166,7 +166,7 @@ func (k *cvPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		return One(y), nil
 	}
 	if k.op == "AveragePool" && dt == tensor.Float32 && len(xs) == 4 && rcAvgFits(xs, g) {
-		y, err := ctx.NewTensor(dt, oshape...)
+		y, err := ctx.NewTensorUninit(dt, oshape...) // every element is written
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}

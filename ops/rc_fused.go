@@ -78,7 +78,7 @@ func rcSigmoidKernel(alpha float32, swish bool) Kernel {
 		if x.DType() != tensor.Float32 {
 			return slow.Run(ctx, in)
 		}
-		y, err := ctx.NewTensor(tensor.Float32, x.Shape()...)
+		y, err := ctx.NewTensorUninit(tensor.Float32, x.Shape()...)
 		if err != nil {
 			return nil, ctx.Errf("%w", err)
 		}
@@ -173,7 +173,7 @@ func (k *rcMatMulBias) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor,
 	if err != nil {
 		return nil, err
 	}
-	y, err := ctx.NewTensor(tensor.Float32, p.out...)
+	y, err := ctx.NewTensorUninit(tensor.Float32, p.out...) // every element is written
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
@@ -309,7 +309,7 @@ func rcUpsample(ctx *Context, b *tensor.Tensor, sh, sw int) (*tensor.Tensor, err
 		return nil, ctx.Errf("B%v: want 4-D: %w", bs, tensor.ErrShape)
 	}
 	os := []int{bs[0], bs[1], bs[2] * sh, bs[3] * sw}
-	u, err := ctx.NewTensor(b.DType(), os...)
+	u, err := ctx.NewTensorUninit(b.DType(), os...) // every element is written
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
@@ -382,7 +382,7 @@ func rcResidualFast(ctx *Context, x, g, b *tensor.Tensor, sh, sw int) (y *tensor
 		}
 		bd = b.Float32s()
 	}
-	y, err = ctx.NewTensor(tensor.Float32, xs...)
+	y, err = ctx.NewTensorUninit(tensor.Float32, xs...) // every row is written
 	if err != nil {
 		return nil, true, ctx.Errf("%w", err)
 	}
@@ -503,7 +503,7 @@ func (k *rcUpConcat) fast(ctx *Context, in []*tensor.Tensor) (*tensor.Tensor, bo
 		}
 		ctot += s[1]
 	}
-	y, err := ctx.NewTensor(tensor.Float32, n, ctot, h, w)
+	y, err := ctx.NewTensorUninit(tensor.Float32, n, ctot, h, w) // every row is written
 	if err != nil {
 		return nil, true, ctx.Errf("%w", err)
 	}
