@@ -154,7 +154,7 @@ func ewShrinkFactory(n *ir.Node, opset int) (Kernel, error) {
 
 // ewClipT clamps x into [lo, hi].
 func ewClipT[T tensor.Number](ctx *Context, x []T, lo, hi T) []T {
-	dst := MakeSlice[T](ctx, len(x))
+	dst := rcUninitSlice[T](ctx, len(x))
 	ctx.Parallel(len(x), ewGrain, func(a, b int) {
 		d, s := dst[a:b], x[a:b]
 		for i, v := range s {

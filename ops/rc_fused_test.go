@@ -317,3 +317,81 @@ func TestRcAvgPool2D(t *testing.T) {
 		ewCheck(t, "AveragePool", got[0], tensor.From([]int{tc.x[0], tc.x[1], tc.out[0], tc.out[1]}, want))
 	}
 }
+
+// Kernels that skip clearing their output must still write every element:
+// run them on an arena whose free buffers hold NaN.
+func TestRcUninitOutputsWritten(t *testing.T) {
+	a := NewArena()
+	poison := func(n int) {
+		for k := 0; k < 4; k++ {
+			p, err := a.NewUninit(tensor.Float32, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range p.Float32s() {
+				p.Float32s()[i] = float32(math.NaN())
+			}
+			a.Release(p)
+		}
+	}
+	run := func(op, domain string, opset int, attrs []*ir.Attr, in ...*tensor.Tensor) *tensor.Tensor {
+		t.Helper()
+		n := &ir.Node{Name: "n", OpType: op, Domain: domain, Attrs: attrs, Outputs: []string{"y"}}
+		for range in {
+			n.Inputs = append(n.Inputs, "x")
+		}
+		f, err := Lookup(domain, op, opset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := f(n, opset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := k.Run(&Context{Node: n, Opset: opset, Threads: 2, Arena: a}, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out[0]
+	}
+	check := func(name string, y *tensor.Tensor) {
+		t.Helper()
+		for i, v := range y.Float32s() {
+			if v != v {
+				t.Fatalf("%s: element %d not written", name, i)
+			}
+		}
+	}
+	x := tensor.From([]int{2, 3, 8, 12}, rcSeq(576, 2))
+	g := tensor.From([]int{1, 3, 1, 1}, rcSeq(3, 1))
+	b := tensor.From([]int{2, 3, 4, 6}, rcSeq(144, 1))
+	sc := &ir.Attr{Name: "scales", Type: ir.AttrInts, Ints: []int64{2, 2}}
+	for _, c := range []struct {
+		name string
+		f    func() *tensor.Tensor
+	}{
+		{"Add", func() *tensor.Tensor { return run("Add", "", 14, nil, x, g) }},
+		{"Mul", func() *tensor.Tensor { return run("Mul", "", 14, nil, x, x) }},
+		{"Relu", func() *tensor.Tensor { return run("Relu", "", 14, nil, x) }},
+		{"Tanh", func() *tensor.Tensor { return run("Tanh", "", 13, nil, x) }},
+		{"Sigmoid", func() *tensor.Tensor { return run("Sigmoid", "", 13, nil, x) }},
+		{"Softmax", func() *tensor.Tensor { return run("Softmax", "", 13, nil, x) }},
+		{"Swish", func() *tensor.Tensor { return run("Swish", "qinfer", 1, nil, x) }},
+		{"ScaleResidual", func() *tensor.Tensor { return run("ScaleResidual", "qinfer", 1, []*ir.Attr{sc}, x, g, b) }},
+		{"UpsampleAdd", func() *tensor.Tensor { return run("UpsampleAdd", "qinfer", 1, []*ir.Attr{sc}, x, b) }},
+		{"UpsampleConcat", func() *tensor.Tensor {
+			return run("UpsampleConcat", "qinfer", 1, []*ir.Attr{{Name: "scales", Type: ir.AttrInts, Ints: []int64{1, 1, 2, 2}}}, x, b)
+		}},
+		{"AveragePool", func() *tensor.Tensor {
+			return run("AveragePool", "", 19, []*ir.Attr{{Name: "kernel_shape", Type: ir.AttrInts, Ints: []int64{2, 3}}, {Name: "strides", Type: ir.AttrInts, Ints: []int64{2, 3}}}, x)
+		}},
+		{"MatMulBias", func() *tensor.Tensor {
+			return run("MatMulBias", "qinfer", 1, nil, tensor.From([]int{48, 12}, rcSeq(576, 1)), tensor.From([]int{12, 12}, rcSeq(144, 1)), tensor.From([]int{12}, rcSeq(12, 1)))
+		}},
+	} {
+		for _, n := range []int{576, 1152, 144, 48, 24, 576 * 2} {
+			poison(n)
+		}
+		check(c.name, c.f())
+	}
+}
