@@ -382,6 +382,7 @@ func TestRcUninitOutputsWritten(t *testing.T) {
 		{"UpsampleConcat", func() *tensor.Tensor {
 			return run("UpsampleConcat", "qinfer", 1, []*ir.Attr{{Name: "scales", Type: ir.AttrInts, Ints: []int64{1, 1, 2, 2}}}, x, b)
 		}},
+		{"Concat", func() *tensor.Tensor { return run("Concat", "", 13, []*ir.Attr{ewAttrI("axis", 1)}, x, x) }},
 		{"AveragePool", func() *tensor.Tensor {
 			return run("AveragePool", "", 19, []*ir.Attr{{Name: "kernel_shape", Type: ir.AttrInts, Ints: []int64{2, 3}}, {Name: "strides", Type: ir.AttrInts, Ints: []int64{2, 3}}}, x)
 		}},
