@@ -225,18 +225,11 @@ func rcMatMulT(ctx *Context, loc *rcMatMulBiasLocal, pa *linalg.PackedA, a, bias
 	}
 	loc.ep = linalg.Epilogue{RowBias: bias}
 	linalg.SgemmPackedEpilogue(cvThreads(ctx), pa, rows, at, rows, ct, rows, &loc.ep)
-	tr := func(lo, hi int) {
-		for j := lo; j < hi; j++ {
-			for r, v := range ct[j*rows : (j+1)*rows] {
-				y[r*n+j] = v
-			}
-		}
-	}
-	grain := max(1, ewGrain/max(1, rows))
+	grain := max(8, ewGrain/max(1, rows))
 	if zaSerialN(ctx, n, grain) {
-		tr(0, n)
+		rcTransposeBlk(ct, y, rows, n, 0, n)
 	} else {
-		ctx.Parallel(n, grain, tr)
+		ctx.Parallel(n, grain, func(lo, hi int) { rcTransposeBlk(ct, y, rows, n, lo, hi) })
 	}
 }
 
@@ -544,4 +537,31 @@ func (k *rcUpConcat) fast(ctx *Context, in []*tensor.Tensor) (*tensor.Tensor, bo
 		ctx.Parallel(rows, grain, body)
 	}
 	return y, true, nil
+}
+
+// rcTransposeBlk writes columns [lo, hi) of y (rows×n) from ct (n×rows):
+// y[r][j] = ct[j][r], eight columns at a time (eight source streams, one
+// contiguous 32-byte write per row).
+func rcTransposeBlk(ct, y []float32, rows, n, lo, hi int) {
+	j := lo
+	for ; j+8 <= hi; j += 8 {
+		c0 := ct[j*rows : (j+1)*rows]
+		c1 := ct[(j+1)*rows:][:len(c0)]
+		c2 := ct[(j+2)*rows:][:len(c0)]
+		c3 := ct[(j+3)*rows:][:len(c0)]
+		c4 := ct[(j+4)*rows:][:len(c0)]
+		c5 := ct[(j+5)*rows:][:len(c0)]
+		c6 := ct[(j+6)*rows:][:len(c0)]
+		c7 := ct[(j+7)*rows:][:len(c0)]
+		for r := range c0 {
+			d := y[r*n+j:][:8]
+			d[0], d[1], d[2], d[3] = c0[r], c1[r], c2[r], c3[r]
+			d[4], d[5], d[6], d[7] = c4[r], c5[r], c6[r], c7[r]
+		}
+	}
+	for ; j < hi; j++ {
+		for r, v := range ct[j*rows : (j+1)*rows] {
+			y[r*n+j] = v
+		}
+	}
 }

@@ -396,3 +396,21 @@ func TestRcUninitOutputsWritten(t *testing.T) {
 		check(c.name, c.f())
 	}
 }
+
+func TestRcTransposeBlk(t *testing.T) {
+	for _, rows := range []int{1, 3, 8, 40} {
+		for _, n := range []int{1, 7, 8, 9, 17, 65} {
+			ct := rcSeq(rows*n, 1)
+			y := make([]float32, rows*n)
+			rcTransposeBlk(ct, y, rows, n, 0, n/2)
+			rcTransposeBlk(ct, y, rows, n, n/2, n)
+			for r := 0; r < rows; r++ {
+				for j := 0; j < n; j++ {
+					if y[r*n+j] != ct[j*rows+r] {
+						t.Fatalf("rows %d n %d: y[%d][%d] = %v, want %v", rows, n, r, j, y[r*n+j], ct[j*rows+r])
+					}
+				}
+			}
+		}
+	}
+}
