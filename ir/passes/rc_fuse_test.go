@@ -170,11 +170,12 @@ func TestRcFuseNeck(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		mode      string
-		roiEmpty  bool
+		float     bool // false: a QuantizeLinear/DequantizeLinear pair in the graph
 		wantNodes int
 	}{
 		{"fused", "nearest", true, 2},
 		{"linear", "linear", true, 5},
+		{"quantized graph", "nearest", false, 8},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rand.New(rand.NewSource(3))
@@ -202,6 +203,23 @@ func TestRcFuseNeck(t *testing.T) {
 				{Name: "a", OpType: "Add", Inputs: []string{"s", "ub"}, Outputs: []string{"a"}},
 				resize("c", "s4", "uc"),
 				{Name: "y", OpType: "Concat", Inputs: []string{"uc", "a"}, Outputs: []string{"y"}, Attrs: []*ir.Attr{{Name: "axis", Type: ir.AttrInt, I: 1}}},
+			}
+			if !tc.float {
+				// x → Q → DQ → (the neck): a quantized graph keeps its
+				// Resize and Concat for the byte paths of the QDQ fusion.
+				g.AddInitializer("qs", tensor.Scalar[float32](0.05))
+				g.AddInitializer("qz", tensor.Scalar[uint8](128))
+				g.Nodes = append([]*ir.Node{
+					{Name: "q", OpType: "QuantizeLinear", Inputs: []string{"x", "qs", "qz"}, Outputs: []string{"xq"}},
+					{Name: "dq", OpType: "DequantizeLinear", Inputs: []string{"xq", "qs", "qz"}, Outputs: []string{"xd"}},
+				}, g.Nodes...)
+				for _, n := range g.Nodes[2:] {
+					for i, v := range n.Inputs {
+						if v == "x" {
+							n.Inputs[i] = "xd"
+						}
+					}
+				}
 			}
 			m := &ir.Model{Opsets: map[string]int64{"": 13}, Graph: g}
 			x := randT(r, 1, 2, 8, 8)
