@@ -270,7 +270,7 @@ func (k *qdDeconv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 			mid := zaGrowF32(&bufs.mid, r1*n)
 			linalg.SgemmPackedEpilogue(1, p.a1, n, xb, n, mid, n, &ep1)
 			if post1 {
-				qdApply(k.act1, mid[:r1*n])
+				k.act1.apply32(mid[:r1*n])
 			}
 			ybase := yd[img*mOut*oh*ow:]
 			if !p.stage2 {
@@ -290,7 +290,7 @@ func (k *qdDeconv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 				}
 			}
 			if post2 {
-				qdApply(k.act2, out2[:k1n*r2*n])
+				k.act2.apply32(out2[:k1n*r2*n])
 			}
 			qdScatter(ybase, out2, p.m2, p.kh1, p.kw1, p.kh2, p.kw2, y0, y1, w, oh, ow)
 		}
@@ -349,9 +349,9 @@ func qdScatter(y, src []float32, m, khA, kwA, khB, kwB, y0, y1, w, oh, ow int) {
 }
 
 // qdEpilogue puts a into ep when SGEMM's epilogue computes it cheaply and
-// reports whether the caller must apply it afterwards instead (qdApply).
-// Sigmoid runs afterwards: linalg.Sigmoid32 (SIMD, pfSigmoid32's formula)
-// is many times faster than the epilogue's float64 math.Exp.
+// reports whether the caller must apply it afterwards instead (apply32).
+// Sigmoid runs afterwards: apply32's SIMD linalg.Sigmoid32 is many times
+// faster than the epilogue's float64 math.Exp.
 func qdEpilogue(a *pfAct, ep *linalg.Epilogue) bool {
 	if a == nil {
 		return false
@@ -360,13 +360,4 @@ func qdEpilogue(a *pfAct, ep *linalg.Epilogue) bool {
 		return true
 	}
 	return !a.epilogue(ep)
-}
-
-// qdApply applies a to y in place, Sigmoid through linalg.Sigmoid32.
-func qdApply(a *pfAct, y []float32) {
-	if a.op == "Sigmoid" && !a.post {
-		linalg.Sigmoid32(y, y)
-		return
-	}
-	a.apply32(y)
 }

@@ -8,7 +8,6 @@ import (
 	"unsafe"
 
 	"github.com/qinfer/qinfer/ir"
-	"github.com/qinfer/qinfer/linalg"
 	"github.com/qinfer/qinfer/tensor"
 )
 
@@ -107,31 +106,6 @@ func TestQDDeconvErrors(t *testing.T) {
 		Attrs: []*ir.Attr{{Name: "activation", Type: ir.AttrString, S: "Nope"}}}
 	if _, err := qdNewDeconv(bad3, 1); err == nil {
 		t.Error("unknown activation accepted")
-	}
-}
-
-// TestQDSigmoidMatchesPF: linalg.Sigmoid32, which QDeconvChain uses, is
-// the fused-activation sigmoid pfSigmoid32 (same formula; allow 1 ulp for
-// builds where Go contracts pfExp32's products into FMAs).
-func TestQDSigmoidMatchesPF(t *testing.T) {
-	var xs []float32
-	for v := float32(-100); v < 100; v += 0.00731 {
-		xs = append(xs, v)
-	}
-	xs = append(xs, float32(math.Inf(1)), float32(math.Inf(-1)), 0, 1e-40, -1e-40)
-	got := make([]float32, len(xs))
-	linalg.Sigmoid32(got, xs)
-	for i, v := range xs {
-		want := pfSigmoid32(v)
-		d := int64(math.Float32bits(got[i])) - int64(math.Float32bits(want))
-		if d > 1 || d < -1 {
-			t.Fatalf("sigmoid(%g) = %g, pfSigmoid32 %g", v, got[i], want)
-		}
-	}
-	nan := []float32{float32(math.NaN())}
-	linalg.Sigmoid32(nan, nan)
-	if nan[0] == nan[0] {
-		t.Errorf("sigmoid(NaN) = %g", nan[0])
 	}
 }
 
