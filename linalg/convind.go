@@ -182,6 +182,10 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 		}
 	}
 	geo.offsets(bufs.offs, channels)
+	if tab := ciKerns; ciUsable(tab, pa.m, ep) {
+		ciRun(tab, threads, pa.m, k, pa.ciPacked(), q, bufs.offs, &geo, c, ep)
+		return
+	}
 	convIndTiles(threads, pa, q, bufs.offs, &geo, c, ep, tiles)
 }
 

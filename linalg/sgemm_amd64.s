@@ -1878,6 +1878,5364 @@ done:
 	VZEROUPPER
 	RET
 
+// func ciKernP1N1(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP1N1(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z1
+	VBROADCASTSS (DI)(R14*1), Z2
+	VFMADD231PS  Z1, Z2, Z0
+	MOVQ         8(R13), R14
+	VMOVUPS      64(SI), Z1
+	VBROADCASTSS (DI)(R14*1), Z2
+	VFMADD231PS  Z1, Z2, Z0
+	ADDQ         $0x00000080, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z1
+	VBROADCASTSS (DI)(R14*1), Z2
+	VFMADD231PS  Z1, Z2, Z0
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z1
+	VPMULLD      (R12), Z1, Z1
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z2, Z2, Z2
+	VGATHERDPS (R11)(Z1*4), K1, Z2
+	VADDPS     Z2, Z0, Z0
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z2
+	VMAXPS       Z0, Z2, Z0
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z2
+	VMINPS       Z0, Z2, Z0
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z1*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP2N1(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP2N1(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z2
+	VBROADCASTSS (DI)(R14*1), Z3
+	VFMADD231PS  Z2, Z3, Z0
+	VBROADCASTSS 4(DI)(R14*1), Z4
+	VFMADD231PS  Z2, Z4, Z1
+	MOVQ         8(R13), R14
+	VMOVUPS      64(SI), Z2
+	VBROADCASTSS (DI)(R14*1), Z3
+	VFMADD231PS  Z2, Z3, Z0
+	VBROADCASTSS 4(DI)(R14*1), Z4
+	VFMADD231PS  Z2, Z4, Z1
+	ADDQ         $0x00000080, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z2
+	VBROADCASTSS (DI)(R14*1), Z3
+	VFMADD231PS  Z2, Z3, Z0
+	VBROADCASTSS 4(DI)(R14*1), Z4
+	VFMADD231PS  Z2, Z4, Z1
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z2
+	VPMULLD      (R12), Z2, Z2
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z1, Z1
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z3, Z3, Z3
+	VGATHERDPS (R11)(Z2*4), K1, Z3
+	VADDPS     Z3, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z3, Z3, Z3
+	VGATHERDPS 4(R11)(Z2*4), K1, Z3
+	VADDPS     Z3, Z1, Z1
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z3
+	VMAXPS       Z0, Z3, Z0
+	VMAXPS       Z1, Z3, Z1
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z3
+	VMINPS       Z0, Z3, Z0
+	VMINPS       Z1, Z3, Z1
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z2*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, 4(R9)(Z2*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP3N1(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP3N1(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z3
+	VBROADCASTSS (DI)(R14*1), Z4
+	VFMADD231PS  Z3, Z4, Z0
+	VBROADCASTSS 4(DI)(R14*1), Z5
+	VFMADD231PS  Z3, Z5, Z1
+	VBROADCASTSS 8(DI)(R14*1), Z4
+	VFMADD231PS  Z3, Z4, Z2
+	MOVQ         8(R13), R14
+	VMOVUPS      64(SI), Z3
+	VBROADCASTSS (DI)(R14*1), Z4
+	VFMADD231PS  Z3, Z4, Z0
+	VBROADCASTSS 4(DI)(R14*1), Z5
+	VFMADD231PS  Z3, Z5, Z1
+	VBROADCASTSS 8(DI)(R14*1), Z4
+	VFMADD231PS  Z3, Z4, Z2
+	ADDQ         $0x00000080, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z3
+	VBROADCASTSS (DI)(R14*1), Z4
+	VFMADD231PS  Z3, Z4, Z0
+	VBROADCASTSS 4(DI)(R14*1), Z5
+	VFMADD231PS  Z3, Z5, Z1
+	VBROADCASTSS 8(DI)(R14*1), Z4
+	VFMADD231PS  Z3, Z4, Z2
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z3
+	VPMULLD      (R12), Z3, Z3
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z1, Z1
+	VADDPS       (R11), Z2, Z2
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z4, Z4, Z4
+	VGATHERDPS (R11)(Z3*4), K1, Z4
+	VADDPS     Z4, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z4, Z4, Z4
+	VGATHERDPS 4(R11)(Z3*4), K1, Z4
+	VADDPS     Z4, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z4, Z4, Z4
+	VGATHERDPS 8(R11)(Z3*4), K1, Z4
+	VADDPS     Z4, Z2, Z2
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z4
+	VMAXPS       Z0, Z4, Z0
+	VMAXPS       Z1, Z4, Z1
+	VMAXPS       Z2, Z4, Z2
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z4
+	VMINPS       Z0, Z4, Z0
+	VMINPS       Z1, Z4, Z1
+	VMINPS       Z2, Z4, Z2
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z3*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, 4(R9)(Z3*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, 8(R9)(Z3*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP4N1(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP4N1(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z4
+	VBROADCASTSS (DI)(R14*1), Z5
+	VFMADD231PS  Z4, Z5, Z0
+	VBROADCASTSS 4(DI)(R14*1), Z6
+	VFMADD231PS  Z4, Z6, Z1
+	VBROADCASTSS 8(DI)(R14*1), Z5
+	VFMADD231PS  Z4, Z5, Z2
+	VBROADCASTSS 12(DI)(R14*1), Z6
+	VFMADD231PS  Z4, Z6, Z3
+	MOVQ         8(R13), R14
+	VMOVUPS      64(SI), Z4
+	VBROADCASTSS (DI)(R14*1), Z5
+	VFMADD231PS  Z4, Z5, Z0
+	VBROADCASTSS 4(DI)(R14*1), Z6
+	VFMADD231PS  Z4, Z6, Z1
+	VBROADCASTSS 8(DI)(R14*1), Z5
+	VFMADD231PS  Z4, Z5, Z2
+	VBROADCASTSS 12(DI)(R14*1), Z6
+	VFMADD231PS  Z4, Z6, Z3
+	ADDQ         $0x00000080, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z4
+	VBROADCASTSS (DI)(R14*1), Z5
+	VFMADD231PS  Z4, Z5, Z0
+	VBROADCASTSS 4(DI)(R14*1), Z6
+	VFMADD231PS  Z4, Z6, Z1
+	VBROADCASTSS 8(DI)(R14*1), Z5
+	VFMADD231PS  Z4, Z5, Z2
+	VBROADCASTSS 12(DI)(R14*1), Z6
+	VFMADD231PS  Z4, Z6, Z3
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z4
+	VPMULLD      (R12), Z4, Z4
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z1, Z1
+	VADDPS       (R11), Z2, Z2
+	VADDPS       (R11), Z3, Z3
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z5, Z5, Z5
+	VGATHERDPS (R11)(Z4*4), K1, Z5
+	VADDPS     Z5, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z5, Z5, Z5
+	VGATHERDPS 4(R11)(Z4*4), K1, Z5
+	VADDPS     Z5, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z5, Z5, Z5
+	VGATHERDPS 8(R11)(Z4*4), K1, Z5
+	VADDPS     Z5, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z5, Z5, Z5
+	VGATHERDPS 12(R11)(Z4*4), K1, Z5
+	VADDPS     Z5, Z3, Z3
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z5
+	VMAXPS       Z0, Z5, Z0
+	VMAXPS       Z1, Z5, Z1
+	VMAXPS       Z2, Z5, Z2
+	VMAXPS       Z3, Z5, Z3
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z5
+	VMINPS       Z0, Z5, Z0
+	VMINPS       Z1, Z5, Z1
+	VMINPS       Z2, Z5, Z2
+	VMINPS       Z3, Z5, Z3
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z4*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, 4(R9)(Z4*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, 8(R9)(Z4*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, 12(R9)(Z4*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP5N1(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP5N1(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z5
+	VBROADCASTSS (DI)(R14*1), Z6
+	VFMADD231PS  Z5, Z6, Z0
+	VBROADCASTSS 4(DI)(R14*1), Z7
+	VFMADD231PS  Z5, Z7, Z1
+	VBROADCASTSS 8(DI)(R14*1), Z6
+	VFMADD231PS  Z5, Z6, Z2
+	VBROADCASTSS 12(DI)(R14*1), Z7
+	VFMADD231PS  Z5, Z7, Z3
+	VBROADCASTSS 16(DI)(R14*1), Z6
+	VFMADD231PS  Z5, Z6, Z4
+	MOVQ         8(R13), R14
+	VMOVUPS      64(SI), Z5
+	VBROADCASTSS (DI)(R14*1), Z6
+	VFMADD231PS  Z5, Z6, Z0
+	VBROADCASTSS 4(DI)(R14*1), Z7
+	VFMADD231PS  Z5, Z7, Z1
+	VBROADCASTSS 8(DI)(R14*1), Z6
+	VFMADD231PS  Z5, Z6, Z2
+	VBROADCASTSS 12(DI)(R14*1), Z7
+	VFMADD231PS  Z5, Z7, Z3
+	VBROADCASTSS 16(DI)(R14*1), Z6
+	VFMADD231PS  Z5, Z6, Z4
+	ADDQ         $0x00000080, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z5
+	VBROADCASTSS (DI)(R14*1), Z6
+	VFMADD231PS  Z5, Z6, Z0
+	VBROADCASTSS 4(DI)(R14*1), Z7
+	VFMADD231PS  Z5, Z7, Z1
+	VBROADCASTSS 8(DI)(R14*1), Z6
+	VFMADD231PS  Z5, Z6, Z2
+	VBROADCASTSS 12(DI)(R14*1), Z7
+	VFMADD231PS  Z5, Z7, Z3
+	VBROADCASTSS 16(DI)(R14*1), Z6
+	VFMADD231PS  Z5, Z6, Z4
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z5
+	VPMULLD      (R12), Z5, Z5
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z1, Z1
+	VADDPS       (R11), Z2, Z2
+	VADDPS       (R11), Z3, Z3
+	VADDPS       (R11), Z4, Z4
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z6, Z6, Z6
+	VGATHERDPS (R11)(Z5*4), K1, Z6
+	VADDPS     Z6, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z6, Z6, Z6
+	VGATHERDPS 4(R11)(Z5*4), K1, Z6
+	VADDPS     Z6, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z6, Z6, Z6
+	VGATHERDPS 8(R11)(Z5*4), K1, Z6
+	VADDPS     Z6, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z6, Z6, Z6
+	VGATHERDPS 12(R11)(Z5*4), K1, Z6
+	VADDPS     Z6, Z3, Z3
+	KXNORW     K1, K1, K1
+	VXORPS     Z6, Z6, Z6
+	VGATHERDPS 16(R11)(Z5*4), K1, Z6
+	VADDPS     Z6, Z4, Z4
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z6
+	VMAXPS       Z0, Z6, Z0
+	VMAXPS       Z1, Z6, Z1
+	VMAXPS       Z2, Z6, Z2
+	VMAXPS       Z3, Z6, Z3
+	VMAXPS       Z4, Z6, Z4
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z6
+	VMINPS       Z0, Z6, Z0
+	VMINPS       Z1, Z6, Z1
+	VMINPS       Z2, Z6, Z2
+	VMINPS       Z3, Z6, Z3
+	VMINPS       Z4, Z6, Z4
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z5*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, 4(R9)(Z5*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, 8(R9)(Z5*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, 12(R9)(Z5*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 16(R9)(Z5*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP6N1(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP6N1(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+	VMOVUPS 320(DX), Z5
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z6
+	VBROADCASTSS (DI)(R14*1), Z7
+	VFMADD231PS  Z6, Z7, Z0
+	VBROADCASTSS 4(DI)(R14*1), Z8
+	VFMADD231PS  Z6, Z8, Z1
+	VBROADCASTSS 8(DI)(R14*1), Z7
+	VFMADD231PS  Z6, Z7, Z2
+	VBROADCASTSS 12(DI)(R14*1), Z8
+	VFMADD231PS  Z6, Z8, Z3
+	VBROADCASTSS 16(DI)(R14*1), Z7
+	VFMADD231PS  Z6, Z7, Z4
+	VBROADCASTSS 20(DI)(R14*1), Z8
+	VFMADD231PS  Z6, Z8, Z5
+	MOVQ         8(R13), R14
+	VMOVUPS      64(SI), Z6
+	VBROADCASTSS (DI)(R14*1), Z7
+	VFMADD231PS  Z6, Z7, Z0
+	VBROADCASTSS 4(DI)(R14*1), Z8
+	VFMADD231PS  Z6, Z8, Z1
+	VBROADCASTSS 8(DI)(R14*1), Z7
+	VFMADD231PS  Z6, Z7, Z2
+	VBROADCASTSS 12(DI)(R14*1), Z8
+	VFMADD231PS  Z6, Z8, Z3
+	VBROADCASTSS 16(DI)(R14*1), Z7
+	VFMADD231PS  Z6, Z7, Z4
+	VBROADCASTSS 20(DI)(R14*1), Z8
+	VFMADD231PS  Z6, Z8, Z5
+	ADDQ         $0x00000080, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z6
+	VBROADCASTSS (DI)(R14*1), Z7
+	VFMADD231PS  Z6, Z7, Z0
+	VBROADCASTSS 4(DI)(R14*1), Z8
+	VFMADD231PS  Z6, Z8, Z1
+	VBROADCASTSS 8(DI)(R14*1), Z7
+	VFMADD231PS  Z6, Z7, Z2
+	VBROADCASTSS 12(DI)(R14*1), Z8
+	VFMADD231PS  Z6, Z8, Z3
+	VBROADCASTSS 16(DI)(R14*1), Z7
+	VFMADD231PS  Z6, Z7, Z4
+	VBROADCASTSS 20(DI)(R14*1), Z8
+	VFMADD231PS  Z6, Z8, Z5
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z6
+	VPMULLD      (R12), Z6, Z6
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z1, Z1
+	VADDPS       (R11), Z2, Z2
+	VADDPS       (R11), Z3, Z3
+	VADDPS       (R11), Z4, Z4
+	VADDPS       (R11), Z5, Z5
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS (R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS 4(R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS 8(R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS 12(R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z3, Z3
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS 16(R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z4, Z4
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS 20(R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z5, Z5
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z7
+	VMAXPS       Z0, Z7, Z0
+	VMAXPS       Z1, Z7, Z1
+	VMAXPS       Z2, Z7, Z2
+	VMAXPS       Z3, Z7, Z3
+	VMAXPS       Z4, Z7, Z4
+	VMAXPS       Z5, Z7, Z5
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z7
+	VMINPS       Z0, Z7, Z0
+	VMINPS       Z1, Z7, Z1
+	VMINPS       Z2, Z7, Z2
+	VMINPS       Z3, Z7, Z3
+	VMINPS       Z4, Z7, Z4
+	VMINPS       Z5, Z7, Z5
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z6*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, 4(R9)(Z6*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, 8(R9)(Z6*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, 12(R9)(Z6*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 16(R9)(Z6*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z5, K1, 20(R9)(Z6*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP1N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP1N2(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z2
+	VMOVUPS      64(SI), Z3
+	VBROADCASTSS (DI)(R14*1), Z4
+	VFMADD231PS  Z2, Z4, Z0
+	VFMADD231PS  Z3, Z4, Z1
+	MOVQ         8(R13), R14
+	VMOVUPS      128(SI), Z2
+	VMOVUPS      192(SI), Z3
+	VBROADCASTSS (DI)(R14*1), Z4
+	VFMADD231PS  Z2, Z4, Z0
+	VFMADD231PS  Z3, Z4, Z1
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z2
+	VMOVUPS      64(SI), Z3
+	VBROADCASTSS (DI)(R14*1), Z4
+	VFMADD231PS  Z2, Z4, Z0
+	VFMADD231PS  Z3, Z4, Z1
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z2
+	VPMULLD      (R12), Z2, Z2
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       64(R11), Z1, Z1
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z3, Z3, Z3
+	VGATHERDPS (R11)(Z2*4), K1, Z3
+	VADDPS     Z3, Z0, Z0
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z3, Z3, Z3
+	VGATHERDPS (R11)(Z2*4), K1, Z3
+	VADDPS     Z3, Z1, Z1
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z3
+	VMAXPS       Z0, Z3, Z0
+	VMAXPS       Z1, Z3, Z1
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z3
+	VMINPS       Z0, Z3, Z0
+	VMINPS       Z1, Z3, Z1
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z2*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z2*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP2N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP2N2(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z4
+	VMOVUPS      64(SI), Z5
+	VBROADCASTSS (DI)(R14*1), Z6
+	VFMADD231PS  Z4, Z6, Z0
+	VFMADD231PS  Z5, Z6, Z1
+	VBROADCASTSS 4(DI)(R14*1), Z7
+	VFMADD231PS  Z4, Z7, Z2
+	VFMADD231PS  Z5, Z7, Z3
+	MOVQ         8(R13), R14
+	VMOVUPS      128(SI), Z4
+	VMOVUPS      192(SI), Z5
+	VBROADCASTSS (DI)(R14*1), Z6
+	VFMADD231PS  Z4, Z6, Z0
+	VFMADD231PS  Z5, Z6, Z1
+	VBROADCASTSS 4(DI)(R14*1), Z7
+	VFMADD231PS  Z4, Z7, Z2
+	VFMADD231PS  Z5, Z7, Z3
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z4
+	VMOVUPS      64(SI), Z5
+	VBROADCASTSS (DI)(R14*1), Z6
+	VFMADD231PS  Z4, Z6, Z0
+	VFMADD231PS  Z5, Z6, Z1
+	VBROADCASTSS 4(DI)(R14*1), Z7
+	VFMADD231PS  Z4, Z7, Z2
+	VFMADD231PS  Z5, Z7, Z3
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z4
+	VPMULLD      (R12), Z4, Z4
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z2, Z2
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       64(R11), Z3, Z3
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z5, Z5, Z5
+	VGATHERDPS (R11)(Z4*4), K1, Z5
+	VADDPS     Z5, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z5, Z5, Z5
+	VGATHERDPS 4(R11)(Z4*4), K1, Z5
+	VADDPS     Z5, Z2, Z2
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z5, Z5, Z5
+	VGATHERDPS (R11)(Z4*4), K1, Z5
+	VADDPS     Z5, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z5, Z5, Z5
+	VGATHERDPS 4(R11)(Z4*4), K1, Z5
+	VADDPS     Z5, Z3, Z3
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z5
+	VMAXPS       Z0, Z5, Z0
+	VMAXPS       Z1, Z5, Z1
+	VMAXPS       Z2, Z5, Z2
+	VMAXPS       Z3, Z5, Z3
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z5
+	VMINPS       Z0, Z5, Z0
+	VMINPS       Z1, Z5, Z1
+	VMINPS       Z2, Z5, Z2
+	VMINPS       Z3, Z5, Z3
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z4*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, 4(R9)(Z4*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z4*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, 4(R9)(Z4*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP3N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP3N2(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+	VMOVUPS 320(DX), Z5
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z6
+	VMOVUPS      64(SI), Z7
+	VBROADCASTSS (DI)(R14*1), Z8
+	VFMADD231PS  Z6, Z8, Z0
+	VFMADD231PS  Z7, Z8, Z1
+	VBROADCASTSS 4(DI)(R14*1), Z9
+	VFMADD231PS  Z6, Z9, Z2
+	VFMADD231PS  Z7, Z9, Z3
+	VBROADCASTSS 8(DI)(R14*1), Z8
+	VFMADD231PS  Z6, Z8, Z4
+	VFMADD231PS  Z7, Z8, Z5
+	MOVQ         8(R13), R14
+	VMOVUPS      128(SI), Z6
+	VMOVUPS      192(SI), Z7
+	VBROADCASTSS (DI)(R14*1), Z8
+	VFMADD231PS  Z6, Z8, Z0
+	VFMADD231PS  Z7, Z8, Z1
+	VBROADCASTSS 4(DI)(R14*1), Z9
+	VFMADD231PS  Z6, Z9, Z2
+	VFMADD231PS  Z7, Z9, Z3
+	VBROADCASTSS 8(DI)(R14*1), Z8
+	VFMADD231PS  Z6, Z8, Z4
+	VFMADD231PS  Z7, Z8, Z5
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z6
+	VMOVUPS      64(SI), Z7
+	VBROADCASTSS (DI)(R14*1), Z8
+	VFMADD231PS  Z6, Z8, Z0
+	VFMADD231PS  Z7, Z8, Z1
+	VBROADCASTSS 4(DI)(R14*1), Z9
+	VFMADD231PS  Z6, Z9, Z2
+	VFMADD231PS  Z7, Z9, Z3
+	VBROADCASTSS 8(DI)(R14*1), Z8
+	VFMADD231PS  Z6, Z8, Z4
+	VFMADD231PS  Z7, Z8, Z5
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z6
+	VPMULLD      (R12), Z6, Z6
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z2, Z2
+	VADDPS       (R11), Z4, Z4
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       64(R11), Z3, Z3
+	VADDPS       64(R11), Z5, Z5
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS (R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS 4(R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS 8(R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z4, Z4
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS (R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS 4(R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z3, Z3
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS 8(R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z5, Z5
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z7
+	VMAXPS       Z0, Z7, Z0
+	VMAXPS       Z1, Z7, Z1
+	VMAXPS       Z2, Z7, Z2
+	VMAXPS       Z3, Z7, Z3
+	VMAXPS       Z4, Z7, Z4
+	VMAXPS       Z5, Z7, Z5
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z7
+	VMINPS       Z0, Z7, Z0
+	VMINPS       Z1, Z7, Z1
+	VMINPS       Z2, Z7, Z2
+	VMINPS       Z3, Z7, Z3
+	VMINPS       Z4, Z7, Z4
+	VMINPS       Z5, Z7, Z5
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z6*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, 4(R9)(Z6*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 8(R9)(Z6*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z6*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, 4(R9)(Z6*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z5, K1, 8(R9)(Z6*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP4N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP4N2(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+	VMOVUPS 320(DX), Z5
+	VMOVUPS 384(DX), Z6
+	VMOVUPS 448(DX), Z7
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z8
+	VMOVUPS      64(SI), Z9
+	VBROADCASTSS (DI)(R14*1), Z10
+	VFMADD231PS  Z8, Z10, Z0
+	VFMADD231PS  Z9, Z10, Z1
+	VBROADCASTSS 4(DI)(R14*1), Z11
+	VFMADD231PS  Z8, Z11, Z2
+	VFMADD231PS  Z9, Z11, Z3
+	VBROADCASTSS 8(DI)(R14*1), Z10
+	VFMADD231PS  Z8, Z10, Z4
+	VFMADD231PS  Z9, Z10, Z5
+	VBROADCASTSS 12(DI)(R14*1), Z11
+	VFMADD231PS  Z8, Z11, Z6
+	VFMADD231PS  Z9, Z11, Z7
+	MOVQ         8(R13), R14
+	VMOVUPS      128(SI), Z8
+	VMOVUPS      192(SI), Z9
+	VBROADCASTSS (DI)(R14*1), Z10
+	VFMADD231PS  Z8, Z10, Z0
+	VFMADD231PS  Z9, Z10, Z1
+	VBROADCASTSS 4(DI)(R14*1), Z11
+	VFMADD231PS  Z8, Z11, Z2
+	VFMADD231PS  Z9, Z11, Z3
+	VBROADCASTSS 8(DI)(R14*1), Z10
+	VFMADD231PS  Z8, Z10, Z4
+	VFMADD231PS  Z9, Z10, Z5
+	VBROADCASTSS 12(DI)(R14*1), Z11
+	VFMADD231PS  Z8, Z11, Z6
+	VFMADD231PS  Z9, Z11, Z7
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z8
+	VMOVUPS      64(SI), Z9
+	VBROADCASTSS (DI)(R14*1), Z10
+	VFMADD231PS  Z8, Z10, Z0
+	VFMADD231PS  Z9, Z10, Z1
+	VBROADCASTSS 4(DI)(R14*1), Z11
+	VFMADD231PS  Z8, Z11, Z2
+	VFMADD231PS  Z9, Z11, Z3
+	VBROADCASTSS 8(DI)(R14*1), Z10
+	VFMADD231PS  Z8, Z10, Z4
+	VFMADD231PS  Z9, Z10, Z5
+	VBROADCASTSS 12(DI)(R14*1), Z11
+	VFMADD231PS  Z8, Z11, Z6
+	VFMADD231PS  Z9, Z11, Z7
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z8
+	VPMULLD      (R12), Z8, Z8
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z2, Z2
+	VADDPS       (R11), Z4, Z4
+	VADDPS       (R11), Z6, Z6
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       64(R11), Z3, Z3
+	VADDPS       64(R11), Z5, Z5
+	VADDPS       64(R11), Z7, Z7
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS (R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS 4(R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS 8(R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z4, Z4
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS 12(R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z6, Z6
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS (R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS 4(R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z3, Z3
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS 8(R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z5, Z5
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS 12(R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z7, Z7
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z9
+	VMAXPS       Z0, Z9, Z0
+	VMAXPS       Z1, Z9, Z1
+	VMAXPS       Z2, Z9, Z2
+	VMAXPS       Z3, Z9, Z3
+	VMAXPS       Z4, Z9, Z4
+	VMAXPS       Z5, Z9, Z5
+	VMAXPS       Z6, Z9, Z6
+	VMAXPS       Z7, Z9, Z7
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z9
+	VMINPS       Z0, Z9, Z0
+	VMINPS       Z1, Z9, Z1
+	VMINPS       Z2, Z9, Z2
+	VMINPS       Z3, Z9, Z3
+	VMINPS       Z4, Z9, Z4
+	VMINPS       Z5, Z9, Z5
+	VMINPS       Z6, Z9, Z6
+	VMINPS       Z7, Z9, Z7
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z8*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, 4(R9)(Z8*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 8(R9)(Z8*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z6, K1, 12(R9)(Z8*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z8*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, 4(R9)(Z8*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z5, K1, 8(R9)(Z8*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z7, K1, 12(R9)(Z8*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP5N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP5N2(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+	VMOVUPS 320(DX), Z5
+	VMOVUPS 384(DX), Z6
+	VMOVUPS 448(DX), Z7
+	VMOVUPS 512(DX), Z8
+	VMOVUPS 576(DX), Z9
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z10
+	VMOVUPS      64(SI), Z11
+	VBROADCASTSS (DI)(R14*1), Z12
+	VFMADD231PS  Z10, Z12, Z0
+	VFMADD231PS  Z11, Z12, Z1
+	VBROADCASTSS 4(DI)(R14*1), Z13
+	VFMADD231PS  Z10, Z13, Z2
+	VFMADD231PS  Z11, Z13, Z3
+	VBROADCASTSS 8(DI)(R14*1), Z12
+	VFMADD231PS  Z10, Z12, Z4
+	VFMADD231PS  Z11, Z12, Z5
+	VBROADCASTSS 12(DI)(R14*1), Z13
+	VFMADD231PS  Z10, Z13, Z6
+	VFMADD231PS  Z11, Z13, Z7
+	VBROADCASTSS 16(DI)(R14*1), Z12
+	VFMADD231PS  Z10, Z12, Z8
+	VFMADD231PS  Z11, Z12, Z9
+	MOVQ         8(R13), R14
+	VMOVUPS      128(SI), Z10
+	VMOVUPS      192(SI), Z11
+	VBROADCASTSS (DI)(R14*1), Z12
+	VFMADD231PS  Z10, Z12, Z0
+	VFMADD231PS  Z11, Z12, Z1
+	VBROADCASTSS 4(DI)(R14*1), Z13
+	VFMADD231PS  Z10, Z13, Z2
+	VFMADD231PS  Z11, Z13, Z3
+	VBROADCASTSS 8(DI)(R14*1), Z12
+	VFMADD231PS  Z10, Z12, Z4
+	VFMADD231PS  Z11, Z12, Z5
+	VBROADCASTSS 12(DI)(R14*1), Z13
+	VFMADD231PS  Z10, Z13, Z6
+	VFMADD231PS  Z11, Z13, Z7
+	VBROADCASTSS 16(DI)(R14*1), Z12
+	VFMADD231PS  Z10, Z12, Z8
+	VFMADD231PS  Z11, Z12, Z9
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z10
+	VMOVUPS      64(SI), Z11
+	VBROADCASTSS (DI)(R14*1), Z12
+	VFMADD231PS  Z10, Z12, Z0
+	VFMADD231PS  Z11, Z12, Z1
+	VBROADCASTSS 4(DI)(R14*1), Z13
+	VFMADD231PS  Z10, Z13, Z2
+	VFMADD231PS  Z11, Z13, Z3
+	VBROADCASTSS 8(DI)(R14*1), Z12
+	VFMADD231PS  Z10, Z12, Z4
+	VFMADD231PS  Z11, Z12, Z5
+	VBROADCASTSS 12(DI)(R14*1), Z13
+	VFMADD231PS  Z10, Z13, Z6
+	VFMADD231PS  Z11, Z13, Z7
+	VBROADCASTSS 16(DI)(R14*1), Z12
+	VFMADD231PS  Z10, Z12, Z8
+	VFMADD231PS  Z11, Z12, Z9
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	VMOVUPS Z8, 512(DX)
+	VMOVUPS Z9, 576(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z10
+	VPMULLD      (R12), Z10, Z10
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z2, Z2
+	VADDPS       (R11), Z4, Z4
+	VADDPS       (R11), Z6, Z6
+	VADDPS       (R11), Z8, Z8
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       64(R11), Z3, Z3
+	VADDPS       64(R11), Z5, Z5
+	VADDPS       64(R11), Z7, Z7
+	VADDPS       64(R11), Z9, Z9
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z11, Z11, Z11
+	VGATHERDPS (R11)(Z10*4), K1, Z11
+	VADDPS     Z11, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z11, Z11, Z11
+	VGATHERDPS 4(R11)(Z10*4), K1, Z11
+	VADDPS     Z11, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z11, Z11, Z11
+	VGATHERDPS 8(R11)(Z10*4), K1, Z11
+	VADDPS     Z11, Z4, Z4
+	KXNORW     K1, K1, K1
+	VXORPS     Z11, Z11, Z11
+	VGATHERDPS 12(R11)(Z10*4), K1, Z11
+	VADDPS     Z11, Z6, Z6
+	KXNORW     K1, K1, K1
+	VXORPS     Z11, Z11, Z11
+	VGATHERDPS 16(R11)(Z10*4), K1, Z11
+	VADDPS     Z11, Z8, Z8
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z11, Z11, Z11
+	VGATHERDPS (R11)(Z10*4), K1, Z11
+	VADDPS     Z11, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z11, Z11, Z11
+	VGATHERDPS 4(R11)(Z10*4), K1, Z11
+	VADDPS     Z11, Z3, Z3
+	KXNORW     K1, K1, K1
+	VXORPS     Z11, Z11, Z11
+	VGATHERDPS 8(R11)(Z10*4), K1, Z11
+	VADDPS     Z11, Z5, Z5
+	KXNORW     K1, K1, K1
+	VXORPS     Z11, Z11, Z11
+	VGATHERDPS 12(R11)(Z10*4), K1, Z11
+	VADDPS     Z11, Z7, Z7
+	KXNORW     K1, K1, K1
+	VXORPS     Z11, Z11, Z11
+	VGATHERDPS 16(R11)(Z10*4), K1, Z11
+	VADDPS     Z11, Z9, Z9
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z11
+	VMAXPS       Z0, Z11, Z0
+	VMAXPS       Z1, Z11, Z1
+	VMAXPS       Z2, Z11, Z2
+	VMAXPS       Z3, Z11, Z3
+	VMAXPS       Z4, Z11, Z4
+	VMAXPS       Z5, Z11, Z5
+	VMAXPS       Z6, Z11, Z6
+	VMAXPS       Z7, Z11, Z7
+	VMAXPS       Z8, Z11, Z8
+	VMAXPS       Z9, Z11, Z9
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z11
+	VMINPS       Z0, Z11, Z0
+	VMINPS       Z1, Z11, Z1
+	VMINPS       Z2, Z11, Z2
+	VMINPS       Z3, Z11, Z3
+	VMINPS       Z4, Z11, Z4
+	VMINPS       Z5, Z11, Z5
+	VMINPS       Z6, Z11, Z6
+	VMINPS       Z7, Z11, Z7
+	VMINPS       Z8, Z11, Z8
+	VMINPS       Z9, Z11, Z9
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z10*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, 4(R9)(Z10*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 8(R9)(Z10*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z6, K1, 12(R9)(Z10*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z8, K1, 16(R9)(Z10*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z10*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, 4(R9)(Z10*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z5, K1, 8(R9)(Z10*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z7, K1, 12(R9)(Z10*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z9, K1, 16(R9)(Z10*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP6N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP6N2(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+	VMOVUPS 320(DX), Z5
+	VMOVUPS 384(DX), Z6
+	VMOVUPS 448(DX), Z7
+	VMOVUPS 512(DX), Z8
+	VMOVUPS 576(DX), Z9
+	VMOVUPS 640(DX), Z10
+	VMOVUPS 704(DX), Z11
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z12
+	VMOVUPS      64(SI), Z13
+	VBROADCASTSS (DI)(R14*1), Z14
+	VFMADD231PS  Z12, Z14, Z0
+	VFMADD231PS  Z13, Z14, Z1
+	VBROADCASTSS 4(DI)(R14*1), Z15
+	VFMADD231PS  Z12, Z15, Z2
+	VFMADD231PS  Z13, Z15, Z3
+	VBROADCASTSS 8(DI)(R14*1), Z14
+	VFMADD231PS  Z12, Z14, Z4
+	VFMADD231PS  Z13, Z14, Z5
+	VBROADCASTSS 12(DI)(R14*1), Z15
+	VFMADD231PS  Z12, Z15, Z6
+	VFMADD231PS  Z13, Z15, Z7
+	VBROADCASTSS 16(DI)(R14*1), Z14
+	VFMADD231PS  Z12, Z14, Z8
+	VFMADD231PS  Z13, Z14, Z9
+	VBROADCASTSS 20(DI)(R14*1), Z15
+	VFMADD231PS  Z12, Z15, Z10
+	VFMADD231PS  Z13, Z15, Z11
+	MOVQ         8(R13), R14
+	VMOVUPS      128(SI), Z12
+	VMOVUPS      192(SI), Z13
+	VBROADCASTSS (DI)(R14*1), Z14
+	VFMADD231PS  Z12, Z14, Z0
+	VFMADD231PS  Z13, Z14, Z1
+	VBROADCASTSS 4(DI)(R14*1), Z15
+	VFMADD231PS  Z12, Z15, Z2
+	VFMADD231PS  Z13, Z15, Z3
+	VBROADCASTSS 8(DI)(R14*1), Z14
+	VFMADD231PS  Z12, Z14, Z4
+	VFMADD231PS  Z13, Z14, Z5
+	VBROADCASTSS 12(DI)(R14*1), Z15
+	VFMADD231PS  Z12, Z15, Z6
+	VFMADD231PS  Z13, Z15, Z7
+	VBROADCASTSS 16(DI)(R14*1), Z14
+	VFMADD231PS  Z12, Z14, Z8
+	VFMADD231PS  Z13, Z14, Z9
+	VBROADCASTSS 20(DI)(R14*1), Z15
+	VFMADD231PS  Z12, Z15, Z10
+	VFMADD231PS  Z13, Z15, Z11
+	ADDQ         $0x00000100, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z12
+	VMOVUPS      64(SI), Z13
+	VBROADCASTSS (DI)(R14*1), Z14
+	VFMADD231PS  Z12, Z14, Z0
+	VFMADD231PS  Z13, Z14, Z1
+	VBROADCASTSS 4(DI)(R14*1), Z15
+	VFMADD231PS  Z12, Z15, Z2
+	VFMADD231PS  Z13, Z15, Z3
+	VBROADCASTSS 8(DI)(R14*1), Z14
+	VFMADD231PS  Z12, Z14, Z4
+	VFMADD231PS  Z13, Z14, Z5
+	VBROADCASTSS 12(DI)(R14*1), Z15
+	VFMADD231PS  Z12, Z15, Z6
+	VFMADD231PS  Z13, Z15, Z7
+	VBROADCASTSS 16(DI)(R14*1), Z14
+	VFMADD231PS  Z12, Z14, Z8
+	VFMADD231PS  Z13, Z14, Z9
+	VBROADCASTSS 20(DI)(R14*1), Z15
+	VFMADD231PS  Z12, Z15, Z10
+	VFMADD231PS  Z13, Z15, Z11
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	VMOVUPS Z8, 512(DX)
+	VMOVUPS Z9, 576(DX)
+	VMOVUPS Z10, 640(DX)
+	VMOVUPS Z11, 704(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z12
+	VPMULLD      (R12), Z12, Z12
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z2, Z2
+	VADDPS       (R11), Z4, Z4
+	VADDPS       (R11), Z6, Z6
+	VADDPS       (R11), Z8, Z8
+	VADDPS       (R11), Z10, Z10
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       64(R11), Z3, Z3
+	VADDPS       64(R11), Z5, Z5
+	VADDPS       64(R11), Z7, Z7
+	VADDPS       64(R11), Z9, Z9
+	VADDPS       64(R11), Z11, Z11
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS (R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 4(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 8(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z4, Z4
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 12(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z6, Z6
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 16(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z8, Z8
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 20(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z10, Z10
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS (R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 4(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z3, Z3
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 8(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z5, Z5
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 12(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z7, Z7
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 16(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z9, Z9
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 20(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z11, Z11
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z13
+	VMAXPS       Z0, Z13, Z0
+	VMAXPS       Z1, Z13, Z1
+	VMAXPS       Z2, Z13, Z2
+	VMAXPS       Z3, Z13, Z3
+	VMAXPS       Z4, Z13, Z4
+	VMAXPS       Z5, Z13, Z5
+	VMAXPS       Z6, Z13, Z6
+	VMAXPS       Z7, Z13, Z7
+	VMAXPS       Z8, Z13, Z8
+	VMAXPS       Z9, Z13, Z9
+	VMAXPS       Z10, Z13, Z10
+	VMAXPS       Z11, Z13, Z11
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z13
+	VMINPS       Z0, Z13, Z0
+	VMINPS       Z1, Z13, Z1
+	VMINPS       Z2, Z13, Z2
+	VMINPS       Z3, Z13, Z3
+	VMINPS       Z4, Z13, Z4
+	VMINPS       Z5, Z13, Z5
+	VMINPS       Z6, Z13, Z6
+	VMINPS       Z7, Z13, Z7
+	VMINPS       Z8, Z13, Z8
+	VMINPS       Z9, Z13, Z9
+	VMINPS       Z10, Z13, Z10
+	VMINPS       Z11, Z13, Z11
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, 4(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 8(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z6, K1, 12(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z8, K1, 16(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z10, K1, 20(R9)(Z12*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, 4(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z5, K1, 8(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z7, K1, 12(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z9, K1, 16(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z11, K1, 20(R9)(Z12*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP1N3(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP1N3(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z3
+	VMOVUPS      64(SI), Z4
+	VMOVUPS      128(SI), Z5
+	VBROADCASTSS (DI)(R14*1), Z6
+	VFMADD231PS  Z3, Z6, Z0
+	VFMADD231PS  Z4, Z6, Z1
+	VFMADD231PS  Z5, Z6, Z2
+	MOVQ         8(R13), R14
+	VMOVUPS      192(SI), Z3
+	VMOVUPS      256(SI), Z4
+	VMOVUPS      320(SI), Z5
+	VBROADCASTSS (DI)(R14*1), Z6
+	VFMADD231PS  Z3, Z6, Z0
+	VFMADD231PS  Z4, Z6, Z1
+	VFMADD231PS  Z5, Z6, Z2
+	ADDQ         $0x00000180, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z3
+	VMOVUPS      64(SI), Z4
+	VMOVUPS      128(SI), Z5
+	VBROADCASTSS (DI)(R14*1), Z6
+	VFMADD231PS  Z3, Z6, Z0
+	VFMADD231PS  Z4, Z6, Z1
+	VFMADD231PS  Z5, Z6, Z2
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z3
+	VPMULLD      (R12), Z3, Z3
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       128(R11), Z2, Z2
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z4, Z4, Z4
+	VGATHERDPS (R11)(Z3*4), K1, Z4
+	VADDPS     Z4, Z0, Z0
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z4, Z4, Z4
+	VGATHERDPS (R11)(Z3*4), K1, Z4
+	VADDPS     Z4, Z1, Z1
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z4, Z4, Z4
+	VGATHERDPS (R11)(Z3*4), K1, Z4
+	VADDPS     Z4, Z2, Z2
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z4
+	VMAXPS       Z0, Z4, Z0
+	VMAXPS       Z1, Z4, Z1
+	VMAXPS       Z2, Z4, Z2
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z4
+	VMINPS       Z0, Z4, Z0
+	VMINPS       Z1, Z4, Z1
+	VMINPS       Z2, Z4, Z2
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z3*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z3*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, (R9)(Z3*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP2N3(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP2N3(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+	VMOVUPS 320(DX), Z5
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z6
+	VMOVUPS      64(SI), Z7
+	VMOVUPS      128(SI), Z8
+	VBROADCASTSS (DI)(R14*1), Z9
+	VFMADD231PS  Z6, Z9, Z0
+	VFMADD231PS  Z7, Z9, Z1
+	VFMADD231PS  Z8, Z9, Z2
+	VBROADCASTSS 4(DI)(R14*1), Z10
+	VFMADD231PS  Z6, Z10, Z3
+	VFMADD231PS  Z7, Z10, Z4
+	VFMADD231PS  Z8, Z10, Z5
+	MOVQ         8(R13), R14
+	VMOVUPS      192(SI), Z6
+	VMOVUPS      256(SI), Z7
+	VMOVUPS      320(SI), Z8
+	VBROADCASTSS (DI)(R14*1), Z9
+	VFMADD231PS  Z6, Z9, Z0
+	VFMADD231PS  Z7, Z9, Z1
+	VFMADD231PS  Z8, Z9, Z2
+	VBROADCASTSS 4(DI)(R14*1), Z10
+	VFMADD231PS  Z6, Z10, Z3
+	VFMADD231PS  Z7, Z10, Z4
+	VFMADD231PS  Z8, Z10, Z5
+	ADDQ         $0x00000180, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z6
+	VMOVUPS      64(SI), Z7
+	VMOVUPS      128(SI), Z8
+	VBROADCASTSS (DI)(R14*1), Z9
+	VFMADD231PS  Z6, Z9, Z0
+	VFMADD231PS  Z7, Z9, Z1
+	VFMADD231PS  Z8, Z9, Z2
+	VBROADCASTSS 4(DI)(R14*1), Z10
+	VFMADD231PS  Z6, Z10, Z3
+	VFMADD231PS  Z7, Z10, Z4
+	VFMADD231PS  Z8, Z10, Z5
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z6
+	VPMULLD      (R12), Z6, Z6
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z3, Z3
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       64(R11), Z4, Z4
+	VADDPS       128(R11), Z2, Z2
+	VADDPS       128(R11), Z5, Z5
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS (R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS 4(R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z3, Z3
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS (R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS 4(R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z4, Z4
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS (R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z7, Z7, Z7
+	VGATHERDPS 4(R11)(Z6*4), K1, Z7
+	VADDPS     Z7, Z5, Z5
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z7
+	VMAXPS       Z0, Z7, Z0
+	VMAXPS       Z1, Z7, Z1
+	VMAXPS       Z2, Z7, Z2
+	VMAXPS       Z3, Z7, Z3
+	VMAXPS       Z4, Z7, Z4
+	VMAXPS       Z5, Z7, Z5
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z7
+	VMINPS       Z0, Z7, Z0
+	VMINPS       Z1, Z7, Z1
+	VMINPS       Z2, Z7, Z2
+	VMINPS       Z3, Z7, Z3
+	VMINPS       Z4, Z7, Z4
+	VMINPS       Z5, Z7, Z5
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z6*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, 4(R9)(Z6*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z6*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 4(R9)(Z6*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, (R9)(Z6*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z5, K1, 4(R9)(Z6*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP3N3(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP3N3(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+	VMOVUPS 320(DX), Z5
+	VMOVUPS 384(DX), Z6
+	VMOVUPS 448(DX), Z7
+	VMOVUPS 512(DX), Z8
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z9
+	VMOVUPS      64(SI), Z10
+	VMOVUPS      128(SI), Z11
+	VBROADCASTSS (DI)(R14*1), Z12
+	VFMADD231PS  Z9, Z12, Z0
+	VFMADD231PS  Z10, Z12, Z1
+	VFMADD231PS  Z11, Z12, Z2
+	VBROADCASTSS 4(DI)(R14*1), Z13
+	VFMADD231PS  Z9, Z13, Z3
+	VFMADD231PS  Z10, Z13, Z4
+	VFMADD231PS  Z11, Z13, Z5
+	VBROADCASTSS 8(DI)(R14*1), Z12
+	VFMADD231PS  Z9, Z12, Z6
+	VFMADD231PS  Z10, Z12, Z7
+	VFMADD231PS  Z11, Z12, Z8
+	MOVQ         8(R13), R14
+	VMOVUPS      192(SI), Z9
+	VMOVUPS      256(SI), Z10
+	VMOVUPS      320(SI), Z11
+	VBROADCASTSS (DI)(R14*1), Z12
+	VFMADD231PS  Z9, Z12, Z0
+	VFMADD231PS  Z10, Z12, Z1
+	VFMADD231PS  Z11, Z12, Z2
+	VBROADCASTSS 4(DI)(R14*1), Z13
+	VFMADD231PS  Z9, Z13, Z3
+	VFMADD231PS  Z10, Z13, Z4
+	VFMADD231PS  Z11, Z13, Z5
+	VBROADCASTSS 8(DI)(R14*1), Z12
+	VFMADD231PS  Z9, Z12, Z6
+	VFMADD231PS  Z10, Z12, Z7
+	VFMADD231PS  Z11, Z12, Z8
+	ADDQ         $0x00000180, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z9
+	VMOVUPS      64(SI), Z10
+	VMOVUPS      128(SI), Z11
+	VBROADCASTSS (DI)(R14*1), Z12
+	VFMADD231PS  Z9, Z12, Z0
+	VFMADD231PS  Z10, Z12, Z1
+	VFMADD231PS  Z11, Z12, Z2
+	VBROADCASTSS 4(DI)(R14*1), Z13
+	VFMADD231PS  Z9, Z13, Z3
+	VFMADD231PS  Z10, Z13, Z4
+	VFMADD231PS  Z11, Z13, Z5
+	VBROADCASTSS 8(DI)(R14*1), Z12
+	VFMADD231PS  Z9, Z12, Z6
+	VFMADD231PS  Z10, Z12, Z7
+	VFMADD231PS  Z11, Z12, Z8
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	VMOVUPS Z8, 512(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z9
+	VPMULLD      (R12), Z9, Z9
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z3, Z3
+	VADDPS       (R11), Z6, Z6
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       64(R11), Z4, Z4
+	VADDPS       64(R11), Z7, Z7
+	VADDPS       128(R11), Z2, Z2
+	VADDPS       128(R11), Z5, Z5
+	VADDPS       128(R11), Z8, Z8
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z10, Z10, Z10
+	VGATHERDPS (R11)(Z9*4), K1, Z10
+	VADDPS     Z10, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z10, Z10, Z10
+	VGATHERDPS 4(R11)(Z9*4), K1, Z10
+	VADDPS     Z10, Z3, Z3
+	KXNORW     K1, K1, K1
+	VXORPS     Z10, Z10, Z10
+	VGATHERDPS 8(R11)(Z9*4), K1, Z10
+	VADDPS     Z10, Z6, Z6
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z10, Z10, Z10
+	VGATHERDPS (R11)(Z9*4), K1, Z10
+	VADDPS     Z10, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z10, Z10, Z10
+	VGATHERDPS 4(R11)(Z9*4), K1, Z10
+	VADDPS     Z10, Z4, Z4
+	KXNORW     K1, K1, K1
+	VXORPS     Z10, Z10, Z10
+	VGATHERDPS 8(R11)(Z9*4), K1, Z10
+	VADDPS     Z10, Z7, Z7
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z10, Z10, Z10
+	VGATHERDPS (R11)(Z9*4), K1, Z10
+	VADDPS     Z10, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z10, Z10, Z10
+	VGATHERDPS 4(R11)(Z9*4), K1, Z10
+	VADDPS     Z10, Z5, Z5
+	KXNORW     K1, K1, K1
+	VXORPS     Z10, Z10, Z10
+	VGATHERDPS 8(R11)(Z9*4), K1, Z10
+	VADDPS     Z10, Z8, Z8
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z10
+	VMAXPS       Z0, Z10, Z0
+	VMAXPS       Z1, Z10, Z1
+	VMAXPS       Z2, Z10, Z2
+	VMAXPS       Z3, Z10, Z3
+	VMAXPS       Z4, Z10, Z4
+	VMAXPS       Z5, Z10, Z5
+	VMAXPS       Z6, Z10, Z6
+	VMAXPS       Z7, Z10, Z7
+	VMAXPS       Z8, Z10, Z8
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z10
+	VMINPS       Z0, Z10, Z0
+	VMINPS       Z1, Z10, Z1
+	VMINPS       Z2, Z10, Z2
+	VMINPS       Z3, Z10, Z3
+	VMINPS       Z4, Z10, Z4
+	VMINPS       Z5, Z10, Z5
+	VMINPS       Z6, Z10, Z6
+	VMINPS       Z7, Z10, Z7
+	VMINPS       Z8, Z10, Z8
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z9*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, 4(R9)(Z9*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z6, K1, 8(R9)(Z9*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z9*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 4(R9)(Z9*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z7, K1, 8(R9)(Z9*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, (R9)(Z9*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z5, K1, 4(R9)(Z9*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z8, K1, 8(R9)(Z9*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP4N3(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP4N3(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+	VMOVUPS 320(DX), Z5
+	VMOVUPS 384(DX), Z6
+	VMOVUPS 448(DX), Z7
+	VMOVUPS 512(DX), Z8
+	VMOVUPS 576(DX), Z9
+	VMOVUPS 640(DX), Z10
+	VMOVUPS 704(DX), Z11
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z12
+	VMOVUPS      64(SI), Z13
+	VMOVUPS      128(SI), Z14
+	VBROADCASTSS (DI)(R14*1), Z15
+	VFMADD231PS  Z12, Z15, Z0
+	VFMADD231PS  Z13, Z15, Z1
+	VFMADD231PS  Z14, Z15, Z2
+	VBROADCASTSS 4(DI)(R14*1), Z16
+	VFMADD231PS  Z12, Z16, Z3
+	VFMADD231PS  Z13, Z16, Z4
+	VFMADD231PS  Z14, Z16, Z5
+	VBROADCASTSS 8(DI)(R14*1), Z15
+	VFMADD231PS  Z12, Z15, Z6
+	VFMADD231PS  Z13, Z15, Z7
+	VFMADD231PS  Z14, Z15, Z8
+	VBROADCASTSS 12(DI)(R14*1), Z16
+	VFMADD231PS  Z12, Z16, Z9
+	VFMADD231PS  Z13, Z16, Z10
+	VFMADD231PS  Z14, Z16, Z11
+	MOVQ         8(R13), R14
+	VMOVUPS      192(SI), Z12
+	VMOVUPS      256(SI), Z13
+	VMOVUPS      320(SI), Z14
+	VBROADCASTSS (DI)(R14*1), Z15
+	VFMADD231PS  Z12, Z15, Z0
+	VFMADD231PS  Z13, Z15, Z1
+	VFMADD231PS  Z14, Z15, Z2
+	VBROADCASTSS 4(DI)(R14*1), Z16
+	VFMADD231PS  Z12, Z16, Z3
+	VFMADD231PS  Z13, Z16, Z4
+	VFMADD231PS  Z14, Z16, Z5
+	VBROADCASTSS 8(DI)(R14*1), Z15
+	VFMADD231PS  Z12, Z15, Z6
+	VFMADD231PS  Z13, Z15, Z7
+	VFMADD231PS  Z14, Z15, Z8
+	VBROADCASTSS 12(DI)(R14*1), Z16
+	VFMADD231PS  Z12, Z16, Z9
+	VFMADD231PS  Z13, Z16, Z10
+	VFMADD231PS  Z14, Z16, Z11
+	ADDQ         $0x00000180, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z12
+	VMOVUPS      64(SI), Z13
+	VMOVUPS      128(SI), Z14
+	VBROADCASTSS (DI)(R14*1), Z15
+	VFMADD231PS  Z12, Z15, Z0
+	VFMADD231PS  Z13, Z15, Z1
+	VFMADD231PS  Z14, Z15, Z2
+	VBROADCASTSS 4(DI)(R14*1), Z16
+	VFMADD231PS  Z12, Z16, Z3
+	VFMADD231PS  Z13, Z16, Z4
+	VFMADD231PS  Z14, Z16, Z5
+	VBROADCASTSS 8(DI)(R14*1), Z15
+	VFMADD231PS  Z12, Z15, Z6
+	VFMADD231PS  Z13, Z15, Z7
+	VFMADD231PS  Z14, Z15, Z8
+	VBROADCASTSS 12(DI)(R14*1), Z16
+	VFMADD231PS  Z12, Z16, Z9
+	VFMADD231PS  Z13, Z16, Z10
+	VFMADD231PS  Z14, Z16, Z11
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	VMOVUPS Z8, 512(DX)
+	VMOVUPS Z9, 576(DX)
+	VMOVUPS Z10, 640(DX)
+	VMOVUPS Z11, 704(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z12
+	VPMULLD      (R12), Z12, Z12
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z3, Z3
+	VADDPS       (R11), Z6, Z6
+	VADDPS       (R11), Z9, Z9
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       64(R11), Z4, Z4
+	VADDPS       64(R11), Z7, Z7
+	VADDPS       64(R11), Z10, Z10
+	VADDPS       128(R11), Z2, Z2
+	VADDPS       128(R11), Z5, Z5
+	VADDPS       128(R11), Z8, Z8
+	VADDPS       128(R11), Z11, Z11
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS (R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 4(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z3, Z3
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 8(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z6, Z6
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 12(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z9, Z9
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS (R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 4(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z4, Z4
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 8(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z7, Z7
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 12(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z10, Z10
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS (R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 4(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z5, Z5
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 8(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z8, Z8
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 12(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z11, Z11
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z13
+	VMAXPS       Z0, Z13, Z0
+	VMAXPS       Z1, Z13, Z1
+	VMAXPS       Z2, Z13, Z2
+	VMAXPS       Z3, Z13, Z3
+	VMAXPS       Z4, Z13, Z4
+	VMAXPS       Z5, Z13, Z5
+	VMAXPS       Z6, Z13, Z6
+	VMAXPS       Z7, Z13, Z7
+	VMAXPS       Z8, Z13, Z8
+	VMAXPS       Z9, Z13, Z9
+	VMAXPS       Z10, Z13, Z10
+	VMAXPS       Z11, Z13, Z11
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z13
+	VMINPS       Z0, Z13, Z0
+	VMINPS       Z1, Z13, Z1
+	VMINPS       Z2, Z13, Z2
+	VMINPS       Z3, Z13, Z3
+	VMINPS       Z4, Z13, Z4
+	VMINPS       Z5, Z13, Z5
+	VMINPS       Z6, Z13, Z6
+	VMINPS       Z7, Z13, Z7
+	VMINPS       Z8, Z13, Z8
+	VMINPS       Z9, Z13, Z9
+	VMINPS       Z10, Z13, Z10
+	VMINPS       Z11, Z13, Z11
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, 4(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z6, K1, 8(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z9, K1, 12(R9)(Z12*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 4(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z7, K1, 8(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z10, K1, 12(R9)(Z12*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, (R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z5, K1, 4(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z8, K1, 8(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z11, K1, 12(R9)(Z12*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP5N3(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP5N3(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+	VXORPS Z14, Z14, Z14
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+	VMOVUPS 320(DX), Z5
+	VMOVUPS 384(DX), Z6
+	VMOVUPS 448(DX), Z7
+	VMOVUPS 512(DX), Z8
+	VMOVUPS 576(DX), Z9
+	VMOVUPS 640(DX), Z10
+	VMOVUPS 704(DX), Z11
+	VMOVUPS 768(DX), Z12
+	VMOVUPS 832(DX), Z13
+	VMOVUPS 896(DX), Z14
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z15
+	VMOVUPS      64(SI), Z16
+	VMOVUPS      128(SI), Z17
+	VBROADCASTSS (DI)(R14*1), Z18
+	VFMADD231PS  Z15, Z18, Z0
+	VFMADD231PS  Z16, Z18, Z1
+	VFMADD231PS  Z17, Z18, Z2
+	VBROADCASTSS 4(DI)(R14*1), Z19
+	VFMADD231PS  Z15, Z19, Z3
+	VFMADD231PS  Z16, Z19, Z4
+	VFMADD231PS  Z17, Z19, Z5
+	VBROADCASTSS 8(DI)(R14*1), Z18
+	VFMADD231PS  Z15, Z18, Z6
+	VFMADD231PS  Z16, Z18, Z7
+	VFMADD231PS  Z17, Z18, Z8
+	VBROADCASTSS 12(DI)(R14*1), Z19
+	VFMADD231PS  Z15, Z19, Z9
+	VFMADD231PS  Z16, Z19, Z10
+	VFMADD231PS  Z17, Z19, Z11
+	VBROADCASTSS 16(DI)(R14*1), Z18
+	VFMADD231PS  Z15, Z18, Z12
+	VFMADD231PS  Z16, Z18, Z13
+	VFMADD231PS  Z17, Z18, Z14
+	MOVQ         8(R13), R14
+	VMOVUPS      192(SI), Z15
+	VMOVUPS      256(SI), Z16
+	VMOVUPS      320(SI), Z17
+	VBROADCASTSS (DI)(R14*1), Z18
+	VFMADD231PS  Z15, Z18, Z0
+	VFMADD231PS  Z16, Z18, Z1
+	VFMADD231PS  Z17, Z18, Z2
+	VBROADCASTSS 4(DI)(R14*1), Z19
+	VFMADD231PS  Z15, Z19, Z3
+	VFMADD231PS  Z16, Z19, Z4
+	VFMADD231PS  Z17, Z19, Z5
+	VBROADCASTSS 8(DI)(R14*1), Z18
+	VFMADD231PS  Z15, Z18, Z6
+	VFMADD231PS  Z16, Z18, Z7
+	VFMADD231PS  Z17, Z18, Z8
+	VBROADCASTSS 12(DI)(R14*1), Z19
+	VFMADD231PS  Z15, Z19, Z9
+	VFMADD231PS  Z16, Z19, Z10
+	VFMADD231PS  Z17, Z19, Z11
+	VBROADCASTSS 16(DI)(R14*1), Z18
+	VFMADD231PS  Z15, Z18, Z12
+	VFMADD231PS  Z16, Z18, Z13
+	VFMADD231PS  Z17, Z18, Z14
+	ADDQ         $0x00000180, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z15
+	VMOVUPS      64(SI), Z16
+	VMOVUPS      128(SI), Z17
+	VBROADCASTSS (DI)(R14*1), Z18
+	VFMADD231PS  Z15, Z18, Z0
+	VFMADD231PS  Z16, Z18, Z1
+	VFMADD231PS  Z17, Z18, Z2
+	VBROADCASTSS 4(DI)(R14*1), Z19
+	VFMADD231PS  Z15, Z19, Z3
+	VFMADD231PS  Z16, Z19, Z4
+	VFMADD231PS  Z17, Z19, Z5
+	VBROADCASTSS 8(DI)(R14*1), Z18
+	VFMADD231PS  Z15, Z18, Z6
+	VFMADD231PS  Z16, Z18, Z7
+	VFMADD231PS  Z17, Z18, Z8
+	VBROADCASTSS 12(DI)(R14*1), Z19
+	VFMADD231PS  Z15, Z19, Z9
+	VFMADD231PS  Z16, Z19, Z10
+	VFMADD231PS  Z17, Z19, Z11
+	VBROADCASTSS 16(DI)(R14*1), Z18
+	VFMADD231PS  Z15, Z18, Z12
+	VFMADD231PS  Z16, Z18, Z13
+	VFMADD231PS  Z17, Z18, Z14
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	VMOVUPS Z8, 512(DX)
+	VMOVUPS Z9, 576(DX)
+	VMOVUPS Z10, 640(DX)
+	VMOVUPS Z11, 704(DX)
+	VMOVUPS Z12, 768(DX)
+	VMOVUPS Z13, 832(DX)
+	VMOVUPS Z14, 896(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z15
+	VPMULLD      (R12), Z15, Z15
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z3, Z3
+	VADDPS       (R11), Z6, Z6
+	VADDPS       (R11), Z9, Z9
+	VADDPS       (R11), Z12, Z12
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       64(R11), Z4, Z4
+	VADDPS       64(R11), Z7, Z7
+	VADDPS       64(R11), Z10, Z10
+	VADDPS       64(R11), Z13, Z13
+	VADDPS       128(R11), Z2, Z2
+	VADDPS       128(R11), Z5, Z5
+	VADDPS       128(R11), Z8, Z8
+	VADDPS       128(R11), Z11, Z11
+	VADDPS       128(R11), Z14, Z14
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z16, Z16, Z16
+	VGATHERDPS (R11)(Z15*4), K1, Z16
+	VADDPS     Z16, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z16, Z16, Z16
+	VGATHERDPS 4(R11)(Z15*4), K1, Z16
+	VADDPS     Z16, Z3, Z3
+	KXNORW     K1, K1, K1
+	VXORPS     Z16, Z16, Z16
+	VGATHERDPS 8(R11)(Z15*4), K1, Z16
+	VADDPS     Z16, Z6, Z6
+	KXNORW     K1, K1, K1
+	VXORPS     Z16, Z16, Z16
+	VGATHERDPS 12(R11)(Z15*4), K1, Z16
+	VADDPS     Z16, Z9, Z9
+	KXNORW     K1, K1, K1
+	VXORPS     Z16, Z16, Z16
+	VGATHERDPS 16(R11)(Z15*4), K1, Z16
+	VADDPS     Z16, Z12, Z12
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z16, Z16, Z16
+	VGATHERDPS (R11)(Z15*4), K1, Z16
+	VADDPS     Z16, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z16, Z16, Z16
+	VGATHERDPS 4(R11)(Z15*4), K1, Z16
+	VADDPS     Z16, Z4, Z4
+	KXNORW     K1, K1, K1
+	VXORPS     Z16, Z16, Z16
+	VGATHERDPS 8(R11)(Z15*4), K1, Z16
+	VADDPS     Z16, Z7, Z7
+	KXNORW     K1, K1, K1
+	VXORPS     Z16, Z16, Z16
+	VGATHERDPS 12(R11)(Z15*4), K1, Z16
+	VADDPS     Z16, Z10, Z10
+	KXNORW     K1, K1, K1
+	VXORPS     Z16, Z16, Z16
+	VGATHERDPS 16(R11)(Z15*4), K1, Z16
+	VADDPS     Z16, Z13, Z13
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z16, Z16, Z16
+	VGATHERDPS (R11)(Z15*4), K1, Z16
+	VADDPS     Z16, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z16, Z16, Z16
+	VGATHERDPS 4(R11)(Z15*4), K1, Z16
+	VADDPS     Z16, Z5, Z5
+	KXNORW     K1, K1, K1
+	VXORPS     Z16, Z16, Z16
+	VGATHERDPS 8(R11)(Z15*4), K1, Z16
+	VADDPS     Z16, Z8, Z8
+	KXNORW     K1, K1, K1
+	VXORPS     Z16, Z16, Z16
+	VGATHERDPS 12(R11)(Z15*4), K1, Z16
+	VADDPS     Z16, Z11, Z11
+	KXNORW     K1, K1, K1
+	VXORPS     Z16, Z16, Z16
+	VGATHERDPS 16(R11)(Z15*4), K1, Z16
+	VADDPS     Z16, Z14, Z14
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z16
+	VMAXPS       Z0, Z16, Z0
+	VMAXPS       Z1, Z16, Z1
+	VMAXPS       Z2, Z16, Z2
+	VMAXPS       Z3, Z16, Z3
+	VMAXPS       Z4, Z16, Z4
+	VMAXPS       Z5, Z16, Z5
+	VMAXPS       Z6, Z16, Z6
+	VMAXPS       Z7, Z16, Z7
+	VMAXPS       Z8, Z16, Z8
+	VMAXPS       Z9, Z16, Z9
+	VMAXPS       Z10, Z16, Z10
+	VMAXPS       Z11, Z16, Z11
+	VMAXPS       Z12, Z16, Z12
+	VMAXPS       Z13, Z16, Z13
+	VMAXPS       Z14, Z16, Z14
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z16
+	VMINPS       Z0, Z16, Z0
+	VMINPS       Z1, Z16, Z1
+	VMINPS       Z2, Z16, Z2
+	VMINPS       Z3, Z16, Z3
+	VMINPS       Z4, Z16, Z4
+	VMINPS       Z5, Z16, Z5
+	VMINPS       Z6, Z16, Z6
+	VMINPS       Z7, Z16, Z7
+	VMINPS       Z8, Z16, Z8
+	VMINPS       Z9, Z16, Z9
+	VMINPS       Z10, Z16, Z10
+	VMINPS       Z11, Z16, Z11
+	VMINPS       Z12, Z16, Z12
+	VMINPS       Z13, Z16, Z13
+	VMINPS       Z14, Z16, Z14
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z15*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, 4(R9)(Z15*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z6, K1, 8(R9)(Z15*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z9, K1, 12(R9)(Z15*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z12, K1, 16(R9)(Z15*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z15*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 4(R9)(Z15*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z7, K1, 8(R9)(Z15*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z10, K1, 12(R9)(Z15*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z13, K1, 16(R9)(Z15*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, (R9)(Z15*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z5, K1, 4(R9)(Z15*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z8, K1, 8(R9)(Z15*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z11, K1, 12(R9)(Z15*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z14, K1, 16(R9)(Z15*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP6N3(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP6N3(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+	VXORPS Z14, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	VXORPS Z16, Z16, Z16
+	VXORPS Z17, Z17, Z17
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+	VMOVUPS 320(DX), Z5
+	VMOVUPS 384(DX), Z6
+	VMOVUPS 448(DX), Z7
+	VMOVUPS 512(DX), Z8
+	VMOVUPS 576(DX), Z9
+	VMOVUPS 640(DX), Z10
+	VMOVUPS 704(DX), Z11
+	VMOVUPS 768(DX), Z12
+	VMOVUPS 832(DX), Z13
+	VMOVUPS 896(DX), Z14
+	VMOVUPS 960(DX), Z15
+	VMOVUPS 1024(DX), Z16
+	VMOVUPS 1088(DX), Z17
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z18
+	VMOVUPS      64(SI), Z19
+	VMOVUPS      128(SI), Z20
+	VBROADCASTSS (DI)(R14*1), Z21
+	VFMADD231PS  Z18, Z21, Z0
+	VFMADD231PS  Z19, Z21, Z1
+	VFMADD231PS  Z20, Z21, Z2
+	VBROADCASTSS 4(DI)(R14*1), Z22
+	VFMADD231PS  Z18, Z22, Z3
+	VFMADD231PS  Z19, Z22, Z4
+	VFMADD231PS  Z20, Z22, Z5
+	VBROADCASTSS 8(DI)(R14*1), Z21
+	VFMADD231PS  Z18, Z21, Z6
+	VFMADD231PS  Z19, Z21, Z7
+	VFMADD231PS  Z20, Z21, Z8
+	VBROADCASTSS 12(DI)(R14*1), Z22
+	VFMADD231PS  Z18, Z22, Z9
+	VFMADD231PS  Z19, Z22, Z10
+	VFMADD231PS  Z20, Z22, Z11
+	VBROADCASTSS 16(DI)(R14*1), Z21
+	VFMADD231PS  Z18, Z21, Z12
+	VFMADD231PS  Z19, Z21, Z13
+	VFMADD231PS  Z20, Z21, Z14
+	VBROADCASTSS 20(DI)(R14*1), Z22
+	VFMADD231PS  Z18, Z22, Z15
+	VFMADD231PS  Z19, Z22, Z16
+	VFMADD231PS  Z20, Z22, Z17
+	MOVQ         8(R13), R14
+	VMOVUPS      192(SI), Z18
+	VMOVUPS      256(SI), Z19
+	VMOVUPS      320(SI), Z20
+	VBROADCASTSS (DI)(R14*1), Z21
+	VFMADD231PS  Z18, Z21, Z0
+	VFMADD231PS  Z19, Z21, Z1
+	VFMADD231PS  Z20, Z21, Z2
+	VBROADCASTSS 4(DI)(R14*1), Z22
+	VFMADD231PS  Z18, Z22, Z3
+	VFMADD231PS  Z19, Z22, Z4
+	VFMADD231PS  Z20, Z22, Z5
+	VBROADCASTSS 8(DI)(R14*1), Z21
+	VFMADD231PS  Z18, Z21, Z6
+	VFMADD231PS  Z19, Z21, Z7
+	VFMADD231PS  Z20, Z21, Z8
+	VBROADCASTSS 12(DI)(R14*1), Z22
+	VFMADD231PS  Z18, Z22, Z9
+	VFMADD231PS  Z19, Z22, Z10
+	VFMADD231PS  Z20, Z22, Z11
+	VBROADCASTSS 16(DI)(R14*1), Z21
+	VFMADD231PS  Z18, Z21, Z12
+	VFMADD231PS  Z19, Z21, Z13
+	VFMADD231PS  Z20, Z21, Z14
+	VBROADCASTSS 20(DI)(R14*1), Z22
+	VFMADD231PS  Z18, Z22, Z15
+	VFMADD231PS  Z19, Z22, Z16
+	VFMADD231PS  Z20, Z22, Z17
+	ADDQ         $0x00000180, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z18
+	VMOVUPS      64(SI), Z19
+	VMOVUPS      128(SI), Z20
+	VBROADCASTSS (DI)(R14*1), Z21
+	VFMADD231PS  Z18, Z21, Z0
+	VFMADD231PS  Z19, Z21, Z1
+	VFMADD231PS  Z20, Z21, Z2
+	VBROADCASTSS 4(DI)(R14*1), Z22
+	VFMADD231PS  Z18, Z22, Z3
+	VFMADD231PS  Z19, Z22, Z4
+	VFMADD231PS  Z20, Z22, Z5
+	VBROADCASTSS 8(DI)(R14*1), Z21
+	VFMADD231PS  Z18, Z21, Z6
+	VFMADD231PS  Z19, Z21, Z7
+	VFMADD231PS  Z20, Z21, Z8
+	VBROADCASTSS 12(DI)(R14*1), Z22
+	VFMADD231PS  Z18, Z22, Z9
+	VFMADD231PS  Z19, Z22, Z10
+	VFMADD231PS  Z20, Z22, Z11
+	VBROADCASTSS 16(DI)(R14*1), Z21
+	VFMADD231PS  Z18, Z21, Z12
+	VFMADD231PS  Z19, Z21, Z13
+	VFMADD231PS  Z20, Z21, Z14
+	VBROADCASTSS 20(DI)(R14*1), Z22
+	VFMADD231PS  Z18, Z22, Z15
+	VFMADD231PS  Z19, Z22, Z16
+	VFMADD231PS  Z20, Z22, Z17
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	VMOVUPS Z8, 512(DX)
+	VMOVUPS Z9, 576(DX)
+	VMOVUPS Z10, 640(DX)
+	VMOVUPS Z11, 704(DX)
+	VMOVUPS Z12, 768(DX)
+	VMOVUPS Z13, 832(DX)
+	VMOVUPS Z14, 896(DX)
+	VMOVUPS Z15, 960(DX)
+	VMOVUPS Z16, 1024(DX)
+	VMOVUPS Z17, 1088(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z18
+	VPMULLD      (R12), Z18, Z18
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z3, Z3
+	VADDPS       (R11), Z6, Z6
+	VADDPS       (R11), Z9, Z9
+	VADDPS       (R11), Z12, Z12
+	VADDPS       (R11), Z15, Z15
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       64(R11), Z4, Z4
+	VADDPS       64(R11), Z7, Z7
+	VADDPS       64(R11), Z10, Z10
+	VADDPS       64(R11), Z13, Z13
+	VADDPS       64(R11), Z16, Z16
+	VADDPS       128(R11), Z2, Z2
+	VADDPS       128(R11), Z5, Z5
+	VADDPS       128(R11), Z8, Z8
+	VADDPS       128(R11), Z11, Z11
+	VADDPS       128(R11), Z14, Z14
+	VADDPS       128(R11), Z17, Z17
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS (R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS 4(R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z3, Z3
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS 8(R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z6, Z6
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS 12(R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z9, Z9
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS 16(R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z12, Z12
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS 20(R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z15, Z15
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS (R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS 4(R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z4, Z4
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS 8(R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z7, Z7
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS 12(R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z10, Z10
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS 16(R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z13, Z13
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS 20(R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z16, Z16
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS (R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS 4(R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z5, Z5
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS 8(R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z8, Z8
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS 12(R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z11, Z11
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS 16(R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z14, Z14
+	KXNORW     K1, K1, K1
+	VXORPS     Z19, Z19, Z19
+	VGATHERDPS 20(R11)(Z18*4), K1, Z19
+	VADDPS     Z19, Z17, Z17
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z19
+	VMAXPS       Z0, Z19, Z0
+	VMAXPS       Z1, Z19, Z1
+	VMAXPS       Z2, Z19, Z2
+	VMAXPS       Z3, Z19, Z3
+	VMAXPS       Z4, Z19, Z4
+	VMAXPS       Z5, Z19, Z5
+	VMAXPS       Z6, Z19, Z6
+	VMAXPS       Z7, Z19, Z7
+	VMAXPS       Z8, Z19, Z8
+	VMAXPS       Z9, Z19, Z9
+	VMAXPS       Z10, Z19, Z10
+	VMAXPS       Z11, Z19, Z11
+	VMAXPS       Z12, Z19, Z12
+	VMAXPS       Z13, Z19, Z13
+	VMAXPS       Z14, Z19, Z14
+	VMAXPS       Z15, Z19, Z15
+	VMAXPS       Z16, Z19, Z16
+	VMAXPS       Z17, Z19, Z17
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z19
+	VMINPS       Z0, Z19, Z0
+	VMINPS       Z1, Z19, Z1
+	VMINPS       Z2, Z19, Z2
+	VMINPS       Z3, Z19, Z3
+	VMINPS       Z4, Z19, Z4
+	VMINPS       Z5, Z19, Z5
+	VMINPS       Z6, Z19, Z6
+	VMINPS       Z7, Z19, Z7
+	VMINPS       Z8, Z19, Z8
+	VMINPS       Z9, Z19, Z9
+	VMINPS       Z10, Z19, Z10
+	VMINPS       Z11, Z19, Z11
+	VMINPS       Z12, Z19, Z12
+	VMINPS       Z13, Z19, Z13
+	VMINPS       Z14, Z19, Z14
+	VMINPS       Z15, Z19, Z15
+	VMINPS       Z16, Z19, Z16
+	VMINPS       Z17, Z19, Z17
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z18*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, 4(R9)(Z18*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z6, K1, 8(R9)(Z18*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z9, K1, 12(R9)(Z18*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z12, K1, 16(R9)(Z18*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z15, K1, 20(R9)(Z18*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z18*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 4(R9)(Z18*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z7, K1, 8(R9)(Z18*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z10, K1, 12(R9)(Z18*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z13, K1, 16(R9)(Z18*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z16, K1, 20(R9)(Z18*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, (R9)(Z18*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z5, K1, 4(R9)(Z18*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z8, K1, 8(R9)(Z18*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z11, K1, 12(R9)(Z18*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z14, K1, 16(R9)(Z18*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z17, K1, 20(R9)(Z18*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP1N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP1N4(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z4
+	VMOVUPS      64(SI), Z5
+	VMOVUPS      128(SI), Z6
+	VMOVUPS      192(SI), Z7
+	VBROADCASTSS (DI)(R14*1), Z8
+	VFMADD231PS  Z4, Z8, Z0
+	VFMADD231PS  Z5, Z8, Z1
+	VFMADD231PS  Z6, Z8, Z2
+	VFMADD231PS  Z7, Z8, Z3
+	MOVQ         8(R13), R14
+	VMOVUPS      256(SI), Z4
+	VMOVUPS      320(SI), Z5
+	VMOVUPS      384(SI), Z6
+	VMOVUPS      448(SI), Z7
+	VBROADCASTSS (DI)(R14*1), Z8
+	VFMADD231PS  Z4, Z8, Z0
+	VFMADD231PS  Z5, Z8, Z1
+	VFMADD231PS  Z6, Z8, Z2
+	VFMADD231PS  Z7, Z8, Z3
+	ADDQ         $0x00000200, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z4
+	VMOVUPS      64(SI), Z5
+	VMOVUPS      128(SI), Z6
+	VMOVUPS      192(SI), Z7
+	VBROADCASTSS (DI)(R14*1), Z8
+	VFMADD231PS  Z4, Z8, Z0
+	VFMADD231PS  Z5, Z8, Z1
+	VFMADD231PS  Z6, Z8, Z2
+	VFMADD231PS  Z7, Z8, Z3
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z4
+	VPMULLD      (R12), Z4, Z4
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       128(R11), Z2, Z2
+	VADDPS       192(R11), Z3, Z3
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z5, Z5, Z5
+	VGATHERDPS (R11)(Z4*4), K1, Z5
+	VADDPS     Z5, Z0, Z0
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z5, Z5, Z5
+	VGATHERDPS (R11)(Z4*4), K1, Z5
+	VADDPS     Z5, Z1, Z1
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z5, Z5, Z5
+	VGATHERDPS (R11)(Z4*4), K1, Z5
+	VADDPS     Z5, Z2, Z2
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z5, Z5, Z5
+	VGATHERDPS (R11)(Z4*4), K1, Z5
+	VADDPS     Z5, Z3, Z3
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z5
+	VMAXPS       Z0, Z5, Z0
+	VMAXPS       Z1, Z5, Z1
+	VMAXPS       Z2, Z5, Z2
+	VMAXPS       Z3, Z5, Z3
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z5
+	VMINPS       Z0, Z5, Z0
+	VMINPS       Z1, Z5, Z1
+	VMINPS       Z2, Z5, Z2
+	VMINPS       Z3, Z5, Z3
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z4*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z4*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, (R9)(Z4*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, (R9)(Z4*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP2N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP2N4(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+	VMOVUPS 320(DX), Z5
+	VMOVUPS 384(DX), Z6
+	VMOVUPS 448(DX), Z7
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z8
+	VMOVUPS      64(SI), Z9
+	VMOVUPS      128(SI), Z10
+	VMOVUPS      192(SI), Z11
+	VBROADCASTSS (DI)(R14*1), Z12
+	VFMADD231PS  Z8, Z12, Z0
+	VFMADD231PS  Z9, Z12, Z1
+	VFMADD231PS  Z10, Z12, Z2
+	VFMADD231PS  Z11, Z12, Z3
+	VBROADCASTSS 4(DI)(R14*1), Z13
+	VFMADD231PS  Z8, Z13, Z4
+	VFMADD231PS  Z9, Z13, Z5
+	VFMADD231PS  Z10, Z13, Z6
+	VFMADD231PS  Z11, Z13, Z7
+	MOVQ         8(R13), R14
+	VMOVUPS      256(SI), Z8
+	VMOVUPS      320(SI), Z9
+	VMOVUPS      384(SI), Z10
+	VMOVUPS      448(SI), Z11
+	VBROADCASTSS (DI)(R14*1), Z12
+	VFMADD231PS  Z8, Z12, Z0
+	VFMADD231PS  Z9, Z12, Z1
+	VFMADD231PS  Z10, Z12, Z2
+	VFMADD231PS  Z11, Z12, Z3
+	VBROADCASTSS 4(DI)(R14*1), Z13
+	VFMADD231PS  Z8, Z13, Z4
+	VFMADD231PS  Z9, Z13, Z5
+	VFMADD231PS  Z10, Z13, Z6
+	VFMADD231PS  Z11, Z13, Z7
+	ADDQ         $0x00000200, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z8
+	VMOVUPS      64(SI), Z9
+	VMOVUPS      128(SI), Z10
+	VMOVUPS      192(SI), Z11
+	VBROADCASTSS (DI)(R14*1), Z12
+	VFMADD231PS  Z8, Z12, Z0
+	VFMADD231PS  Z9, Z12, Z1
+	VFMADD231PS  Z10, Z12, Z2
+	VFMADD231PS  Z11, Z12, Z3
+	VBROADCASTSS 4(DI)(R14*1), Z13
+	VFMADD231PS  Z8, Z13, Z4
+	VFMADD231PS  Z9, Z13, Z5
+	VFMADD231PS  Z10, Z13, Z6
+	VFMADD231PS  Z11, Z13, Z7
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z8
+	VPMULLD      (R12), Z8, Z8
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z4, Z4
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       64(R11), Z5, Z5
+	VADDPS       128(R11), Z2, Z2
+	VADDPS       128(R11), Z6, Z6
+	VADDPS       192(R11), Z3, Z3
+	VADDPS       192(R11), Z7, Z7
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS (R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS 4(R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z4, Z4
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS (R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS 4(R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z5, Z5
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS (R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS 4(R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z6, Z6
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS (R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z3, Z3
+	KXNORW     K1, K1, K1
+	VXORPS     Z9, Z9, Z9
+	VGATHERDPS 4(R11)(Z8*4), K1, Z9
+	VADDPS     Z9, Z7, Z7
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z9
+	VMAXPS       Z0, Z9, Z0
+	VMAXPS       Z1, Z9, Z1
+	VMAXPS       Z2, Z9, Z2
+	VMAXPS       Z3, Z9, Z3
+	VMAXPS       Z4, Z9, Z4
+	VMAXPS       Z5, Z9, Z5
+	VMAXPS       Z6, Z9, Z6
+	VMAXPS       Z7, Z9, Z7
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z9
+	VMINPS       Z0, Z9, Z0
+	VMINPS       Z1, Z9, Z1
+	VMINPS       Z2, Z9, Z2
+	VMINPS       Z3, Z9, Z3
+	VMINPS       Z4, Z9, Z4
+	VMINPS       Z5, Z9, Z5
+	VMINPS       Z6, Z9, Z6
+	VMINPS       Z7, Z9, Z7
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z8*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 4(R9)(Z8*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z8*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z5, K1, 4(R9)(Z8*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, (R9)(Z8*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z6, K1, 4(R9)(Z8*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, (R9)(Z8*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z7, K1, 4(R9)(Z8*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP3N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP3N4(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+	VMOVUPS 320(DX), Z5
+	VMOVUPS 384(DX), Z6
+	VMOVUPS 448(DX), Z7
+	VMOVUPS 512(DX), Z8
+	VMOVUPS 576(DX), Z9
+	VMOVUPS 640(DX), Z10
+	VMOVUPS 704(DX), Z11
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z12
+	VMOVUPS      64(SI), Z13
+	VMOVUPS      128(SI), Z14
+	VMOVUPS      192(SI), Z15
+	VBROADCASTSS (DI)(R14*1), Z16
+	VFMADD231PS  Z12, Z16, Z0
+	VFMADD231PS  Z13, Z16, Z1
+	VFMADD231PS  Z14, Z16, Z2
+	VFMADD231PS  Z15, Z16, Z3
+	VBROADCASTSS 4(DI)(R14*1), Z17
+	VFMADD231PS  Z12, Z17, Z4
+	VFMADD231PS  Z13, Z17, Z5
+	VFMADD231PS  Z14, Z17, Z6
+	VFMADD231PS  Z15, Z17, Z7
+	VBROADCASTSS 8(DI)(R14*1), Z16
+	VFMADD231PS  Z12, Z16, Z8
+	VFMADD231PS  Z13, Z16, Z9
+	VFMADD231PS  Z14, Z16, Z10
+	VFMADD231PS  Z15, Z16, Z11
+	MOVQ         8(R13), R14
+	VMOVUPS      256(SI), Z12
+	VMOVUPS      320(SI), Z13
+	VMOVUPS      384(SI), Z14
+	VMOVUPS      448(SI), Z15
+	VBROADCASTSS (DI)(R14*1), Z16
+	VFMADD231PS  Z12, Z16, Z0
+	VFMADD231PS  Z13, Z16, Z1
+	VFMADD231PS  Z14, Z16, Z2
+	VFMADD231PS  Z15, Z16, Z3
+	VBROADCASTSS 4(DI)(R14*1), Z17
+	VFMADD231PS  Z12, Z17, Z4
+	VFMADD231PS  Z13, Z17, Z5
+	VFMADD231PS  Z14, Z17, Z6
+	VFMADD231PS  Z15, Z17, Z7
+	VBROADCASTSS 8(DI)(R14*1), Z16
+	VFMADD231PS  Z12, Z16, Z8
+	VFMADD231PS  Z13, Z16, Z9
+	VFMADD231PS  Z14, Z16, Z10
+	VFMADD231PS  Z15, Z16, Z11
+	ADDQ         $0x00000200, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z12
+	VMOVUPS      64(SI), Z13
+	VMOVUPS      128(SI), Z14
+	VMOVUPS      192(SI), Z15
+	VBROADCASTSS (DI)(R14*1), Z16
+	VFMADD231PS  Z12, Z16, Z0
+	VFMADD231PS  Z13, Z16, Z1
+	VFMADD231PS  Z14, Z16, Z2
+	VFMADD231PS  Z15, Z16, Z3
+	VBROADCASTSS 4(DI)(R14*1), Z17
+	VFMADD231PS  Z12, Z17, Z4
+	VFMADD231PS  Z13, Z17, Z5
+	VFMADD231PS  Z14, Z17, Z6
+	VFMADD231PS  Z15, Z17, Z7
+	VBROADCASTSS 8(DI)(R14*1), Z16
+	VFMADD231PS  Z12, Z16, Z8
+	VFMADD231PS  Z13, Z16, Z9
+	VFMADD231PS  Z14, Z16, Z10
+	VFMADD231PS  Z15, Z16, Z11
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	VMOVUPS Z8, 512(DX)
+	VMOVUPS Z9, 576(DX)
+	VMOVUPS Z10, 640(DX)
+	VMOVUPS Z11, 704(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z12
+	VPMULLD      (R12), Z12, Z12
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z4, Z4
+	VADDPS       (R11), Z8, Z8
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       64(R11), Z5, Z5
+	VADDPS       64(R11), Z9, Z9
+	VADDPS       128(R11), Z2, Z2
+	VADDPS       128(R11), Z6, Z6
+	VADDPS       128(R11), Z10, Z10
+	VADDPS       192(R11), Z3, Z3
+	VADDPS       192(R11), Z7, Z7
+	VADDPS       192(R11), Z11, Z11
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS (R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 4(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z4, Z4
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 8(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z8, Z8
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS (R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 4(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z5, Z5
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 8(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z9, Z9
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS (R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 4(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z6, Z6
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 8(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z10, Z10
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS (R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z3, Z3
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 4(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z7, Z7
+	KXNORW     K1, K1, K1
+	VXORPS     Z13, Z13, Z13
+	VGATHERDPS 8(R11)(Z12*4), K1, Z13
+	VADDPS     Z13, Z11, Z11
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z13
+	VMAXPS       Z0, Z13, Z0
+	VMAXPS       Z1, Z13, Z1
+	VMAXPS       Z2, Z13, Z2
+	VMAXPS       Z3, Z13, Z3
+	VMAXPS       Z4, Z13, Z4
+	VMAXPS       Z5, Z13, Z5
+	VMAXPS       Z6, Z13, Z6
+	VMAXPS       Z7, Z13, Z7
+	VMAXPS       Z8, Z13, Z8
+	VMAXPS       Z9, Z13, Z9
+	VMAXPS       Z10, Z13, Z10
+	VMAXPS       Z11, Z13, Z11
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z13
+	VMINPS       Z0, Z13, Z0
+	VMINPS       Z1, Z13, Z1
+	VMINPS       Z2, Z13, Z2
+	VMINPS       Z3, Z13, Z3
+	VMINPS       Z4, Z13, Z4
+	VMINPS       Z5, Z13, Z5
+	VMINPS       Z6, Z13, Z6
+	VMINPS       Z7, Z13, Z7
+	VMINPS       Z8, Z13, Z8
+	VMINPS       Z9, Z13, Z9
+	VMINPS       Z10, Z13, Z10
+	VMINPS       Z11, Z13, Z11
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 4(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z8, K1, 8(R9)(Z12*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z5, K1, 4(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z9, K1, 8(R9)(Z12*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, (R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z6, K1, 4(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z10, K1, 8(R9)(Z12*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, (R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z7, K1, 4(R9)(Z12*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z11, K1, 8(R9)(Z12*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP4N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP4N4(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+	VXORPS Z14, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+	VMOVUPS 320(DX), Z5
+	VMOVUPS 384(DX), Z6
+	VMOVUPS 448(DX), Z7
+	VMOVUPS 512(DX), Z8
+	VMOVUPS 576(DX), Z9
+	VMOVUPS 640(DX), Z10
+	VMOVUPS 704(DX), Z11
+	VMOVUPS 768(DX), Z12
+	VMOVUPS 832(DX), Z13
+	VMOVUPS 896(DX), Z14
+	VMOVUPS 960(DX), Z15
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z16
+	VMOVUPS      64(SI), Z17
+	VMOVUPS      128(SI), Z18
+	VMOVUPS      192(SI), Z19
+	VBROADCASTSS (DI)(R14*1), Z20
+	VFMADD231PS  Z16, Z20, Z0
+	VFMADD231PS  Z17, Z20, Z1
+	VFMADD231PS  Z18, Z20, Z2
+	VFMADD231PS  Z19, Z20, Z3
+	VBROADCASTSS 4(DI)(R14*1), Z21
+	VFMADD231PS  Z16, Z21, Z4
+	VFMADD231PS  Z17, Z21, Z5
+	VFMADD231PS  Z18, Z21, Z6
+	VFMADD231PS  Z19, Z21, Z7
+	VBROADCASTSS 8(DI)(R14*1), Z20
+	VFMADD231PS  Z16, Z20, Z8
+	VFMADD231PS  Z17, Z20, Z9
+	VFMADD231PS  Z18, Z20, Z10
+	VFMADD231PS  Z19, Z20, Z11
+	VBROADCASTSS 12(DI)(R14*1), Z21
+	VFMADD231PS  Z16, Z21, Z12
+	VFMADD231PS  Z17, Z21, Z13
+	VFMADD231PS  Z18, Z21, Z14
+	VFMADD231PS  Z19, Z21, Z15
+	MOVQ         8(R13), R14
+	VMOVUPS      256(SI), Z16
+	VMOVUPS      320(SI), Z17
+	VMOVUPS      384(SI), Z18
+	VMOVUPS      448(SI), Z19
+	VBROADCASTSS (DI)(R14*1), Z20
+	VFMADD231PS  Z16, Z20, Z0
+	VFMADD231PS  Z17, Z20, Z1
+	VFMADD231PS  Z18, Z20, Z2
+	VFMADD231PS  Z19, Z20, Z3
+	VBROADCASTSS 4(DI)(R14*1), Z21
+	VFMADD231PS  Z16, Z21, Z4
+	VFMADD231PS  Z17, Z21, Z5
+	VFMADD231PS  Z18, Z21, Z6
+	VFMADD231PS  Z19, Z21, Z7
+	VBROADCASTSS 8(DI)(R14*1), Z20
+	VFMADD231PS  Z16, Z20, Z8
+	VFMADD231PS  Z17, Z20, Z9
+	VFMADD231PS  Z18, Z20, Z10
+	VFMADD231PS  Z19, Z20, Z11
+	VBROADCASTSS 12(DI)(R14*1), Z21
+	VFMADD231PS  Z16, Z21, Z12
+	VFMADD231PS  Z17, Z21, Z13
+	VFMADD231PS  Z18, Z21, Z14
+	VFMADD231PS  Z19, Z21, Z15
+	ADDQ         $0x00000200, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z16
+	VMOVUPS      64(SI), Z17
+	VMOVUPS      128(SI), Z18
+	VMOVUPS      192(SI), Z19
+	VBROADCASTSS (DI)(R14*1), Z20
+	VFMADD231PS  Z16, Z20, Z0
+	VFMADD231PS  Z17, Z20, Z1
+	VFMADD231PS  Z18, Z20, Z2
+	VFMADD231PS  Z19, Z20, Z3
+	VBROADCASTSS 4(DI)(R14*1), Z21
+	VFMADD231PS  Z16, Z21, Z4
+	VFMADD231PS  Z17, Z21, Z5
+	VFMADD231PS  Z18, Z21, Z6
+	VFMADD231PS  Z19, Z21, Z7
+	VBROADCASTSS 8(DI)(R14*1), Z20
+	VFMADD231PS  Z16, Z20, Z8
+	VFMADD231PS  Z17, Z20, Z9
+	VFMADD231PS  Z18, Z20, Z10
+	VFMADD231PS  Z19, Z20, Z11
+	VBROADCASTSS 12(DI)(R14*1), Z21
+	VFMADD231PS  Z16, Z21, Z12
+	VFMADD231PS  Z17, Z21, Z13
+	VFMADD231PS  Z18, Z21, Z14
+	VFMADD231PS  Z19, Z21, Z15
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	VMOVUPS Z8, 512(DX)
+	VMOVUPS Z9, 576(DX)
+	VMOVUPS Z10, 640(DX)
+	VMOVUPS Z11, 704(DX)
+	VMOVUPS Z12, 768(DX)
+	VMOVUPS Z13, 832(DX)
+	VMOVUPS Z14, 896(DX)
+	VMOVUPS Z15, 960(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z16
+	VPMULLD      (R12), Z16, Z16
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z4, Z4
+	VADDPS       (R11), Z8, Z8
+	VADDPS       (R11), Z12, Z12
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       64(R11), Z5, Z5
+	VADDPS       64(R11), Z9, Z9
+	VADDPS       64(R11), Z13, Z13
+	VADDPS       128(R11), Z2, Z2
+	VADDPS       128(R11), Z6, Z6
+	VADDPS       128(R11), Z10, Z10
+	VADDPS       128(R11), Z14, Z14
+	VADDPS       192(R11), Z3, Z3
+	VADDPS       192(R11), Z7, Z7
+	VADDPS       192(R11), Z11, Z11
+	VADDPS       192(R11), Z15, Z15
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS (R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS 4(R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z4, Z4
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS 8(R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z8, Z8
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS 12(R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z12, Z12
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS (R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS 4(R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z5, Z5
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS 8(R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z9, Z9
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS 12(R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z13, Z13
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS (R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS 4(R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z6, Z6
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS 8(R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z10, Z10
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS 12(R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z14, Z14
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS (R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z3, Z3
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS 4(R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z7, Z7
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS 8(R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z11, Z11
+	KXNORW     K1, K1, K1
+	VXORPS     Z17, Z17, Z17
+	VGATHERDPS 12(R11)(Z16*4), K1, Z17
+	VADDPS     Z17, Z15, Z15
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z17
+	VMAXPS       Z0, Z17, Z0
+	VMAXPS       Z1, Z17, Z1
+	VMAXPS       Z2, Z17, Z2
+	VMAXPS       Z3, Z17, Z3
+	VMAXPS       Z4, Z17, Z4
+	VMAXPS       Z5, Z17, Z5
+	VMAXPS       Z6, Z17, Z6
+	VMAXPS       Z7, Z17, Z7
+	VMAXPS       Z8, Z17, Z8
+	VMAXPS       Z9, Z17, Z9
+	VMAXPS       Z10, Z17, Z10
+	VMAXPS       Z11, Z17, Z11
+	VMAXPS       Z12, Z17, Z12
+	VMAXPS       Z13, Z17, Z13
+	VMAXPS       Z14, Z17, Z14
+	VMAXPS       Z15, Z17, Z15
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z17
+	VMINPS       Z0, Z17, Z0
+	VMINPS       Z1, Z17, Z1
+	VMINPS       Z2, Z17, Z2
+	VMINPS       Z3, Z17, Z3
+	VMINPS       Z4, Z17, Z4
+	VMINPS       Z5, Z17, Z5
+	VMINPS       Z6, Z17, Z6
+	VMINPS       Z7, Z17, Z7
+	VMINPS       Z8, Z17, Z8
+	VMINPS       Z9, Z17, Z9
+	VMINPS       Z10, Z17, Z10
+	VMINPS       Z11, Z17, Z11
+	VMINPS       Z12, Z17, Z12
+	VMINPS       Z13, Z17, Z13
+	VMINPS       Z14, Z17, Z14
+	VMINPS       Z15, Z17, Z15
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z16*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 4(R9)(Z16*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z8, K1, 8(R9)(Z16*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z12, K1, 12(R9)(Z16*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z16*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z5, K1, 4(R9)(Z16*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z9, K1, 8(R9)(Z16*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z13, K1, 12(R9)(Z16*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, (R9)(Z16*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z6, K1, 4(R9)(Z16*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z10, K1, 8(R9)(Z16*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z14, K1, 12(R9)(Z16*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, (R9)(Z16*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z7, K1, 4(R9)(Z16*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z11, K1, 8(R9)(Z16*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z15, K1, 12(R9)(Z16*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP5N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP5N4(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+	VXORPS Z14, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	VXORPS Z16, Z16, Z16
+	VXORPS Z17, Z17, Z17
+	VXORPS Z18, Z18, Z18
+	VXORPS Z19, Z19, Z19
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+	VMOVUPS 320(DX), Z5
+	VMOVUPS 384(DX), Z6
+	VMOVUPS 448(DX), Z7
+	VMOVUPS 512(DX), Z8
+	VMOVUPS 576(DX), Z9
+	VMOVUPS 640(DX), Z10
+	VMOVUPS 704(DX), Z11
+	VMOVUPS 768(DX), Z12
+	VMOVUPS 832(DX), Z13
+	VMOVUPS 896(DX), Z14
+	VMOVUPS 960(DX), Z15
+	VMOVUPS 1024(DX), Z16
+	VMOVUPS 1088(DX), Z17
+	VMOVUPS 1152(DX), Z18
+	VMOVUPS 1216(DX), Z19
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z20
+	VMOVUPS      64(SI), Z21
+	VMOVUPS      128(SI), Z22
+	VMOVUPS      192(SI), Z23
+	VBROADCASTSS (DI)(R14*1), Z24
+	VFMADD231PS  Z20, Z24, Z0
+	VFMADD231PS  Z21, Z24, Z1
+	VFMADD231PS  Z22, Z24, Z2
+	VFMADD231PS  Z23, Z24, Z3
+	VBROADCASTSS 4(DI)(R14*1), Z25
+	VFMADD231PS  Z20, Z25, Z4
+	VFMADD231PS  Z21, Z25, Z5
+	VFMADD231PS  Z22, Z25, Z6
+	VFMADD231PS  Z23, Z25, Z7
+	VBROADCASTSS 8(DI)(R14*1), Z24
+	VFMADD231PS  Z20, Z24, Z8
+	VFMADD231PS  Z21, Z24, Z9
+	VFMADD231PS  Z22, Z24, Z10
+	VFMADD231PS  Z23, Z24, Z11
+	VBROADCASTSS 12(DI)(R14*1), Z25
+	VFMADD231PS  Z20, Z25, Z12
+	VFMADD231PS  Z21, Z25, Z13
+	VFMADD231PS  Z22, Z25, Z14
+	VFMADD231PS  Z23, Z25, Z15
+	VBROADCASTSS 16(DI)(R14*1), Z24
+	VFMADD231PS  Z20, Z24, Z16
+	VFMADD231PS  Z21, Z24, Z17
+	VFMADD231PS  Z22, Z24, Z18
+	VFMADD231PS  Z23, Z24, Z19
+	MOVQ         8(R13), R14
+	VMOVUPS      256(SI), Z20
+	VMOVUPS      320(SI), Z21
+	VMOVUPS      384(SI), Z22
+	VMOVUPS      448(SI), Z23
+	VBROADCASTSS (DI)(R14*1), Z24
+	VFMADD231PS  Z20, Z24, Z0
+	VFMADD231PS  Z21, Z24, Z1
+	VFMADD231PS  Z22, Z24, Z2
+	VFMADD231PS  Z23, Z24, Z3
+	VBROADCASTSS 4(DI)(R14*1), Z25
+	VFMADD231PS  Z20, Z25, Z4
+	VFMADD231PS  Z21, Z25, Z5
+	VFMADD231PS  Z22, Z25, Z6
+	VFMADD231PS  Z23, Z25, Z7
+	VBROADCASTSS 8(DI)(R14*1), Z24
+	VFMADD231PS  Z20, Z24, Z8
+	VFMADD231PS  Z21, Z24, Z9
+	VFMADD231PS  Z22, Z24, Z10
+	VFMADD231PS  Z23, Z24, Z11
+	VBROADCASTSS 12(DI)(R14*1), Z25
+	VFMADD231PS  Z20, Z25, Z12
+	VFMADD231PS  Z21, Z25, Z13
+	VFMADD231PS  Z22, Z25, Z14
+	VFMADD231PS  Z23, Z25, Z15
+	VBROADCASTSS 16(DI)(R14*1), Z24
+	VFMADD231PS  Z20, Z24, Z16
+	VFMADD231PS  Z21, Z24, Z17
+	VFMADD231PS  Z22, Z24, Z18
+	VFMADD231PS  Z23, Z24, Z19
+	ADDQ         $0x00000200, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z20
+	VMOVUPS      64(SI), Z21
+	VMOVUPS      128(SI), Z22
+	VMOVUPS      192(SI), Z23
+	VBROADCASTSS (DI)(R14*1), Z24
+	VFMADD231PS  Z20, Z24, Z0
+	VFMADD231PS  Z21, Z24, Z1
+	VFMADD231PS  Z22, Z24, Z2
+	VFMADD231PS  Z23, Z24, Z3
+	VBROADCASTSS 4(DI)(R14*1), Z25
+	VFMADD231PS  Z20, Z25, Z4
+	VFMADD231PS  Z21, Z25, Z5
+	VFMADD231PS  Z22, Z25, Z6
+	VFMADD231PS  Z23, Z25, Z7
+	VBROADCASTSS 8(DI)(R14*1), Z24
+	VFMADD231PS  Z20, Z24, Z8
+	VFMADD231PS  Z21, Z24, Z9
+	VFMADD231PS  Z22, Z24, Z10
+	VFMADD231PS  Z23, Z24, Z11
+	VBROADCASTSS 12(DI)(R14*1), Z25
+	VFMADD231PS  Z20, Z25, Z12
+	VFMADD231PS  Z21, Z25, Z13
+	VFMADD231PS  Z22, Z25, Z14
+	VFMADD231PS  Z23, Z25, Z15
+	VBROADCASTSS 16(DI)(R14*1), Z24
+	VFMADD231PS  Z20, Z24, Z16
+	VFMADD231PS  Z21, Z24, Z17
+	VFMADD231PS  Z22, Z24, Z18
+	VFMADD231PS  Z23, Z24, Z19
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	VMOVUPS Z8, 512(DX)
+	VMOVUPS Z9, 576(DX)
+	VMOVUPS Z10, 640(DX)
+	VMOVUPS Z11, 704(DX)
+	VMOVUPS Z12, 768(DX)
+	VMOVUPS Z13, 832(DX)
+	VMOVUPS Z14, 896(DX)
+	VMOVUPS Z15, 960(DX)
+	VMOVUPS Z16, 1024(DX)
+	VMOVUPS Z17, 1088(DX)
+	VMOVUPS Z18, 1152(DX)
+	VMOVUPS Z19, 1216(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z20
+	VPMULLD      (R12), Z20, Z20
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z4, Z4
+	VADDPS       (R11), Z8, Z8
+	VADDPS       (R11), Z12, Z12
+	VADDPS       (R11), Z16, Z16
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       64(R11), Z5, Z5
+	VADDPS       64(R11), Z9, Z9
+	VADDPS       64(R11), Z13, Z13
+	VADDPS       64(R11), Z17, Z17
+	VADDPS       128(R11), Z2, Z2
+	VADDPS       128(R11), Z6, Z6
+	VADDPS       128(R11), Z10, Z10
+	VADDPS       128(R11), Z14, Z14
+	VADDPS       128(R11), Z18, Z18
+	VADDPS       192(R11), Z3, Z3
+	VADDPS       192(R11), Z7, Z7
+	VADDPS       192(R11), Z11, Z11
+	VADDPS       192(R11), Z15, Z15
+	VADDPS       192(R11), Z19, Z19
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS (R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 4(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z4, Z4
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 8(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z8, Z8
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 12(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z12, Z12
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 16(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z16, Z16
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS (R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 4(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z5, Z5
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 8(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z9, Z9
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 12(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z13, Z13
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 16(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z17, Z17
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS (R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 4(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z6, Z6
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 8(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z10, Z10
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 12(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z14, Z14
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 16(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z18, Z18
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS (R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z3, Z3
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 4(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z7, Z7
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 8(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z11, Z11
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 12(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z15, Z15
+	KXNORW     K1, K1, K1
+	VXORPS     Z21, Z21, Z21
+	VGATHERDPS 16(R11)(Z20*4), K1, Z21
+	VADDPS     Z21, Z19, Z19
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z21
+	VMAXPS       Z0, Z21, Z0
+	VMAXPS       Z1, Z21, Z1
+	VMAXPS       Z2, Z21, Z2
+	VMAXPS       Z3, Z21, Z3
+	VMAXPS       Z4, Z21, Z4
+	VMAXPS       Z5, Z21, Z5
+	VMAXPS       Z6, Z21, Z6
+	VMAXPS       Z7, Z21, Z7
+	VMAXPS       Z8, Z21, Z8
+	VMAXPS       Z9, Z21, Z9
+	VMAXPS       Z10, Z21, Z10
+	VMAXPS       Z11, Z21, Z11
+	VMAXPS       Z12, Z21, Z12
+	VMAXPS       Z13, Z21, Z13
+	VMAXPS       Z14, Z21, Z14
+	VMAXPS       Z15, Z21, Z15
+	VMAXPS       Z16, Z21, Z16
+	VMAXPS       Z17, Z21, Z17
+	VMAXPS       Z18, Z21, Z18
+	VMAXPS       Z19, Z21, Z19
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z21
+	VMINPS       Z0, Z21, Z0
+	VMINPS       Z1, Z21, Z1
+	VMINPS       Z2, Z21, Z2
+	VMINPS       Z3, Z21, Z3
+	VMINPS       Z4, Z21, Z4
+	VMINPS       Z5, Z21, Z5
+	VMINPS       Z6, Z21, Z6
+	VMINPS       Z7, Z21, Z7
+	VMINPS       Z8, Z21, Z8
+	VMINPS       Z9, Z21, Z9
+	VMINPS       Z10, Z21, Z10
+	VMINPS       Z11, Z21, Z11
+	VMINPS       Z12, Z21, Z12
+	VMINPS       Z13, Z21, Z13
+	VMINPS       Z14, Z21, Z14
+	VMINPS       Z15, Z21, Z15
+	VMINPS       Z16, Z21, Z16
+	VMINPS       Z17, Z21, Z17
+	VMINPS       Z18, Z21, Z18
+	VMINPS       Z19, Z21, Z19
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 4(R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z8, K1, 8(R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z12, K1, 12(R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z16, K1, 16(R9)(Z20*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z5, K1, 4(R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z9, K1, 8(R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z13, K1, 12(R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z17, K1, 16(R9)(Z20*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, (R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z6, K1, 4(R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z10, K1, 8(R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z14, K1, 12(R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z18, K1, 16(R9)(Z20*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, (R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z7, K1, 4(R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z11, K1, 8(R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z15, K1, 12(R9)(Z20*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z19, K1, 16(R9)(Z20*4)
+	VZEROUPPER
+	RET
+
+// func ciKernP6N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+// Requires: AVX, AVX512DQ, AVX512F, MMX+
+TEXT ·ciKernP6N4(SB), NOSPLIT, $0-96
+	MOVQ   k+0(FP), CX
+	MOVQ   w+8(FP), SI
+	MOVQ   x+16(FP), DI
+	MOVQ   offs+24(FP), R13
+	MOVQ   acc+32(FP), DX
+	MOVQ   flags+40(FP), R10
+	MOVQ   pf+88(FP), BX
+	TESTQ  $0x00000001, R10
+	JNZ    load
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+	VXORPS Z14, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	VXORPS Z16, Z16, Z16
+	VXORPS Z17, Z17, Z17
+	VXORPS Z18, Z18, Z18
+	VXORPS Z19, Z19, Z19
+	VXORPS Z20, Z20, Z20
+	VXORPS Z21, Z21, Z21
+	VXORPS Z22, Z22, Z22
+	VXORPS Z23, Z23, Z23
+	JMP    loop2
+
+load:
+	VMOVUPS (DX), Z0
+	VMOVUPS 64(DX), Z1
+	VMOVUPS 128(DX), Z2
+	VMOVUPS 192(DX), Z3
+	VMOVUPS 256(DX), Z4
+	VMOVUPS 320(DX), Z5
+	VMOVUPS 384(DX), Z6
+	VMOVUPS 448(DX), Z7
+	VMOVUPS 512(DX), Z8
+	VMOVUPS 576(DX), Z9
+	VMOVUPS 640(DX), Z10
+	VMOVUPS 704(DX), Z11
+	VMOVUPS 768(DX), Z12
+	VMOVUPS 832(DX), Z13
+	VMOVUPS 896(DX), Z14
+	VMOVUPS 960(DX), Z15
+	VMOVUPS 1024(DX), Z16
+	VMOVUPS 1088(DX), Z17
+	VMOVUPS 1152(DX), Z18
+	VMOVUPS 1216(DX), Z19
+	VMOVUPS 1280(DX), Z20
+	VMOVUPS 1344(DX), Z21
+	VMOVUPS 1408(DX), Z22
+	VMOVUPS 1472(DX), Z23
+
+loop2:
+	CMPQ         CX, $0x02
+	JL           tail
+	PREFETCHT0   2048(SI)
+	PREFETCHT1   (BX)
+	PREFETCHT1   64(BX)
+	ADDQ         $0x80, BX
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z24
+	VMOVUPS      64(SI), Z25
+	VMOVUPS      128(SI), Z26
+	VMOVUPS      192(SI), Z27
+	VBROADCASTSS (DI)(R14*1), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VFMADD231PS  Z26, Z28, Z2
+	VFMADD231PS  Z27, Z28, Z3
+	VBROADCASTSS 4(DI)(R14*1), Z29
+	VFMADD231PS  Z24, Z29, Z4
+	VFMADD231PS  Z25, Z29, Z5
+	VFMADD231PS  Z26, Z29, Z6
+	VFMADD231PS  Z27, Z29, Z7
+	VBROADCASTSS 8(DI)(R14*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VFMADD231PS  Z26, Z28, Z10
+	VFMADD231PS  Z27, Z28, Z11
+	VBROADCASTSS 12(DI)(R14*1), Z29
+	VFMADD231PS  Z24, Z29, Z12
+	VFMADD231PS  Z25, Z29, Z13
+	VFMADD231PS  Z26, Z29, Z14
+	VFMADD231PS  Z27, Z29, Z15
+	VBROADCASTSS 16(DI)(R14*1), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	VFMADD231PS  Z26, Z28, Z18
+	VFMADD231PS  Z27, Z28, Z19
+	VBROADCASTSS 20(DI)(R14*1), Z29
+	VFMADD231PS  Z24, Z29, Z20
+	VFMADD231PS  Z25, Z29, Z21
+	VFMADD231PS  Z26, Z29, Z22
+	VFMADD231PS  Z27, Z29, Z23
+	MOVQ         8(R13), R14
+	VMOVUPS      256(SI), Z24
+	VMOVUPS      320(SI), Z25
+	VMOVUPS      384(SI), Z26
+	VMOVUPS      448(SI), Z27
+	VBROADCASTSS (DI)(R14*1), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VFMADD231PS  Z26, Z28, Z2
+	VFMADD231PS  Z27, Z28, Z3
+	VBROADCASTSS 4(DI)(R14*1), Z29
+	VFMADD231PS  Z24, Z29, Z4
+	VFMADD231PS  Z25, Z29, Z5
+	VFMADD231PS  Z26, Z29, Z6
+	VFMADD231PS  Z27, Z29, Z7
+	VBROADCASTSS 8(DI)(R14*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VFMADD231PS  Z26, Z28, Z10
+	VFMADD231PS  Z27, Z28, Z11
+	VBROADCASTSS 12(DI)(R14*1), Z29
+	VFMADD231PS  Z24, Z29, Z12
+	VFMADD231PS  Z25, Z29, Z13
+	VFMADD231PS  Z26, Z29, Z14
+	VFMADD231PS  Z27, Z29, Z15
+	VBROADCASTSS 16(DI)(R14*1), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	VFMADD231PS  Z26, Z28, Z18
+	VFMADD231PS  Z27, Z28, Z19
+	VBROADCASTSS 20(DI)(R14*1), Z29
+	VFMADD231PS  Z24, Z29, Z20
+	VFMADD231PS  Z25, Z29, Z21
+	VFMADD231PS  Z26, Z29, Z22
+	VFMADD231PS  Z27, Z29, Z23
+	ADDQ         $0x00000200, SI
+	ADDQ         $0x10, R13
+	SUBQ         $0x02, CX
+	JMP          loop2
+
+tail:
+	TESTQ        CX, CX
+	JE           done
+	MOVQ         (R13), R14
+	VMOVUPS      (SI), Z24
+	VMOVUPS      64(SI), Z25
+	VMOVUPS      128(SI), Z26
+	VMOVUPS      192(SI), Z27
+	VBROADCASTSS (DI)(R14*1), Z28
+	VFMADD231PS  Z24, Z28, Z0
+	VFMADD231PS  Z25, Z28, Z1
+	VFMADD231PS  Z26, Z28, Z2
+	VFMADD231PS  Z27, Z28, Z3
+	VBROADCASTSS 4(DI)(R14*1), Z29
+	VFMADD231PS  Z24, Z29, Z4
+	VFMADD231PS  Z25, Z29, Z5
+	VFMADD231PS  Z26, Z29, Z6
+	VFMADD231PS  Z27, Z29, Z7
+	VBROADCASTSS 8(DI)(R14*1), Z28
+	VFMADD231PS  Z24, Z28, Z8
+	VFMADD231PS  Z25, Z28, Z9
+	VFMADD231PS  Z26, Z28, Z10
+	VFMADD231PS  Z27, Z28, Z11
+	VBROADCASTSS 12(DI)(R14*1), Z29
+	VFMADD231PS  Z24, Z29, Z12
+	VFMADD231PS  Z25, Z29, Z13
+	VFMADD231PS  Z26, Z29, Z14
+	VFMADD231PS  Z27, Z29, Z15
+	VBROADCASTSS 16(DI)(R14*1), Z28
+	VFMADD231PS  Z24, Z28, Z16
+	VFMADD231PS  Z25, Z28, Z17
+	VFMADD231PS  Z26, Z28, Z18
+	VFMADD231PS  Z27, Z28, Z19
+	VBROADCASTSS 20(DI)(R14*1), Z29
+	VFMADD231PS  Z24, Z29, Z20
+	VFMADD231PS  Z25, Z29, Z21
+	VFMADD231PS  Z26, Z29, Z22
+	VFMADD231PS  Z27, Z29, Z23
+
+done:
+	TESTQ   $0x00000040, R10
+	JNZ     final
+	VMOVUPS Z0, (DX)
+	VMOVUPS Z1, 64(DX)
+	VMOVUPS Z2, 128(DX)
+	VMOVUPS Z3, 192(DX)
+	VMOVUPS Z4, 256(DX)
+	VMOVUPS Z5, 320(DX)
+	VMOVUPS Z6, 384(DX)
+	VMOVUPS Z7, 448(DX)
+	VMOVUPS Z8, 512(DX)
+	VMOVUPS Z9, 576(DX)
+	VMOVUPS Z10, 640(DX)
+	VMOVUPS Z11, 704(DX)
+	VMOVUPS Z12, 768(DX)
+	VMOVUPS Z13, 832(DX)
+	VMOVUPS Z14, 896(DX)
+	VMOVUPS Z15, 960(DX)
+	VMOVUPS Z16, 1024(DX)
+	VMOVUPS Z17, 1088(DX)
+	VMOVUPS Z18, 1152(DX)
+	VMOVUPS Z19, 1216(DX)
+	VMOVUPS Z20, 1280(DX)
+	VMOVUPS Z21, 1344(DX)
+	VMOVUPS Z22, 1408(DX)
+	VMOVUPS Z23, 1472(DX)
+	VZEROUPPER
+	RET
+
+final:
+	MOVQ         cst+80(FP), R12
+	MOVQ         hw+56(FP), R8
+	VPBROADCASTD R8, Z24
+	VPMULLD      (R12), Z24, Z24
+	SHLQ         $0x06, R8
+	TESTQ        $0x00000002, R10
+	JZ           nobias
+	MOVQ         bias+64(FP), R11
+	VADDPS       (R11), Z0, Z0
+	VADDPS       (R11), Z4, Z4
+	VADDPS       (R11), Z8, Z8
+	VADDPS       (R11), Z12, Z12
+	VADDPS       (R11), Z16, Z16
+	VADDPS       (R11), Z20, Z20
+	VADDPS       64(R11), Z1, Z1
+	VADDPS       64(R11), Z5, Z5
+	VADDPS       64(R11), Z9, Z9
+	VADDPS       64(R11), Z13, Z13
+	VADDPS       64(R11), Z17, Z17
+	VADDPS       64(R11), Z21, Z21
+	VADDPS       128(R11), Z2, Z2
+	VADDPS       128(R11), Z6, Z6
+	VADDPS       128(R11), Z10, Z10
+	VADDPS       128(R11), Z14, Z14
+	VADDPS       128(R11), Z18, Z18
+	VADDPS       128(R11), Z22, Z22
+	VADDPS       192(R11), Z3, Z3
+	VADDPS       192(R11), Z7, Z7
+	VADDPS       192(R11), Z11, Z11
+	VADDPS       192(R11), Z15, Z15
+	VADDPS       192(R11), Z19, Z19
+	VADDPS       192(R11), Z23, Z23
+
+nobias:
+	TESTQ      $0x00000080, R10
+	JZ         nores
+	MOVQ       res+72(FP), R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS (R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z0, Z0
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 4(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z4, Z4
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 8(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z8, Z8
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 12(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z12, Z12
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 16(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z16, Z16
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 20(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z20, Z20
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS (R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z1, Z1
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 4(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z5, Z5
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 8(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z9, Z9
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 12(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z13, Z13
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 16(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z17, Z17
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 20(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z21, Z21
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS (R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z2, Z2
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 4(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z6, Z6
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 8(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z10, Z10
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 12(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z14, Z14
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 16(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z18, Z18
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 20(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z22, Z22
+	ADDQ       R8, R11
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS (R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z3, Z3
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 4(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z7, Z7
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 8(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z11, Z11
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 12(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z15, Z15
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 16(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z19, Z19
+	KXNORW     K1, K1, K1
+	VXORPS     Z25, Z25, Z25
+	VGATHERDPS 20(R11)(Z24*4), K1, Z25
+	VADDPS     Z25, Z23, Z23
+
+nores:
+	TESTQ        $0x00000004, R10
+	JZ           nomax
+	VBROADCASTSS 64(R12), Z25
+	VMAXPS       Z0, Z25, Z0
+	VMAXPS       Z1, Z25, Z1
+	VMAXPS       Z2, Z25, Z2
+	VMAXPS       Z3, Z25, Z3
+	VMAXPS       Z4, Z25, Z4
+	VMAXPS       Z5, Z25, Z5
+	VMAXPS       Z6, Z25, Z6
+	VMAXPS       Z7, Z25, Z7
+	VMAXPS       Z8, Z25, Z8
+	VMAXPS       Z9, Z25, Z9
+	VMAXPS       Z10, Z25, Z10
+	VMAXPS       Z11, Z25, Z11
+	VMAXPS       Z12, Z25, Z12
+	VMAXPS       Z13, Z25, Z13
+	VMAXPS       Z14, Z25, Z14
+	VMAXPS       Z15, Z25, Z15
+	VMAXPS       Z16, Z25, Z16
+	VMAXPS       Z17, Z25, Z17
+	VMAXPS       Z18, Z25, Z18
+	VMAXPS       Z19, Z25, Z19
+	VMAXPS       Z20, Z25, Z20
+	VMAXPS       Z21, Z25, Z21
+	VMAXPS       Z22, Z25, Z22
+	VMAXPS       Z23, Z25, Z23
+
+nomax:
+	TESTQ        $0x00000008, R10
+	JZ           nomin
+	VBROADCASTSS 68(R12), Z25
+	VMINPS       Z0, Z25, Z0
+	VMINPS       Z1, Z25, Z1
+	VMINPS       Z2, Z25, Z2
+	VMINPS       Z3, Z25, Z3
+	VMINPS       Z4, Z25, Z4
+	VMINPS       Z5, Z25, Z5
+	VMINPS       Z6, Z25, Z6
+	VMINPS       Z7, Z25, Z7
+	VMINPS       Z8, Z25, Z8
+	VMINPS       Z9, Z25, Z9
+	VMINPS       Z10, Z25, Z10
+	VMINPS       Z11, Z25, Z11
+	VMINPS       Z12, Z25, Z12
+	VMINPS       Z13, Z25, Z13
+	VMINPS       Z14, Z25, Z14
+	VMINPS       Z15, Z25, Z15
+	VMINPS       Z16, Z25, Z16
+	VMINPS       Z17, Z25, Z17
+	VMINPS       Z18, Z25, Z18
+	VMINPS       Z19, Z25, Z19
+	VMINPS       Z20, Z25, Z20
+	VMINPS       Z21, Z25, Z21
+	VMINPS       Z22, Z25, Z22
+	VMINPS       Z23, Z25, Z23
+
+nomin:
+	MOVQ        c+48(FP), R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z0, K1, (R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z4, K1, 4(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z8, K1, 8(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z12, K1, 12(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z16, K1, 16(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z20, K1, 20(R9)(Z24*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z1, K1, (R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z5, K1, 4(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z9, K1, 8(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z13, K1, 12(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z17, K1, 16(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z21, K1, 20(R9)(Z24*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z2, K1, (R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z6, K1, 4(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z10, K1, 8(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z14, K1, 12(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z18, K1, 16(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z22, K1, 20(R9)(Z24*4)
+	ADDQ        R8, R9
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z3, K1, (R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z7, K1, 4(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z11, K1, 8(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z15, K1, 12(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z19, K1, 16(R9)(Z24*4)
+	KXNORW      K1, K1, K1
+	VSCATTERDPS Z23, K1, 20(R9)(Z24*4)
+	VZEROUPPER
+	RET
+
 // func fmaPeakAVX2(n int)
 // Requires: AVX, FMA3
 TEXT ·fmaPeakAVX2(SB), NOSPLIT, $0-8

@@ -1,0 +1,132 @@
+package linalg
+
+import (
+	"fmt"
+	"math/rand"
+	"runtime"
+	"syscall"
+	"testing"
+	"unsafe"
+)
+
+func BenchmarkCiProbeKernel(b *testing.B) {
+	impl := kern.sgemm
+	if impl.kernelInd == nil {
+		b.Skip()
+	}
+	mr, nr := impl.mr, impl.nr
+	const k = 256
+	a := make([]float32, k*mr)
+	bb := make([]float32, 8192)
+	for _, align := range []int{0, 1} {
+		offs := make([]int, k)
+		for p := range offs {
+			offs[p] = 4 * ((p*37%200)*32 + align)
+		}
+		c := make([]float32, mr*nr)
+		var cst sgemmConsts
+		b.Run(fmt.Sprintf("align%d", align), func(b *testing.B) {
+			for b.Loop() {
+				for r := 0; r < 100; r++ {
+					impl.kernelInd(k, &a[0], &bb[0], &offs[0], &c[0], nr, 0, nil, &cst.zero[0])
+				}
+			}
+			b.ReportMetric(float64(2*mr*nr*k*100)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+func BenchmarkCiVs(b *testing.B) {
+	for _, cs := range []struct {
+		name                 string
+		c, h, w, m, k, s, pd int
+	}{
+		{"l1_64x56", 64, 56, 56, 64, 3, 1, 1},
+		{"l2_128x28", 128, 28, 28, 128, 3, 1, 1},
+		{"l3_256x14", 256, 14, 14, 256, 3, 1, 1},
+		{"l4_512x7", 512, 7, 7, 512, 3, 1, 1},
+		{"stem", 3, 224, 224, 64, 7, 2, 3},
+		{"s2_64to128", 64, 56, 56, 128, 3, 2, 1},
+	} {
+		oh := (cs.h+2*cs.pd-cs.k)/cs.s + 1
+		ow := (cs.w+2*cs.pd-cs.k)/cs.s + 1
+		g := ConvGeom{In: []int{cs.h, cs.w}, Kernel: []int{cs.k, cs.k}, Out: []int{oh, ow}, Stride: []int{cs.s, cs.s}, Dilation: []int{1, 1}, PadBegin: []int{cs.pd, cs.pd}}
+		r := rand.New(rand.NewSource(1))
+		kk := cs.c * cs.k * cs.k
+		pw := PackA(cs.m, kk, sgemmRandom(r, cs.m*kk), kk)
+		img := sgemmRandom(r, cs.c*cs.h*cs.w)
+		out := make([]float32, cs.m*oh*ow)
+		ep := &Epilogue{RowBias: sgemmRandom(r, cs.m), Act: ActRelu}
+		flops := 2 * float64(cs.m*kk*oh*ow)
+		for _, kc := range []int{96} {
+			for _, ch := range []int{24} {
+				for _, off := range []bool{false, true} {
+					for _, th := range []int{1, 2} {
+						b.Run(fmt.Sprintf("%s/kc%d_ch%d_off%v/th=%d", cs.name, kc, ch, off, th), func(b *testing.B) {
+							ciKC, ciChunk = kc, ch
+							ciOff = off
+							defer func() { ciOff = false }()
+							runtime.LockOSThread()
+							defer runtime.UnlockOSThread()
+							t0 := ciThreadCPU()
+							for b.Loop() {
+								ConvGemmPacked(th, pw, img, cs.c, g, out, ep)
+							}
+							b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+							if th == 1 {
+								b.ReportMetric(flops*float64(b.N)/(ciThreadCPU()-t0)/1e9, "cpuGFLOP/s")
+							}
+						})
+					}
+				}
+			}
+		}
+	}
+}
+
+func ciThreadCPU() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(1, &ru) // RUSAGE_THREAD
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+func BenchmarkCiProbeTile(b *testing.B) {
+	if ciKerns == nil {
+		b.Skip()
+	}
+	for _, p := range []int{3, 4, 5, 6} {
+		for _, fin := range []int{0, ciFinal} {
+			const k = 96
+			w := make([]float32, k*64)
+			x := make([]float32, 4096)
+			offs := make([]int, k)
+			for s := range offs {
+				offs[s] = 4 * (s * 37 % 3000)
+			}
+			acc := make([]float32, 6*64)
+			c := make([]float32, 64*64)
+			var cst ciConsts
+			cst.set(0, 0)
+			b.Run(fmt.Sprintf("p%d/final%v", p, fin != 0), func(b *testing.B) {
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				t0 := ciThreadCPU()
+				for b.Loop() {
+					for r := 0; r < 100; r++ {
+						ciKerns[3][p-1](k, &w[0], &x[0], &offs[0], &acc[0], kfLoad|fin, &c[0], 64, nil, nil, &cst.v[0], uintptr(unsafe.Pointer(&w[0])))
+					}
+				}
+				b.ReportMetric(float64(2*p*64*k*100)*float64(b.N)/(ciThreadCPU()-t0)/1e9, "cpuGFLOP/s")
+			})
+		}
+	}
+	b.Run("peak", func(b *testing.B) {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		t0 := ciThreadCPU()
+		for b.Loop() {
+			fmaPeakAVX512(1 << 16)
+		}
+		b.ReportMetric(float64(30*16*2)*(1<<16)*float64(b.N)/(ciThreadCPU()-t0)/1e9, "cpuGFLOP/s")
+	})
+}
