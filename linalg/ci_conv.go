@@ -20,7 +20,7 @@ import (
 // vectors = 24 accumulators, plus 4 weight and 2 broadcast registers).
 const ciMaxP = 6
 
-// Flags of ciKernelRef beyond the kf* ones.
+// Flags of ciKernelRef beyond kfLoad and kfBias.
 const (
 	ciFinal = 64  // last k block: epilogue, then write C
 	ciRes   = 128 // add the residual before the clamps
@@ -62,7 +62,7 @@ func (c *ciConsts) set(lo, hi float32) {
 //	t = (acc[j*nb*16+o] if flags&kfLoad else 0) + Σ_s w[s*nb*16+o] * x[offs[s]/4+j]
 //
 // stored back to acc, or with ciFinal: plus bias[o] (kfBias), plus
-// res[o*hw+j] (ciRes), max(lo, t) (kfMax), min(hi, t) (kfMin), written to
+// res[o*hw+j] (ciRes), clamped to [lo, hi] of cst (NaN kept), written to
 // c[o*hw+j].
 func ciKernelRef(p, nb, k int, w, x []float32, offs []int, acc []float32, flags int, c []float32, hw int, bias, res []float32, cst *ciConsts) {
 	nw := nb * 16
@@ -86,10 +86,10 @@ func ciKernelRef(p, nb, k int, w, x []float32, offs []int, acc []float32, flags 
 			if flags&ciRes != 0 {
 				t += res[o*hw+j]
 			}
-			if flags&kfMax != 0 && !(t >= lo) && t == t {
+			if t < lo {
 				t = lo
 			}
-			if flags&kfMin != 0 && !(t <= hi) && t == t {
+			if t > hi {
 				t = hi
 			}
 			c[o*hw+j] = t
@@ -143,7 +143,7 @@ func (pa *PackedA) ciPacked() *ciPacked {
 // whether the kernels can run ep at all.
 func ciFlags(ep *Epilogue, cst *ciConsts) (int, bool) {
 	flags := ciFinal
-	lo, hi := float32(0), float32(0)
+	lo, hi := float32(math.Inf(-1)), float32(math.Inf(1))
 	if ep != nil {
 		if ep.ColBias != nil || ep.Post {
 			return 0, false
@@ -157,9 +157,8 @@ func ciFlags(ep *Epilogue, cst *ciConsts) (int, bool) {
 		switch ep.Act {
 		case ActNone:
 		case ActRelu:
-			flags |= kfMax
+			lo = 0
 		case ActClip:
-			flags |= kfMax | kfMin
 			lo, hi = ep.Min, ep.Max
 		default:
 			return 0, false

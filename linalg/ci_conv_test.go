@@ -48,7 +48,7 @@ func TestCiKernels(t *testing.T) {
 		for p := 1; p <= ciMaxP; p++ {
 			for _, k := range []int{1, 2, 3, 5, 17, 64} {
 				for flags := 0; flags < 256; flags++ {
-					if flags&(kfHswish|kfPost) != 0 || flags&ciFinal == 0 && flags&(kfBias|ciRes|kfMax|kfMin) != 0 {
+					if flags&(kfMax|kfMin|kfHswish|kfPost) != 0 || flags&ciFinal == 0 && flags&(kfBias|ciRes) != 0 {
 						continue
 					}
 					nw := nb * 16
@@ -63,12 +63,19 @@ func TestCiKernels(t *testing.T) {
 					accIn := sgemmRandom(r, p*nw)
 					bias := sgemmRandom(r, nw)
 					res := sgemmRandom(r, nw*hw)
-					if flags == ciFinal|kfMax|kfMin {
+					if flags == ciFinal|kfBias {
 						x[offs[0]/4] = float32(math.NaN())
 					}
 					cIn := sgemmRandom(r, nw*hw)
 					var cst ciConsts
-					cst.set(-0.5, 1.25)
+					switch r.Intn(3) {
+					case 0:
+						cst.set(-0.5, 1.25)
+					case 1:
+						cst.set(0, float32(math.Inf(1)))
+					default:
+						cst.set(float32(math.Inf(-1)), float32(math.Inf(1)))
+					}
 					acc, c := append([]float32{}, accIn...), append([]float32{}, cIn...)
 					ciKerns[nb-1][p-1](k, &w[0], &x[0], &offs[0], &acc[0], flags, &c[0], hw, &bias[0], &res[0], &cst.v[0], uintptr(unsafe.Pointer(&w[0])))
 					wacc, wc := append([]float32{}, accIn...), append([]float32{}, cIn...)

@@ -32,8 +32,9 @@ var ciZ = []VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z
 // nb*16) and broadcasts pixel j's input from x at byte offset offs[s]+4j.
 // Accumulators live in registers; between k blocks they go to the acc
 // buffer (p × nb*16, pixel-major); the last block (ciFinal) adds the bias
-// vector, the gathered residual, clamps and scatters the tile into C,
-// where channel o of pixel j is c[o*hw + j]. Each pair of k-steps also
+// vector, transposes the tile in registers into channel rows of p pixels,
+// adds the residual rows, clamps to [lo, hi] and stores them (masked) into C, where
+// channel o of pixel j is c[o*hw + j]. Each pair of k-steps also
 // prefetches two cache lines from pf into L2.
 func genCi(p, nb int) {
 	name := fmt.Sprintf("ciKernP%dN%d", p, nb)
@@ -117,17 +118,17 @@ func genCi(p, nb int) {
 	VZEROUPPER()
 	RET()
 
-	// Registers past the accumulators are free from here on.
+	// Registers past the accumulators are free from here on; each
+	// vector's accumulators are freed once it is transposed.
 	Label("final")
-	free := ciZ[p*nb:]
-	idx, tmp := free[0], free[1]
-	cst := Load(Param("cst"), R12)
-	hw := Load(Param("hw"), R8)
-	_ = hw
-	// idx = lane*hw; 16 rows of C are 64*hw bytes apart.
-	VPBROADCASTD(R8L, idx)
-	VPMULLD(Mem{Base: cst, Disp: ciCIota}, idx, idx)
-	SHLQ(U8(6), hw)
+	var free []VecPhysical
+	free = append(free, ciZ[p*nb:]...)
+	alloc := func() VecPhysical {
+		r := free[len(free)-1]
+		free = free[:len(free)-1]
+		return r
+	}
+	release := func(r VecPhysical) { free = append(free, r) }
 	TESTQ(U32(kfBias), flags)
 	JZ(LabelRef("nobias"))
 	bias := Load(Param("bias"), R11)
@@ -137,51 +138,115 @@ func genCi(p, nb int) {
 		}
 	}
 	Label("nobias")
-	TESTQ(U32(ciRes), flags)
-	JZ(LabelRef("nores"))
+	hw := Load(Param("hw"), R8)
+	SHLQ(U8(2), hw) // bytes between rows of C
+	c := Load(Param("c"), R9)
 	res := Load(Param("res"), R11)
+	cst := Load(Param("cst"), R12)
+	MOVL(U32(1<<p-1), EAX)
+	KMOVW(EAX, K2)
+	var lo, hi VecPhysical // the clamps, loaded once registers are free
 	for v := 0; v < nb; v++ {
-		if v > 0 {
+		// Transpose the p (padded to 8) pixel rows × 16 channels into
+		// 8 registers of two 8-pixel channel rows each.
+		r := make([]VecPhysical, 8)
+		for j := range r {
+			r[j] = acc(min(j, p-1), v)
+		}
+		t := make([]VecPhysical, 8)
+		for i := 0; i < 4; i++ {
+			t[2*i] = alloc()
+			VUNPCKLPS(r[2*i+1], r[2*i], t[2*i])
+			t[2*i+1] = alloc()
+			VUNPCKHPS(r[2*i+1], r[2*i], t[2*i+1])
+		}
+		for j := 0; j < p; j++ {
+			release(acc(j, v))
+		}
+		if v == 0 {
+			lo, hi = alloc(), alloc()
+			VBROADCASTSS(Mem{Base: cst, Disp: ciCLo}, lo)
+			VBROADCASTSS(Mem{Base: cst, Disp: ciCHi}, hi)
+		}
+		sv := make([]VecPhysical, 8) // sv[e], sv[e+4]: column 4L+e of pixels 0-3, 4-7 in lane L
+		for h := 0; h < 2; h++ {
+			lo, hi := t[4*h], t[4*h+1]     // pixels 4h, 4h+1
+			lo2, hi2 := t[4*h+2], t[4*h+3] // pixels 4h+2, 4h+3
+			sv[4*h+0] = alloc()
+			VSHUFPS(U8(0x44), lo2, lo, sv[4*h+0])
+			sv[4*h+1] = alloc()
+			VSHUFPS(U8(0xEE), lo2, lo, sv[4*h+1])
+			release(lo)
+			release(lo2)
+			sv[4*h+2] = alloc()
+			VSHUFPS(U8(0x44), hi2, hi, sv[4*h+2])
+			sv[4*h+3] = alloc()
+			VSHUFPS(U8(0xEE), hi2, hi, sv[4*h+3])
+			release(hi)
+			release(hi2)
+		}
+		// Row pointers: channel 16v+e at (R9), +4 rows at (R9)(R8*4),
+		// +8 at (SI), +12 at (SI)(R8*4); the same for res in R11/DI.
+		for e := 0; e < 4; e++ {
+			a, b := sv[e], sv[e+4]
+			u1, u2 := alloc(), alloc()
+			VSHUFF32X4(U8(0x44), b, a, u1)
+			VSHUFF32X4(U8(0xEE), b, a, u2)
+			release(a)
+			release(b)
+			VSHUFF32X4(U8(0xD8), u1, u1, u1) // channels e | e+4
+			VSHUFF32X4(U8(0xD8), u2, u2, u2) // channels e+8 | e+12
+			LEAQ(Mem{Base: c, Index: hw, Scale: 8}, RSI)
+			LEAQ(Mem{Base: res, Index: hw, Scale: 8}, RDI)
+			yh := alloc()
+			for ui, u := range []VecPhysical{u1, u2} {
+				cb, rb := c, res
+				if ui == 1 {
+					cb, rb = RSI, RDI
+				}
+				VEXTRACTF32X8(U8(1), u, yh.AsY())
+				for half, y := range []Register{u.AsY(), yh.AsY()} {
+					cm := Mem{Base: cb}
+					rm := Mem{Base: rb}
+					if half == 1 {
+						cm = Mem{Base: cb, Index: hw, Scale: 4}
+						rm = Mem{Base: rb, Index: hw, Scale: 4}
+					}
+					ciEpilogueRow(flags, y, lo.AsY(), hi.AsY(), cm, rm, fmt.Sprintf("v%de%du%dh%d", v, e, ui, half))
+				}
+				release(u)
+			}
+			release(yh)
+			ADDQ(hw, c)
 			ADDQ(hw, res)
 		}
-		for j := 0; j < p; j++ {
-			KXNORW(K1, K1, K1)
-			VXORPS(tmp, tmp, tmp)
-			VGATHERDPS(Mem{Base: res, Index: idx, Scale: 4, Disp: 4 * j}, K1, tmp)
-			VADDPS(tmp, acc(j, v), acc(j, v))
-		}
-	}
-	Label("nores")
-	TESTQ(U32(kfMax), flags)
-	JZ(LabelRef("nomax"))
-	VBROADCASTSS(Mem{Base: cst, Disp: ciCLo}, tmp)
-	for j := 0; j < p; j++ {
-		for v := 0; v < nb; v++ {
-			VMAXPS(acc(j, v), tmp, acc(j, v))
-		}
-	}
-	Label("nomax")
-	TESTQ(U32(kfMin), flags)
-	JZ(LabelRef("nomin"))
-	VBROADCASTSS(Mem{Base: cst, Disp: ciCHi}, tmp)
-	for j := 0; j < p; j++ {
-		for v := 0; v < nb; v++ {
-			VMINPS(acc(j, v), tmp, acc(j, v))
-		}
-	}
-	Label("nomin")
-	c := Load(Param("c"), R9)
-	for v := 0; v < nb; v++ {
-		if v > 0 {
-			ADDQ(hw, c)
-		}
-		for j := 0; j < p; j++ {
-			KXNORW(K1, K1, K1)
-			VSCATTERDPS(acc(j, v), K1, Mem{Base: c, Index: idx, Scale: 4, Disp: 4 * j})
-		}
+		// Next 16 channels: 12 rows on from channel 16v+4.
+		LEAQ(Mem{Base: c, Index: hw, Scale: 8}, c)
+		ADDQ(hw, c)
+		ADDQ(hw, c)
+		ADDQ(hw, c)
+		ADDQ(hw, c)
+		LEAQ(Mem{Base: res, Index: hw, Scale: 8}, res)
+		ADDQ(hw, res)
+		ADDQ(hw, res)
+		ADDQ(hw, res)
+		ADDQ(hw, res)
 	}
 	VZEROUPPER()
 	RET()
+}
+
+// ciEpilogueRow finishes one channel row y (p pixels, mask K2): adds the
+// residual row at rm (ciRes), clamps to [lo, hi] (NaN kept: y is the
+// second source), stores to cm.
+func ciEpilogueRow(flags Register, y, lo, hi Register, cm, rm Mem, id string) {
+	TESTQ(U32(ciRes), flags)
+	JZ(LabelRef("nores" + id))
+	VADDPS(rm, y, K2, y)
+	Label("nores" + id)
+	VMAXPS(y, lo, y)
+	VMINPS(y, hi, y)
+	VMOVUPS(y, K2, cm)
 }
 
 // genCiAll emits every tile shape the driver picks from.
