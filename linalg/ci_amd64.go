@@ -4,8 +4,10 @@ package linalg
 
 import "golang.org/x/sys/cpu"
 
+// The tile kernels need AVX-512 F, DQ (VEXTRACTF32X8, 512-bit VXORPS) and
+// VL (masked 256-bit row loads and stores).
 func init() {
-	if !cpu.X86.HasAVX512F || !cpu.X86.HasAVX512DQ {
+	if !cpu.X86.HasAVX512F || !cpu.X86.HasAVX512DQ || !cpu.X86.HasAVX512VL {
 		return
 	}
 	ciKerns = &ciTable{

@@ -34,6 +34,9 @@ var ciKC = 96
 // block while it is in L1.
 var ciChunk = 24
 
+// ciAhead is how many weight blocks ahead the tiles prefetch.
+var ciAhead = 2
+
 // ciKernFn is a tile kernel: ciKernelRef with its p and nb fixed, on
 // pointers.
 type ciKernFn func(k int, w, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias, res *float32, cst *int32, pf uintptr)
@@ -264,19 +267,15 @@ func ciItem(tab *ciTable, s *ciScratch, fl, m, k int, cp *ciPacked, q []float32,
 		if pc > 0 {
 			flags = kfLoad
 		}
-		// The tiles share out prefetching the next weight block: this
-		// row chunk's next k block, else the next channel block's first.
-		next := oc0*k + (pc+kc)*nw
-		nextLen := min(ciKC, k-pc-kc) * nw
 		if pc+kc == k {
 			flags |= fl
-			next = (oc0 + nw) * k
-			nextLen = min(ciKC, k) * min(64, m-oc0-nw)
 		}
-		var pfBase uintptr
-		if nextLen > 0 {
-			pfBase = uintptr(unsafe.Pointer(&cp.data[next]))
-		}
+		// The tiles share out prefetching the weights ciAhead blocks on
+		// (memory order: this channel block's later k blocks, then the
+		// next channel block's).
+		pfAt := min(len(cp.data)-1, oc0*k+(pc+ciAhead*ciKC)*nw)
+		pfBase := uintptr(unsafe.Pointer(&cp.data[pfAt]))
+		pfLen := uintptr(4 * ciKC * nw)
 		pfShare := uintptr(ciKC * 64 / 2) // bytes each tile prefetches
 		wb := &w[pc*nw]
 		for ti, t := range s.tiles {
@@ -284,12 +283,7 @@ func ciItem(tab *ciTable, s *ciScratch, fl, m, k int, cp *ciPacked, q []float32,
 			if res != nil {
 				rp = &res[oc0*hw+t.dst]
 			}
-			pf := pfBase
-			if pf != 0 {
-				pf += uintptr(ti) * pfShare % uintptr(4*nextLen)
-			} else {
-				pf = uintptr(unsafe.Pointer(wb))
-			}
+			pf := pfBase + uintptr(ti)*pfShare%pfLen
 			tab[nb-1][t.p-1](kc, wb, &q[t.qoff], &offs[pc], &s.acc[ti*ciMaxP*64], flags, &ct[t.dst], hw, bias, rp, cst, pf)
 		}
 	}

@@ -130,3 +130,36 @@ func BenchmarkCiProbeTile(b *testing.B) {
 		b.ReportMetric(float64(30*16*2)*(1<<16)*float64(b.N)/(ciThreadCPU()-t0)/1e9, "cpuGFLOP/s")
 	})
 }
+
+// BenchmarkCiL4Cold is the ResNet stage-4 conv with 8 weight sets in
+// rotation (75 MB), so weights come from memory as in the model.
+func BenchmarkCiL4Cold(b *testing.B) {
+	const c, h, m = 512, 7, 512
+	g := ConvGeom{In: []int{h, h}, Kernel: []int{3, 3}, Out: []int{h, h}, Stride: []int{1, 1}, Dilation: []int{1, 1}, PadBegin: []int{1, 1}}
+	r := rand.New(rand.NewSource(1))
+	kk := c * 9
+	var pws []*PackedA
+	for range 8 {
+		pws = append(pws, PackA(m, kk, sgemmRandom(r, m*kk), kk))
+	}
+	img := sgemmRandom(r, c*h*h)
+	out := make([]float32, m*h*h)
+	ep := &Epilogue{RowBias: sgemmRandom(r, m), Act: ActRelu}
+	flops := 2 * float64(m*kk*h*h)
+	for _, off := range []int{0, 1, 2, 3, 4, 8} {
+		b.Run(fmt.Sprintf("ahead=%v", off), func(b *testing.B) {
+			ciOff = off == 0
+			ciAhead = off
+			defer func() { ciOff = false }()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			t0 := ciThreadCPU()
+			i := 0
+			for b.Loop() {
+				ConvGemmPacked(1, pws[i%8], img, c, g, out, ep)
+				i++
+			}
+			b.ReportMetric(flops*float64(b.N)/(ciThreadCPU()-t0)/1e9, "cpuGFLOP/s")
+		})
+	}
+}
