@@ -175,7 +175,9 @@ func ciFlags(ep *Epilogue, cst *ciConsts) (int, bool) {
 func ciUsable(tab *ciTable, m int, ep *Epilogue) bool {
 	var cst ciConsts
 	_, ok := ciFlags(ep, &cst)
-	return tab != nil && !ciOff && m%16 == 0 && ok
+	// A 16-channel block (nb 1: one weight load per pixel broadcast) is
+	// load-bound and slower than the pixel-vector kernel.
+	return tab != nil && !ciOff && m%16 == 0 && m%64 != 16 && ok
 }
 
 // ciOff disables the path (tests and benchmarks compare).

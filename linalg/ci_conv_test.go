@@ -145,11 +145,14 @@ func TestCiConv(t *testing.T) {
 			}
 			for name, tab := range tabs {
 				for _, th := range []int{1, 2, 3} {
-					saved := ciKerns
-					ciKerns = tab
 					got := sgemmRandom(r, cs.m*n)
-					convIndRun(th, pa, img, cs.c, g, got, ep)
-					ciKerns = saved
+					if name == "asm" && th == 2 {
+						// Through the public entry point (the direct path
+						// picks the tiles when m allows).
+						ConvGemmPacked(th, pa, img, cs.c, g, got, ep)
+					} else {
+						ciDirect(tab, th, pa, img, cs.c, g, got, ep)
+					}
 					for i := range got {
 						if !sgemmClose(got[i], want[i]) {
 							t.Fatalf("%s %+v ep=%d threads=%d: c[%d] = %v, want %v", name, cs, ei, th, i, got[i], want[i])
@@ -159,4 +162,18 @@ func TestCiConv(t *testing.T) {
 			}
 		}
 	}
+}
+
+// ciDirect is convIndRun's tile path forced (any m multiple of 16).
+func ciDirect(tab *ciTable, threads int, pa *PackedA, img []float32, channels int, g ConvGeom, c []float32, ep *Epilogue) {
+	geo := newConvIndGeom(g)
+	bufs := convIndGet(channels*geo.chanLen+geo.pw+32, pa.k)
+	defer convIndPool.Put(bufs)
+	q := bufs.q
+	clear(q)
+	for ch := 0; ch < channels; ch++ {
+		geo.fill(q, img, ch)
+	}
+	geo.offsets(bufs.offs, channels)
+	ciRun(tab, threads, pa.m, pa.k, pa.ciPacked(), q, bufs.offs, &geo, c, ep)
 }
