@@ -278,7 +278,7 @@ func ciItem(tab *ciTable, s *ciScratch, fl, m, k int, cp *ciPacked, q []float32,
 		pfAt := min(len(cp.data)-1, oc0*k+(pc+ciAhead*ciKC)*nw)
 		pfBase := uintptr(unsafe.Pointer(&cp.data[pfAt]))
 		pfLen := uintptr(4 * ciKC * nw)
-		pfShare := uintptr(ciKC * 64 / 2) // bytes each tile prefetches
+		pfShare := uintptr(ciKC * 32) // bytes each tile prefetches (a line per 2 k-steps)
 		wb := &w[pc*nw]
 		for ti, t := range s.tiles {
 			var rp *float32

@@ -1901,8 +1901,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z1
 	VBROADCASTSS (DI)(R14*1), Z2
@@ -2169,8 +2168,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z2
 	VBROADCASTSS (DI)(R14*1), Z3
@@ -2447,8 +2445,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z3
 	VBROADCASTSS (DI)(R14*1), Z4
@@ -2735,8 +2732,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z4
 	VBROADCASTSS (DI)(R14*1), Z5
@@ -3033,8 +3029,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z5
 	VBROADCASTSS (DI)(R14*1), Z6
@@ -3341,8 +3336,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z6
 	VBROADCASTSS (DI)(R14*1), Z7
@@ -3649,8 +3643,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z2
 	VMOVUPS      64(SI), Z3
@@ -4123,8 +4116,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z4
 	VMOVUPS      64(SI), Z5
@@ -4614,8 +4606,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z6
 	VMOVUPS      64(SI), Z7
@@ -5122,8 +5113,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z8
 	VMOVUPS      64(SI), Z9
@@ -5647,8 +5637,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z10
 	VMOVUPS      64(SI), Z11
@@ -6189,8 +6178,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z12
 	VMOVUPS      64(SI), Z13
@@ -6726,8 +6714,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z3
 	VMOVUPS      64(SI), Z4
@@ -7406,8 +7393,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z6
 	VMOVUPS      64(SI), Z7
@@ -8110,8 +8096,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z9
 	VMOVUPS      64(SI), Z10
@@ -8838,8 +8823,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z12
 	VMOVUPS      64(SI), Z13
@@ -9590,8 +9574,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z15
 	VMOVUPS      64(SI), Z16
@@ -10366,8 +10349,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z18
 	VMOVUPS      64(SI), Z19
@@ -11132,8 +11114,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z4
 	VMOVUPS      64(SI), Z5
@@ -12018,8 +11999,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z8
 	VMOVUPS      64(SI), Z9
@@ -12935,8 +12915,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z12
 	VMOVUPS      64(SI), Z13
@@ -13883,8 +13862,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z16
 	VMOVUPS      64(SI), Z17
@@ -14862,8 +14840,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z20
 	VMOVUPS      64(SI), Z21
@@ -15872,8 +15849,7 @@ loop2:
 	JL           tail
 	PREFETCHT0   2048(SI)
 	PREFETCHT1   (BX)
-	PREFETCHT1   64(BX)
-	ADDQ         $0x80, BX
+	ADDQ         $0x40, BX
 	MOVQ         (R13), R14
 	VMOVUPS      (SI), Z24
 	VMOVUPS      64(SI), Z25

@@ -35,7 +35,7 @@ var ciZ = []VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z
 // vector, transposes the tile in registers into channel rows of p pixels,
 // adds the residual rows, clamps to [lo, hi] and stores them (masked) into C, where
 // channel o of pixel j is c[o*hw + j]. Each pair of k-steps also
-// prefetches two cache lines from pf into L2.
+// prefetches one cache line from pf on into L2.
 func genCi(p, nb int) {
 	name := fmt.Sprintf("ciKernP%dN%d", p, nb)
 	nw := nb * 16
@@ -93,8 +93,7 @@ func genCi(p, nb int) {
 	// of a block then does not wait for memory (ResNet's 512-channel
 	// layers stream 9 MiB of weights per convolution).
 	PREFETCHT1(Mem{Base: pf})
-	PREFETCHT1(Mem{Base: pf, Disp: 64})
-	ADDQ(U8(128), pf)
+	ADDQ(U8(64), pf)
 	for u := 0; u < unroll; u++ {
 		step(u)
 	}
