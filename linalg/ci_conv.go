@@ -26,9 +26,9 @@ const (
 	ciRes   = 128 // add the residual before the clamps
 )
 
-// ciKC is the k block: 96 steps of 64 channels' weights are 24 KiB, which
-// stay in L1 while a row chunk's tiles walk them.
-var ciKC = 96
+// ciKC is the longest k block: 144 steps of 64 channels' weights are 36
+// KiB, which stay in L1 while a row chunk's tiles walk them.
+var ciKC = 144
 
 // ciChunk is the number of tiles of a chunk: they share each weight
 // block while it is in L1.
@@ -263,8 +263,12 @@ func ciItem(tab *ciTable, s *ciScratch, fl, m, k int, cp *ciPacked, q []float32,
 	cst := &s.cst.v[0]
 	w := cp.data[oc0*k : oc0*k+k*nw]
 	ct := c[oc0*hw : (oc0+nw)*hw]
-	for pc := 0; pc < k; pc += ciKC {
-		kc := min(ciKC, k-pc)
+	// Even k blocks of at most ciKC steps (K=147, the stem, is 74+73,
+	// not 144+3).
+	kb := (k + ciKC - 1) / ciKC
+	kcb := (k + kb - 1) / kb
+	for pc := 0; pc < k; pc += kcb {
+		kc := min(kcb, k-pc)
 		flags := 0
 		if pc > 0 {
 			flags = kfLoad
@@ -275,10 +279,10 @@ func ciItem(tab *ciTable, s *ciScratch, fl, m, k int, cp *ciPacked, q []float32,
 		// The tiles share out prefetching the weights ciAhead blocks on
 		// (memory order: this channel block's later k blocks, then the
 		// next channel block's).
-		pfAt := min(len(cp.data)-1, oc0*k+(pc+ciAhead*ciKC)*nw)
+		pfAt := min(len(cp.data)-1, oc0*k+(pc+ciAhead*kcb)*nw)
 		pfBase := uintptr(unsafe.Pointer(&cp.data[pfAt]))
-		pfLen := uintptr(4 * ciKC * nw)
-		pfShare := uintptr(ciKC * 32) // bytes each tile prefetches (a line per 2 k-steps)
+		pfLen := uintptr(4 * kcb * nw)
+		pfShare := uintptr(kcb * 32) // bytes each tile prefetches (a line per 2 k-steps)
 		wb := &w[pc*nw]
 		for ti, t := range s.tiles {
 			var rp *float32

@@ -58,7 +58,7 @@ func BenchmarkCiVs(b *testing.B) {
 		out := make([]float32, cs.m*oh*ow)
 		ep := &Epilogue{RowBias: sgemmRandom(r, cs.m), Act: ActRelu}
 		flops := 2 * float64(cs.m*kk*oh*ow)
-		for _, kc := range []int{96} {
+		for _, kc := range []int{96, 144} {
 			for _, ch := range []int{24} {
 				for _, off := range []bool{false, true} {
 					for _, th := range []int{1, 2} {
@@ -146,10 +146,12 @@ func BenchmarkCiL4Cold(b *testing.B) {
 	out := make([]float32, m*h*h)
 	ep := &Epilogue{RowBias: sgemmRandom(r, m), Act: ActRelu}
 	flops := 2 * float64(m*kk*h*h)
-	for _, ah := range []int{0, 1, 2, 0, 1, 2} {
+	for _, ah := range []int{2, 3, 2, 3} {
 		b.Run(fmt.Sprintf("ahead=%v", ah), func(b *testing.B) {
 			ciAhead = ah
 			defer func() { ciAhead = 2 }()
+			ciKC = 96 + 48*(ah%2)
+			defer func() { ciKC = 144 }()
 			defer func() { ciOff = false }()
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
