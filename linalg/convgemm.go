@@ -29,7 +29,7 @@ func ConvGemmPacked(threads int, pw *PackedA, img []float32, channels int, g Con
 		panic(fmt.Sprintf("linalg: ConvGemmPacked weights have %d columns, geometry needs %d", pw.k, k))
 	}
 	sgemmCheckMat("C", m, n, c, n)
-	if !convIndOff && convIndWorth(pw.impl, g) {
+	if !convIndOff && (convIndWorth(pw.impl, g) || pw.impl.kernelInd != nil && len(g.In) == 2 && ciUsable(ciKerns, m, ep)) {
 		if ep != nil && ep.Residual != nil && len(ep.Residual) < m*n {
 			panic("linalg: ConvGemmPacked residual shorter than C")
 		}

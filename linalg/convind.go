@@ -98,6 +98,9 @@ func (c *convIndGeom) fill(q, img []float32, ch int) {
 	dst := q[ch*c.chanLen : (ch+1)*c.chanLen]
 	for py := 0; py < c.sh; py++ {
 		for px := 0; px < c.sw; px++ {
+			if !c.phaseUsed(py, px) {
+				continue // no tap reads it (a strided 1x1 reads phase 0 only)
+			}
 			pl := dst[(py*c.sw+px)*c.plane : (py*c.sw+px+1)*c.plane]
 			// Plane columns x' with input column x'*sw+px-pl in [0, iw).
 			x0 := max(0, (c.pl-px+c.sw-1)/c.sw)
@@ -127,6 +130,18 @@ func (c *convIndGeom) fill(q, img []float32, ch int) {
 			}
 		}
 	}
+}
+
+// phaseUsed reports whether some kernel tap reads phase plane (py, px).
+func (c *convIndGeom) phaseUsed(py, px int) bool {
+	y, x := false, false
+	for ky := 0; ky < c.kh && !y; ky++ {
+		y = ky*c.dh%c.sh == py
+	}
+	for kx := 0; kx < c.kw && !x; kx++ {
+		x = kx*c.dw%c.sw == px
+	}
+	return y && x
 }
 
 // offsets fills offs with each k-step's byte offset into q, for k-steps
@@ -182,6 +197,10 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 		}
 	}
 	geo.offsets(bufs.offs, channels)
+	if tab := ciKerns; ciUsable(tab, pa.m, ep) {
+		ciRun(tab, threads, pa.m, k, pa.ciPacked(), q, bufs.offs, &geo, c, ep)
+		return
+	}
 	convIndTiles(threads, pa, q, bufs.offs, &geo, c, ep, tiles)
 }
 

@@ -1,5 +1,7 @@
 package linalg
 
+import "sync/atomic"
+
 // PackedA is a left operand (e.g. convolution weights, m×k, not
 // transposed, alpha 1) packed once into the layout the active SGEMM
 // kernel reads, so repeated products skip packing it. It is immutable and
@@ -8,8 +10,9 @@ package linalg
 type PackedA struct {
 	impl *sgemmImpl
 	m, k int
-	mpad int       // m rounded up to the kernel's mr
-	data []float32 // per kc block of k: ceil(m/mr) strips of kc×mr
+	mpad int                      // m rounded up to the kernel's mr
+	data []float32                // per kc block of k: ceil(m/mr) strips of kc×mr
+	ci   atomic.Pointer[ciPacked] // the direct-convolution repacking, made on first use
 }
 
 // PackA packs the m×k row-major matrix a (row stride lda).

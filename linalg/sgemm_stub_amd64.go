@@ -65,6 +65,150 @@ func maxF32AVX2(dst *float32, a *float32, b *float32, n int)
 //go:noescape
 func maxU8AVX2(dst *byte, a *byte, b *byte, n int)
 
+// ciKernP1N1 computes a 1-pixel × 16-channel direct-convolution tile:
+// ciKernelRef with p=1, nb=1. Requires AVX512F.
+//
+//go:noescape
+func ciKernP1N1(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP2N1 computes a 2-pixel × 16-channel direct-convolution tile:
+// ciKernelRef with p=2, nb=1. Requires AVX512F.
+//
+//go:noescape
+func ciKernP2N1(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP3N1 computes a 3-pixel × 16-channel direct-convolution tile:
+// ciKernelRef with p=3, nb=1. Requires AVX512F.
+//
+//go:noescape
+func ciKernP3N1(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP4N1 computes a 4-pixel × 16-channel direct-convolution tile:
+// ciKernelRef with p=4, nb=1. Requires AVX512F.
+//
+//go:noescape
+func ciKernP4N1(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP5N1 computes a 5-pixel × 16-channel direct-convolution tile:
+// ciKernelRef with p=5, nb=1. Requires AVX512F.
+//
+//go:noescape
+func ciKernP5N1(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP6N1 computes a 6-pixel × 16-channel direct-convolution tile:
+// ciKernelRef with p=6, nb=1. Requires AVX512F.
+//
+//go:noescape
+func ciKernP6N1(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP1N2 computes a 1-pixel × 32-channel direct-convolution tile:
+// ciKernelRef with p=1, nb=2. Requires AVX512F.
+//
+//go:noescape
+func ciKernP1N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP2N2 computes a 2-pixel × 32-channel direct-convolution tile:
+// ciKernelRef with p=2, nb=2. Requires AVX512F.
+//
+//go:noescape
+func ciKernP2N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP3N2 computes a 3-pixel × 32-channel direct-convolution tile:
+// ciKernelRef with p=3, nb=2. Requires AVX512F.
+//
+//go:noescape
+func ciKernP3N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP4N2 computes a 4-pixel × 32-channel direct-convolution tile:
+// ciKernelRef with p=4, nb=2. Requires AVX512F.
+//
+//go:noescape
+func ciKernP4N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP5N2 computes a 5-pixel × 32-channel direct-convolution tile:
+// ciKernelRef with p=5, nb=2. Requires AVX512F.
+//
+//go:noescape
+func ciKernP5N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP6N2 computes a 6-pixel × 32-channel direct-convolution tile:
+// ciKernelRef with p=6, nb=2. Requires AVX512F.
+//
+//go:noescape
+func ciKernP6N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP1N3 computes a 1-pixel × 48-channel direct-convolution tile:
+// ciKernelRef with p=1, nb=3. Requires AVX512F.
+//
+//go:noescape
+func ciKernP1N3(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP2N3 computes a 2-pixel × 48-channel direct-convolution tile:
+// ciKernelRef with p=2, nb=3. Requires AVX512F.
+//
+//go:noescape
+func ciKernP2N3(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP3N3 computes a 3-pixel × 48-channel direct-convolution tile:
+// ciKernelRef with p=3, nb=3. Requires AVX512F.
+//
+//go:noescape
+func ciKernP3N3(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP4N3 computes a 4-pixel × 48-channel direct-convolution tile:
+// ciKernelRef with p=4, nb=3. Requires AVX512F.
+//
+//go:noescape
+func ciKernP4N3(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP5N3 computes a 5-pixel × 48-channel direct-convolution tile:
+// ciKernelRef with p=5, nb=3. Requires AVX512F.
+//
+//go:noescape
+func ciKernP5N3(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP6N3 computes a 6-pixel × 48-channel direct-convolution tile:
+// ciKernelRef with p=6, nb=3. Requires AVX512F.
+//
+//go:noescape
+func ciKernP6N3(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP1N4 computes a 1-pixel × 64-channel direct-convolution tile:
+// ciKernelRef with p=1, nb=4. Requires AVX512F.
+//
+//go:noescape
+func ciKernP1N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP2N4 computes a 2-pixel × 64-channel direct-convolution tile:
+// ciKernelRef with p=2, nb=4. Requires AVX512F.
+//
+//go:noescape
+func ciKernP2N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP3N4 computes a 3-pixel × 64-channel direct-convolution tile:
+// ciKernelRef with p=3, nb=4. Requires AVX512F.
+//
+//go:noescape
+func ciKernP3N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP4N4 computes a 4-pixel × 64-channel direct-convolution tile:
+// ciKernelRef with p=4, nb=4. Requires AVX512F.
+//
+//go:noescape
+func ciKernP4N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP5N4 computes a 5-pixel × 64-channel direct-convolution tile:
+// ciKernelRef with p=5, nb=4. Requires AVX512F.
+//
+//go:noescape
+func ciKernP5N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// ciKernP6N4 computes a 6-pixel × 64-channel direct-convolution tile:
+// ciKernelRef with p=6, nb=4. Requires AVX512F.
+//
+//go:noescape
+func ciKernP6N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
 // fmaPeakAVX2 runs n iterations of 14 independent register-only FMAs,
 // to measure the core's peak FMA throughput.
 func fmaPeakAVX2(n int)

@@ -42,6 +42,7 @@ func main() {
 	genAxpy()
 	genMaxF32()
 	genMaxU8()
+	genCiAll()
 	genPeak("fmaPeakAVX2", false, 14)
 	genPeak("fmaPeakAVX512", true, 30)
 	Generate()
