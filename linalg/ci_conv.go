@@ -105,10 +105,23 @@ func ciKernelRef(p, nb, k int, w, x []float32, offs []int, acc []float32, flags 
 // data[i0*k:].
 type ciPacked struct{ data []float32 }
 
-// ciPack repacks pa (m a multiple of 16).
+// ciPack repacks pa (m a multiple of 16), from its source when it is
+// lazy (so the SGEMM packing is never made) or from its SGEMM packing.
 func ciPack(pa *PackedA) *ciPacked {
 	m, k, mr, kcI := pa.m, pa.k, pa.impl.mr, pa.impl.kc
 	d := make([]float32, m*k)
+	if pa.src != nil {
+		for i := 0; i < m; i++ {
+			i0 := i / 64 * 64
+			nw := min(64, m-i0)
+			src := pa.src[i*pa.lda : i*pa.lda+k]
+			dst := d[i0*k+i-i0:]
+			for p, v := range src {
+				dst[p*nw] = v
+			}
+		}
+		return &ciPacked{data: d}
+	}
 	for pc := 0; pc < k; pc += kcI {
 		kc := min(kcI, k-pc)
 		blk := pa.data[pc*pa.mpad:]

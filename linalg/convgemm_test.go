@@ -10,7 +10,7 @@ import (
 func TestConvGemm(t *testing.T) {
 	sgemmEachImpl(t, func(t *testing.T) {
 		r := rand.New(rand.NewSource(3))
-		for _, cs := range []struct{ c, ih, iw, m, kh, kw, sh, sw, dh, dw, ph, pw, pb, pr int }{
+		for ci, cs := range []struct{ c, ih, iw, m, kh, kw, sh, sw, dh, dw, ph, pw, pb, pr int }{
 			{3, 5, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
 			{2, 7, 9, 9, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},
 			{5, 13, 11, 17, 3, 2, 1, 3, 2, 1, 2, 0, 1, 3},
@@ -50,6 +50,9 @@ func TestConvGemm(t *testing.T) {
 			ep := &Epilogue{RowBias: bias, Act: ActRelu, Residual: sgemmRandom(r, cs.m*n)}
 			epilogueRef(ep, cs.m, n, want, n)
 			pw := PackA(cs.m, k, w, k)
+			if ci%2 == 1 { // lazy: packed on first use by whichever path runs
+				pw = PackALazy(cs.m, k, w, k)
+			}
 			for _, th := range []int{1, 2, 3} {
 				for mode := 0; mode < 3; mode++ { // unpacked, packed (direct when worth it), packed im2col
 					convIndOff = mode == 2

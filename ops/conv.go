@@ -217,7 +217,7 @@ func (k *cvConv) cvPackedWeights(w *tensor.Tensor, wf []float32, group, mg, kk i
 	p.once.Do(func() {
 		p.byGrp = make([]*linalg.PackedA, group)
 		for gi := range p.byGrp {
-			p.byGrp[gi] = linalg.PackA(mg, kk, p.vals[gi*mg*kk:(gi+1)*mg*kk], kk)
+			p.byGrp[gi] = linalg.PackALazy(mg, kk, p.vals[gi*mg*kk:(gi+1)*mg*kk], kk)
 		}
 	})
 	return p.byGrp
