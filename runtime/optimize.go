@@ -79,7 +79,7 @@ func optimize(m *ir.Model, opts Options) error {
 			break
 		}
 	}
-	if passes.FuseActivations(m.Graph) && m.Opsets[passes.QDQDomain] == 0 {
+	if fa := passes.FuseActivations(m.Graph); (passes.FuseInvertedResiduals(m.Graph) || fa) && m.Opsets[passes.QDQDomain] == 0 {
 		m.Opsets[passes.QDQDomain] = 1
 	}
 	return nil
