@@ -2,10 +2,10 @@ package linalg_test
 
 import (
 	"fmt"
-	"syscall"
 	"github.com/qinfer/qinfer/ir"
 	"github.com/qinfer/qinfer/ops"
 	"github.com/qinfer/qinfer/tensor"
+	"syscall"
 	"testing"
 )
 
