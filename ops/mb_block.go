@@ -319,31 +319,32 @@ func (j *mbJob) band(s *mbScratch, b, i, nt int) {
 	rin := r1 - r0
 	hw, ohw := g.h*g.w, g.oh*g.ow
 	ne, nd := g.e*rin*g.w, g.e*(ob-oa)*g.ow
-	if cap(s.eb) < ne {
+	if cap(s.eb) < ne && j.pe != nil {
 		s.eb = make([]float32, ne)
 	}
 	if cap(s.db) < nd {
 		s.db = make([]float32, nd)
 	}
-	eb, db := s.eb[:ne], s.db[:nd]
+	eb, db := s.eb, s.db[:nd]
 	xb := j.x[b*g.c*hw : (b+1)*g.c*hw]
 	ptb := r0 - ra
-	switch {
-	case j.pe != nil:
+	if j.pe != nil {
+		eb = eb[:ne]
 		ep := linalg.Epilogue{RowBias: j.be}
 		post := j.ae != nil && !j.ae.epilogue(&ep)
-		linalg.SgemmPackedEpilogue(nt, j.pe, rin*g.w, xb[r0*g.w:], hw, eb, rin*g.w, &ep)
+		linalg.SgemmPackedDirect(nt, j.pe, rin*g.w, xb[r0*g.w:], hw, eb, rin*g.w, &ep)
 		if post {
 			j.ae.apply32(eb)
-		}
-	default:
-		for c := 0; c < g.c; c++ {
-			copy(eb[c*rin*g.w:(c+1)*rin*g.w], xb[c*hw+r0*g.w:c*hw+r1*g.w])
 		}
 	}
 	dgeo := linalg.ConvGeom{In: []int{rin, g.w}, Kernel: []int{g.kh, g.kw}, Out: []int{ob - oa, g.ow},
 		Stride: []int{g.sh, g.sw}, Dilation: []int{g.dh, g.dw}, PadBegin: []int{ptb, g.pl}}
-	j.depthwise(db, eb, &dgeo, nt)
+	if j.pe != nil {
+		j.depthwise(db, eb, rin*g.w, &dgeo, nt)
+	} else {
+		// The band's rows of X, read in place.
+		j.depthwise(db, xb[r0*g.w:], hw, &dgeo, nt)
+	}
 	ep := linalg.Epilogue{RowBias: j.bp}
 	yb := j.y[b*g.m*ohw:]
 	if j.z != nil {
@@ -351,7 +352,7 @@ func (j *mbJob) band(s *mbScratch, b, i, nt int) {
 	}
 	post := j.ap != nil && !j.ap.epilogue(&ep)
 	n := (ob - oa) * g.ow
-	linalg.SgemmPackedEpilogue(nt, j.pp, n, db, n, yb[oa*g.ow:], ohw, &ep)
+	linalg.SgemmPackedDirect(nt, j.pp, n, db, n, yb[oa*g.ow:], ohw, &ep)
 	if post {
 		for r := 0; r < g.m; r++ {
 			j.ap.apply32(yb[r*ohw+oa*g.ow : r*ohw+ob*g.ow])
@@ -359,18 +360,28 @@ func (j *mbJob) band(s *mbScratch, b, i, nt int) {
 	}
 }
 
-// depthwise runs the depthwise convolution of a band (src: e planes of
-// geo.In, dst: e planes of geo.Out) with nt threads over channels.
-func (j *mbJob) depthwise(dst, src []float32, geo *linalg.ConvGeom, nt int) {
+// depthwise runs the depthwise convolution of a band with nt threads
+// over channels: src holds e planes of geo.In at a stride of ps values
+// (the band's rows of each plane), dst e planes of geo.Out.
+func (j *mbJob) depthwise(dst, src []float32, ps int, geo *linalg.ConvGeom, nt int) {
 	g := &j.g
 	in, on, kk := geo.In[0]*geo.In[1], geo.Out[0]*geo.Out[1], g.kh*g.kw
 	run := func(lo, hi int) {
 		var ep linalg.Epilogue
-		if j.bd != nil {
-			ep.RowBias = j.bd[lo:hi]
-		}
 		post := j.ad != nil && !j.ad.epilogue(&ep)
-		linalg.DepthwiseConv2DPlanes(dst[lo*on:hi*on], src[lo*in:hi*in], j.wd[lo*kk:hi*kk], hi-lo, *geo, &ep)
+		if ps == in {
+			if j.bd != nil {
+				ep.RowBias = j.bd[lo:hi]
+			}
+			linalg.DepthwiseConv2DPlanes(dst[lo*on:hi*on], src[lo*in:hi*in], j.wd[lo*kk:hi*kk], hi-lo, *geo, &ep)
+		} else {
+			for c := lo; c < hi; c++ {
+				if j.bd != nil {
+					ep.RowBias = j.bd[c : c+1]
+				}
+				linalg.DepthwiseConv2DPlanes(dst[c*on:(c+1)*on], src[c*ps:c*ps+in], j.wd[c*kk:(c+1)*kk], 1, *geo, &ep)
+			}
+		}
 		if post {
 			j.ad.apply32(dst[lo*on : hi*on])
 		}

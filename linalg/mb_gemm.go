@@ -1,0 +1,178 @@
+package linalg
+
+import (
+	"fmt"
+	"sync"
+)
+
+// SgemmPackedDirect is SgemmPackedEpilogue (C = ep(A·B), A packed by
+// PackA, B k×n row-major with row stride ldb) reading B in place instead
+// of packing it: the micro-kernel takes each k-step's nr values of B at a
+// per-row offset (the direct convolution kernel), and full tiles are
+// written straight into C. For the small operands of a pointwise
+// convolution over a band of rows (B a few hundred KiB, already in L2)
+// packing B is an extra pass over it that costs about as much as the
+// product. Tiles go column-outer, so one tile's B column block (k×nr)
+// stays in L1 for every row strip of A. Without a direct kernel it is
+// SgemmPackedEpilogue.
+func SgemmPackedDirect(threads int, pa *PackedA, n int, b []float32, ldb int, c []float32, ldc int, ep *Epilogue) {
+	m, k := pa.m, pa.k
+	impl := pa.impl
+	if impl.kernelInd == nil || impl.kernelEp == nil || m == 0 || n == 0 || k == 0 {
+		SgemmPackedEpilogue(threads, pa, n, b, ldb, c, ldc, ep)
+		return
+	}
+	sgemmCheckMat("B", k, n, b, ldb)
+	sgemmCheckMat("C", m, n, c, ldc)
+	if ep != nil {
+		if (ep.RowBias != nil && len(ep.RowBias) < m) || (ep.ColBias != nil && len(ep.ColBias) < n) {
+			panic(fmt.Sprintf("linalg: SgemmPackedDirect %dx%d with bias of %d rows, %d columns", m, n, len(ep.RowBias), len(ep.ColBias)))
+		}
+		if ep.Residual != nil && len(ep.Residual) < (m-1)*ldc+n {
+			panic(fmt.Sprintf("linalg: SgemmPackedDirect %dx%d with a residual of %d elements", m, n, len(ep.Residual)))
+		}
+		if ep.RowBias == nil && ep.ColBias == nil && ep.Residual == nil && ep.Act == ActNone && !ep.Post {
+			ep = nil
+		}
+	}
+	if work := m * n * k; work/max(threads, 1) < 1<<19 {
+		threads = max(1, work>>19)
+	}
+	nr, mr := impl.nr, impl.mr
+	tiles, strips := (n+nr-1)/nr, (m+mr-1)/mr
+	if threads <= 1 || (tiles < 2*threads && strips < threads) {
+		mbDirect(pa, n, b, ldb, c, ldc, ep, 0, tiles, 0, m)
+		return
+	}
+	mbDirectParallel(threads, pa, n, b, ldb, c, ldc, ep, tiles, strips)
+}
+
+// mbDirectParallel splits SgemmPackedDirect over goroutines: runs of
+// tiles when there are enough, else runs of row strips.
+func mbDirectParallel(threads int, pa *PackedA, n int, b []float32, ldb int, c []float32, ldc int, ep *Epilogue, tiles, strips int) {
+	if tiles >= 2*threads {
+		step := (tiles + threads - 1) / threads
+		parallel((tiles+step-1)/step, func(i int) {
+			mbDirect(pa, n, b, ldb, c, ldc, ep, i*step, min((i+1)*step, tiles), 0, pa.m)
+		})
+		return
+	}
+	mr := pa.impl.mr
+	step := (strips + threads - 1) / threads * mr
+	parallel((pa.m+step-1)/step, func(i int) {
+		mbDirect(pa, n, b, ldb, c, ldc, ep, 0, tiles, i*step, min((i+1)*step, pa.m))
+	})
+}
+
+// mbDirectBufs are one mbDirect call's scratch buffers, recycled.
+type mbDirectBufs struct {
+	offs, toffs []int     // byte offsets of B's rows: in place, in tail
+	tail        []float32 // the last partial tile's B columns, zero padded
+	tile        []float32 // an edge tile of C (mr×nr), then mr bias values
+	k           sgemmConsts
+}
+
+var mbDirectPool sync.Pool
+
+// mbDirect computes tiles [t0, t1) (nr columns each) of rows [m0, m1)
+// (m0 a multiple of mr) of SgemmPackedDirect.
+func mbDirect(pa *PackedA, n int, b []float32, ldb int, c []float32, ldc int, ep *Epilogue, t0, t1, m0, m1 int) {
+	impl := pa.impl
+	mr, nr, kcMax := impl.mr, impl.nr, impl.kc
+	m, k := pa.m, pa.k
+	bf, _ := mbDirectPool.Get().(*mbDirectBufs)
+	if bf == nil {
+		bf = &mbDirectBufs{}
+	}
+	defer mbDirectPool.Put(bf)
+	if cap(bf.offs) < k {
+		bf.offs, bf.toffs = make([]int, k), make([]int, k)
+	}
+	offs, toffs := bf.offs[:k], bf.toffs[:k]
+	for p := range offs {
+		offs[p] = 4 * p * ldb
+		toffs[p] = 4 * p * nr
+	}
+	if cap(bf.tile) < mr*nr+mr {
+		bf.tile = make([]float32, mr*nr+mr)
+	}
+	tile, ebias := bf.tile[:mr*nr], bf.tile[mr*nr:mr*nr+mr]
+	cst := &bf.k
+	var res []float32
+	if ep != nil {
+		res = ep.Residual
+	}
+	for t := t0; t < t1; t++ {
+		j := t * nr
+		cols := min(nr, n-j)
+		bp, bo := &b[j], offs
+		if cols < nr {
+			// The kernel reads nr values per row: copy the tail.
+			if cap(bf.tail) < k*nr {
+				bf.tail = make([]float32, k*nr)
+			}
+			tl := bf.tail[:k*nr]
+			clear(tl)
+			for p := 0; p < k; p++ {
+				copy(tl[p*nr:p*nr+cols], b[p*ldb+j:p*ldb+j+cols])
+			}
+			bp, bo = &tl[0], toffs
+		}
+		for is := m0; is < m1; is += mr {
+			rows := min(mr, m-is)
+			full := rows == mr && cols == nr
+			// dst is where the tile accumulates: C itself, or tile.
+			var dst []float32
+			ld := ldc
+			if full {
+				dst = c[is*ldc+j : (is+mr-1)*ldc+j+nr]
+				if res != nil {
+					for r := 0; r < mr; r++ {
+						copy(dst[r*ldc:r*ldc+nr], res[(is+r)*ldc+j:])
+					}
+				}
+			} else {
+				dst, ld = tile, nr
+				clear(tile)
+				for r := 0; r < rows && res != nil; r++ {
+					copy(tile[r*nr:r*nr+cols], res[(is+r)*ldc+j:])
+				}
+			}
+			post := false
+			for pc := 0; pc < k; pc += kcMax {
+				kc := min(kcMax, k-pc)
+				tb := sgemmTileBlock{first: pc == 0, last: pc+kc == k, ep: ep}
+				flags, fused := tb.fused(impl, cst)
+				if !fused { // an epilogue the kernel cannot run: plain product
+					flags, post = 0, true
+					if !tb.first {
+						flags = kfLoad
+					}
+				}
+				if res != nil || !full {
+					flags |= kfLoad // onto the residual, or the cleared tile
+				}
+				var bias *float32
+				if flags&kfBias != 0 {
+					if rows == mr {
+						bias = &ep.RowBias[is]
+					} else {
+						clear(ebias)
+						copy(ebias, ep.RowBias[is:is+rows])
+						bias = &ebias[0]
+					}
+				}
+				a := pa.block(is, pc, mr, kc)
+				impl.kernelInd(kc, &a[0], bp, &bo[pc], &dst[0], ld, flags, bias, &cst.zero[0])
+			}
+			if !full {
+				for r := 0; r < rows; r++ {
+					copy(c[(is+r)*ldc+j:(is+r)*ldc+j+cols], tile[r*nr:r*nr+cols])
+				}
+			}
+			if post && ep != nil {
+				ep.apply(c, ldc, is, j, rows, cols)
+			}
+		}
+	}
+}
