@@ -75,11 +75,15 @@ type mbDirectBufs struct {
 var mbDirectPool sync.Pool
 
 // mbDirect computes tiles [t0, t1) (nr columns each) of rows [m0, m1)
-// (m0 a multiple of mr) of SgemmPackedDirect.
+// (m0 a multiple of mr) of SgemmPackedDirect. Loop order: when A is the
+// larger operand, row strips outer, so each strip of A is read once and
+// B (small) is re-read from cache; else tiles outer over row blocks
+// whose packed A stays in L1, so each tile's B columns are read once per
+// block.
 func mbDirect(pa *PackedA, n int, b []float32, ldb int, c []float32, ldc int, ep *Epilogue, t0, t1, m0, m1 int) {
 	impl := pa.impl
 	mr, nr, kcMax := impl.mr, impl.nr, impl.kc
-	m, k := pa.m, pa.k
+	k := pa.k
 	bf, _ := mbDirectPool.Get().(*mbDirectBufs)
 	if bf == nil {
 		bf = &mbDirectBufs{}
@@ -96,83 +100,113 @@ func mbDirect(pa *PackedA, n int, b []float32, ldb int, c []float32, ldc int, ep
 	if cap(bf.tile) < mr*nr+mr {
 		bf.tile = make([]float32, mr*nr+mr)
 	}
+	bf.tail = bf.tail[:0]
+	if n%nr != 0 && t1 == (n+nr-1)/nr {
+		// The kernel reads nr values per row: the last tile's columns
+		// are copied, zero padded.
+		if cap(bf.tail) < k*nr {
+			bf.tail = make([]float32, k*nr)
+		}
+		tl := bf.tail[:k*nr]
+		clear(tl)
+		j, cols := (t1-1)*nr, n%nr
+		for p := 0; p < k; p++ {
+			copy(tl[p*nr:p*nr+cols], b[p*ldb+j:p*ldb+j+cols])
+		}
+		bf.tail = tl
+	}
+	if m1-m0 > n {
+		for is := m0; is < m1; is += mr {
+			for t := t0; t < t1; t++ {
+				mbDirectTile(pa, n, b, ldb, c, ldc, ep, t, is, bf)
+			}
+		}
+		return
+	}
+	mcb := max(1, mbDirectA/(mr*min(k, kcMax))) * mr
+	for mb0 := m0; mb0 < m1; mb0 += mcb {
+		for t := t0; t < t1; t++ {
+			for is := mb0; is < min(mb0+mcb, m1); is += mr {
+				mbDirectTile(pa, n, b, ldb, c, ldc, ep, t, is, bf)
+			}
+		}
+	}
+}
+
+// mbDirectA is about how many floats of packed A one row block of
+// mbDirect holds (24 KiB, half of L1).
+const mbDirectA = 6 << 10
+
+// mbDirectTile computes the mr×nr tile of C at row is, tile t (columns
+// t·nr on) over all of k, with mbDirect's buffers bf.
+func mbDirectTile(pa *PackedA, n int, b []float32, ldb int, c []float32, ldc int, ep *Epilogue, t, is int, bf *mbDirectBufs) {
+	impl := pa.impl
+	mr, nr, kcMax := impl.mr, impl.nr, impl.kc
+	m, k := pa.m, pa.k
+	j := t * nr
+	cols := min(nr, n-j)
+	bp, bo := &b[j], bf.offs
+	if cols < nr {
+		bp, bo = &bf.tail[0], bf.toffs
+	}
 	tile, ebias := bf.tile[:mr*nr], bf.tile[mr*nr:mr*nr+mr]
 	cst := &bf.k
 	var res []float32
 	if ep != nil {
 		res = ep.Residual
 	}
-	for t := t0; t < t1; t++ {
-		j := t * nr
-		cols := min(nr, n-j)
-		bp, bo := &b[j], offs
-		if cols < nr {
-			// The kernel reads nr values per row: copy the tail.
-			if cap(bf.tail) < k*nr {
-				bf.tail = make([]float32, k*nr)
+	rows := min(mr, m-is)
+	full := rows == mr && cols == nr
+	// dst is where the tile accumulates: C itself, or tile.
+	var dst []float32
+	ld := ldc
+	if full {
+		dst = c[is*ldc+j : (is+mr-1)*ldc+j+nr]
+		if res != nil {
+			for r := 0; r < mr; r++ {
+				copy(dst[r*ldc:r*ldc+nr], res[(is+r)*ldc+j:])
 			}
-			tl := bf.tail[:k*nr]
-			clear(tl)
-			for p := 0; p < k; p++ {
-				copy(tl[p*nr:p*nr+cols], b[p*ldb+j:p*ldb+j+cols])
-			}
-			bp, bo = &tl[0], toffs
 		}
-		for is := m0; is < m1; is += mr {
-			rows := min(mr, m-is)
-			full := rows == mr && cols == nr
-			// dst is where the tile accumulates: C itself, or tile.
-			var dst []float32
-			ld := ldc
-			if full {
-				dst = c[is*ldc+j : (is+mr-1)*ldc+j+nr]
-				if res != nil {
-					for r := 0; r < mr; r++ {
-						copy(dst[r*ldc:r*ldc+nr], res[(is+r)*ldc+j:])
-					}
-				}
+	} else {
+		dst, ld = tile, nr
+		clear(tile)
+		for r := 0; r < rows && res != nil; r++ {
+			copy(tile[r*nr:r*nr+cols], res[(is+r)*ldc+j:])
+		}
+	}
+	post := false
+	for pc := 0; pc < k; pc += kcMax {
+		kc := min(kcMax, k-pc)
+		tb := sgemmTileBlock{first: pc == 0, last: pc+kc == k, ep: ep}
+		flags, fused := tb.fused(impl, cst)
+		if !fused { // an epilogue the kernel cannot run: plain product
+			flags, post = 0, true
+			if !tb.first {
+				flags = kfLoad
+			}
+		}
+		if res != nil || !full {
+			flags |= kfLoad // onto the residual, or the cleared tile
+		}
+		var bias *float32
+		if flags&kfBias != 0 {
+			if rows == mr {
+				bias = &ep.RowBias[is]
 			} else {
-				dst, ld = tile, nr
-				clear(tile)
-				for r := 0; r < rows && res != nil; r++ {
-					copy(tile[r*nr:r*nr+cols], res[(is+r)*ldc+j:])
-				}
-			}
-			post := false
-			for pc := 0; pc < k; pc += kcMax {
-				kc := min(kcMax, k-pc)
-				tb := sgemmTileBlock{first: pc == 0, last: pc+kc == k, ep: ep}
-				flags, fused := tb.fused(impl, cst)
-				if !fused { // an epilogue the kernel cannot run: plain product
-					flags, post = 0, true
-					if !tb.first {
-						flags = kfLoad
-					}
-				}
-				if res != nil || !full {
-					flags |= kfLoad // onto the residual, or the cleared tile
-				}
-				var bias *float32
-				if flags&kfBias != 0 {
-					if rows == mr {
-						bias = &ep.RowBias[is]
-					} else {
-						clear(ebias)
-						copy(ebias, ep.RowBias[is:is+rows])
-						bias = &ebias[0]
-					}
-				}
-				a := pa.block(is, pc, mr, kc)
-				impl.kernelInd(kc, &a[0], bp, &bo[pc], &dst[0], ld, flags, bias, &cst.zero[0])
-			}
-			if !full {
-				for r := 0; r < rows; r++ {
-					copy(c[(is+r)*ldc+j:(is+r)*ldc+j+cols], tile[r*nr:r*nr+cols])
-				}
-			}
-			if post && ep != nil {
-				ep.apply(c, ldc, is, j, rows, cols)
+				clear(ebias)
+				copy(ebias, ep.RowBias[is:is+rows])
+				bias = &ebias[0]
 			}
 		}
+		a := pa.block(is, pc, mr, kc)
+		impl.kernelInd(kc, &a[0], bp, &bo[pc], &dst[0], ld, flags, bias, &cst.zero[0])
+	}
+	if !full {
+		for r := 0; r < rows; r++ {
+			copy(c[(is+r)*ldc+j:(is+r)*ldc+j+cols], tile[r*nr:r*nr+cols])
+		}
+	}
+	if post && ep != nil {
+		ep.apply(c, ldc, is, j, rows, cols)
 	}
 }
