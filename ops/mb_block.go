@@ -83,32 +83,44 @@ func (k *mbBlock) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, erro
 	return k.unfused(ctx, in)
 }
 
-// unfused runs the three convolutions one after the other; only the last
-// output comes from the session's arena.
+// unfused runs the three convolutions one after the other, handing the
+// intermediates back to the session's arena as soon as they are read.
 func (k *mbBlock) unfused(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
-	sub := *ctx
-	sub.Arena = nil
 	x := in[0]
+	var e *tensor.Tensor
 	if k.e != nil {
-		y, err := k.e.Run(&sub, []*tensor.Tensor{x, in[1], Opt(in, 2)})
+		y, err := k.e.Run(ctx, []*tensor.Tensor{x, in[1], Opt(in, 2)})
 		if err != nil {
 			return nil, err
 		}
-		x = y[0]
+		e = y[0]
+		x = e
 	}
-	y, err := k.d.Run(&sub, []*tensor.Tensor{x, in[3], Opt(in, 4)})
+	y, err := k.d.Run(ctx, []*tensor.Tensor{x, in[3], Opt(in, 4)})
+	if e != nil {
+		ctx.Arena.Release(e)
+	}
 	if err != nil {
 		return nil, err
 	}
-	pin := []*tensor.Tensor{y[0], in[5], Opt(in, 6)}
+	d := y[0]
+	pin := []*tensor.Tensor{d, in[5], Opt(in, 6)}
 	if z := Opt(in, 7); z != nil {
 		pin = append(pin, z)
 	}
-	return k.p.Run(ctx, pin)
+	out, err := k.p.Run(ctx, pin)
+	ctx.Arena.Release(d)
+	return out, err
 }
 
-// mbNoBand forces the unfused path (tests and benchmarks compare both).
-var mbNoBand bool
+// mbNoBand forces the unfused path, mbAlwaysBand the banded one where it
+// applies (tests and benchmarks compare both).
+var mbNoBand, mbAlwaysBand bool
+
+// mbMinBanded is the smallest expanded plane (floats per image) run in
+// bands with a kernel taller than 3: 1 MiB. Smaller ones (PP-OCRv4 rec's
+// 5x5 blocks) measured slower banded than unfused.
+const mbMinBanded = 1 << 18
 
 // mbGeom is a resolved block geometry.
 type mbGeom struct {
@@ -171,6 +183,12 @@ func (k *mbBlock) banded(ctx *Context, in []*tensor.Tensor) (out []*tensor.Tenso
 		return nil, false, nil
 	}
 	g.e, g.kh, g.kw = ds[0], ds[2], ds[3]
+	if g.e*g.h*g.w < mbMinBanded && (g.kh-1)*g.dh+1 > 3 && !mbAlwaysBand {
+		// A large kernel's band edges recompute many expanded rows,
+		// and the expanded plane fits in L2 beside the rest: the
+		// layers one after the other are as fast.
+		return nil, false, nil
+	}
 	j := zaLocal[mbJob](ctx)
 	*j = mbJob{ae: k.e.mbAct(), ad: k.d.act, ap: k.p.act}
 	defer func() { *j = mbJob{} }()
@@ -246,7 +264,7 @@ func (k *mbBlock) banded(ctx *Context, in []*tensor.Tensor) (out []*tensor.Tenso
 	}
 	j.pp = pws[0]
 	threads := max(1, ctx.Threads)
-	mbPlanBands(&g, threads)
+	mbPlanBands(&g, threads, j.pe != nil)
 	if (g.bands-1)*g.rows*g.sh-g.pt >= g.h {
 		// The last band would read only padding rows (bottom padding
 		// past the kernel): not a band geometry.
@@ -286,13 +304,22 @@ func (k *cvConv) mbAct() *pfAct {
 }
 
 // mbPlanBands sizes the bands: as many output rows as keep a band's
-// buffers within mbBudget; with several threads, a multiple of threads
+// buffers (the expanded rows, when expand, and the depthwise output)
+// within mbBudget; with several threads, a multiple of threads
 // bands when the rows recomputed at band edges stay a small share.
-func mbPlanBands(g *mbGeom, threads int) {
+func mbPlanBands(g *mbGeom, threads int, expand bool) {
 	halo := max(0, g.kext-g.sh) // input rows two adjacent bands share
 	per := g.e * (g.sh*g.w + g.ow)
+	if !expand {
+		// Only the depthwise output is band-sized, and nothing is
+		// recomputed at band edges.
+		halo, per = 0, g.e*g.ow
+	}
 	rows := max(1, (mbBudget-g.e*g.w*halo)/max(per, 1))
-	rows = min(rows, g.oh)
+	// Bands of at least 4 halos: the expanded rows computed twice stay
+	// under a quarter (5x5 kernels on PP-OCR's short planes would
+	// otherwise expand most rows twice).
+	rows = min(max(rows, (4*halo+g.sh-1)/g.sh), g.oh)
 	bands := (g.oh + rows - 1) / rows
 	g.bandPar = false
 	if threads > 1 {

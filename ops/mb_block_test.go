@@ -15,6 +15,7 @@ import (
 type mbCase struct {
 	n, c, h, w, e, m int
 	k, stride, dil   int
+	sw               int // column stride when not stride
 	pads             []int64
 	expand, residual bool
 	act              string // of the expansion and the depthwise conv
@@ -44,6 +45,10 @@ func mbMake(tc mbCase, seed uint64) (*ir.Node, []*tensor.Tensor) {
 		}
 		return []*ir.Attr{{Name: prefix + "activation", Type: ir.AttrString, S: tc.act}, {Name: prefix + "activation_params", Type: ir.AttrFloats}}
 	}
+	sw := tc.stride
+	if tc.sw != 0 {
+		sw = tc.sw
+	}
 	pads := tc.pads
 	if pads == nil {
 		p := int64((tc.k - 1) * tc.dil / 2)
@@ -53,7 +58,7 @@ func mbMake(tc mbCase, seed uint64) (*ir.Node, []*tensor.Tensor) {
 	n.Attrs = append(n.Attrs,
 		&ir.Attr{Name: "dw.group", Type: ir.AttrInt, I: int64(tc.e)},
 		&ir.Attr{Name: "dw.pads", Type: ir.AttrInts, Ints: pads},
-		&ir.Attr{Name: "dw.strides", Type: ir.AttrInts, Ints: []int64{int64(tc.stride), int64(tc.stride)}},
+		&ir.Attr{Name: "dw.strides", Type: ir.AttrInts, Ints: []int64{int64(tc.stride), int64(sw)}},
 		&ir.Attr{Name: "dw.dilations", Type: ir.AttrInts, Ints: []int64{int64(tc.dil), int64(tc.dil)}},
 		&ir.Attr{Name: "dw.kernel_shape", Type: ir.AttrInts, Ints: []int64{int64(tc.k), int64(tc.k)}})
 	n.Attrs = append(n.Attrs, act("dw.")...)
@@ -69,7 +74,7 @@ func mbMake(tc mbCase, seed uint64) (*ir.Node, []*tensor.Tensor) {
 	in[5], in[6] = rnd(tc.m, tc.e, 1, 1), rnd(tc.m)
 	if tc.residual {
 		oh := (tc.h+int(pads[0]+pads[2])-(tc.k-1)*tc.dil-1)/tc.stride + 1
-		ow := (tc.w+int(pads[1]+pads[3])-(tc.k-1)*tc.dil-1)/tc.stride + 1
+		ow := (tc.w+int(pads[1]+pads[3])-(tc.k-1)*tc.dil-1)/sw + 1
 		n.Inputs = append(n.Inputs, "z")
 		in = append(in, rnd(tc.n, tc.m, oh, ow))
 	}
@@ -83,8 +88,8 @@ func mbRun(t testing.TB, n *ir.Node, in []*tensor.Tensor, threads int, unfused b
 	if err != nil {
 		t.Fatal(err)
 	}
-	mbNoBand = unfused
-	defer func() { mbNoBand = false }()
+	mbNoBand, mbAlwaysBand = unfused, !unfused
+	defer func() { mbNoBand, mbAlwaysBand = false, false }()
 	out, err := k.Run(&Context{Node: n, Opset: 1, Threads: threads}, in)
 	if err != nil {
 		t.Fatal(err)
@@ -104,6 +109,8 @@ var mbCases = []mbCase{
 	{n: 1, c: 3, h: 9, w: 11, e: 3, m: 7, k: 3, stride: 2, dil: 1, pads: []int64{0, 2, 2, 0}, act: "LeakyRelu"},
 	{n: 1, c: 4, h: 8, w: 8, e: 6, m: 2, k: 3, stride: 3, dil: 1, pads: []int64{2, 2, 4, 4}, expand: true, act: "Clip"},
 	{n: 1, c: 2, h: 5, w: 5, e: 4, m: 3, k: 1, stride: 1, dil: 1, expand: true, act: "Clip"},
+	{n: 1, c: 9, h: 12, w: 33, e: 9, m: 11, k: 5, stride: 2, sw: 1, dil: 1, residual: true, act: "HardSwish"},
+	{n: 1, c: 6, h: 7, w: 40, e: 10, m: 6, k: 3, stride: 1, sw: 2, dil: 1, expand: true, act: "HardSwish"},
 }
 
 // TestMBBlock compares the banded block with the three convolutions run
@@ -116,7 +123,10 @@ func TestMBBlock(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, ok, err := k.(*mbBlock).banded(&Context{Node: n, Opset: 1, Threads: 1}, in); !ok || err != nil {
+		mbAlwaysBand = true
+		_, ok, err := k.(*mbBlock).banded(&Context{Node: n, Opset: 1, Threads: 1}, in)
+		mbAlwaysBand = false
+		if !ok || err != nil {
 			t.Errorf("case %d: banded path not taken (%v)", i, err)
 		}
 		for _, th := range []int{1, 2, 3} {
@@ -173,23 +183,28 @@ func BenchmarkMBBlock(b *testing.B) {
 		{n: 1, c: 96, h: 14, w: 14, e: 576, m: 160, k: 3, stride: 2, dil: 1, expand: true, act: "Clip"},
 		{n: 1, c: 160, h: 7, w: 7, e: 960, m: 160, k: 3, stride: 1, dil: 1, expand: true, residual: true, act: "Clip"},
 		{n: 1, c: 160, h: 7, w: 7, e: 960, m: 320, k: 3, stride: 1, dil: 1, expand: true, act: "Clip"},
+		// PP-OCRv4 rec (48x320 input): depthwise → pointwise, HardSwish.
+		{n: 1, c: 32, h: 24, w: 160, e: 32, m: 64, k: 3, stride: 1, dil: 1, act: "HardSwish"},
+		{n: 1, c: 128, h: 12, w: 160, e: 128, m: 240, k: 3, stride: 1, sw: 2, dil: 1, act: "HardSwish"},
+		{n: 1, c: 240, h: 12, w: 80, e: 240, m: 240, k: 5, stride: 1, dil: 1, act: "HardSwish"},
+		{n: 1, c: 480, h: 6, w: 80, e: 480, m: 480, k: 5, stride: 2, sw: 1, dil: 1, act: "HardSwish"},
 	}
 	for _, tc := range blocks {
 		n, in := mbMake(tc, 1)
 		for _, th := range []int{1, 2} {
 			for _, unfused := range []bool{true, false} {
-				name := fmt.Sprintf("c%d_h%d_e%d_m%d_s%d/t%d/banded", tc.c, tc.h, tc.e, tc.m, tc.stride, th)
+				name := fmt.Sprintf("c%d_h%dw%d_e%d_m%d_k%d_s%d%d/t%d/banded", tc.c, tc.h, tc.w, tc.e, tc.m, tc.k, tc.stride, tc.sw, th)
 				if unfused {
-					name = fmt.Sprintf("c%d_h%d_e%d_m%d_s%d/t%d/unfused", tc.c, tc.h, tc.e, tc.m, tc.stride, th)
+					name = name[:len(name)-len("banded")] + "unfused"
 				}
 				b.Run(name, func(b *testing.B) {
 					k, err := mbNewBlock(n, 1)
 					if err != nil {
 						b.Fatal(err)
 					}
-					ctx := &Context{Node: n, Opset: 1, Threads: th}
-					mbNoBand = unfused
-					defer func() { mbNoBand = false }()
+					ctx := &Context{Node: n, Opset: 1, Threads: th, Arena: NewArena()}
+					mbNoBand, mbAlwaysBand = unfused, !unfused
+					defer func() { mbNoBand, mbAlwaysBand = false, false }()
 					c0 := mbCPUTime()
 					for b.Loop() {
 						if _, err := k.Run(ctx, in); err != nil {
