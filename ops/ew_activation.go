@@ -154,7 +154,7 @@ func ewShrinkFactory(n *ir.Node, opset int) (Kernel, error) {
 
 // ewClipT clamps x into [lo, hi].
 func ewClipT[T tensor.Number](ctx *Context, x []T, lo, hi T) []T {
-	dst := MakeSlice[T](ctx, len(x))
+	dst := rcUninitSlice[T](ctx, len(x))
 	ctx.Parallel(len(x), ewGrain, func(a, b int) {
 		d, s := dst[a:b], x[a:b]
 		for i, v := range s {
@@ -337,7 +337,6 @@ func init() {
 	Register("", "Elu", 1, ewActFactory(ewElu))
 	Register("", "Selu", 1, ewActFactory(ewSelu))
 	Register("", "Celu", 12, ewActFactory(ewCelu))
-	Register("", "Sigmoid", 1, ewActFactory(ewPlain(ewSigmoid64)))
 	Register("", "HardSigmoid", 1, ewActFactory(ewHardSigmoid))
 	Register("", "HardSwish", 14, ewActFactory(ewPlain(func(v float64) float64 {
 		return v * math.Max(0, math.Min(1, v/6+0.5))

@@ -182,7 +182,7 @@ func ewFloatSpan[T ewFloat](op ewOp) ewSpan[T, T, T] {
 			return y
 		})
 	case ewOpPow:
-		return ewSpanOf(func(x, y T) T { return T(math.Pow(float64(x), float64(y))) })
+		return rcPowSpan[T]
 	case ewOpPRelu:
 		return ewSpanOf(func(x, s T) T {
 			if x < 0 {
@@ -608,4 +608,28 @@ func init() {
 	Register("", "Mean", 1, ewVariadicFactory(ewOpAdd, true))
 	Register("", "Max", 1, ewVariadicFactory(ewOpMax, false))
 	Register("", "Min", 1, ewVariadicFactory(ewOpMin, false))
+}
+
+// rcPowSpan is Pow for floats; a broadcast exponent of 2 (variance in
+// decomposed layer norms) is x·x, which is math.Pow's correctly rounded
+// result without its cost.
+func rcPowSpan[T ewFloat](dst, a []T, sa int, b []T, sb int) {
+	if sb == 0 && b[0] == 2 {
+		if sa == 1 {
+			a = a[:len(dst)]
+			for i, v := range a {
+				dst[i] = v * v
+			}
+			return
+		}
+		v := a[0] * a[0]
+		for i := range dst {
+			dst[i] = v
+		}
+		return
+	}
+	n := len(dst)
+	for i := 0; i < n; i++ {
+		dst[i] = T(math.Pow(float64(a[i*sa]), float64(b[i*sb])))
+	}
 }

@@ -179,7 +179,7 @@ func ewOutShape(ctx *Context, dt tensor.DType, shapes ...[]int) ([]int, error) {
 // ewBin applies span over the broadcast of a and b into a fresh slice of the
 // (already checked) output shape.
 func ewBin[A, B, O any](ctx *Context, a []A, ash []int, b []B, bsh []int, osh []int, span ewSpan[A, B, O]) []O {
-	dst := MakeSlice[O](ctx, tensor.Size(osh))
+	dst := rcUninitSlice[O](ctx, tensor.Size(osh)) // every element is written
 	p := zaPlan(ctx, osh, ash, bsh)
 	sa, sb := p.inner(0), p.inner(1)
 	if p.zaSerial(ctx) {

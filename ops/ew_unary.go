@@ -10,7 +10,7 @@ import (
 // ewMapT applies f to every element of src into a fresh slice, in parallel
 // for large inputs.
 func ewMapT[T, O any](ctx *Context, src []T, f func(T) O) []O {
-	dst := MakeSlice[O](ctx, len(src))
+	dst := rcUninitSlice[O](ctx, len(src)) // every element is written
 	if zaSerialN(ctx, len(src), ewGrain) {
 		// No closure for ctx.Parallel: a steady-state run allocates nothing.
 		for i, v := range src {
@@ -110,7 +110,7 @@ func ewNumUnary(ctx *Context, u ewUn, x *tensor.Tensor) (*tensor.Tensor, error) 
 	case tensor.Float32:
 		if u == ewUnRelu {
 			src := x.Float32s()
-			dst := MakeSlice[float32](ctx, len(src))
+			dst := rcUninitSlice[float32](ctx, len(src))
 			if zaSerialN(ctx, len(src), ewGrain) {
 				for i, v := range src {
 					dst[i] = max(v, 0)

@@ -100,7 +100,7 @@ func shConcat(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
 		}
 		out[axis] += s[axis]
 	}
-	y, err := ctx.NewTensor(xs[0].DType(), out...)
+	y, err := ctx.NewTensorUninit(xs[0].DType(), out...) // the blocks cover it
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}

@@ -108,9 +108,8 @@ func (a *pfAct) apply32(y []float32) {
 			y[i] = v * max(0, min(1, v*(1.0/6)+0.5))
 		}
 	case "Sigmoid":
-		for i, v := range y {
-			y[i] = pfSigmoid32(v)
-		}
+		// Vectorised (the DB head's 640×640 probability map).
+		linalg.Sigmoid32(y, y, 1, false)
 	}
 	if a.post {
 		s, t := a.ps, a.pt

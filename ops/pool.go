@@ -165,6 +165,14 @@ func (k *cvPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		}
 		return One(y), nil
 	}
+	if k.op == "AveragePool" && dt == tensor.Float32 && len(xs) == 4 && rcAvgFits(xs, g) {
+		y, err := ctx.NewTensorUninit(dt, oshape...) // every element is written
+		if err != nil {
+			return nil, ctx.Errf("%w", err)
+		}
+		rcAvgPool2D(ctx, x.Float32s(), y.Float32s(), xs, g)
+		return One(y), nil
+	}
 	offs, padded := cvPoolWindows(xs[2:], g)
 	if k.op == "MaxPool" {
 		y, err := ctx.NewTensor(dt, oshape...)
@@ -700,28 +708,54 @@ func cvRemapIndices(idx []int64, from, to []int) ([]int64, error) {
 	return out, nil
 }
 
-// cvMean32 is the mean of x (NaN for empty x, as 0/0), summed in eight
-// float32 lanes and combined in float64.
+// cvMean32 is the mean of x (NaN for empty x, as 0/0), summed in
+// float32 lanes by linalg.Sum32 (vectorised: squeeze-excite pooling reads
+// whole feature maps).
 func cvMean32(x []float32) float32 {
-	var a [8]float32
-	i := 0
-	for ; i+8 <= len(x); i += 8 {
-		v := x[i : i+8 : i+8]
-		a[0] += v[0]
-		a[1] += v[1]
-		a[2] += v[2]
-		a[3] += v[3]
-		a[4] += v[4]
-		a[5] += v[5]
-		a[6] += v[6]
-		a[7] += v[7]
+	return float32(float64(linalg.Sum32(x)) / float64(len(x)))
+}
+
+// rcAvgFits reports whether every 2-D pooling window lies inside the
+// input (no padding, no partial ceil-mode window, unit dilation), where
+// the average is over the full window whatever count_include_pad says.
+func rcAvgFits(xs []int, g *cvGeom) bool {
+	for d := 0; d < 2; d++ {
+		if g.dilations[d] != 1 || g.padBegin[d] != 0 || g.out[d] < 1 || (g.out[d]-1)*g.strides[d]+g.kernel[d] > xs[2+d] {
+			return false
+		}
 	}
-	var s float64
-	for _, v := range a {
-		s += float64(v)
+	return true
+}
+
+// rcAvgPool2D is AveragePool over NCHW float32 planes whose windows all
+// fit (rcAvgFits): the same float64 sums in the same order as cvAvgLp,
+// without window tables, planes split over threads.
+func rcAvgPool2D(ctx *Context, x, y []float32, xs []int, g *cvGeom) {
+	planes, ih, iw := xs[0]*xs[1], xs[2], xs[3]
+	oh, ow, kh, kw, sh, sw := g.out[0], g.out[1], g.kernel[0], g.kernel[1], g.strides[0], g.strides[1]
+	inv := float64(kh * kw)
+	body := func(lo, hi int) {
+		for pl := lo; pl < hi; pl++ {
+			xp := x[pl*ih*iw : (pl+1)*ih*iw]
+			yp := y[pl*oh*ow : (pl+1)*oh*ow]
+			for oy := 0; oy < oh; oy++ {
+				for ox := 0; ox < ow; ox++ {
+					var s float64
+					for ky := 0; ky < kh; ky++ {
+						row := xp[(oy*sh+ky)*iw+ox*sw:][:kw]
+						for _, v := range row {
+							s += float64(v)
+						}
+					}
+					yp[oy*ow+ox] = float32(s / inv)
+				}
+			}
+		}
 	}
-	for _, v := range x[i:] {
-		s += float64(v)
+	grain := max(1, ewGrain/max(1, ih*iw))
+	if zaSerialN(ctx, planes, grain) {
+		body(0, planes)
+		return
 	}
-	return float32(s / float64(len(x)))
+	ctx.Parallel(planes, grain, body)
 }

@@ -248,3 +248,24 @@ func zaBroadcast2(dst, x, y []int) ([]int, bool) {
 	}
 	return dst, true
 }
+
+// rcUninitSlice is MakeSlice for outputs the kernel writes in full: a
+// recycled arena buffer is not cleared first (the clearing was a whole
+// extra pass over memory for every elementwise node).
+func rcUninitSlice[T any](ctx *Context, n int) []T {
+	dt := tensor.DTypeOf(any([]T(nil)))
+	if dt == tensor.Undefined || dt == tensor.String || ctx == nil || ctx.Arena == nil || n <= 0 {
+		return MakeSlice[T](ctx, n)
+	}
+	t, err := ctx.Arena.NewUninit(dt, n)
+	if err != nil {
+		return make([]T, n) // over the cap: as MakeSlice
+	}
+	a := ctx.Arena
+	a.mu.Lock()
+	if b, ok := a.owned[dataPtr(t)]; ok {
+		b.zaSpare = t
+	}
+	a.mu.Unlock()
+	return t.Data().([]T)
+}

@@ -79,6 +79,7 @@ func optimize(m *ir.Model, opts Options) error {
 			break
 		}
 	}
+	passes.FuseTransformerOps(m)
 	if fa := passes.FuseActivations(m.Graph); (passes.FuseInvertedResiduals(m.Graph) || fa) && m.Opsets[passes.QDQDomain] == 0 {
 		m.Opsets[passes.QDQDomain] = 1
 	}
