@@ -223,56 +223,11 @@ func convIndTiles(threads int, pa *PackedA, q []float32, offs []int, geo *convIn
 	convIndParallel(impl, pa, q, offs, geo.heapCopy(), c, m, k, ep, threads, tiles, mStrips)
 }
 
-// convInd1x1 is convIndRun for a 1x1, stride-1, unpadded convolution: B
-// row p of a tile starting at j is img[p*n+j : p*n+j+nr], read in place.
-// The last, partial tile would read past the image, so its B rows are
-// copied into a zero-padded strip first.
+// convInd1x1 is convIndRun for a 1x1, stride-1, unpadded convolution:
+// B is the image itself, read in place by SgemmPackedDirect.
 func convInd1x1(threads int, pa *PackedA, img []float32, channels int, geo *convIndGeom, c []float32, ep *Epilogue) {
-	nr, k := pa.impl.nr, pa.k
 	n := geo.oh * geo.ow
-	full := n / nr
-	bufs := convIndGet(k*nr, 2*k)
-	defer convIndPool.Put(bufs)
-	offs, toffs := bufs.offs[:k], bufs.offs[k:2*k]
-	for p := range offs {
-		offs[p] = 4 * p * n
-		toffs[p] = 4 * p * nr
-	}
-	q := img[:channels*n]
-	var qt []float32
-	if full*nr < n {
-		qt = bufs.q[:k*nr]
-		clear(qt)
-		for p := 0; p < k; p++ {
-			copy(qt[p*nr:(p+1)*nr], img[p*n+full*nr:(p+1)*n])
-		}
-	}
-	m, mr := pa.m, pa.impl.mr
-	if work := m * n * k; work/max(threads, 1) < 1<<19 {
-		threads = max(1, work>>19)
-	}
-	if mStrips := (m + mr - 1) / mr; threads > 1 && full+1 < 2*threads && mStrips >= threads {
-		// Few tiles (7x7 and 14x14 maps): split the rows over threads,
-		// the tail tile included.
-		step := (mStrips + threads - 1) / threads * mr
-		gh := geo.heapCopy()
-		parallel((m+step-1)/step, func(i int) {
-			m0, m1 := i*step, min((i+1)*step, m)
-			if full > 0 {
-				convIndBlock(pa.impl, pa, q, 0, offs, gh, c, m, k, ep, 0, full, m0, m1)
-			}
-			if qt != nil {
-				convIndBlock(pa.impl, pa, qt, full*nr, toffs, gh, c, m, k, ep, full, full+1, m0, m1)
-			}
-		})
-		return
-	}
-	if full > 0 {
-		convIndTiles(threads, pa, q, offs, geo, c, ep, full)
-	}
-	if qt != nil {
-		convIndBlock(pa.impl, pa, qt, full*nr, toffs, geo, c, m, k, ep, full, full+1, 0, m)
-	}
+	SgemmPackedDirect(threads, pa, n, img[:channels*n], n, c, n, ep)
 }
 
 // convIndParallel is convIndRun's multi-goroutine split (a function of

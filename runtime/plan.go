@@ -1002,7 +1002,7 @@ func (p *Plan) Nodes() []PlanNode {
 		switch {
 		case st.fk != nil || len(n.Subgraphs()) > 0:
 			pn.Kind = KindControl
-		case op == "qinfer.FusedConv": // float Conv + activation
+		case op == "qinfer.FusedConv" || op == "qinfer.InvertedResidual": // float Conv + activation, float conv block
 			pn.Kind = KindFloat
 		case planIntOps[op] || n.Domain == "qinfer":
 			pn.Kind = KindInt8

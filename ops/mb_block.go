@@ -1,0 +1,421 @@
+package ops
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/qinfer/qinfer/ir"
+	"github.com/qinfer/qinfer/linalg"
+	"github.com/qinfer/qinfer/tensor"
+)
+
+// qinfer.InvertedResidual is MobileNetV2's inverted residual block as one
+// node (made by passes.FuseInvertedResiduals): an optional 1x1 expansion
+// E, a depthwise convolution D and a 1x1 projection P, each a FusedConv
+// with its own activation, P with an optional residual:
+//
+//	y = P(D(E(x))) [+ z]
+//
+// Inputs: x, E's W and B (empty without expansion), D's W and B, P's W
+// and B, z. Attributes are the three convolutions' FusedConv attributes
+// prefixed "expand.", "dw." and "project.".
+//
+// Run in bands of output rows, the expanded and depthwise intermediates
+// of a band stay in L2 instead of making a round trip through memory
+// (they are 6x the block's input and output at MobileNetV2's 112x112 to
+// 28x28 stages). Expanded rows shared by two bands are computed twice.
+
+func init() {
+	Register("qinfer", "InvertedResidual", 1, mbNewBlock)
+}
+
+// mbBlock is an InvertedResidual node's kernel: the three convolutions
+// as FusedConv kernels, which also run the block unfused when the banded
+// path does not apply.
+type mbBlock struct {
+	e, d, p *cvConv // e is nil without expansion
+}
+
+// mbSubNode returns the FusedConv node of one of the block's convolutions
+// (attributes with the given prefix, unprefixed).
+func mbSubNode(n *ir.Node, prefix string) *ir.Node {
+	s := &ir.Node{Name: n.Name + "/" + prefix, OpType: "FusedConv", Domain: "qinfer"}
+	for _, a := range n.Attrs {
+		if name, ok := strings.CutPrefix(a.Name, prefix+"."); ok {
+			c := *a
+			c.Name = name
+			s.Attrs = append(s.Attrs, &c)
+		}
+	}
+	return s
+}
+
+func mbNewBlock(n *ir.Node, opset int) (Kernel, error) {
+	k := &mbBlock{}
+	for _, sub := range []struct {
+		prefix string
+		dst    **cvConv
+	}{{"expand", &k.e}, {"dw", &k.d}, {"project", &k.p}} {
+		if sub.prefix == "expand" && n.Input(1) == "" {
+			continue
+		}
+		c, err := cvNewFusedConv(mbSubNode(n, sub.prefix), opset)
+		if err != nil {
+			return nil, err
+		}
+		*sub.dst = c.(*cvConv)
+	}
+	return k, nil
+}
+
+func (k *mbBlock) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	if len(in) < 6 || in[0] == nil || in[3] == nil || in[5] == nil {
+		return nil, ctx.Errf("X and the depthwise and projection weights are required: %w", ir.ErrInvalidModel)
+	}
+	if k.e != nil && Opt(in, 1) == nil {
+		return nil, ctx.Errf("expansion weights missing: %w", ir.ErrInvalidModel)
+	}
+	if !mbNoBand {
+		if y, ok, err := k.banded(ctx, in); ok {
+			return y, err
+		}
+	}
+	return k.unfused(ctx, in)
+}
+
+// unfused runs the three convolutions one after the other, handing the
+// intermediates back to the session's arena as soon as they are read.
+func (k *mbBlock) unfused(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	x := in[0]
+	var e *tensor.Tensor
+	if k.e != nil {
+		y, err := k.e.Run(ctx, []*tensor.Tensor{x, in[1], Opt(in, 2)})
+		if err != nil {
+			return nil, err
+		}
+		e = y[0]
+		x = e
+	}
+	y, err := k.d.Run(ctx, []*tensor.Tensor{x, in[3], Opt(in, 4)})
+	if e != nil {
+		ctx.Arena.Release(e)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := y[0]
+	pin := []*tensor.Tensor{d, in[5], Opt(in, 6)}
+	if z := Opt(in, 7); z != nil {
+		pin = append(pin, z)
+	}
+	out, err := k.p.Run(ctx, pin)
+	ctx.Arena.Release(d)
+	return out, err
+}
+
+// mbNoBand forces the unfused path, mbAlwaysBand the banded one where it
+// applies (tests and benchmarks compare both).
+var mbNoBand, mbAlwaysBand bool
+
+// mbMinBanded is the smallest expanded plane (floats per image) run in
+// bands with a kernel taller than 3: 1 MiB. Smaller ones (PP-OCRv4 rec's
+// 5x5 blocks) measured slower banded than unfused.
+const mbMinBanded = 1 << 18
+
+// mbGeom is a resolved block geometry.
+type mbGeom struct {
+	n, c, e, m, h, w, oh, ow int
+	kh, kw, sh, sw, dh, dw   int
+	pt, pl                   int
+	kext                     int // input rows one output row reads
+	rows, bands              int // output rows per band, bands
+	bandPar                  bool
+}
+
+// mbPointwise reports whether win is a plain 1x1 window on an h×w input
+// (stride 1, no padding).
+func mbPointwise(ctx *Context, win *cvWindow, h, w int) bool {
+	g, err := win.resolve(ctx, []int{h, w}, []int{1, 1}, false)
+	return err == nil && g.out[0] == h && g.out[1] == w && g.padBegin[0] == 0 && g.padBegin[1] == 0 &&
+		g.strides[0] == 1 && g.strides[1] == 1
+}
+
+// mbF32 returns t's values when t is a float32 tensor of the given shape.
+func mbF32(t *tensor.Tensor, shape ...int) ([]float32, bool) {
+	if t == nil || t.DType() != tensor.Float32 || !tensor.SameShape(t.Shape(), shape) {
+		return nil, false
+	}
+	return t.Float32s(), true
+}
+
+// mbBudget is about how many floats a band's expanded and depthwise rows
+// may take: half of L2.
+const mbBudget = 1 << 18
+
+// mbJob is one banded run's operands.
+type mbJob struct {
+	g          mbGeom
+	x, y, z    []float32
+	wd         []float32
+	be, bd, bp []float32
+	pe, pp     *linalg.PackedA
+	ae, ad, ap *pfAct
+}
+
+// mbScratch is one worker's band buffers.
+type mbScratch struct{ eb, db []float32 }
+
+var mbScratchPool = sync.Pool{New: func() any { return new(mbScratch) }}
+
+// banded runs the block band by band; ok is false (nothing done) when the
+// operands do not fit that path.
+func (k *mbBlock) banded(ctx *Context, in []*tensor.Tensor) (out []*tensor.Tensor, ok bool, err error) {
+	x := in[0]
+	xs := x.Shape()
+	if x.DType() != tensor.Float32 || len(xs) != 4 || k.d.group < 1 {
+		return nil, false, nil
+	}
+	var g mbGeom
+	g.n, g.c, g.h, g.w = xs[0], xs[1], xs[2], xs[3]
+	wd := in[3]
+	ds := wd.Shape()
+	if len(ds) != 4 || ds[1] != 1 {
+		return nil, false, nil
+	}
+	g.e, g.kh, g.kw = ds[0], ds[2], ds[3]
+	if g.e*g.h*g.w < mbMinBanded && (g.kh-1)*g.dh+1 > 3 && !mbAlwaysBand {
+		// A large kernel's band edges recompute many expanded rows,
+		// and the expanded plane fits in L2 beside the rest: the
+		// layers one after the other are as fast.
+		return nil, false, nil
+	}
+	j := zaLocal[mbJob](ctx)
+	*j = mbJob{ae: k.e.mbAct(), ad: k.d.act, ap: k.p.act}
+	defer func() { *j = mbJob{} }()
+	var okW bool
+	if k.e != nil {
+		we := in[1]
+		if k.e.group != 1 || !we.Frozen() || !mbPointwise(ctx, &k.e.win, g.h, g.w) {
+			return nil, false, nil
+		}
+		if _, okW = mbF32(we, g.e, g.c, 1, 1); !okW {
+			return nil, false, nil
+		}
+		if b := Opt(in, 2); b != nil {
+			if j.be, okW = mbF32(b, g.e); !okW {
+				return nil, false, nil
+			}
+		}
+		pws := k.e.cvPackedWeights(we, we.Float32s(), 1, g.e, g.c)
+		if pws == nil {
+			return nil, false, nil
+		}
+		j.pe = pws[0]
+	} else if g.e != g.c {
+		return nil, false, nil
+	}
+	if k.d.group != g.e {
+		return nil, false, nil
+	}
+	if j.wd, okW = mbF32(wd, g.e, 1, g.kh, g.kw); !okW {
+		return nil, false, nil
+	}
+	if b := Opt(in, 4); b != nil {
+		if j.bd, okW = mbF32(b, g.e); !okW {
+			return nil, false, nil
+		}
+	}
+	dg, err := k.d.win.resolve(ctx, []int{g.h, g.w}, []int{g.kh, g.kw}, false)
+	if err != nil {
+		return nil, false, nil
+	}
+	g.oh, g.ow = dg.out[0], dg.out[1]
+	g.sh, g.sw, g.dh, g.dw = dg.strides[0], dg.strides[1], dg.dilations[0], dg.dilations[1]
+	g.pt, g.pl = dg.padBegin[0], dg.padBegin[1]
+	g.kext = (g.kh-1)*g.dh + 1
+	if g.oh < 1 || g.ow < 1 || g.pt >= g.kext || g.pl >= (g.kw-1)*g.dw+1 {
+		return nil, false, nil
+	}
+	wp := in[5]
+	ps := wp.Shape()
+	if len(ps) != 4 || k.p.group != 1 || !wp.Frozen() || !mbPointwise(ctx, &k.p.win, g.oh, g.ow) {
+		return nil, false, nil
+	}
+	g.m = ps[0]
+	if _, okW = mbF32(wp, g.m, g.e, 1, 1); !okW {
+		return nil, false, nil
+	}
+	if b := Opt(in, 6); b != nil {
+		if j.bp, okW = mbF32(b, g.m); !okW {
+			return nil, false, nil
+		}
+	}
+	if z := Opt(in, 7); z != nil {
+		if j.z, okW = mbF32(z, g.n, g.m, g.oh, g.ow); !okW {
+			return nil, false, nil
+		}
+	}
+	if err := ctx.CheckAlloc(tensor.Float32, g.n*g.m*g.oh*g.ow); err != nil {
+		return nil, true, ctx.Errf("output: %w", err)
+	}
+	pws := k.p.cvPackedWeights(wp, wp.Float32s(), 1, g.m, g.e)
+	if pws == nil {
+		return nil, false, nil
+	}
+	j.pp = pws[0]
+	threads := max(1, ctx.Threads)
+	mbPlanBands(&g, threads, j.pe != nil)
+	if (g.bands-1)*g.rows*g.sh-g.pt >= g.h {
+		// The last band would read only padding rows (bottom padding
+		// past the kernel): not a band geometry.
+		return nil, false, nil
+	}
+	y, err := ctx.NewTensorUninit(tensor.Float32, g.n, g.m, g.oh, g.ow)
+	if err != nil {
+		return nil, true, ctx.Errf("output: %w", err)
+	}
+	j.g, j.x, j.y = g, x.Float32s(), y.Float32s()
+	for b := 0; b < g.n; b++ {
+		if g.bandPar {
+			ParallelFor(threads, g.bands, 1, func(lo, hi int) {
+				s := mbScratchPool.Get().(*mbScratch)
+				for i := lo; i < hi; i++ {
+					j.band(s, b, i, 1)
+				}
+				mbScratchPool.Put(s)
+			})
+			continue
+		}
+		s := mbScratchPool.Get().(*mbScratch)
+		for i := 0; i < g.bands; i++ {
+			j.band(s, b, i, threads)
+		}
+		mbScratchPool.Put(s)
+	}
+	return ctx.One(y), true, nil
+}
+
+// mbAct is k's activation, nil for a nil k.
+func (k *cvConv) mbAct() *pfAct {
+	if k == nil {
+		return nil
+	}
+	return k.act
+}
+
+// mbPlanBands sizes the bands: as many output rows as keep a band's
+// buffers (the expanded rows, when expand, and the depthwise output)
+// within mbBudget; with several threads, a multiple of threads
+// bands when the rows recomputed at band edges stay a small share.
+func mbPlanBands(g *mbGeom, threads int, expand bool) {
+	halo := max(0, g.kext-g.sh) // input rows two adjacent bands share
+	per := g.e * (g.sh*g.w + g.ow)
+	if !expand {
+		// Only the depthwise output is band-sized, and nothing is
+		// recomputed at band edges.
+		halo, per = 0, g.e*g.ow
+	}
+	rows := max(1, (mbBudget-g.e*g.w*halo)/max(per, 1))
+	// Bands of at least 4 halos: the expanded rows computed twice stay
+	// under a quarter (5x5 kernels on PP-OCR's short planes would
+	// otherwise expand most rows twice).
+	rows = min(max(rows, (4*halo+g.sh-1)/g.sh), g.oh)
+	bands := (g.oh + rows - 1) / rows
+	g.bandPar = false
+	if threads > 1 {
+		pb := (bands + threads - 1) / threads * threads
+		pr := (g.oh + pb - 1) / pb
+		if pb <= g.oh && 4*halo <= pr*g.sh {
+			bands, g.bandPar = pb, true
+		}
+	}
+	g.rows = (g.oh + bands - 1) / bands
+	g.bands = (g.oh + g.rows - 1) / g.rows
+}
+
+// band computes output rows of band i of image b with nt threads. Every
+// band reads at least one input row: the first because pt < kext, the
+// last as banded checks.
+func (j *mbJob) band(s *mbScratch, b, i, nt int) {
+	g := &j.g
+	oa := i * g.rows
+	ob := min(oa+g.rows, g.oh)
+	ra := oa*g.sh - g.pt              // first padded input row read
+	rb := (ob-1)*g.sh - g.pt + g.kext // past the last
+	r0, r1 := max(0, ra), min(g.h, rb)
+	rin := r1 - r0
+	hw, ohw := g.h*g.w, g.oh*g.ow
+	ne, nd := g.e*rin*g.w, g.e*(ob-oa)*g.ow
+	if cap(s.eb) < ne && j.pe != nil {
+		s.eb = make([]float32, ne)
+	}
+	if cap(s.db) < nd {
+		s.db = make([]float32, nd)
+	}
+	eb, db := s.eb, s.db[:nd]
+	xb := j.x[b*g.c*hw : (b+1)*g.c*hw]
+	ptb := r0 - ra
+	if j.pe != nil {
+		eb = eb[:ne]
+		ep := linalg.Epilogue{RowBias: j.be}
+		post := j.ae != nil && !j.ae.epilogue(&ep)
+		linalg.SgemmPackedDirect(nt, j.pe, rin*g.w, xb[r0*g.w:], hw, eb, rin*g.w, &ep)
+		if post {
+			j.ae.apply32(eb)
+		}
+	}
+	dgeo := linalg.ConvGeom{In: []int{rin, g.w}, Kernel: []int{g.kh, g.kw}, Out: []int{ob - oa, g.ow},
+		Stride: []int{g.sh, g.sw}, Dilation: []int{g.dh, g.dw}, PadBegin: []int{ptb, g.pl}}
+	if j.pe != nil {
+		j.depthwise(db, eb, rin*g.w, &dgeo, nt)
+	} else {
+		// The band's rows of X, read in place.
+		j.depthwise(db, xb[r0*g.w:], hw, &dgeo, nt)
+	}
+	ep := linalg.Epilogue{RowBias: j.bp}
+	yb := j.y[b*g.m*ohw:]
+	if j.z != nil {
+		ep.Residual = j.z[b*g.m*ohw+oa*g.ow:]
+	}
+	post := j.ap != nil && !j.ap.epilogue(&ep)
+	n := (ob - oa) * g.ow
+	linalg.SgemmPackedDirect(nt, j.pp, n, db, n, yb[oa*g.ow:], ohw, &ep)
+	if post {
+		for r := 0; r < g.m; r++ {
+			j.ap.apply32(yb[r*ohw+oa*g.ow : r*ohw+ob*g.ow])
+		}
+	}
+}
+
+// depthwise runs the depthwise convolution of a band with nt threads
+// over channels: src holds e planes of geo.In at a stride of ps values
+// (the band's rows of each plane), dst e planes of geo.Out.
+func (j *mbJob) depthwise(dst, src []float32, ps int, geo *linalg.ConvGeom, nt int) {
+	g := &j.g
+	in, on, kk := geo.In[0]*geo.In[1], geo.Out[0]*geo.Out[1], g.kh*g.kw
+	run := func(lo, hi int) {
+		var ep linalg.Epilogue
+		post := j.ad != nil && !j.ad.epilogue(&ep)
+		if ps == in {
+			if j.bd != nil {
+				ep.RowBias = j.bd[lo:hi]
+			}
+			linalg.DepthwiseConv2DPlanes(dst[lo*on:hi*on], src[lo*in:hi*in], j.wd[lo*kk:hi*kk], hi-lo, *geo, &ep)
+		} else {
+			for c := lo; c < hi; c++ {
+				if j.bd != nil {
+					ep.RowBias = j.bd[c : c+1]
+				}
+				linalg.DepthwiseConv2DPlanes(dst[c*on:(c+1)*on], src[c*ps:c*ps+in], j.wd[c*kk:(c+1)*kk], 1, *geo, &ep)
+			}
+		}
+		if post {
+			j.ad.apply32(dst[lo*on : hi*on])
+		}
+	}
+	if nt <= 1 {
+		run(0, g.e)
+		return
+	}
+	ParallelFor(nt, g.e, 16, run)
+}
