@@ -222,28 +222,38 @@ func ciRun(tab *ciTable, threads int, m, k int, cp *ciPacked, q []float32, offs 
 		threads = max(1, work>>19)
 	}
 	threads = min(threads, items)
-	run := func(i0, i1 int) {
-		s, _ := ciScratchPool.Get().(*ciScratch)
-		if s == nil {
-			s = &ciScratch{}
-		}
-		defer ciScratchPool.Put(s)
-		if n := rowsPer * tpr * ciMaxP * 64; cap(s.acc) < n {
-			s.acc = make([]float32, n)
-		}
-		fl, _ := ciFlags(ep, &s.cst)
-		for it := i0; it < i1; it++ {
-			ob, rc := it/rch, it%rch
-			ciItem(tab, s, fl, m, k, cp, q, offs, geo, c, ep, ob*64, rc*rowsPer, min(geo.oh, (rc+1)*rowsPer), tpr)
-		}
-	}
 	if threads <= 1 {
-		run(0, items)
+		// No closure on the serial path: geo stays on the caller's stack.
+		ciItems(tab, m, k, cp, q, offs, geo, c, ep, rowsPer, rch, tpr, 0, items)
 		return
 	}
+	ciParallel(tab, threads, m, k, cp, q, offs, geo.heapCopy(), c, ep, rowsPer, rch, tpr, items)
+}
+
+// ciParallel is ciRun's multi-goroutine split (a function of its own, so
+// the serial path's arguments do not escape).
+func ciParallel(tab *ciTable, threads int, m, k int, cp *ciPacked, q []float32, offs []int, gh *convIndGeom, c []float32, ep *Epilogue, rowsPer, rch, tpr, items int) {
 	parallel(threads, func(i int) {
-		run(i*items/threads, (i+1)*items/threads)
+		ciItems(tab, m, k, cp, q, offs, gh, c, ep, rowsPer, rch, tpr, i*items/threads, (i+1)*items/threads)
 	})
+}
+
+// ciItems runs work items [i0, i1) of ciRun: item it is output-channel
+// block it/rch and row chunk it%rch.
+func ciItems(tab *ciTable, m, k int, cp *ciPacked, q []float32, offs []int, geo *convIndGeom, c []float32, ep *Epilogue, rowsPer, rch, tpr, i0, i1 int) {
+	s, _ := ciScratchPool.Get().(*ciScratch)
+	if s == nil {
+		s = &ciScratch{}
+	}
+	defer ciScratchPool.Put(s)
+	if n := rowsPer * tpr * ciMaxP * 64; cap(s.acc) < n {
+		s.acc = make([]float32, n)
+	}
+	fl, _ := ciFlags(ep, &s.cst)
+	for it := i0; it < i1; it++ {
+		ob, rc := it/rch, it%rch
+		ciItem(tab, s, fl, m, k, cp, q, offs, geo, c, ep, ob*64, rc*rowsPer, min(geo.oh, (rc+1)*rowsPer), tpr)
+	}
 }
 
 // ciItem computes output channels oc0..oc0+64 (fewer at the end) of

@@ -160,7 +160,7 @@ type Context struct {
 	zaOneV [1]Value
 	// zaState and zaGeom are the step's per-session kernel storage (see
 	// zaLocal): the runtime gives each session its own Context per step.
-	zaState any
+	zaState [2]any
 	zaGeom  *zaGeomLocal
 	zaPlan  *ewPlan
 }

@@ -6,18 +6,25 @@ package ops
 // state kept there is reused run after run without heap allocations.
 
 // zaLocal returns the step's per-session value of type T, made on first
-// use. A kernel may hold one value per type at a time: two users of the
-// same T in one Run would share it. With no context (tests, constant
+// use. A step keeps values of up to two types (a fused kernel's own state
+// and the shared MatMul plan it calls, say); a third type evicts the
+// second and would be remade every Run. With no context (tests, constant
 // folding) it returns a fresh value.
 func zaLocal[T any](ctx *Context) *T {
 	if ctx == nil {
 		return new(T)
 	}
-	if p, ok := ctx.zaState.(*T); ok {
-		return p
+	for _, v := range ctx.zaState {
+		if p, ok := v.(*T); ok {
+			return p
+		}
 	}
 	p := new(T)
-	ctx.zaState = p
+	if ctx.zaState[0] == nil {
+		ctx.zaState[0] = p
+	} else {
+		ctx.zaState[1] = p
+	}
 	return p
 }
 
