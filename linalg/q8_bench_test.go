@@ -35,20 +35,25 @@ func BenchmarkQ8Conv(b *testing.B) {
 		for i := range mult {
 			mult[i] = 1e-3
 		}
-		pw := Q8PackConvWeights(l.m, K, w, nil)
-		b.Run(fmt.Sprintf("c%d_m%d_%d_k%d_s%d", l.c, l.m, l.hw, l.k, l.s), func(b *testing.B) {
-			var job Q8ConvJob
-			b.ReportAllocs()
-			t0 := q8CPUTime()
-			for b.Loop() {
-				Q8ConvPrepare(&job, &g, x, 128, pw, nil, mult, 128, y)
-				job.Fill(0, job.Channels())
-				job.Run(0, job.Panels())
-				job.Release()
-			}
-			b.ReportMetric(float64(2*l.m*K*o*o)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
-			b.ReportMetric(float64(q8CPUTime()-t0)/1e3/float64(b.N), "cpu-us/op")
-		})
+		for _, mode := range []int{2, 0} {
+			old := amxMode
+			amxMode = mode
+			pw := Q8PackConvWeights(l.m, K, w, nil)
+			amxMode = old
+			b.Run(fmt.Sprintf("c%d_m%d_%d_k%d_s%d/%s", l.c, l.m, l.hw, l.k, l.s, pw.Kernel()), func(b *testing.B) {
+				var job Q8ConvJob
+				b.ReportAllocs()
+				t0 := q8CPUTime()
+				for b.Loop() {
+					Q8ConvPrepare(&job, &g, x, 128, pw, nil, mult, 128, y)
+					job.Fill(0, job.Channels())
+					job.Run(0, job.Panels())
+					job.Release()
+				}
+				b.ReportMetric(float64(2*l.m*K*o*o)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
+				b.ReportMetric(float64(q8CPUTime()-t0)/1e3/float64(b.N), "cpu-us/op")
+			})
+		}
 	}
 }
 

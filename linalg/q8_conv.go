@@ -64,6 +64,23 @@ type Q8ConvWeights struct {
 	// row sums), block-interleaved (see q8KernFusedGeneric); see
 	// q8FusedMode.
 	fused bool
+	// amx: (with fused) data holds the raw int8 weights row-major, K
+	// padded with zeros to chunks of 64 bytes (stride = 64·chunks), rows
+	// to amxMR, for amxConvFn.
+	amx    bool
+	chunks int
+}
+
+// amxImpl describes the AMX kernel's layout for the shared code.
+var amxImpl = &qgemmImpl{name: "amx", layout: qLayoutS8x4, mr: amxMR, nr: qNR}
+
+// bBytes is the size of one packed B panel: the AMX kernel reads whole
+// 16-step chunks (steps past the packed ones meet zero weights).
+func (pw *Q8ConvWeights) bBytes() int {
+	if pw.amx {
+		return max(pw.steps, 16*pw.chunks) * 128
+	}
+	return pw.steps * 128
 }
 
 // q8FusedImpl describes the fused kernel's layout for the shared code.
@@ -81,8 +98,12 @@ func Q8PackConvWeights[TW QInt](m, k int, w []TW, wZP []int32) *Q8ConvWeights {
 	for _, z := range wZP {
 		fused = fused && z == 0
 	}
+	useAMX := fused && k > 0 && amxUse()
 	if fused {
 		im = q8FusedImpl
+	}
+	if useAMX {
+		im = amxImpl
 	}
 	per := 4
 	if im.layout == qLayoutI16x2 {
@@ -91,7 +112,11 @@ func Q8PackConvWeights[TW QInt](m, k int, w []TW, wZP []int32) *Q8ConvWeights {
 	steps := (k + per - 1) / per
 	rows := (m + im.mr - 1) / im.mr * im.mr
 	pw := &Q8ConvWeights{M: m, K: k, impl: im, fused: fused, steps: steps, stride: steps * 4, rows: rows,
-		alpha: make([]int32, rows), rsum: make([]int32, rows)}
+		alpha: make([]int32, rows), rsum: make([]int32, rows), amx: useAMX}
+	if useAMX {
+		pw.chunks = (k + 63) / 64
+		pw.stride = 64 * pw.chunks
+	}
 	raw := make([]byte, rows*pw.stride+64)
 	off := int((64 - uintptr(unsafe.Pointer(unsafe.SliceData(raw)))%64) % 64)
 	pw.data = raw[off : off+rows*pw.stride]
@@ -116,6 +141,8 @@ func Q8PackConvWeights[TW QInt](m, k int, w []TW, wZP []int32) *Q8ConvWeights {
 			v += sa
 			sum += v
 			switch {
+			case useAMX:
+				row[kk] = byte(v)
 			case fused:
 				// Block-interleaved: per 8-row block, per k step, the 4
 				// bytes of each row in turn (one 32-byte line per step).
@@ -273,13 +300,19 @@ func Q8ConvPrepare[TX, TY QInt](job *Q8ConvJob, g *Q8ConvGeom, x []TX, xZP int32
 			rowc[r], mp[r] = 0, 0
 			if r < pw.M {
 				rowc[r] = -(xZP + sx) * pw.rsum[r]
+				if pw.amx {
+					// b = x - 128 (uint8 x) or x (int8 x): 128 more per w.
+					rowc[r] += 128 * pw.rsum[r]
+				}
 				if bias != nil {
 					rowc[r] += bias[r]
 				}
 				mp[r] = int32(math.Float32bits(mult[r]))
 			}
 		}
-		job.xr ^= 0x80 // b is the raw byte (uint8 x) or x ^ 0x80 (int8 x)
+		if !pw.amx {
+			job.xr ^= 0x80 // b is the raw byte (uint8 x) or x ^ 0x80 (int8 x)
+		}
 		job.prepareSource(qbytes(x)[:g.C*g.H*g.W], byte(xZP))
 		return
 	}
@@ -548,7 +581,7 @@ func (job *Q8ConvJob) Run(p0, p1 int) {
 	}
 	off := int((64 - uintptr(unsafe.Pointer(unsafe.SliceData(ws.raw)))%64) % 64)
 	ws.bp = ws.raw[off : off+nb]
-	ws.tile = qgrow(ws.tile, pw.rows*qNR)
+	ws.tile = qgrow(ws.tile, max(pw.rows, amxMR)*qNR)
 	ws.stage = qgrow(ws.stage, pw.rows*qNR+qNR)
 	for j := qNR; j < 2*qNR; j++ {
 		ws.cfix[j] = 1
@@ -594,17 +627,21 @@ func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
 	pv := g.OH * job.wq
 	rowc := job.rfix[:pw.rows]
 	mult := unsafe.Slice((*float32)(unsafe.Pointer(&job.rfix[pw.rows])), pw.rows)
-	full := pw.M / q8FusedMR
-	nblk := pw.rows / q8FusedMR
+	mr := pw.impl.mr
+	full := pw.M / mr
+	nblk := pw.rows / mr
 	asm := job.finite && q8FusedFn != nil && q8UseAsm && pw.steps > 0
-	nb := pw.steps * 128
+	if pw.amx {
+		asm = job.finite && amxConvFn != nil && amxReady() && q8UseAsm
+	}
+	nb := pw.bBytes()
 	// Weights that do not stay in L2 are streamed once per chunk of
 	// panels instead of once per panel: a chunk's B panels are packed
 	// first (L2), then each group of row blocks (L1) meets all of them.
 	chunk, gb := 1, nblk
 	if pw.rows*pw.stride > q8BigA {
 		chunk = max(1, min(p1-p0, q8ChunkB/max(nb, 1)))
-		gb = max(1, q8GroupA/(q8FusedMR*pw.stride))
+		gb = max(1, q8GroupA/(mr*pw.stride))
 	}
 	if cap(ws.raw) < chunk*nb+64 {
 		ws.raw = make([]byte, chunk*nb+64)
@@ -612,7 +649,15 @@ func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
 	off := int((64 - uintptr(unsafe.Pointer(unsafe.SliceData(ws.raw)))%64) % 64)
 	bps := ws.raw[off : off+chunk*nb]
 	kern := func(bp []byte, blk0, n int, y []byte, ldy int) {
-		r0 := blk0 * q8FusedMR
+		r0 := blk0 * mr
+		if pw.amx {
+			if asm {
+				amxConvFn(&pw.data[r0*pw.stride], pw.stride, &bp[0], pw.chunks, &y[0], ldy, &rowc[r0], &mult[r0], n, job.yZP, job.ylo, job.yhi, &ws.tile[0], &amxCfg[0])
+				return
+			}
+			amxKernGeneric(pw.data[r0*pw.stride:], pw.stride, bp, pw.chunks, y, ldy, rowc[r0:], mult[r0:], n*mr, job.yZP, job.ylo, job.yhi, job.ySigned)
+			return
+		}
 		if asm {
 			q8FusedFn(&pw.data[r0*pw.stride], pw.stride, &bp[0], pw.steps, &y[0], ldy, &rowc[r0], &mult[r0], n, job.yZP, job.ylo, job.yhi)
 			return
@@ -632,19 +677,19 @@ func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
 				qe := min(q0+qNR, pv)
 				if job.wq == g.OW && qe-q0 == qNR {
 					if fb := min(b1, full); fb > b0 {
-						kern(bp, b0, fb-b0, job.y[b0*q8FusedMR*P+q0:], P)
+						kern(bp, b0, fb-b0, job.y[b0*mr*P+q0:], P)
 					}
-					if full < b1 && full >= b0 && full*q8FusedMR < pw.M {
+					if full < b1 && full >= b0 && full*mr < pw.M {
 						kern(bp, full, 1, ws.stage, qNR)
-						for r := full * q8FusedMR; r < pw.M; r++ {
-							copy(job.y[r*P+q0:r*P+q0+qNR], ws.stage[(r-full*q8FusedMR)*qNR:])
+						for r := full * mr; r < pw.M; r++ {
+							copy(job.y[r*P+q0:r*P+q0+qNR], ws.stage[(r-full*mr)*qNR:])
 						}
 					}
 					continue
 				}
-				r0 := b0 * q8FusedMR
+				r0 := b0 * mr
 				kern(bp, b0, b1-b0, ws.stage[r0*qNR:], qNR)
-				job.scatter(ws.stage, q0, qe, p == p1-1, r0, min(b1*q8FusedMR, pw.M))
+				job.scatter(ws.stage, q0, qe, p == p1-1, r0, min(b1*mr, pw.M))
 			}
 		}
 	}

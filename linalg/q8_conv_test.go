@@ -145,7 +145,7 @@ func q8ConvCheck[TX, TW, TY QInt](t *testing.T, r *rand.Rand, c q8ConvCase, thre
 // QGemmRef + RequantRef for every GEMM kernel, with and without the
 // assembly packer/requantizer, on odd geometries and edge values.
 func TestQ8ConvVsRef(t *testing.T) {
-	for _, mode := range []int{2, 1} { // the GEMM kernels, then the fused one
+	for _, mode := range []int{2, 1, 3} { // the GEMM kernels, the fused one, AMX
 		for _, asm := range []bool{true, false} {
 			t.Run(fmt.Sprintf("fused=%d/asm=%v", mode, asm), func(t *testing.T) { q8ConvVsRef(t, mode, asm) })
 		}
@@ -160,7 +160,13 @@ func TestQ8ConvVsRef(t *testing.T) {
 		return Q8ConvGeom{C: c, H: h, W: w, KH: k, KW: k, SH: s, SW: s, PH: p, PW: p, DH: 1, DW: 1, OH: o(h), OW: o(w)}
 	}
 	r := rand.New(rand.NewSource(4))
-	for _, chunk := range []int{1, 3 * 128 * 18, 1 << 20} {
+	oldAMX := amxMode
+	defer func() { amxMode = oldAMX }()
+	for i, chunk := range []int{1, 3 * 128 * 18, 1 << 20, 1, 1 << 20} {
+		amxMode = 2
+		if i >= 3 {
+			amxMode = 1
+		}
 		q8ChunkB = chunk
 		for _, g := range []Q8ConvGeom{geo(8, 20, 30, 3, 1, 1), geo(6, 19, 40, 3, 2, 1), geo(16, 30, 30, 1, 1, 0), geo(16, 9, 9, 1, 1, 0)} {
 			for _, m := range []int{20, 7, 24} {
@@ -177,9 +183,12 @@ func TestQ8ConvVsRef(t *testing.T) {
 func q8ConvVsRef(t *testing.T, mode int, asm bool) {
 	{
 		qgemmEach(t, func(t *testing.T) {
-			old, oldMode := q8UseAsm, q8FusedMode
-			q8UseAsm, q8FusedMode = asm, mode
-			defer func() { q8UseAsm, q8FusedMode = old, oldMode }()
+			old, oldMode, oldAMX := q8UseAsm, q8FusedMode, amxMode
+			q8UseAsm, q8FusedMode, amxMode = asm, mode, 2
+			if mode == 3 {
+				q8FusedMode, amxMode = 1, 1
+			}
+			defer func() { q8UseAsm, q8FusedMode, amxMode = old, oldMode, oldAMX }()
 			r := rand.New(rand.NewSource(3))
 			for i, c := range q8ConvCases() {
 				t.Run(fmt.Sprintf("asm=%v/%d", asm, i), func(t *testing.T) {

@@ -1,0 +1,129 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// The Go assembler does not know AMX: the tile instructions are
+// BYTE-encoded (encodings checked with llvm-mc). Only low registers
+// (AX..DI) appear in tile addresses, so every VEX prefix is C4 E2.
+#define LDTILECFG_R8 BYTE $0xc4; BYTE $0xc2; BYTE $0x78; BYTE $0x49; BYTE $0x00
+#define TILERELEASE BYTE $0xc4; BYTE $0xe2; BYTE $0x78; BYTE $0x49; BYTE $0xc0
+#define TILEZERO_T0 BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc0
+#define TILEZERO_T1 BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xc8
+#define TILEZERO_T2 BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd0
+#define TILEZERO_T3 BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x49; BYTE $0xd8
+// TILELOADD T4, (SI)(BX*1)
+#define TLOAD_T4_SI_BX BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x4b; BYTE $0x24; BYTE $0x1e
+// TILELOADD T5, (DI)(BX*1)
+#define TLOAD_T5_DI_BX BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x4b; BYTE $0x2c; BYTE $0x1f
+// TILELOADD T6, (DX)(CX*1)
+#define TLOAD_T6_DX_CX BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x4b; BYTE $0x34; BYTE $0x0a
+// TILELOADD T7, 64(DX)(CX*1)
+#define TLOAD_T7_DX64_CX BYTE $0xc4; BYTE $0xe2; BYTE $0x7b; BYTE $0x4b; BYTE $0x7c; BYTE $0x0a; BYTE $0x40
+// TILESTORED T0, (AX)(CX*1); T1 at 64; T2 at 2048; T3 at 2112
+#define TSTORE_T0 BYTE $0xc4; BYTE $0xe2; BYTE $0x7a; BYTE $0x4b; BYTE $0x04; BYTE $0x08
+#define TSTORE_T1 BYTE $0xc4; BYTE $0xe2; BYTE $0x7a; BYTE $0x4b; BYTE $0x4c; BYTE $0x08; BYTE $0x40
+#define TSTORE_T2 BYTE $0xc4; BYTE $0xe2; BYTE $0x7a; BYTE $0x4b; BYTE $0x94; BYTE $0x08; BYTE $0x00; BYTE $0x08; BYTE $0x00; BYTE $0x00
+#define TSTORE_T3 BYTE $0xc4; BYTE $0xe2; BYTE $0x7a; BYTE $0x4b; BYTE $0x9c; BYTE $0x08; BYTE $0x40; BYTE $0x08; BYTE $0x00; BYTE $0x00
+// TDPBSSD Tc, Ta, Tb: Tc += Ta(s8) · Tb(s8)
+#define TDPBSSD_T0_T4_T6 BYTE $0xc4; BYTE $0xe2; BYTE $0x4b; BYTE $0x5e; BYTE $0xc4
+#define TDPBSSD_T1_T4_T7 BYTE $0xc4; BYTE $0xe2; BYTE $0x43; BYTE $0x5e; BYTE $0xcc
+#define TDPBSSD_T2_T5_T6 BYTE $0xc4; BYTE $0xe2; BYTE $0x4b; BYTE $0x5e; BYTE $0xd5
+#define TDPBSSD_T3_T5_T7 BYTE $0xc4; BYTE $0xe2; BYTE $0x43; BYTE $0x5e; BYTE $0xdd
+
+// amxRow requantizes tile row 0(SI) (32 int32) + rowc (R14) with mult
+// (R15) into 32 bytes at R12.
+#define amxRow \
+	VPBROADCASTD (R14), Z2 \
+	VPADDD 0(SI), Z2, Z0 \
+	VPADDD 64(SI), Z2, Z1 \
+	VCVTDQ2PS Z0, Z0 \
+	VCVTDQ2PS Z1, Z1 \
+	VBROADCASTSS (R15), Z3 \
+	VMULPS Z3, Z0, Z0 \
+	VMULPS Z3, Z1, Z1 \
+	VMAXPS Z19, Z0, Z0 \
+	VMAXPS Z19, Z1, Z1 \
+	VMINPS Z20, Z0, Z0 \
+	VMINPS Z20, Z1, Z1 \
+	VCVTPS2DQ Z0, Z0 \
+	VCVTPS2DQ Z1, Z1 \
+	VPADDD Z18, Z0, Z0 \
+	VPADDD Z18, Z1, Z1 \
+	VPMOVDB Z0, 0(R12) \
+	VPMOVDB Z1, 16(R12)
+
+// func amxKernConvS8(a *byte, lda int, b *byte, chunks int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32, tile *int32, cfg *byte)
+// mblocks blocks of 32 rows × 32 columns: A = s8 weight rows (lda bytes
+// apart, 64 bytes per chunk), B = s8 activation panel (per chunk 16 steps
+// of 128 bytes: 32 columns × 4), four 16×16 int32 tiles per block stored
+// to tile (32 rows of 128 bytes), then acc + rowc[r] requantized with
+// mult[r] (finite) into 32 bytes per row at y + r·ldy.
+TEXT ·amxKernConvS8(SB), NOSPLIT, $0-104
+	MOVQ cfg+96(FP), R8
+	LDTILECFG_R8
+	MOVQ a+0(FP), R8
+	MOVQ lda+8(FP), BX
+	MOVQ b+16(FP), R10
+	MOVQ chunks+24(FP), R11
+	MOVQ y+32(FP), R12
+	MOVQ ldy+40(FP), R13
+	MOVQ rowc+48(FP), R14
+	MOVQ mult+56(FP), R15
+	MOVL zp+72(FP), AX
+	VMOVD AX, X18
+	VPBROADCASTD X18, Z18
+	VBROADCASTSS lo+76(FP), Z19
+	VBROADCASTSS hi+80(FP), Z20
+	MOVQ tile+88(FP), AX
+	MOVQ $128, CX
+	MOVQ mblocks+64(FP), R9
+	TESTQ R9, R9
+	JZ amx_done
+amx_block:
+	TILEZERO_T0
+	TILEZERO_T1
+	TILEZERO_T2
+	TILEZERO_T3
+	MOVQ R8, SI
+	MOVQ BX, DI
+	SHLQ $4, DI
+	ADDQ R8, DI
+	MOVQ R10, DX
+	MOVQ R11, R9
+amx_k:
+	TLOAD_T4_SI_BX
+	TLOAD_T6_DX_CX
+	TLOAD_T7_DX64_CX
+	TDPBSSD_T0_T4_T6
+	TDPBSSD_T1_T4_T7
+	TLOAD_T5_DI_BX
+	TDPBSSD_T2_T5_T6
+	TDPBSSD_T3_T5_T7
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $2048, DX
+	DECQ R9
+	JNZ amx_k
+	TSTORE_T0
+	TSTORE_T1
+	TSTORE_T2
+	TSTORE_T3
+	MOVQ AX, SI
+	MOVQ $32, R9
+amx_epi:
+	amxRow
+	ADDQ R13, R12
+	ADDQ $128, SI
+	ADDQ $4, R14
+	ADDQ $4, R15
+	DECQ R9
+	JNZ amx_epi
+	MOVQ BX, DI
+	SHLQ $5, DI
+	ADDQ DI, R8
+	DECQ mblocks+64(FP)
+	JNZ amx_block
+amx_done:
+	TILERELEASE
+	VZEROUPPER
+	RET
