@@ -12,18 +12,32 @@ package linalg
 
 import (
 	"sync"
+	"unsafe"
 )
 
 // amxMR is the row block of the AMX kernel (two 16-row tiles).
 const amxMR = 32
 
+// amxSeg is one run of a panel's columns stored by the AMX kernel:
+// columns set in mask go to the row's base + off + column.
+type amxSeg struct {
+	off  int
+	mask uint32
+	_    uint32
+}
+
+// amxMaxSeg bounds the segments of one kernel call.
+const amxMaxSeg = 6
+
 var (
 	// amxConvFn computes mblocks 32×32 tiles: for row r and column j
 	//	acc := Σ_c Σ_{i<64} int8(a[r·lda+64c+i]) · int8(b[2048c+128(i/4)+4j+i%4]) + rowc[r]
-	//	y[r·ldy+j] = requant(acc, mult[r]) (finite multipliers)
-	// tile is 1024 int32 of scratch, cfg the tile configuration.
-	amxConvFn func(a *byte, lda int, b *byte, chunks int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32, tile *int32, cfg *byte)
-	// amxPermFn asks the OS for the tile state (nil: no AMX).
+	//	v := requant(acc, mult[r]) (finite multipliers)
+	// and for rows r < rows and each of the nseg (1..amxMaxSeg) segments
+	// s whose mask has bit j: y[r·ldy + segs[s].off + j] = v. tile is
+	// 2048 int32 of scratch, cfg the tile configuration, segs an array
+	// of amxMaxSeg.
+	amxConvFn func(a *byte, lda int, b *byte, chunks int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32, tile *int32, cfg *byte, segs *amxSeg, nseg int, rows int)
 	amxPermFn func() bool
 	// amxMode: 0 uses AMX when the CPU and OS allow it, 1 always (the Go
 	// twin stands in without hardware), 2 never. For tests.
@@ -63,9 +77,11 @@ func amxUse() bool {
 	return amxReady()
 }
 
-// amxKernGeneric is the Go twin of amxConvFn for rows rows, with
-// qrequantRowGeneric's NaN handling (any multiplier).
-func amxKernGeneric(a []byte, lda int, b []byte, chunks int, y []byte, ldy int, rowc []int32, mult []float32, rows int, zp int32, lo, hi float32, signed bool) {
+// amxKernGeneric is the Go twin of amxConvFn for rows rows (y0: the
+// index of the kernel's y), with qrequantRowGeneric's NaN handling (any
+// multiplier).
+func amxKernGeneric(a []byte, lda int, b []byte, chunks int, y []byte, y0, ldy int, rowc []int32, mult []float32, rows int, zp int32, lo, hi float32, signed bool, segs []amxSeg) {
+	var row [qNR]byte
 	for r := 0; r < rows; r++ {
 		var acc [qNR]int32
 		ar := a[r*lda : r*lda+64*chunks]
@@ -84,6 +100,76 @@ func amxKernGeneric(a []byte, lda int, b []byte, chunks int, y []byte, ldy int, 
 		for j := range acc {
 			acc[j] += rowc[r]
 		}
-		q8RequantGeneric(y[r*ldy:], 0, acc[:], 1, mult[r:r+1], zp, lo, hi, signed)
+		q8RequantGeneric(row[:], 0, acc[:], 1, mult[r:r+1], zp, lo, hi, signed)
+		for _, sg := range segs {
+			for j := 0; j < qNR; j++ {
+				if sg.mask>>j&1 != 0 {
+					y[y0+r*ldy+sg.off+j] = row[j]
+				}
+			}
+		}
 	}
+}
+
+// amxSegments sets the segments of the virtual pixels [q0, qe) of a
+// panel (runs of valid output pixels); false if they need more than
+// amxMaxSeg.
+func (job *Q8ConvJob) amxSegments(segs *[amxMaxSeg]amxSeg, q0, qe int) (int, bool) {
+	g := &job.g
+	n := 0
+	for q := q0; q < qe; {
+		oh, ow := q/job.wq, q%job.wq
+		if ow >= g.OW {
+			q += job.wq - ow
+			continue
+		}
+		k := min(g.OW-ow, qe-q)
+		if n == amxMaxSeg {
+			return 0, false
+		}
+		so := q - q0
+		segs[n] = amxSeg{off: oh*g.OW + ow - so, mask: uint32((uint64(1)<<k - 1) << so)}
+		n++
+		q += k
+	}
+	return n, true
+}
+
+// amxPanel computes row blocks [b0, b1) of the panel of virtual pixels
+// [q0, qe) from its packed B panel bp, storing straight into the output
+// planes (through the stage when the panel has too many runs).
+func (job *Q8ConvJob) amxPanel(ws *q8WS, bp []byte, q0, qe, b0, b1 int, last bool) {
+	pw := job.w
+	g := &job.g
+	P := g.OH * g.OW
+	r0 := b0 * amxMR
+	rows := min(b1*amxMR, pw.M) - r0
+	if rows <= 0 {
+		return
+	}
+	var segs [amxMaxSeg]amxSeg
+	n, ok := job.amxSegments(&segs, q0, qe)
+	if ok {
+		if n > 0 {
+			job.amxCall(ws, bp, b0, b1-b0, job.y, r0*P, P, rows, &segs, n)
+		}
+		return
+	}
+	segs[0] = amxSeg{mask: ^uint32(0)}
+	job.amxCall(ws, bp, b0, b1-b0, ws.stage, r0*qNR, qNR, rows, &segs, 1)
+	job.scatter(ws.stage, q0, qe, last, r0, r0+rows)
+}
+
+// amxCall runs the kernel (or its twin) on nb row blocks from b0.
+func (job *Q8ConvJob) amxCall(ws *q8WS, bp []byte, b0, nb int, y []byte, y0, ldy, rows int, segs *[amxMaxSeg]amxSeg, nseg int) {
+	pw := job.w
+	r0 := b0 * amxMR
+	rowc := job.rfix[r0:pw.rows]
+	mult := unsafe.Slice((*float32)(unsafe.Pointer(&job.rfix[pw.rows+r0])), pw.rows-r0)
+	if job.finite && amxConvFn != nil && q8UseAsm && amxReady() {
+		amxConvFn(&pw.data[r0*pw.stride], pw.stride, &bp[0], pw.chunks, &y[y0], ldy, &rowc[0], &mult[0], nb,
+			job.yZP, job.ylo, job.yhi, &ws.tile[0], &amxCfg[0], &segs[0], nseg, rows)
+		return
+	}
+	amxKernGeneric(pw.data[r0*pw.stride:], pw.stride, bp, pw.chunks, y, y0, ldy, rowc, mult, rows, job.yZP, job.ylo, job.yhi, job.ySigned, segs[:nseg])
 }

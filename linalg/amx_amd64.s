@@ -31,7 +31,7 @@
 #define TDPBSSD_T3_T5_T7 BYTE $0xc4; BYTE $0xe2; BYTE $0x43; BYTE $0x5e; BYTE $0xdd
 
 // amxRow requantizes tile row 0(SI) (32 int32) + rowc (R14) with mult
-// (R15) into 32 bytes at R12.
+// (R15) into the 32 bytes of Y0.
 #define amxRow \
 	VPBROADCASTD (R14), Z2 \
 	VPADDD 0(SI), Z2, Z0 \
@@ -49,18 +49,29 @@
 	VCVTPS2DQ Z1, Z1 \
 	VPADDD Z18, Z0, Z0 \
 	VPADDD Z18, Z1, Z1 \
-	VPMOVDB Z0, 0(R12) \
-	VPMOVDB Z1, 16(R12)
+	VPMOVDB Z0, X0 \
+	VPMOVDB Z1, X1 \
+	VINSERTI128 $1, X1, Y0, Y0
 
-// func amxKernConvS8(a *byte, lda int, b *byte, chunks int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32, tile *int32, cfg *byte)
+// func amxKernConvS8(a *byte, lda int, b *byte, chunks int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32, tile *int32, cfg *byte, segs *amxSeg, nseg int, rows int)
 // mblocks blocks of 32 rows × 32 columns: A = s8 weight rows (lda bytes
 // apart, 64 bytes per chunk), B = s8 activation panel (per chunk 16 steps
-// of 128 bytes: 32 columns × 4), four 16×16 int32 tiles per block stored
-// to tile (32 rows of 128 bytes), then acc + rowc[r] requantized with
-// mult[r] (finite) into 32 bytes per row at y + r·ldy.
-TEXT ·amxKernConvS8(SB), NOSPLIT, $0-104
+// of 128 bytes: 32 columns × 4). Each block's four 16×16 int32 tiles go
+// to one of two scratch buffers (tile: 2 × 32 rows of 128 bytes); while
+// the tile unit works on block i, the vector unit requantizes block i-1
+// (acc + rowc[r], × mult[r], finite) and stores row r's 32 bytes with
+// the masked segments (1 to 6): columns in segs[s].mask go to
+// y + r·ldy + segs[s].off + column. Rows >= rows are not stored.
+TEXT ·amxKernConvS8(SB), NOSPLIT, $0-128
 	MOVQ cfg+96(FP), R8
 	LDTILECFG_R8
+	MOVQ segs+104(FP), DX
+	KMOVD 8(DX), K1
+	KMOVD 24(DX), K2
+	KMOVD 40(DX), K3
+	KMOVD 56(DX), K4
+	KMOVD 72(DX), K5
+	KMOVD 88(DX), K6
 	MOVQ a+0(FP), R8
 	MOVQ lda+8(FP), BX
 	MOVQ b+16(FP), R10
@@ -76,9 +87,8 @@ TEXT ·amxKernConvS8(SB), NOSPLIT, $0-104
 	VBROADCASTSS hi+80(FP), Z20
 	MOVQ tile+88(FP), AX
 	MOVQ $128, CX
-	MOVQ mblocks+64(FP), R9
-	TESTQ R9, R9
-	JZ amx_done
+	CMPQ mblocks+64(FP), $0
+	JEQ amx_done
 amx_block:
 	TILEZERO_T0
 	TILEZERO_T1
@@ -104,25 +114,69 @@ amx_k:
 	ADDQ $2048, DX
 	DECQ R9
 	JNZ amx_k
+	// The previous block (if any) is requantized while these tiles
+	// compute.
+	CMPQ R8, a+0(FP)
+	JNE amx_epi
+amx_store:
 	TSTORE_T0
 	TSTORE_T1
 	TSTORE_T2
 	TSTORE_T3
-	MOVQ AX, SI
-	MOVQ $32, R9
-amx_epi:
-	amxRow
-	ADDQ R13, R12
-	ADDQ $128, SI
-	ADDQ $4, R14
-	ADDQ $4, R15
-	DECQ R9
-	JNZ amx_epi
+	// Swap the buffers: AX = 2·tile + 4096 - AX.
+	MOVQ tile+88(FP), SI
+	LEAQ 4096(SI)(SI*1), SI
+	SUBQ AX, SI
+	MOVQ SI, AX
 	MOVQ BX, DI
 	SHLQ $5, DI
 	ADDQ DI, R8
 	DECQ mblocks+64(FP)
 	JNZ amx_block
+	// The last block.
+amx_epi:
+	// SI = the buffer not being stored into: 2·tile + 4096 - AX.
+	MOVQ tile+88(FP), SI
+	LEAQ 4096(SI)(SI*1), SI
+	SUBQ AX, SI
+	MOVQ $32, R9
+amx_row:
+	amxRow
+	CMPQ rows+120(FP), $0
+	JLE amx_next
+	DECQ rows+120(FP)
+	MOVQ segs+104(FP), DX
+	MOVQ 0(DX), DI
+	VMOVDQU8 Y0, K1, (R12)(DI*1)
+	CMPQ nseg+112(FP), $1
+	JEQ amx_next
+	MOVQ 16(DX), DI
+	VMOVDQU8 Y0, K2, (R12)(DI*1)
+	CMPQ nseg+112(FP), $2
+	JEQ amx_next
+	MOVQ 32(DX), DI
+	VMOVDQU8 Y0, K3, (R12)(DI*1)
+	CMPQ nseg+112(FP), $3
+	JEQ amx_next
+	MOVQ 48(DX), DI
+	VMOVDQU8 Y0, K4, (R12)(DI*1)
+	CMPQ nseg+112(FP), $4
+	JEQ amx_next
+	MOVQ 64(DX), DI
+	VMOVDQU8 Y0, K5, (R12)(DI*1)
+	CMPQ nseg+112(FP), $5
+	JEQ amx_next
+	MOVQ 80(DX), DI
+	VMOVDQU8 Y0, K6, (R12)(DI*1)
+amx_next:
+	ADDQ R13, R12
+	ADDQ $128, SI
+	ADDQ $4, R14
+	ADDQ $4, R15
+	DECQ R9
+	JNZ amx_row
+	CMPQ mblocks+64(FP), $0
+	JNE amx_store
 amx_done:
 	TILERELEASE
 	VZEROUPPER

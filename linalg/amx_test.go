@@ -67,11 +67,17 @@ func (c *amxCase) ref(zp int32) []byte {
 func (c *amxCase) run(asm bool, zp int32, lo, hi float32, signed bool) []byte {
 	y := make([]byte, c.rows*qNR)
 	lda := 64 * c.chunks
+	segs := [amxMaxSeg]amxSeg{{mask: ^uint32(0)}}
 	if asm {
-		tile := make([]int32, amxMR*qNR)
-		amxConvFn(&c.a[0], lda, &c.b[0], c.chunks, &y[0], qNR, &c.rowc[0], &c.mult[0], c.rows/amxMR, zp, lo, hi, &tile[0], &amxCfg[0])
+		tile := make([]int32, 2*amxMR*qNR)
+		amxConvFn(&c.a[0], lda, &c.b[0], c.chunks, &y[0], qNR, &c.rowc[0], &c.mult[0], c.rows/amxMR, zp, lo, hi, &tile[0], &amxCfg[0], &segs[0], 1, c.m)
 	} else {
-		amxKernGeneric(c.a, lda, c.b, c.chunks, y, qNR, c.rowc, c.mult, c.rows, zp, lo, hi, signed)
+		amxKernGeneric(c.a, lda, c.b, c.chunks, y, 0, qNR, c.rowc, c.mult, c.m, zp, lo, hi, signed, segs[:1])
+	}
+	for i := c.m * qNR; i < len(y); i++ {
+		if y[i] != 0 {
+			panic("amx: row past rows stored")
+		}
 	}
 	return y[:c.m*qNR]
 }

@@ -581,7 +581,7 @@ func (job *Q8ConvJob) Run(p0, p1 int) {
 	}
 	off := int((64 - uintptr(unsafe.Pointer(unsafe.SliceData(ws.raw)))%64) % 64)
 	ws.bp = ws.raw[off : off+nb]
-	ws.tile = qgrow(ws.tile, max(pw.rows, amxMR)*qNR)
+	ws.tile = qgrow(ws.tile, max(pw.rows, 2*amxMR)*qNR)
 	ws.stage = qgrow(ws.stage, pw.rows*qNR+qNR)
 	for j := qNR; j < 2*qNR; j++ {
 		ws.cfix[j] = 1
@@ -631,9 +631,6 @@ func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
 	full := pw.M / mr
 	nblk := pw.rows / mr
 	asm := job.finite && q8FusedFn != nil && q8UseAsm && pw.steps > 0
-	if pw.amx {
-		asm = job.finite && amxConvFn != nil && amxReady() && q8UseAsm
-	}
 	nb := pw.bBytes()
 	// Weights that do not stay in L2 are streamed once per chunk of
 	// panels instead of once per panel: a chunk's B panels are packed
@@ -650,14 +647,6 @@ func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
 	bps := ws.raw[off : off+chunk*nb]
 	kern := func(bp []byte, blk0, n int, y []byte, ldy int) {
 		r0 := blk0 * mr
-		if pw.amx {
-			if asm {
-				amxConvFn(&pw.data[r0*pw.stride], pw.stride, &bp[0], pw.chunks, &y[0], ldy, &rowc[r0], &mult[r0], n, job.yZP, job.ylo, job.yhi, &ws.tile[0], &amxCfg[0])
-				return
-			}
-			amxKernGeneric(pw.data[r0*pw.stride:], pw.stride, bp, pw.chunks, y, ldy, rowc[r0:], mult[r0:], n*mr, job.yZP, job.ylo, job.yhi, job.ySigned)
-			return
-		}
 		if asm {
 			q8FusedFn(&pw.data[r0*pw.stride], pw.stride, &bp[0], pw.steps, &y[0], ldy, &rowc[r0], &mult[r0], n, job.yZP, job.ylo, job.yhi)
 			return
@@ -675,6 +664,10 @@ func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
 				bp := bps[(p-pc)*nb : (p-pc+1)*nb]
 				q0 := p * qNR
 				qe := min(q0+qNR, pv)
+				if pw.amx {
+					job.amxPanel(ws, bp, q0, qe, b0, b1, p == p1-1)
+					continue
+				}
 				if job.wq == g.OW && qe-q0 == qNR {
 					if fb := min(b1, full); fb > b0 {
 						kern(bp, b0, fb-b0, job.y[b0*mr*P+q0:], P)
