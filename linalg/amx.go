@@ -30,14 +30,16 @@ type amxSeg struct {
 const amxMaxSeg = 6
 
 var (
-	// amxConvFn computes mblocks 32×32 tiles: for row r and column j
+	// amxConvFn computes, for each of npanels B panels (bstride bytes
+	// apart), mblocks 32×32 tiles: for row r and column j
 	//	acc := Σ_c Σ_{i<64} int8(a[r·lda+64c+i]) · int8(b[2048c+128(i/4)+4j+i%4]) + rowc[r]
 	//	v := requant(acc, mult[r]) (finite multipliers)
-	// and for rows r < rows and each of the nseg (1..amxMaxSeg) segments
-	// s whose mask has bit j: y[r·ldy + segs[s].off + j] = v. tile is
-	// 2048 int32 of scratch, cfg the tile configuration, segs an array
-	// of amxMaxSeg.
-	amxConvFn func(a *byte, lda int, b *byte, chunks int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32, tile *int32, cfg *byte, segs *amxSeg, nseg int, rows int)
+	// and for rows r < rows and each of the panel's nseg[p] (1 to
+	// amxMaxSeg) segments s (segs[amxMaxSeg·p+s]) whose mask has bit j:
+	// y[r·ldy + off + j] = v. tile is 2048 int32 of scratch, cfg the
+	// tile configuration.
+	amxConvFn func(a *byte, lda int, b *byte, chunks int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32, tile *int32, cfg *byte, segs *amxSeg, nseg *int, rows int, npanels int, bstride int)
+	// amxPermFn asks the OS for the tile state (nil: no AMX).
 	amxPermFn func() bool
 	// amxMode: 0 uses AMX when the CPU and OS allow it, 1 always (the Go
 	// twin stands in without hardware), 2 never. For tests.
@@ -66,16 +68,26 @@ func amxReady() bool {
 	return amxOK
 }
 
-// amxUse reports whether weights packed now take the AMX path.
-func amxUse() bool {
+// amxUse reports whether m×k weights packed now take the AMX path.
+// Below amxMinM rows or amxMinK taps the VNNI kernel is faster: the
+// tile path's fixed costs per panel and block (tile configuration, the
+// tile store before requantization, rows padded to 32) outweigh its
+// multiply throughput (measured on 1×1 MobileNetV2 layers).
+func amxUse(m, k int) bool {
 	switch amxMode {
 	case 1:
 		return true
 	case 2:
 		return false
 	}
-	return amxReady()
+	return m >= amxMinM && k >= amxMinK && amxReady()
 }
+
+// Shape thresholds of the AMX path (see amxUse).
+const (
+	amxMinM = 64
+	amxMinK = 64
+)
 
 // amxKernGeneric is the Go twin of amxConvFn for rows rows (y0: the
 // index of the kernel's y), with qrequantRowGeneric's NaN handling (any
@@ -135,41 +147,71 @@ func (job *Q8ConvJob) amxSegments(segs *[amxMaxSeg]amxSeg, q0, qe int) (int, boo
 	return n, true
 }
 
-// amxPanel computes row blocks [b0, b1) of the panel of virtual pixels
-// [q0, qe) from its packed B panel bp, storing straight into the output
-// planes (through the stage when the panel has too many runs).
-func (job *Q8ConvJob) amxPanel(ws *q8WS, bp []byte, q0, qe, b0, b1 int, last bool) {
+// amxChunkB bounds the packed B panels one AMX call sweeps (L2).
+const amxChunkB = 192 << 10
+
+// amxPanels computes row blocks [b0, b1) of panels [pc, pe) whose packed
+// B panels are nb bytes apart in bps, storing straight into the output
+// planes: runs of panels go to one kernel call (one tile configuration);
+// a panel with too many pixel runs goes through the stage. last is the
+// goroutine's last panel.
+func (job *Q8ConvJob) amxPanels(ws *q8WS, bps []byte, nb, pc, pe, b0, b1, last int) {
 	pw := job.w
 	g := &job.g
 	P := g.OH * g.OW
+	pv := g.OH * job.wq
 	r0 := b0 * amxMR
 	rows := min(b1*amxMR, pw.M) - r0
 	if rows <= 0 {
 		return
 	}
-	var segs [amxMaxSeg]amxSeg
-	n, ok := job.amxSegments(&segs, q0, qe)
-	if ok {
-		if n > 0 {
-			job.amxCall(ws, bp, b0, b1-b0, job.y, r0*P, P, rows, &segs, n)
+	np := pe - pc
+	ws.amxSegs = qgrow(ws.amxSegs, np*amxMaxSeg)
+	ws.amxN = qgrow(ws.amxN, np)
+	start := pc
+	flush := func(end int) {
+		if end > start {
+			i := start - pc
+			job.amxCall(ws, bps[i*nb:], nb, end-start, b0, b1-b0, job.y, r0*P, P, rows, ws.amxSegs[i*amxMaxSeg:], ws.amxN[i:])
 		}
-		return
 	}
-	segs[0] = amxSeg{mask: ^uint32(0)}
-	job.amxCall(ws, bp, b0, b1-b0, ws.stage, r0*qNR, qNR, rows, &segs, 1)
-	job.scatter(ws.stage, q0, qe, last, r0, r0+rows)
+	for p := pc; p < pe; p++ {
+		q0 := p * qNR
+		qe := min(q0+qNR, pv)
+		i := p - pc
+		n, ok := job.amxSegments((*[amxMaxSeg]amxSeg)(ws.amxSegs[i*amxMaxSeg:]), q0, qe)
+		ws.amxN[i] = n
+		if ok && n > 0 {
+			continue
+		}
+		flush(p)
+		start = p + 1
+		if !ok {
+			one := [amxMaxSeg]amxSeg{{mask: ^uint32(0)}}
+			n1 := [1]int{1}
+			job.amxCall(ws, bps[i*nb:], nb, 1, b0, b1-b0, ws.stage, r0*qNR, qNR, rows, one[:], n1[:])
+			job.scatter(ws.stage, q0, qe, p == last, r0, r0+rows)
+		}
+	}
+	flush(pe)
 }
 
-// amxCall runs the kernel (or its twin) on nb row blocks from b0.
-func (job *Q8ConvJob) amxCall(ws *q8WS, bp []byte, b0, nb int, y []byte, y0, ldy, rows int, segs *[amxMaxSeg]amxSeg, nseg int) {
+// amxCall runs the kernel (or its twin) on npanels panels × nb row
+// blocks from b0.
+func (job *Q8ConvJob) amxCall(ws *q8WS, bp []byte, bstride, npanels, b0, nb int, y []byte, y0, ldy, rows int, segs []amxSeg, nseg []int) {
 	pw := job.w
 	r0 := b0 * amxMR
 	rowc := job.rfix[r0:pw.rows]
 	mult := unsafe.Slice((*float32)(unsafe.Pointer(&job.rfix[pw.rows+r0])), pw.rows-r0)
 	if job.finite && amxConvFn != nil && q8UseAsm && amxReady() {
+		_ = segs[npanels*amxMaxSeg-1]
+		_ = nseg[npanels-1]
 		amxConvFn(&pw.data[r0*pw.stride], pw.stride, &bp[0], pw.chunks, &y[y0], ldy, &rowc[0], &mult[0], nb,
-			job.yZP, job.ylo, job.yhi, &ws.tile[0], &amxCfg[0], &segs[0], nseg, rows)
+			job.yZP, job.ylo, job.yhi, &ws.tile[0], &amxCfg[0], &segs[0], &nseg[0], rows, npanels, bstride)
 		return
 	}
-	amxKernGeneric(pw.data[r0*pw.stride:], pw.stride, bp, pw.chunks, y, y0, ldy, rowc, mult, rows, job.yZP, job.ylo, job.yhi, job.ySigned, segs[:nseg])
+	for i := 0; i < npanels; i++ {
+		amxKernGeneric(pw.data[r0*pw.stride:], pw.stride, bp[i*bstride:], pw.chunks, y, y0, ldy, rowc, mult, rows,
+			job.yZP, job.ylo, job.yhi, job.ySigned, segs[i*amxMaxSeg:i*amxMaxSeg+nseg[i]])
+	}
 }

@@ -53,42 +53,55 @@
 	VPMOVDB Z1, X1 \
 	VINSERTI128 $1, X1, Y0, Y0
 
-// func amxKernConvS8(a *byte, lda int, b *byte, chunks int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32, tile *int32, cfg *byte, segs *amxSeg, nseg int, rows int)
-// mblocks blocks of 32 rows × 32 columns: A = s8 weight rows (lda bytes
-// apart, 64 bytes per chunk), B = s8 activation panel (per chunk 16 steps
-// of 128 bytes: 32 columns × 4). Each block's four 16×16 int32 tiles go
-// to one of two scratch buffers (tile: 2 × 32 rows of 128 bytes); while
-// the tile unit works on block i, the vector unit requantizes block i-1
-// (acc + rowc[r], × mult[r], finite) and stores row r's 32 bytes with
-// the masked segments (1 to 6): columns in segs[s].mask go to
+// func amxKernConvS8(a *byte, lda int, b *byte, chunks int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32, tile *int32, cfg *byte, segs *amxSeg, nseg *int, rows int, npanels int, bstride int)
+// For each of npanels B panels (bstride bytes apart), mblocks blocks of
+// 32 rows × 32 columns: A = s8 weight rows (lda bytes apart, 64 bytes per
+// chunk), B = s8 activation panel (per chunk 16 steps of 128 bytes: 32
+// columns × 4). Each block's four 16×16 int32 tiles go to one of two
+// scratch buffers (tile: 2 × 32 rows of 128 bytes); while the tile unit
+// works on block i, the vector unit requantizes block i-1 (acc + rowc[r],
+// × mult[r], finite) and stores row r's 32 bytes with the panel's masked
+// segments (nseg[p] of 1 to 6, segs[6p:]): columns in segs[s].mask go to
 // y + r·ldy + segs[s].off + column. Rows >= rows are not stored.
-TEXT ·amxKernConvS8(SB), NOSPLIT, $0-128
+TEXT ·amxKernConvS8(SB), NOSPLIT, $32-144
 	MOVQ cfg+96(FP), R8
 	LDTILECFG_R8
+	MOVQ lda+8(FP), BX
+	MOVQ b+16(FP), R10
+	MOVQ chunks+24(FP), R11
+	MOVQ ldy+40(FP), R13
+	MOVL zp+72(FP), AX
+	VMOVD AX, X18
+	VPBROADCASTD X18, Z18
+	VBROADCASTSS lo+76(FP), Z19
+	VBROADCASTSS hi+80(FP), Z20
 	MOVQ segs+104(FP), DX
+	MOVQ DX, sgp-32(SP)
+	MOVQ tile+88(FP), AX
+	MOVQ $128, CX
+	CMPQ mblocks+64(FP), $0
+	JEQ amx_done
+	CMPQ npanels+128(FP), $0
+	JEQ amx_done
+amx_panel:
+	MOVQ sgp-32(SP), DX
 	KMOVD 8(DX), K1
 	KMOVD 24(DX), K2
 	KMOVD 40(DX), K3
 	KMOVD 56(DX), K4
 	KMOVD 72(DX), K5
 	KMOVD 88(DX), K6
+	MOVQ nseg+112(FP), DI
+	MOVQ (DI), DI
+	MOVQ DI, nsg-24(SP)
+	MOVQ mblocks+64(FP), DI
+	MOVQ DI, blk-8(SP)
+	MOVQ rows+120(FP), DI
+	MOVQ DI, rws-16(SP)
 	MOVQ a+0(FP), R8
-	MOVQ lda+8(FP), BX
-	MOVQ b+16(FP), R10
-	MOVQ chunks+24(FP), R11
 	MOVQ y+32(FP), R12
-	MOVQ ldy+40(FP), R13
 	MOVQ rowc+48(FP), R14
 	MOVQ mult+56(FP), R15
-	MOVL zp+72(FP), AX
-	VMOVD AX, X18
-	VPBROADCASTD X18, Z18
-	VBROADCASTSS lo+76(FP), Z19
-	VBROADCASTSS hi+80(FP), Z20
-	MOVQ tile+88(FP), AX
-	MOVQ $128, CX
-	CMPQ mblocks+64(FP), $0
-	JEQ amx_done
 amx_block:
 	TILEZERO_T0
 	TILEZERO_T1
@@ -114,8 +127,8 @@ amx_k:
 	ADDQ $2048, DX
 	DECQ R9
 	JNZ amx_k
-	// The previous block (if any) is requantized while these tiles
-	// compute.
+	// The previous block of this panel (if any) is requantized while
+	// these tiles compute.
 	CMPQ R8, a+0(FP)
 	JNE amx_epi
 amx_store:
@@ -131,9 +144,9 @@ amx_store:
 	MOVQ BX, DI
 	SHLQ $5, DI
 	ADDQ DI, R8
-	DECQ mblocks+64(FP)
+	DECQ blk-8(SP)
 	JNZ amx_block
-	// The last block.
+	// The panel's last block.
 amx_epi:
 	// SI = the buffer not being stored into: 2·tile + 4096 - AX.
 	MOVQ tile+88(FP), SI
@@ -142,29 +155,29 @@ amx_epi:
 	MOVQ $32, R9
 amx_row:
 	amxRow
-	CMPQ rows+120(FP), $0
+	CMPQ rws-16(SP), $0
 	JLE amx_next
-	DECQ rows+120(FP)
-	MOVQ segs+104(FP), DX
+	DECQ rws-16(SP)
+	MOVQ sgp-32(SP), DX
 	MOVQ 0(DX), DI
 	VMOVDQU8 Y0, K1, (R12)(DI*1)
-	CMPQ nseg+112(FP), $1
+	CMPQ nsg-24(SP), $1
 	JEQ amx_next
 	MOVQ 16(DX), DI
 	VMOVDQU8 Y0, K2, (R12)(DI*1)
-	CMPQ nseg+112(FP), $2
+	CMPQ nsg-24(SP), $2
 	JEQ amx_next
 	MOVQ 32(DX), DI
 	VMOVDQU8 Y0, K3, (R12)(DI*1)
-	CMPQ nseg+112(FP), $3
+	CMPQ nsg-24(SP), $3
 	JEQ amx_next
 	MOVQ 48(DX), DI
 	VMOVDQU8 Y0, K4, (R12)(DI*1)
-	CMPQ nseg+112(FP), $4
+	CMPQ nsg-24(SP), $4
 	JEQ amx_next
 	MOVQ 64(DX), DI
 	VMOVDQU8 Y0, K5, (R12)(DI*1)
-	CMPQ nseg+112(FP), $5
+	CMPQ nsg-24(SP), $5
 	JEQ amx_next
 	MOVQ 80(DX), DI
 	VMOVDQU8 Y0, K6, (R12)(DI*1)
@@ -175,8 +188,14 @@ amx_next:
 	ADDQ $4, R15
 	DECQ R9
 	JNZ amx_row
-	CMPQ mblocks+64(FP), $0
+	CMPQ blk-8(SP), $0
 	JNE amx_store
+	// Next panel.
+	ADDQ $96, sgp-32(SP)
+	ADDQ $8, nseg+112(FP)
+	ADDQ bstride+136(FP), R10
+	DECQ npanels+128(FP)
+	JNZ amx_panel
 amx_done:
 	TILERELEASE
 	VZEROUPPER

@@ -21,6 +21,7 @@ func BenchmarkAMXKernel(b *testing.B) {
 		mult := make([]float32, s.m)
 		tile := make([]int32, 2*amxMR*qNR)
 		segs := [amxMaxSeg]amxSeg{{mask: ^uint32(0)}}
+		one := [1]int{1}
 		for i := range a {
 			a[i] = byte(i * 7)
 		}
@@ -35,7 +36,7 @@ func BenchmarkAMXKernel(b *testing.B) {
 			b.Run(fmt.Sprintf("m%d_k%d/amx", s.m, s.k), func(b *testing.B) {
 				t0 := q8CPUTime()
 				for b.Loop() {
-					amxKernConvS8(&a[0], 64*chunks, &bp[0], chunks, &y[0], qNR, &rowc[0], &mult[0], s.m/amxMR, 128, -128, 127, &tile[0], &amxCfg[0], &segs[0], 1, s.m)
+					amxKernConvS8(&a[0], 64*chunks, &bp[0], chunks, &y[0], qNR, &rowc[0], &mult[0], s.m/amxMR, 128, -128, 127, &tile[0], &amxCfg[0], &segs[0], &one[0], s.m, 1, 0)
 				}
 				b.ReportMetric(ops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
 				b.ReportMetric(ops*float64(b.N)/(q8CPUTime()-t0).Seconds()/1e9, "cpu-GOP/s")
@@ -51,5 +52,28 @@ func BenchmarkAMXKernel(b *testing.B) {
 				b.ReportMetric(ops*float64(b.N)/(q8CPUTime()-t0).Seconds()/1e9, "cpu-GOP/s")
 			})
 		}
+	}
+}
+
+// BenchmarkAMXCallOverhead times a kernel call with no blocks (tile
+// configuration and release only).
+func BenchmarkAMXCallOverhead(b *testing.B) {
+	if !amxReady() {
+		b.Skip("no AMX")
+	}
+	var y [64]byte
+	rowc := make([]int32, 32)
+	mult := make([]float32, 32)
+	tile := make([]int32, 2*amxMR*qNR)
+	bp := make([]byte, 2048)
+	a := make([]byte, 64*32)
+	segs := [amxMaxSeg]amxSeg{{mask: ^uint32(0)}}
+	one := [1]int{1}
+	for _, nb := range []int{0, 1} {
+		b.Run(fmt.Sprint(nb), func(b *testing.B) {
+			for b.Loop() {
+				amxKernConvS8(&a[0], 64, &bp[0], 1, &y[0], 0, &rowc[0], &mult[0], nb, 0, 0, 0, &tile[0], &amxCfg[0], &segs[0], &one[0], 0, 1, 0)
+			}
+		})
 	}
 }

@@ -23,7 +23,7 @@ func q8CPUTime() time.Duration {
 func BenchmarkQ8Conv(b *testing.B) {
 	r := rand.New(rand.NewSource(1))
 	for _, l := range []struct{ c, m, hw, k, s, p int }{
-		{16, 96, 112, 1, 1, 0}, {160, 960, 7, 1, 1, 0}, {960, 160, 7, 1, 1, 0}, {64, 64, 56, 3, 1, 1}, {64, 128, 56, 3, 2, 1}, {512, 512, 7, 3, 1, 1}, {3, 64, 224, 7, 2, 3},
+		{16, 96, 112, 1, 1, 0}, {32, 16, 112, 1, 1, 0}, {96, 24, 56, 1, 1, 0}, {24, 144, 56, 1, 1, 0}, {144, 24, 56, 1, 1, 0}, {32, 192, 28, 1, 1, 0}, {64, 384, 14, 1, 1, 0}, {160, 960, 7, 1, 1, 0}, {960, 160, 7, 1, 1, 0}, {64, 64, 56, 3, 1, 1}, {64, 128, 56, 3, 2, 1}, {512, 512, 7, 3, 1, 1}, {3, 64, 224, 7, 2, 3},
 	} {
 		o := (l.hw+2*l.p-l.k)/l.s + 1
 		g := Q8ConvGeom{C: l.c, H: l.hw, W: l.hw, KH: l.k, KW: l.k, SH: l.s, SW: l.s, PH: l.p, PW: l.p, DH: 1, DW: 1, OH: o, OW: o}
@@ -35,7 +35,7 @@ func BenchmarkQ8Conv(b *testing.B) {
 		for i := range mult {
 			mult[i] = 1e-3
 		}
-		for _, mode := range []int{2, 0} {
+		for _, mode := range []int{2, 1} {
 			old := amxMode
 			amxMode = mode
 			pw := Q8PackConvWeights(l.m, K, w, nil)

@@ -98,7 +98,7 @@ func Q8PackConvWeights[TW QInt](m, k int, w []TW, wZP []int32) *Q8ConvWeights {
 	for _, z := range wZP {
 		fused = fused && z == 0
 	}
-	useAMX := fused && k > 0 && amxUse()
+	useAMX := fused && k > 0 && amxUse(m, k)
 	if fused {
 		im = q8FusedImpl
 	}
@@ -235,6 +235,9 @@ type q8WS struct {
 	cfix  [2 * qNR]int32
 	tile  []int32
 	stage []byte
+	// AMX: per panel of a call, its output segments and their count.
+	amxSegs []amxSeg
+	amxN    []int
 }
 
 func q8GetBytes(n int) *[]byte {
@@ -639,6 +642,8 @@ func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
 	if pw.rows*pw.stride > q8BigA {
 		chunk = max(1, min(p1-p0, q8ChunkB/max(nb, 1)))
 		gb = max(1, q8GroupA/(mr*pw.stride))
+	} else if pw.amx {
+		chunk = max(1, min(p1-p0, amxChunkB/max(nb, 1)))
 	}
 	if cap(ws.raw) < chunk*nb+64 {
 		ws.raw = make([]byte, chunk*nb+64)
@@ -660,14 +665,14 @@ func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
 		}
 		for b0 := 0; b0 < nblk; b0 += gb {
 			b1 := min(b0+gb, nblk)
+			if pw.amx {
+				job.amxPanels(ws, bps, nb, pc, pe, b0, b1, p1-1)
+				continue
+			}
 			for p := pc; p < pe; p++ {
 				bp := bps[(p-pc)*nb : (p-pc+1)*nb]
 				q0 := p * qNR
 				qe := min(q0+qNR, pv)
-				if pw.amx {
-					job.amxPanel(ws, bp, q0, qe, b0, b1, p == p1-1)
-					continue
-				}
 				if job.wq == g.OW && qe-q0 == qNR {
 					if fb := min(b1, full); fb > b0 {
 						kern(bp, b0, fb-b0, job.y[b0*mr*P+q0:], P)

@@ -940,7 +940,9 @@ func (c *qsConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	if _, err := alCheckShape(ctx, tensor.Int32, append(append(loc.tmp[:0], g.cin/g.group, g.kSize), g.out...)); err != nil {
 		return nil, err // im2col columns
 	}
-	out, err := ctx.NewTensor(ydt, oshape...) // recycled by the session's arena
+	// Every fast path writes the whole output; the reference path gets it
+	// cleared below.
+	out, err := ctx.NewTensorUninit(ydt, oshape...) // recycled by the session's arena
 	if err != nil {
 		return nil, ctx.Errf("output: %w", err)
 	}
@@ -954,6 +956,11 @@ func (c *qsConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		if done {
 			return ctx.One(out), nil
 		}
+	}
+	if out.DType() == tensor.Uint8 {
+		clear(tensor.Data[uint8](out))
+	} else {
+		clear(tensor.Data[int8](out))
 	}
 	switch {
 	case x.DType() == tensor.Uint8 && w.DType() == tensor.Uint8:
