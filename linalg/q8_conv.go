@@ -475,6 +475,30 @@ func q8PhasePlane(dst, x []byte, g *Q8ConvGeom, hq, wq, py, px int, zp byte) {
 		i1 = min(hq, last/g.SH+1)
 	}
 	i1 = max(i1, i0)
+	if q8PadFn != nil && q8UseAsm && g.SW <= 2 {
+		n := j1 - j0
+		if n <= 0 {
+			i1 = i0
+		}
+		var src *byte
+		if i1 > i0 {
+			src = &x[(g.SH*i0+py-g.PH)*g.W+g.SW*j0+px-g.PW]
+		} else {
+			src = &dst[0] // not read
+		}
+		var masks [4]uint64
+		masks[0] = q8Mask(wq % 64)
+		if g.SW == 1 {
+			masks[1] = q8Mask(n % 64)
+		} else if n > 0 {
+			t := n - 64*((n-1)/64)
+			masks[1] = q8Mask(t)
+			masks[2] = q8Mask(min(2*t-1, 64))
+			masks[3] = q8Mask(max(2*t-1-64, 0))
+		}
+		q8PadFn(&dst[0], hq, wq, src, g.SH*g.W, i0, i1, j0, n, g.SW, zp, &masks[0])
+		return
+	}
 	// Rows in order, each inside part before its borders: q8Even may
 	// write past a row's inside part into later bytes of the plane, which
 	// are written afterwards.
@@ -505,6 +529,14 @@ func q8PhasePlane(dst, x []byte, g *Q8ConvGeom, hq, wq, py, px int, zp byte) {
 		}
 	}
 	q8Fill(dst[i1*wq:hq*wq], zp)
+}
+
+// q8Mask is a mask of the n (<= 64) low bits.
+func q8Mask(n int) uint64 {
+	if n >= 64 {
+		return ^uint64(0)
+	}
+	return uint64(1)<<n - 1
 }
 
 // q8Even sets d[j] = s[2j] for j < n. The vector loop reads 64 source
@@ -848,6 +880,9 @@ var (
 	// q8EvenFn sets dst[j] = src[2j] for j < n, n a multiple of 32 (reads
 	// 2n bytes).
 	q8EvenFn func(dst, src *byte, n int)
+	// q8PadFn fills a phase plane (stride 1 or 2 across): see
+	// q8PadPlaneAVX512.
+	q8PadFn  func(dst *byte, hq, wq int, src *byte, srcStride, i0, i1, j0, n, sw int, zp byte, masks *uint64)
 	q8UseAsm = true
 )
 

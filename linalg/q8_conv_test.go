@@ -254,3 +254,49 @@ func TestQ8EvenFill(t *testing.T) {
 		q8UseAsm = old
 	}
 }
+
+// TestQ8PhasePlaneAsm checks the assembly plane fill against the Go one
+// on every width around the vector sizes, strides 1 and 2, both phases
+// and pads 0..3 (the source ends exactly at the plane: masked tails must
+// not read past it).
+func TestQ8PhasePlaneAsm(t *testing.T) {
+	if q8PadFn == nil {
+		t.Skip("no assembly fill")
+	}
+	r := rand.New(rand.NewSource(12))
+	for w := 1; w <= 200; w++ {
+		for _, s := range []int{1, 2} {
+			for p := 0; p <= 3; p++ {
+				h := 1 + r.Intn(5)
+				k := 3
+				g := Q8ConvGeom{C: 1, H: h, W: w, KH: k, KW: k, SH: s, SW: s, PH: p, PW: p, DH: 1, DW: 1}
+				g.OH = (h+2*p-k)/s + 1
+				g.OW = (w+2*p-k)/s + 1
+				if g.OH <= 0 || g.OW <= 0 {
+					continue
+				}
+				hq := g.OH + (k-1)/s
+				wq := g.OW + (k-1)/s
+				x := qFill[uint8](r, h*w, false)
+				for py := 0; py < s; py++ {
+					for px := 0; px < s; px++ {
+						want := make([]byte, hq*wq+8)
+						got := make([]byte, hq*wq+8)
+						for i := range got {
+							got[i], want[i] = 0xee, 0xee
+						}
+						q8UseAsm = false
+						q8PhasePlane(want[:hq*wq], x, &g, hq, wq, py, px, 7)
+						q8UseAsm = true
+						q8PhasePlane(got[:hq*wq], x, &g, hq, wq, py, px, 7)
+						for i := range want {
+							if got[i] != want[i] {
+								t.Fatalf("w=%d s=%d p=%d phase %d,%d: byte %d (row %d) = %d, want %d", w, s, p, py, px, i, i/wq, got[i], want[i])
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -109,6 +109,8 @@ func q8Depthwise[TY QInt](y []TY, x []uint8, n int, g *Q8ConvGeom, w []int32, xZ
 	}
 	zp := byte(xZP)
 	clear(pad[hp*wp:])
+	g1 := *g
+	g1.SH, g1.SW = 1, 1
 	// Three kernel rows of at most 4 taps read the plane in place
 	// (H·W > 0: the kernel takes its address).
 	direct := q8DW3Fn != nil && q8DWDirect && g.KH == 3 && ng == 1 && H*W > 0
@@ -140,24 +142,8 @@ func q8Depthwise[TY QInt](y []TY, x []uint8, n int, g *Q8ConvGeom, w []int32, xZ
 			continue
 		}
 		// The padded plane: row i is input row i - PH, column j input
-		// column j - PW, zp outside.
-		for i := 0; i < hp; i++ {
-			row := pad[i*wp : (i+1)*wp]
-			ih := i - g.PH
-			if ih < 0 || ih >= H {
-				q8Fill(row, zp)
-				continue
-			}
-			j0 := min(g.PW, wp)
-			j1 := max(min(g.PW+W, wp), j0)
-			for j := range row[:j0] {
-				row[j] = zp
-			}
-			copy(row[j0:j1], xc[ih*W:ih*W+j1-j0])
-			for j := range row[j1:] {
-				row[j1+j] = zp
-			}
-		}
+		// column j - PW, zp outside (a phase plane of stride 1).
+		q8PhasePlane(pad[:hp*wp], xc, &g1, hp, wp, 0, 0, zp)
 		if asm {
 			q8DWPlaneFn(&yc[0], g.OH, g.OW, &pad[0], g.SH*wp, 16*g.SW, &offs[0], &ws[0], nt, &idx[0], rowc, mult[c], yZP, flo, fhi)
 			continue
