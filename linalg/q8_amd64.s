@@ -552,3 +552,70 @@ pp_next:
 pp_done:
 	VZEROUPPER
 	RET
+
+// func q8MaxTapsAVX512(dst *byte, oh, ow int, src *byte, wq int, tab *int, ntaps int, signed bool)
+// dst[r·ow + c] = max over t < ntaps of src[tab[t] + r·wq + c] (bytes
+// as uint8, or int8 with signed), 64 columns at a time; the row tail
+// uses masked loads and stores.
+TEXT ·q8MaxTapsAVX512(SB), NOSPLIT, $0-57
+	MOVQ dst+0(FP), DI
+	MOVQ oh+8(FP), R8
+	MOVQ src+24(FP), SI
+	MOVQ tab+40(FP), R12
+	MOVQ ntaps+48(FP), R13
+	MOVBLZX signed+56(FP), R14
+	MOVQ ow+16(FP), CX
+	ANDQ $63, CX
+	MOVQ $-1, AX
+	JZ mt_mask
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+mt_mask:
+	KMOVQ AX, K1
+	KXNORQ K3, K3, K3
+	TESTQ R8, R8
+	JZ mt_done
+mt_row:
+	XORQ R9, R9 // c0
+mt_grp:
+	KMOVQ K3, K2
+	LEAQ 64(R9), AX
+	CMPQ AX, ow+16(FP)
+	JLE mt_full
+	KMOVQ K1, K2
+mt_full:
+	LEAQ (SI)(R9*1), BX
+	MOVQ 0(R12), AX
+	VMOVDQU8.Z (BX)(AX*1), K2, Z0
+	MOVQ $1, R10
+	TESTQ R14, R14
+	JNZ mt_s
+mt_u:
+	CMPQ R10, R13
+	JGE mt_store
+	MOVQ (R12)(R10*8), AX
+	VMOVDQU8.Z (BX)(AX*1), K2, Z1
+	VPMAXUB Z1, Z0, Z0
+	INCQ R10
+	JMP mt_u
+mt_s:
+	CMPQ R10, R13
+	JGE mt_store
+	MOVQ (R12)(R10*8), AX
+	VMOVDQU8.Z (BX)(AX*1), K2, Z1
+	VPMAXSB Z1, Z0, Z0
+	INCQ R10
+	JMP mt_s
+mt_store:
+	VMOVDQU8 Z0, K2, (DI)(R9*1)
+	ADDQ $64, R9
+	CMPQ R9, ow+16(FP)
+	JLT mt_grp
+	ADDQ wq+32(FP), SI
+	ADDQ ow+16(FP), DI
+	DECQ R8
+	JNZ mt_row
+mt_done:
+	VZEROUPPER
+	RET
