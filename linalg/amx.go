@@ -36,9 +36,9 @@ var (
 	//	v := requant(acc, mult[r]) (finite multipliers)
 	// and for rows r < rows and each of the panel's nseg[p] (1 to
 	// amxMaxSeg) segments s (segs[amxMaxSeg·p+s]) whose mask has bit j:
-	// y[r·ldy + off + j] = v. tile is 2048 int32 of scratch, cfg the
-	// tile configuration.
-	amxConvFn func(a *byte, lda int, b *byte, chunks int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32, tile *int32, cfg *byte, segs *amxSeg, nseg *int, rows int, npanels int, bstride int)
+	// y[r·ldy + off + j] = v (int8 with signed). tile is 2048 int32 of
+	// scratch, cfg the tile configuration.
+	amxConvFn func(a *byte, lda int, b *byte, chunks int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32, tile *int32, cfg *byte, segs *amxSeg, nseg *int, rows int, npanels int, bstride int, signed bool)
 	// amxPermFn asks the OS for the tile state (nil: no AMX).
 	amxPermFn func() bool
 	// amxMode: 0 uses AMX when the CPU and OS allow it, 1 always (the Go
@@ -207,7 +207,7 @@ func (job *Q8ConvJob) amxCall(ws *q8WS, bp []byte, bstride, npanels, b0, nb int,
 		_ = segs[npanels*amxMaxSeg-1]
 		_ = nseg[npanels-1]
 		amxConvFn(&pw.data[r0*pw.stride], pw.stride, &bp[0], pw.chunks, &y[y0], ldy, &rowc[0], &mult[0], nb,
-			job.yZP, job.ylo, job.yhi, &ws.tile[0], &amxCfg[0], &segs[0], &nseg[0], rows, npanels, bstride)
+			job.yZP, job.ylo, job.yhi, &ws.tile[0], &amxCfg[0], &segs[0], &nseg[0], rows, npanels, bstride, job.ySigned)
 		return
 	}
 	for i := 0; i < npanels; i++ {

@@ -30,30 +30,55 @@
 #define TDPBSSD_T2_T5_T6 BYTE $0xc4; BYTE $0xe2; BYTE $0x4b; BYTE $0x5e; BYTE $0xd5
 #define TDPBSSD_T3_T5_T7 BYTE $0xc4; BYTE $0xe2; BYTE $0x43; BYTE $0x5e; BYTE $0xdd
 
-// amxRow requantizes tile row 0(SI) (32 int32) + rowc (R14) with mult
-// (R15) into the 32 bytes of Y0.
-#define amxRow \
+// Byte order fix after packing two rows (VPACKSSDW, VPACKUSWB work per
+// 128-bit lane): output byte 32·rr + c (row rr, column c) comes from
+// lane c%16/4 at 4·(c/16) + 8·rr + c%4.
+DATA amxpairidx<>+0(SB)/8, $0x1312111003020100
+DATA amxpairidx<>+8(SB)/8, $0x3332313023222120
+DATA amxpairidx<>+16(SB)/8, $0x1716151407060504
+DATA amxpairidx<>+24(SB)/8, $0x3736353427262524
+DATA amxpairidx<>+32(SB)/8, $0x1b1a19180b0a0908
+DATA amxpairidx<>+40(SB)/8, $0x3b3a39382b2a2928
+DATA amxpairidx<>+48(SB)/8, $0x1f1e1d1c0f0e0d0c
+DATA amxpairidx<>+56(SB)/8, $0x3f3e3d3c2f2e2d2c
+GLOBL amxpairidx<>(SB), RODATA|NOPTR, $64
+
+// amxPair requantizes tile rows 0(SI) and 128(SI) (32 int32 each) +
+// rowc (R14) with mult (R15): float products clamped above only
+// (VCVTPS2DQ maps large negatives to INT32_MIN, which the saturating
+// packs take to the low end), packed with saturation to int16, the zero
+// point added (saturating), then packed to bytes by the caller.
+#define amxPair \
 	VPBROADCASTD (R14), Z2 \
 	VPADDD 0(SI), Z2, Z0 \
 	VPADDD 64(SI), Z2, Z1 \
+	VPBROADCASTD 4(R14), Z2 \
+	VPADDD 128(SI), Z2, Z16 \
+	VPADDD 192(SI), Z2, Z17 \
 	VCVTDQ2PS Z0, Z0 \
 	VCVTDQ2PS Z1, Z1 \
+	VCVTDQ2PS Z16, Z16 \
+	VCVTDQ2PS Z17, Z17 \
 	VBROADCASTSS (R15), Z3 \
 	VMULPS Z3, Z0, Z0 \
 	VMULPS Z3, Z1, Z1 \
-	VMAXPS Z19, Z0, Z0 \
-	VMAXPS Z19, Z1, Z1 \
+	VBROADCASTSS 4(R15), Z3 \
+	VMULPS Z3, Z16, Z16 \
+	VMULPS Z3, Z17, Z17 \
 	VMINPS Z20, Z0, Z0 \
 	VMINPS Z20, Z1, Z1 \
+	VMINPS Z20, Z16, Z16 \
+	VMINPS Z20, Z17, Z17 \
 	VCVTPS2DQ Z0, Z0 \
 	VCVTPS2DQ Z1, Z1 \
-	VPADDD Z18, Z0, Z0 \
-	VPADDD Z18, Z1, Z1 \
-	VPMOVDB Z0, X0 \
-	VPMOVDB Z1, X1 \
-	VINSERTI128 $1, X1, Y0, Y0
+	VCVTPS2DQ Z16, Z16 \
+	VCVTPS2DQ Z17, Z17 \
+	VPACKSSDW Z1, Z0, Z0 \
+	VPACKSSDW Z17, Z16, Z16 \
+	VPADDSW Z18, Z0, Z0 \
+	VPADDSW Z18, Z16, Z16
 
-// func amxKernConvS8(a *byte, lda int, b *byte, chunks int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32, tile *int32, cfg *byte, segs *amxSeg, nseg *int, rows int, npanels int, bstride int)
+// func amxKernConvS8(a *byte, lda int, b *byte, chunks int, y *byte, ldy int, rowc *int32, mult *float32, mblocks int, zp int32, lo, hi float32, tile *int32, cfg *byte, segs *amxSeg, nseg *int, rows int, npanels int, bstride int, signed bool)
 // For each of npanels B panels (bstride bytes apart), mblocks blocks of
 // 32 rows × 32 columns: A = s8 weight rows (lda bytes apart, 64 bytes per
 // chunk), B = s8 activation panel (per chunk 16 steps of 128 bytes: 32
@@ -63,7 +88,7 @@
 // × mult[r], finite) and stores row r's 32 bytes with the panel's masked
 // segments (nseg[p] of 1 to 6, segs[6p:]): columns in segs[s].mask go to
 // y + r·ldy + segs[s].off + column. Rows >= rows are not stored.
-TEXT ·amxKernConvS8(SB), NOSPLIT, $32-144
+TEXT ·amxKernConvS8(SB), NOSPLIT, $32-145
 	MOVQ cfg+96(FP), R8
 	LDTILECFG_R8
 	MOVQ lda+8(FP), BX
@@ -72,9 +97,9 @@ TEXT ·amxKernConvS8(SB), NOSPLIT, $32-144
 	MOVQ ldy+40(FP), R13
 	MOVL zp+72(FP), AX
 	VMOVD AX, X18
-	VPBROADCASTD X18, Z18
-	VBROADCASTSS lo+76(FP), Z19
+	VPBROADCASTW X18, Z18
 	VBROADCASTSS hi+80(FP), Z20
+	VMOVDQU8 amxpairidx<>(SB), Z21
 	MOVQ segs+104(FP), DX
 	MOVQ DX, sgp-32(SP)
 	MOVQ tile+88(FP), AX
@@ -152,42 +177,79 @@ amx_epi:
 	MOVQ tile+88(FP), SI
 	LEAQ 4096(SI)(SI*1), SI
 	SUBQ AX, SI
-	MOVQ $32, R9
-amx_row:
-	amxRow
+	MOVQ $16, R9
+amx_pair:
+	amxPair
+	CMPB signed+144(FP), $0
+	JNE amx_pss
+	VPACKUSWB Z16, Z0, Z0
+	JMP amx_pperm
+amx_pss:
+	VPACKSSWB Z16, Z0, Z0
+amx_pperm:
+	VPERMB Z0, Z21, Z0
+	VEXTRACTI64X4 $1, Z0, Y1
 	CMPQ rws-16(SP), $0
-	JLE amx_next
+	JLE amx_r0_next
 	DECQ rws-16(SP)
 	MOVQ sgp-32(SP), DX
 	MOVQ 0(DX), DI
 	VMOVDQU8 Y0, K1, (R12)(DI*1)
 	CMPQ nsg-24(SP), $1
-	JEQ amx_next
+	JEQ amx_r0_next
 	MOVQ 16(DX), DI
 	VMOVDQU8 Y0, K2, (R12)(DI*1)
 	CMPQ nsg-24(SP), $2
-	JEQ amx_next
+	JEQ amx_r0_next
 	MOVQ 32(DX), DI
 	VMOVDQU8 Y0, K3, (R12)(DI*1)
 	CMPQ nsg-24(SP), $3
-	JEQ amx_next
+	JEQ amx_r0_next
 	MOVQ 48(DX), DI
 	VMOVDQU8 Y0, K4, (R12)(DI*1)
 	CMPQ nsg-24(SP), $4
-	JEQ amx_next
+	JEQ amx_r0_next
 	MOVQ 64(DX), DI
 	VMOVDQU8 Y0, K5, (R12)(DI*1)
 	CMPQ nsg-24(SP), $5
-	JEQ amx_next
+	JEQ amx_r0_next
 	MOVQ 80(DX), DI
 	VMOVDQU8 Y0, K6, (R12)(DI*1)
-amx_next:
+amx_r0_next:
 	ADDQ R13, R12
-	ADDQ $128, SI
-	ADDQ $4, R14
-	ADDQ $4, R15
+	CMPQ rws-16(SP), $0
+	JLE amx_r1_next
+	DECQ rws-16(SP)
+	MOVQ sgp-32(SP), DX
+	MOVQ 0(DX), DI
+	VMOVDQU8 Y1, K1, (R12)(DI*1)
+	CMPQ nsg-24(SP), $1
+	JEQ amx_r1_next
+	MOVQ 16(DX), DI
+	VMOVDQU8 Y1, K2, (R12)(DI*1)
+	CMPQ nsg-24(SP), $2
+	JEQ amx_r1_next
+	MOVQ 32(DX), DI
+	VMOVDQU8 Y1, K3, (R12)(DI*1)
+	CMPQ nsg-24(SP), $3
+	JEQ amx_r1_next
+	MOVQ 48(DX), DI
+	VMOVDQU8 Y1, K4, (R12)(DI*1)
+	CMPQ nsg-24(SP), $4
+	JEQ amx_r1_next
+	MOVQ 64(DX), DI
+	VMOVDQU8 Y1, K5, (R12)(DI*1)
+	CMPQ nsg-24(SP), $5
+	JEQ amx_r1_next
+	MOVQ 80(DX), DI
+	VMOVDQU8 Y1, K6, (R12)(DI*1)
+amx_r1_next:
+	ADDQ R13, R12
+	ADDQ $256, SI
+	ADDQ $8, R14
+	ADDQ $8, R15
 	DECQ R9
-	JNZ amx_row
+	JNZ amx_pair
 	CMPQ blk-8(SP), $0
 	JNE amx_store
 	// Next panel.

@@ -36,7 +36,7 @@ func BenchmarkAMXKernel(b *testing.B) {
 			b.Run(fmt.Sprintf("m%d_k%d/amx", s.m, s.k), func(b *testing.B) {
 				t0 := q8CPUTime()
 				for b.Loop() {
-					amxKernConvS8(&a[0], 64*chunks, &bp[0], chunks, &y[0], qNR, &rowc[0], &mult[0], s.m/amxMR, 128, -128, 127, &tile[0], &amxCfg[0], &segs[0], &one[0], s.m, 1, 0)
+					amxKernConvS8(&a[0], 64*chunks, &bp[0], chunks, &y[0], qNR, &rowc[0], &mult[0], s.m/amxMR, 128, -128, 127, &tile[0], &amxCfg[0], &segs[0], &one[0], s.m, 1, 0, false)
 				}
 				b.ReportMetric(ops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
 				b.ReportMetric(ops*float64(b.N)/(q8CPUTime()-t0).Seconds()/1e9, "cpu-GOP/s")
@@ -72,7 +72,7 @@ func BenchmarkAMXCallOverhead(b *testing.B) {
 	for _, nb := range []int{0, 1} {
 		b.Run(fmt.Sprint(nb), func(b *testing.B) {
 			for b.Loop() {
-				amxKernConvS8(&a[0], 64, &bp[0], 1, &y[0], 0, &rowc[0], &mult[0], nb, 0, 0, 0, &tile[0], &amxCfg[0], &segs[0], &one[0], 0, 1, 0)
+				amxKernConvS8(&a[0], 64, &bp[0], 1, &y[0], 0, &rowc[0], &mult[0], nb, 0, 0, 0, &tile[0], &amxCfg[0], &segs[0], &one[0], 0, 1, 0, false)
 			}
 		})
 	}

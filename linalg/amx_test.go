@@ -71,7 +71,7 @@ func (c *amxCase) run(asm bool, zp int32, lo, hi float32, signed bool) []byte {
 	one := [1]int{1}
 	if asm {
 		tile := make([]int32, 2*amxMR*qNR)
-		amxConvFn(&c.a[0], lda, &c.b[0], c.chunks, &y[0], qNR, &c.rowc[0], &c.mult[0], c.rows/amxMR, zp, lo, hi, &tile[0], &amxCfg[0], &segs[0], &one[0], c.m, 1, 0)
+		amxConvFn(&c.a[0], lda, &c.b[0], c.chunks, &y[0], qNR, &c.rowc[0], &c.mult[0], c.rows/amxMR, zp, lo, hi, &tile[0], &amxCfg[0], &segs[0], &one[0], c.m, 1, 0, signed)
 	} else {
 		amxKernGeneric(c.a, lda, c.b, c.chunks, y, 0, qNR, c.rowc, c.mult, c.m, zp, lo, hi, signed, segs[:1])
 	}
