@@ -69,10 +69,11 @@ func amxReady() bool {
 }
 
 // amxUse reports whether m×k weights packed now take the AMX path.
-// Below amxMinM rows or amxMinK taps the VNNI kernel is faster: the
-// tile path's fixed costs per panel and block (tile configuration, the
-// tile store before requantization, rows padded to 32) outweigh its
-// multiply throughput (measured on 1×1 MobileNetV2 layers).
+// With few taps, few rows or little work per pixel the VNNI kernel is
+// as fast or faster: the tile path's fixed costs per panel and block
+// (tile configuration, the tile store before requantization, rows
+// padded to 32) outweigh its multiply throughput (measured on the 1×1
+// and 3×3 layers of MobileNetV2, ResNet18 and PP-OCR det).
 func amxUse(m, k int) bool {
 	switch amxMode {
 	case 1:
@@ -80,13 +81,14 @@ func amxUse(m, k int) bool {
 	case 2:
 		return false
 	}
-	return m >= amxMinM && k >= amxMinK && amxReady()
+	return m >= amxMinM && k >= amxMinK && m*k >= amxMinMK && amxReady()
 }
 
 // Shape thresholds of the AMX path (see amxUse).
 const (
-	amxMinM = 64
-	amxMinK = 64
+	amxMinM  = 16
+	amxMinK  = 48
+	amxMinMK = 4096
 )
 
 // amxKernGeneric is the Go twin of amxConvFn for rows rows (y0: the
