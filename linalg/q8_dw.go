@@ -118,7 +118,15 @@ func q8Depthwise[TY QInt](y []TY, x []uint8, n int, g *Q8ConvGeom, w []int32, xZ
 		// Weights in groups of 4 taps (missing taps 0), row constant.
 		wc := w[c*ks : (c+1)*ks]
 		var sum int32
-		for kh := 0; kh < g.KH; kh++ {
+		if g.KW == 3 && g.KH == 3 {
+			// The common 3×3 kernel without the general loops.
+			for kh := 0; kh < 3; kh++ {
+				r := wc[3*kh : 3*kh+3 : 3*kh+3]
+				sum += r[0] + r[1] + r[2]
+				ws[kh] = int32(uint32(uint8(r[0])) | uint32(uint8(r[1]))<<8 | uint32(uint8(r[2]))<<16)
+			}
+		}
+		for kh := 0; kh < g.KH && (g.KW != 3 || g.KH != 3); kh++ {
 			for gi := 0; gi < ng; gi++ {
 				var d uint32
 				for t := 0; t < 4; t++ {
