@@ -195,22 +195,64 @@ func ParallelFor(threads, n, grain int, f func(lo, hi int)) {
 		}
 		return
 	}
-	var pp parallelPanic
+	j := parallelJobs.Get().(*parallelJob)
+	j.f = f
 	step := (n + chunks - 1) / chunks
-	var wg sync.WaitGroup
 	for lo := step; lo < n; lo += step {
-		hi := min(lo+step, n)
-		wg.Add(1)
-		t := task{f: f, lo: lo, hi: hi, wg: &wg, panicked: &pp}
-		select {
-		case workerPool() <- t:
-		default:
-			t.run() // queue full: run it here
-		}
+		j.submit(lo, min(lo+step, n))
 	}
 	f(0, min(step, n))
-	// Run queued chunks no worker has taken yet (a parked worker can take
-	// tens of microseconds to wake), then wait for the ones in flight.
+	j.finish()
+}
+
+// parallelEach runs f(0), …, f(n-1) on the pool, one index per chunk, and
+// returns when all are done: linalg's runner. Unlike wrapping f in a
+// ParallelFor closure, it allocates nothing per call.
+func parallelEach(n int, f func(i int)) {
+	if n <= 1 {
+		if n == 1 {
+			f(0)
+		}
+		return
+	}
+	j := parallelJobs.Get().(*parallelJob)
+	j.fi = f
+	for i := 1; i < n; i++ {
+		j.submit(i, i+1)
+	}
+	f(0)
+	j.finish()
+}
+
+// parallelJob is one ParallelFor call: its function, the count of chunks
+// in flight and the first panic of any of them. Jobs are recycled, so a
+// steady-state call allocates nothing beyond what its caller's closure
+// captures.
+type parallelJob struct {
+	f        func(lo, hi int)
+	fi       func(i int)
+	wg       sync.WaitGroup
+	panicked parallelPanic
+}
+
+var parallelJobs = sync.Pool{New: func() any { return new(parallelJob) }}
+
+// submit queues chunk [lo,hi) for the workers, or runs it here if the
+// queue is full.
+func (j *parallelJob) submit(lo, hi int) {
+	j.wg.Add(1)
+	t := task{job: j, lo: lo, hi: hi}
+	select {
+	case workerPool() <- t:
+	default:
+		t.run() // queue full: run it here
+	}
+}
+
+// finish runs queued chunks no worker has taken yet (a parked worker can
+// take tens of microseconds to wake), waits for the ones in flight,
+// recycles the job and re-raises a chunk's panic.
+func (j *parallelJob) finish() {
 	for {
 		select {
 		case t := <-poolCh:
@@ -220,9 +262,13 @@ func ParallelFor(threads, n, grain int, f func(lo, hi int)) {
 		}
 		break
 	}
-	wg.Wait()
-	if pp.v != nil {
-		panic(pp.v)
+	j.wg.Wait()
+	v := j.panicked.v
+	j.f, j.fi = nil, nil
+	j.panicked = parallelPanic{}
+	parallelJobs.Put(j)
+	if v != nil {
+		panic(v)
 	}
 }
 
@@ -230,25 +276,35 @@ func ParallelFor(threads, n, grain int, f func(lo, hi int)) {
 // in a pool worker is re-raised on the caller's goroutine, where the
 // runtime can recover it; uncaught it would kill the process.
 type parallelPanic struct {
-	once sync.Once
-	v    any
+	mu sync.Mutex
+	v  any
 }
 
+// task is one chunk of a job.
 type task struct {
-	f        func(lo, hi int)
-	lo, hi   int
-	wg       *sync.WaitGroup
-	panicked *parallelPanic
+	job    *parallelJob
+	lo, hi int
 }
 
 func (t task) run() {
-	defer t.wg.Done()
+	j := t.job
+	defer j.wg.Done()
 	defer func() {
 		if r := recover(); r != nil {
-			t.panicked.once.Do(func() { t.panicked.v = r })
+			j.panicked.mu.Lock()
+			if j.panicked.v == nil {
+				j.panicked.v = r
+			}
+			j.panicked.mu.Unlock()
 		}
 	}()
-	t.f(t.lo, t.hi)
+	if j.fi != nil {
+		for i := t.lo; i < t.hi; i++ {
+			j.fi(i)
+		}
+		return
+	}
+	j.f(t.lo, t.hi)
 }
 
 var (
@@ -313,11 +369,5 @@ func NodeErrf(n *ir.Node, format string, args ...any) error {
 // linalg's multi-threaded kernels (SGEMM, direct convolution, int8 GEMM)
 // run their chunks on the same pool as the kernels here.
 func init() {
-	linalg.SetRunner(func(n int, f func(i int)) {
-		ParallelFor(n, n, 1, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				f(i)
-			}
-		})
-	})
+	linalg.SetRunner(parallelEach)
 }

@@ -115,11 +115,11 @@ func rwStatic(m *ir.Model, cfg Config, data Samples, progress func(done, total i
 		delete(quantT, t)
 	}
 	// Chains of elementwise ops (PP-LCNet's Conv → Mul → Add → HardSwish →
-	// Mul → Add) keep a Q/DQ pair on every value: FuseQDQ merges the tables
-	// into one, so the run costs the same as one table for the chain, and on
-	// PP-OCRv4 det the intermediate clamps at calibrated ranges measured
-	// better end to end (probability map SQNR 10.2 dB) than leaving the
-	// intermediate values float (9.5 dB).
+	// Mul → Add) keep a Q/DQ pair on every value, or only at their ends,
+	// whichever gives outputs closer to the float model's on the first
+	// calibration samples (see accPreferFloatChains); FuseQDQ makes one
+	// table of a chain either way.
+	chain := r.accChainValues(nodes, quantT, cfg)
 	var acts []string
 	for _, t := range tensors {
 		if quantT[t] {
@@ -136,6 +136,10 @@ func rwStatic(m *ir.Model, cfg Config, data Samples, progress func(done, total i
 			}
 		}
 		calib = append(calib, t)
+	}
+	kept := &accRecorder{src: data, max: accEvalSamples}
+	if len(chain) > 0 {
+		data = kept
 	}
 	res, err := Calibrate(m, calib, data, cfg.Samples,
 		func(string) Observer { return NewObserver(cfg.Calibration, cfg.Percentile, cfg.ActivationSymmetric) }, progress)
@@ -195,11 +199,21 @@ func rwStatic(m *ir.Model, cfg Config, data Samples, progress func(done, total i
 			params[out] = params[in]
 		}
 	}
+	var ref *ir.Model // the float model, for accPreferFloatChains
+	if len(chain) > 0 {
+		ref = m.Clone()
+	}
 	// Weights and biases first (they read the input parameters by name).
 	for _, sn := range nodes {
 		if err := r.staticWeights(sn, params, perAxis); err != nil {
 			return err
 		}
+	}
+	if r.accPreferFloatChains(ref, kept.kept, acts, quantT, chain, params, schemes) {
+		for t := range chain {
+			delete(quantT, t)
+		}
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%d values inside elementwise chains left float (one rounding per chain measured closer to float on %d calibration samples)", len(chain), len(kept.kept)))
 	}
 	for _, t := range acts {
 		if quantT[t] {
