@@ -626,7 +626,7 @@ func (job *Q8ConvJob) Run(p0, p1 int) {
 	pv := g.OH * job.wq
 	mblocks := pw.rows / im.mr
 	if pw.fused {
-		job.runFused(ws, p0, p1)
+		job.runFused(ws, p0, p1, 0, mblocks)
 		return
 	}
 	for p := p0; p < p1; p++ {
@@ -654,8 +654,34 @@ func (job *Q8ConvJob) Run(p0, p1 int) {
 	}
 }
 
-// runFused computes panels [p0, p1) with the fused kernel.
-func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
+// Blocks reports how many row blocks RunBlocks splits (0: the job runs
+// by panels only).
+func (job *Q8ConvJob) Blocks() int {
+	if !job.w.fused || job.w.M == 0 {
+		return 0
+	}
+	return job.w.rows / job.w.impl.mr
+}
+
+// RunBlocks computes row blocks [b0, b1) of every panel: for jobs with
+// few panels and many output channels, so that each goroutine streams
+// only its rows' weights. Disjoint ranges may run concurrently (not
+// together with Run).
+func (job *Q8ConvJob) RunBlocks(b0, b1 int) {
+	if b0 >= b1 || job.Blocks() == 0 {
+		return
+	}
+	ws := q8WSPool.Get().(*q8WS)
+	defer q8WSPool.Put(ws)
+	pw := job.w
+	ws.tile = qgrow(ws.tile, max(pw.rows, 2*amxMR)*qNR)
+	ws.stage = qgrow(ws.stage, pw.rows*qNR+qNR)
+	job.runFused(ws, 0, job.panels, b0, b1)
+}
+
+// runFused computes row blocks [blo, bhi) of panels [p0, p1) with the
+// fused kernel.
+func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1, blo, bhi int) {
 	pw := job.w
 	g := &job.g
 	P := g.OH * g.OW
@@ -664,7 +690,7 @@ func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
 	mult := unsafe.Slice((*float32)(unsafe.Pointer(&job.rfix[pw.rows])), pw.rows)
 	mr := pw.impl.mr
 	full := pw.M / mr
-	nblk := pw.rows / mr
+	nblk := bhi - blo
 	asm := job.finite && q8FusedFn != nil && q8UseAsm && pw.steps > 0
 	nb := pw.bBytes()
 	// Weights that do not stay in L2 are streamed once per chunk of
@@ -695,8 +721,8 @@ func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
 		for p := pc; p < pe; p++ {
 			job.pack(ws, bps[(p-pc)*nb:(p-pc+1)*nb], p*qNR)
 		}
-		for b0 := 0; b0 < nblk; b0 += gb {
-			b1 := min(b0+gb, nblk)
+		for b0 := blo; b0 < bhi; b0 += gb {
+			b1 := min(b0+gb, bhi)
 			if pw.amx {
 				job.amxPanels(ws, bps, nb, pc, pe, b0, b1, p1-1)
 				continue

@@ -123,9 +123,16 @@ func q8ConvCheck[TX, TW, TY QInt](t *testing.T, r *rand.Rand, c q8ConvCase, thre
 		job.Fill(c, min(c+2, job.Channels()))
 	}
 	n := job.Panels()
-	per := (n + threads - 1) / threads
-	for p := 0; p < n; p += per {
-		job.Run(p, min(p+per, n))
+	if nb := job.Blocks(); threads == 2 && nb > 0 {
+		// By row blocks (in two uneven parts), as for few-panel layers.
+		h := (nb + 2) / 3
+		job.RunBlocks(h, nb)
+		job.RunBlocks(0, h)
+	} else {
+		per := (n + threads - 1) / threads
+		for p := 0; p < n; p += per {
+			job.Run(p, min(p+per, n))
+		}
 	}
 	job.Release()
 	_ = yhi
