@@ -146,7 +146,7 @@ dw_done:
 // the plane load the 15·sw + 4 bytes VPERMB needs; at the borders a
 // masked load fills the bytes outside the image with the zero point xzp
 // (rows outside: all xzp). Then as q8DWPlaneVBMI.
-TEXT ·q8DW3VBMI(SB), NOSPLIT, $0-120
+TEXT ·q8DW3VBMI(SB), NOSPLIT, $16-120
 	MOVQ y+0(FP), DI
 	MOVQ x+24(FP), SI
 	MOVQ w+40(FP), R12
@@ -158,6 +158,10 @@ TEXT ·q8DW3VBMI(SB), NOSPLIT, $0-120
 	ADDQ $4, AX
 	MOVQ R12, R15
 	SUBQ AX, R15
+	MOVQ R15, lim-8(SP)
+	MOVQ sw+56(FP), R15
+	SHLQ $4, R15
+	MOVQ R15, step-16(SP)
 	MOVQ AX, CX
 	MOVQ $1, AX
 	SHLQ CX, AX
@@ -202,16 +206,19 @@ d3_row:
 	IMULQ R12, R10
 	ADDQ SI, R10 // x + ih0·w
 	XORQ DX, DX // ow0
-d3_grp:
-	MOVQ DX, R11
-	IMULQ sw+56(FP), R11
+	XORQ R11, R11
 	SUBQ pw+72(FP), R11 // c0
-	VMOVDQA32 Z8, Z0
+	// R15: the largest c0 of a fast window in this row (-1: none, the
+	// row's kernel rows are not all inside the image).
+	MOVQ $-1, R15
 	TESTQ R9, R9
-	JL d3_slow
+	JL d3_grp
 	LEAQ 3(R9), AX
 	CMPQ AX, R14
-	JG d3_slow
+	JG d3_grp
+	MOVQ lim-8(SP), R15
+d3_grp:
+	VMOVDQA32 Z8, Z0
 	TESTQ R11, R11
 	JL d3_slow
 	CMPQ R11, R15
@@ -296,6 +303,7 @@ d3_acc:
 d3_tail:
 	VPMOVDB Z0, K1, (DI)(DX*1)
 d3_gnext:
+	ADDQ step-16(SP), R11
 	ADDQ $16, DX
 	CMPQ DX, ow+16(FP)
 	JLT d3_grp
