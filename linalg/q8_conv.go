@@ -34,9 +34,16 @@
 // accumulators) and q8KernVNNI512 requantizes its tile in registers,
 // storing bytes straight into the output.
 //
+// AMX path (amx.go): with AMX-INT8 tiles (CPUID and the OS's permission)
+// and large enough M, K, the same fused setup runs on amxConvFn instead:
+// weights row-major in 64-byte k chunks, activations packed as s8, 32×32
+// blocks of TDPBSSD tiles requantized in registers and stored straight
+// into the output planes.
+//
 // Use: Q8PackConvWeights once; per call Q8ConvPrepare, Fill over
 // [0, Channels()) and Run over [0, Panels()) (both splittable across
-// goroutines), then Release.
+// goroutines; or RunBlocks over [0, Blocks()) for few panels), then
+// Release.
 
 package linalg
 
