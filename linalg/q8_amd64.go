@@ -29,7 +29,21 @@ func q8KernVNNI512(a *byte, lda int, b *byte, steps int, y *byte, ldy int, rowc 
 //go:noescape
 func q8InterleaveAVX2(dst, src *byte, koff *int, steps int, xr byte)
 
+// q8PadPlaneAVX512 is the assembly q8PadFn (AVX-512 BW).
+//
+//go:noescape
+func q8PadPlaneAVX512(dst *byte, hq, wq int, src *byte, srcStride, i0, i1, j0, n, sw int, zp byte, masks *uint64)
+
+// q8MaxTapsAVX512 is the assembly q8MaxTapsFn (AVX-512 BW).
+//
+//go:noescape
+func q8MaxTapsAVX512(dst *byte, oh, ow int, src *byte, wq int, tab *int, ntaps int, signed bool)
+
 func init() {
+	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW {
+		q8PadFn = q8PadPlaneAVX512
+		q8MaxTapsFn = q8MaxTapsAVX512
+	}
 	if cpu.X86.HasAVX2 {
 		q8PackFn = q8PackS8x4AVX2
 		q8RequantFn = q8RequantAVX2

@@ -456,3 +456,166 @@ il0_loop:
 il_done:
 	VZEROUPPER
 	RET
+
+// func q8PadPlaneAVX512(dst *byte, hq, wq int, src *byte, srcStride, i0, i1, j0, n, sw int, zp byte, masks *uint64)
+// Rows i < hq of wq bytes at dst: all zp, then for i0 <= i < i1
+// dst[i·wq + j0 + j] = src[(i-i0)·srcStride + sw·j] for j < n (sw 1 or
+// 2). masks: [0] the last partial 64 bytes of a row, [1] the last
+// partial 64 outputs of a copy, [2], [3] the source bytes of that
+// partial copy for sw = 2 (low and high 64). Tails use masked loads and
+// stores, so nothing is read or written outside the rows.
+TEXT ·q8PadPlaneAVX512(SB), NOSPLIT, $0-96
+	MOVQ dst+0(FP), DI
+	MOVQ src+24(FP), SI
+	MOVBLZX zp+80(FP), AX
+	VMOVD AX, X15
+	VPBROADCASTB X15, Z15
+	MOVQ masks+88(FP), AX
+	KMOVQ 0(AX), K1
+	KMOVQ 8(AX), K2
+	KMOVQ 16(AX), K3
+	KMOVQ 24(AX), K4
+	XORQ R8, R8 // i
+	CMPQ hq+8(FP), $0
+	JLE pp_done
+pp_row:
+	// zp over the row.
+	XORQ R9, R9
+	MOVQ wq+16(FP), R10
+	SUBQ $64, R10
+pp_fill:
+	CMPQ R9, R10
+	JG pp_filltail
+	VMOVDQU8 Z15, (DI)(R9*1)
+	ADDQ $64, R9
+	JMP pp_fill
+pp_filltail:
+	CMPQ R9, wq+16(FP)
+	JGE pp_copy
+	VMOVDQU8 Z15, K1, (DI)(R9*1)
+pp_copy:
+	CMPQ R8, i0+40(FP)
+	JL pp_next
+	CMPQ R8, i1+48(FP)
+	JGE pp_next
+	MOVQ DI, BX
+	ADDQ j0+56(FP), BX // destination of the copy
+	XORQ R9, R9 // outputs done
+	MOVQ n+64(FP), R10
+	SUBQ $64, R10
+	CMPQ sw+72(FP), $2
+	JEQ pp_even
+pp_c1:
+	CMPQ R9, R10
+	JG pp_c1tail
+	VMOVDQU8 (SI)(R9*1), Z0
+	VMOVDQU8 Z0, (BX)(R9*1)
+	ADDQ $64, R9
+	JMP pp_c1
+pp_c1tail:
+	CMPQ R9, n+64(FP)
+	JGE pp_srcnext
+	VMOVDQU8.Z (SI)(R9*1), K2, Z0
+	VMOVDQU8 Z0, K2, (BX)(R9*1)
+	JMP pp_srcnext
+pp_even:
+	// Full chunks only while more than 64 outputs remain (the 128-byte
+	// loads would read one byte past the last source byte).
+	CMPQ R9, R10
+	JGE pp_etail
+	LEAQ (SI)(R9*2), R11
+	VMOVDQU16 0(R11), Z0
+	VMOVDQU16 64(R11), Z1
+	VPMOVWB Z0, Y0
+	VPMOVWB Z1, Y1
+	VINSERTI64X4 $1, Y1, Z0, Z0
+	VMOVDQU8 Z0, (BX)(R9*1)
+	ADDQ $64, R9
+	JMP pp_even
+pp_etail:
+	CMPQ R9, n+64(FP)
+	JGE pp_srcnext
+	LEAQ (SI)(R9*2), R11
+	VMOVDQU8.Z 0(R11), K3, Z0
+	VMOVDQU8.Z 64(R11), K4, Z1
+	VPMOVWB Z0, Y0
+	VPMOVWB Z1, Y1
+	VINSERTI64X4 $1, Y1, Z0, Z0
+	VMOVDQU8 Z0, K2, (BX)(R9*1)
+pp_srcnext:
+	ADDQ srcStride+32(FP), SI
+pp_next:
+	ADDQ wq+16(FP), DI
+	INCQ R8
+	CMPQ R8, hq+8(FP)
+	JLT pp_row
+pp_done:
+	VZEROUPPER
+	RET
+
+// func q8MaxTapsAVX512(dst *byte, oh, ow int, src *byte, wq int, tab *int, ntaps int, signed bool)
+// dst[r·ow + c] = max over t < ntaps of src[tab[t] + r·wq + c] (bytes
+// as uint8, or int8 with signed), 64 columns at a time; the row tail
+// uses masked loads and stores.
+TEXT ·q8MaxTapsAVX512(SB), NOSPLIT, $0-57
+	MOVQ dst+0(FP), DI
+	MOVQ oh+8(FP), R8
+	MOVQ src+24(FP), SI
+	MOVQ tab+40(FP), R12
+	MOVQ ntaps+48(FP), R13
+	MOVBLZX signed+56(FP), R14
+	MOVQ ow+16(FP), CX
+	ANDQ $63, CX
+	MOVQ $-1, AX
+	JZ mt_mask
+	MOVQ $1, AX
+	SHLQ CX, AX
+	DECQ AX
+mt_mask:
+	KMOVQ AX, K1
+	KXNORQ K3, K3, K3
+	TESTQ R8, R8
+	JZ mt_done
+mt_row:
+	XORQ R9, R9 // c0
+mt_grp:
+	KMOVQ K3, K2
+	LEAQ 64(R9), AX
+	CMPQ AX, ow+16(FP)
+	JLE mt_full
+	KMOVQ K1, K2
+mt_full:
+	LEAQ (SI)(R9*1), BX
+	MOVQ 0(R12), AX
+	VMOVDQU8.Z (BX)(AX*1), K2, Z0
+	MOVQ $1, R10
+	TESTQ R14, R14
+	JNZ mt_s
+mt_u:
+	CMPQ R10, R13
+	JGE mt_store
+	MOVQ (R12)(R10*8), AX
+	VMOVDQU8.Z (BX)(AX*1), K2, Z1
+	VPMAXUB Z1, Z0, Z0
+	INCQ R10
+	JMP mt_u
+mt_s:
+	CMPQ R10, R13
+	JGE mt_store
+	MOVQ (R12)(R10*8), AX
+	VMOVDQU8.Z (BX)(AX*1), K2, Z1
+	VPMAXSB Z1, Z0, Z0
+	INCQ R10
+	JMP mt_s
+mt_store:
+	VMOVDQU8 Z0, K2, (DI)(R9*1)
+	ADDQ $64, R9
+	CMPQ R9, ow+16(FP)
+	JLT mt_grp
+	ADDQ wq+32(FP), SI
+	ADDQ ow+16(FP), DI
+	DECQ R8
+	JNZ mt_row
+mt_done:
+	VZEROUPPER
+	RET

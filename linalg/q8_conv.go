@@ -34,9 +34,16 @@
 // accumulators) and q8KernVNNI512 requantizes its tile in registers,
 // storing bytes straight into the output.
 //
+// AMX path (amx.go): with AMX-INT8 tiles (CPUID and the OS's permission)
+// and large enough M, K, the same fused setup runs on amxConvFn instead:
+// weights row-major in 64-byte k chunks, activations packed as s8, 32×32
+// blocks of TDPBSSD tiles requantized in registers and stored straight
+// into the output planes.
+//
 // Use: Q8PackConvWeights once; per call Q8ConvPrepare, Fill over
 // [0, Channels()) and Run over [0, Panels()) (both splittable across
-// goroutines), then Release.
+// goroutines; or RunBlocks over [0, Blocks()) for few panels), then
+// Release.
 
 package linalg
 
@@ -64,6 +71,23 @@ type Q8ConvWeights struct {
 	// row sums), block-interleaved (see q8KernFusedGeneric); see
 	// q8FusedMode.
 	fused bool
+	// amx: (with fused) data holds the raw int8 weights row-major, K
+	// padded with zeros to chunks of 64 bytes (stride = 64·chunks), rows
+	// to amxMR, for amxConvFn.
+	amx    bool
+	chunks int
+}
+
+// amxImpl describes the AMX kernel's layout for the shared code.
+var amxImpl = &qgemmImpl{name: "amx", layout: qLayoutS8x4, mr: amxMR, nr: qNR}
+
+// bBytes is the size of one packed B panel: the AMX kernel reads whole
+// 16-step chunks (steps past the packed ones meet zero weights).
+func (pw *Q8ConvWeights) bBytes() int {
+	if pw.amx {
+		return max(pw.steps, 16*pw.chunks) * 128
+	}
+	return pw.steps * 128
 }
 
 // q8FusedImpl describes the fused kernel's layout for the shared code.
@@ -81,8 +105,12 @@ func Q8PackConvWeights[TW QInt](m, k int, w []TW, wZP []int32) *Q8ConvWeights {
 	for _, z := range wZP {
 		fused = fused && z == 0
 	}
+	useAMX := fused && k > 0 && amxUse(m, k)
 	if fused {
 		im = q8FusedImpl
+	}
+	if useAMX {
+		im = amxImpl
 	}
 	per := 4
 	if im.layout == qLayoutI16x2 {
@@ -91,7 +119,11 @@ func Q8PackConvWeights[TW QInt](m, k int, w []TW, wZP []int32) *Q8ConvWeights {
 	steps := (k + per - 1) / per
 	rows := (m + im.mr - 1) / im.mr * im.mr
 	pw := &Q8ConvWeights{M: m, K: k, impl: im, fused: fused, steps: steps, stride: steps * 4, rows: rows,
-		alpha: make([]int32, rows), rsum: make([]int32, rows)}
+		alpha: make([]int32, rows), rsum: make([]int32, rows), amx: useAMX}
+	if useAMX {
+		pw.chunks = (k + 63) / 64
+		pw.stride = 64 * pw.chunks
+	}
 	raw := make([]byte, rows*pw.stride+64)
 	off := int((64 - uintptr(unsafe.Pointer(unsafe.SliceData(raw)))%64) % 64)
 	pw.data = raw[off : off+rows*pw.stride]
@@ -116,6 +148,8 @@ func Q8PackConvWeights[TW QInt](m, k int, w []TW, wZP []int32) *Q8ConvWeights {
 			v += sa
 			sum += v
 			switch {
+			case useAMX:
+				row[kk] = byte(v)
 			case fused:
 				// Block-interleaved: per 8-row block, per k step, the 4
 				// bytes of each row in turn (one 32-byte line per step).
@@ -208,6 +242,9 @@ type q8WS struct {
 	cfix  [2 * qNR]int32
 	tile  []int32
 	stage []byte
+	// AMX: per panel of a call, its output segments and their count.
+	amxSegs []amxSeg
+	amxN    []int
 }
 
 func q8GetBytes(n int) *[]byte {
@@ -273,13 +310,19 @@ func Q8ConvPrepare[TX, TY QInt](job *Q8ConvJob, g *Q8ConvGeom, x []TX, xZP int32
 			rowc[r], mp[r] = 0, 0
 			if r < pw.M {
 				rowc[r] = -(xZP + sx) * pw.rsum[r]
+				if pw.amx {
+					// b = x - 128 (uint8 x) or x (int8 x): 128 more per w.
+					rowc[r] += 128 * pw.rsum[r]
+				}
 				if bias != nil {
 					rowc[r] += bias[r]
 				}
 				mp[r] = int32(math.Float32bits(mult[r]))
 			}
 		}
-		job.xr ^= 0x80 // b is the raw byte (uint8 x) or x ^ 0x80 (int8 x)
+		if !pw.amx {
+			job.xr ^= 0x80 // b is the raw byte (uint8 x) or x ^ 0x80 (int8 x)
+		}
 		job.prepareSource(qbytes(x)[:g.C*g.H*g.W], byte(xZP))
 		return
 	}
@@ -439,6 +482,30 @@ func q8PhasePlane(dst, x []byte, g *Q8ConvGeom, hq, wq, py, px int, zp byte) {
 		i1 = min(hq, last/g.SH+1)
 	}
 	i1 = max(i1, i0)
+	if q8PadFn != nil && q8UseAsm && g.SW <= 2 {
+		n := j1 - j0
+		if n <= 0 {
+			i1 = i0
+		}
+		var src *byte
+		if i1 > i0 {
+			src = &x[(g.SH*i0+py-g.PH)*g.W+g.SW*j0+px-g.PW]
+		} else {
+			src = &dst[0] // not read
+		}
+		var masks [4]uint64
+		masks[0] = q8Mask(wq % 64)
+		if g.SW == 1 {
+			masks[1] = q8Mask(n % 64)
+		} else if n > 0 {
+			t := n - 64*((n-1)/64)
+			masks[1] = q8Mask(t)
+			masks[2] = q8Mask(min(2*t-1, 64))
+			masks[3] = q8Mask(max(2*t-1-64, 0))
+		}
+		q8PadFn(&dst[0], hq, wq, src, g.SH*g.W, i0, i1, j0, n, g.SW, zp, &masks[0])
+		return
+	}
 	// Rows in order, each inside part before its borders: q8Even may
 	// write past a row's inside part into later bytes of the plane, which
 	// are written afterwards.
@@ -469,6 +536,14 @@ func q8PhasePlane(dst, x []byte, g *Q8ConvGeom, hq, wq, py, px int, zp byte) {
 		}
 	}
 	q8Fill(dst[i1*wq:hq*wq], zp)
+}
+
+// q8Mask is a mask of the n (<= 64) low bits.
+func q8Mask(n int) uint64 {
+	if n >= 64 {
+		return ^uint64(0)
+	}
+	return uint64(1)<<n - 1
 }
 
 // q8Even sets d[j] = s[2j] for j < n. The vector loop reads 64 source
@@ -548,7 +623,7 @@ func (job *Q8ConvJob) Run(p0, p1 int) {
 	}
 	off := int((64 - uintptr(unsafe.Pointer(unsafe.SliceData(ws.raw)))%64) % 64)
 	ws.bp = ws.raw[off : off+nb]
-	ws.tile = qgrow(ws.tile, pw.rows*qNR)
+	ws.tile = qgrow(ws.tile, max(pw.rows, 2*amxMR)*qNR)
 	ws.stage = qgrow(ws.stage, pw.rows*qNR+qNR)
 	for j := qNR; j < 2*qNR; j++ {
 		ws.cfix[j] = 1
@@ -558,7 +633,7 @@ func (job *Q8ConvJob) Run(p0, p1 int) {
 	pv := g.OH * job.wq
 	mblocks := pw.rows / im.mr
 	if pw.fused {
-		job.runFused(ws, p0, p1)
+		job.runFused(ws, p0, p1, 0, mblocks)
 		return
 	}
 	for p := p0; p < p1; p++ {
@@ -586,25 +661,54 @@ func (job *Q8ConvJob) Run(p0, p1 int) {
 	}
 }
 
-// runFused computes panels [p0, p1) with the fused kernel.
-func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
+// Blocks reports how many row blocks RunBlocks splits (0: the job runs
+// by panels only).
+func (job *Q8ConvJob) Blocks() int {
+	if !job.w.fused || job.w.M == 0 {
+		return 0
+	}
+	return job.w.rows / job.w.impl.mr
+}
+
+// RunBlocks computes row blocks [b0, b1) of every panel: for jobs with
+// few panels and many output channels, so that each goroutine streams
+// only its rows' weights. Disjoint ranges may run concurrently (not
+// together with Run).
+func (job *Q8ConvJob) RunBlocks(b0, b1 int) {
+	if b0 >= b1 || job.Blocks() == 0 {
+		return
+	}
+	ws := q8WSPool.Get().(*q8WS)
+	defer q8WSPool.Put(ws)
+	pw := job.w
+	ws.tile = qgrow(ws.tile, max(pw.rows, 2*amxMR)*qNR)
+	ws.stage = qgrow(ws.stage, pw.rows*qNR+qNR)
+	job.runFused(ws, 0, job.panels, b0, b1)
+}
+
+// runFused computes row blocks [blo, bhi) of panels [p0, p1) with the
+// fused kernel.
+func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1, blo, bhi int) {
 	pw := job.w
 	g := &job.g
 	P := g.OH * g.OW
 	pv := g.OH * job.wq
 	rowc := job.rfix[:pw.rows]
 	mult := unsafe.Slice((*float32)(unsafe.Pointer(&job.rfix[pw.rows])), pw.rows)
-	full := pw.M / q8FusedMR
-	nblk := pw.rows / q8FusedMR
+	mr := pw.impl.mr
+	full := pw.M / mr
+	nblk := bhi - blo
 	asm := job.finite && q8FusedFn != nil && q8UseAsm && pw.steps > 0
-	nb := pw.steps * 128
+	nb := pw.bBytes()
 	// Weights that do not stay in L2 are streamed once per chunk of
 	// panels instead of once per panel: a chunk's B panels are packed
 	// first (L2), then each group of row blocks (L1) meets all of them.
 	chunk, gb := 1, nblk
 	if pw.rows*pw.stride > q8BigA {
 		chunk = max(1, min(p1-p0, q8ChunkB/max(nb, 1)))
-		gb = max(1, q8GroupA/(q8FusedMR*pw.stride))
+		gb = max(1, q8GroupA/(mr*pw.stride))
+	} else if pw.amx {
+		chunk = max(1, min(p1-p0, amxChunkB/max(nb, 1)))
 	}
 	if cap(ws.raw) < chunk*nb+64 {
 		ws.raw = make([]byte, chunk*nb+64)
@@ -612,7 +716,7 @@ func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
 	off := int((64 - uintptr(unsafe.Pointer(unsafe.SliceData(ws.raw)))%64) % 64)
 	bps := ws.raw[off : off+chunk*nb]
 	kern := func(bp []byte, blk0, n int, y []byte, ldy int) {
-		r0 := blk0 * q8FusedMR
+		r0 := blk0 * mr
 		if asm {
 			q8FusedFn(&pw.data[r0*pw.stride], pw.stride, &bp[0], pw.steps, &y[0], ldy, &rowc[r0], &mult[r0], n, job.yZP, job.ylo, job.yhi)
 			return
@@ -624,27 +728,31 @@ func (job *Q8ConvJob) runFused(ws *q8WS, p0, p1 int) {
 		for p := pc; p < pe; p++ {
 			job.pack(ws, bps[(p-pc)*nb:(p-pc+1)*nb], p*qNR)
 		}
-		for b0 := 0; b0 < nblk; b0 += gb {
-			b1 := min(b0+gb, nblk)
+		for b0 := blo; b0 < bhi; b0 += gb {
+			b1 := min(b0+gb, bhi)
+			if pw.amx {
+				job.amxPanels(ws, bps, nb, pc, pe, b0, b1, p1-1)
+				continue
+			}
 			for p := pc; p < pe; p++ {
 				bp := bps[(p-pc)*nb : (p-pc+1)*nb]
 				q0 := p * qNR
 				qe := min(q0+qNR, pv)
 				if job.wq == g.OW && qe-q0 == qNR {
 					if fb := min(b1, full); fb > b0 {
-						kern(bp, b0, fb-b0, job.y[b0*q8FusedMR*P+q0:], P)
+						kern(bp, b0, fb-b0, job.y[b0*mr*P+q0:], P)
 					}
-					if full < b1 && full >= b0 && full*q8FusedMR < pw.M {
+					if full < b1 && full >= b0 && full*mr < pw.M {
 						kern(bp, full, 1, ws.stage, qNR)
-						for r := full * q8FusedMR; r < pw.M; r++ {
-							copy(job.y[r*P+q0:r*P+q0+qNR], ws.stage[(r-full*q8FusedMR)*qNR:])
+						for r := full * mr; r < pw.M; r++ {
+							copy(job.y[r*P+q0:r*P+q0+qNR], ws.stage[(r-full*mr)*qNR:])
 						}
 					}
 					continue
 				}
-				r0 := b0 * q8FusedMR
+				r0 := b0 * mr
 				kern(bp, b0, b1-b0, ws.stage[r0*qNR:], qNR)
-				job.scatter(ws.stage, q0, qe, p == p1-1, r0, min(b1*q8FusedMR, pw.M))
+				job.scatter(ws.stage, q0, qe, p == p1-1, r0, min(b1*mr, pw.M))
 			}
 		}
 	}
@@ -805,6 +913,9 @@ var (
 	// q8EvenFn sets dst[j] = src[2j] for j < n, n a multiple of 32 (reads
 	// 2n bytes).
 	q8EvenFn func(dst, src *byte, n int)
+	// q8PadFn fills a phase plane (stride 1 or 2 across): see
+	// q8PadPlaneAVX512.
+	q8PadFn  func(dst *byte, hq, wq int, src *byte, srcStride, i0, i1, j0, n, sw int, zp byte, masks *uint64)
 	q8UseAsm = true
 )
 

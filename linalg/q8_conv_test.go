@@ -123,9 +123,16 @@ func q8ConvCheck[TX, TW, TY QInt](t *testing.T, r *rand.Rand, c q8ConvCase, thre
 		job.Fill(c, min(c+2, job.Channels()))
 	}
 	n := job.Panels()
-	per := (n + threads - 1) / threads
-	for p := 0; p < n; p += per {
-		job.Run(p, min(p+per, n))
+	if nb := job.Blocks(); threads == 2 && nb > 0 {
+		// By row blocks (in two uneven parts), as for few-panel layers.
+		h := (nb + 2) / 3
+		job.RunBlocks(h, nb)
+		job.RunBlocks(0, h)
+	} else {
+		per := (n + threads - 1) / threads
+		for p := 0; p < n; p += per {
+			job.Run(p, min(p+per, n))
+		}
 	}
 	job.Release()
 	_ = yhi
@@ -145,7 +152,7 @@ func q8ConvCheck[TX, TW, TY QInt](t *testing.T, r *rand.Rand, c q8ConvCase, thre
 // QGemmRef + RequantRef for every GEMM kernel, with and without the
 // assembly packer/requantizer, on odd geometries and edge values.
 func TestQ8ConvVsRef(t *testing.T) {
-	for _, mode := range []int{2, 1} { // the GEMM kernels, then the fused one
+	for _, mode := range []int{2, 1, 3} { // the GEMM kernels, the fused one, AMX
 		for _, asm := range []bool{true, false} {
 			t.Run(fmt.Sprintf("fused=%d/asm=%v", mode, asm), func(t *testing.T) { q8ConvVsRef(t, mode, asm) })
 		}
@@ -160,7 +167,13 @@ func TestQ8ConvVsRef(t *testing.T) {
 		return Q8ConvGeom{C: c, H: h, W: w, KH: k, KW: k, SH: s, SW: s, PH: p, PW: p, DH: 1, DW: 1, OH: o(h), OW: o(w)}
 	}
 	r := rand.New(rand.NewSource(4))
-	for _, chunk := range []int{1, 3 * 128 * 18, 1 << 20} {
+	oldAMX := amxMode
+	defer func() { amxMode = oldAMX }()
+	for i, chunk := range []int{1, 3 * 128 * 18, 1 << 20, 1, 1 << 20} {
+		amxMode = 2
+		if i >= 3 {
+			amxMode = 1
+		}
 		q8ChunkB = chunk
 		for _, g := range []Q8ConvGeom{geo(8, 20, 30, 3, 1, 1), geo(6, 19, 40, 3, 2, 1), geo(16, 30, 30, 1, 1, 0), geo(16, 9, 9, 1, 1, 0)} {
 			for _, m := range []int{20, 7, 24} {
@@ -177,9 +190,12 @@ func TestQ8ConvVsRef(t *testing.T) {
 func q8ConvVsRef(t *testing.T, mode int, asm bool) {
 	{
 		qgemmEach(t, func(t *testing.T) {
-			old, oldMode := q8UseAsm, q8FusedMode
-			q8UseAsm, q8FusedMode = asm, mode
-			defer func() { q8UseAsm, q8FusedMode = old, oldMode }()
+			old, oldMode, oldAMX := q8UseAsm, q8FusedMode, amxMode
+			q8UseAsm, q8FusedMode, amxMode = asm, mode, 2
+			if mode == 3 {
+				q8FusedMode, amxMode = 1, 1
+			}
+			defer func() { q8UseAsm, q8FusedMode, amxMode = old, oldMode, oldAMX }()
 			r := rand.New(rand.NewSource(3))
 			for i, c := range q8ConvCases() {
 				t.Run(fmt.Sprintf("asm=%v/%d", asm, i), func(t *testing.T) {
@@ -243,5 +259,51 @@ func TestQ8EvenFill(t *testing.T) {
 			}
 		}
 		q8UseAsm = old
+	}
+}
+
+// TestQ8PhasePlaneAsm checks the assembly plane fill against the Go one
+// on every width around the vector sizes, strides 1 and 2, both phases
+// and pads 0..3 (the source ends exactly at the plane: masked tails must
+// not read past it).
+func TestQ8PhasePlaneAsm(t *testing.T) {
+	if q8PadFn == nil {
+		t.Skip("no assembly fill")
+	}
+	r := rand.New(rand.NewSource(12))
+	for w := 1; w <= 200; w++ {
+		for _, s := range []int{1, 2} {
+			for p := 0; p <= 3; p++ {
+				h := 1 + r.Intn(5)
+				k := 3
+				g := Q8ConvGeom{C: 1, H: h, W: w, KH: k, KW: k, SH: s, SW: s, PH: p, PW: p, DH: 1, DW: 1}
+				g.OH = (h+2*p-k)/s + 1
+				g.OW = (w+2*p-k)/s + 1
+				if g.OH <= 0 || g.OW <= 0 {
+					continue
+				}
+				hq := g.OH + (k-1)/s
+				wq := g.OW + (k-1)/s
+				x := qFill[uint8](r, h*w, false)
+				for py := 0; py < s; py++ {
+					for px := 0; px < s; px++ {
+						want := make([]byte, hq*wq+8)
+						got := make([]byte, hq*wq+8)
+						for i := range got {
+							got[i], want[i] = 0xee, 0xee
+						}
+						q8UseAsm = false
+						q8PhasePlane(want[:hq*wq], x, &g, hq, wq, py, px, 7)
+						q8UseAsm = true
+						q8PhasePlane(got[:hq*wq], x, &g, hq, wq, py, px, 7)
+						for i := range want {
+							if got[i] != want[i] {
+								t.Fatalf("w=%d s=%d p=%d phase %d,%d: byte %d (row %d) = %d, want %d", w, s, p, py, px, i, i/wq, got[i], want[i])
+							}
+						}
+					}
+				}
+			}
+		}
 	}
 }

@@ -18,13 +18,13 @@ import (
 // passed to Parallel would allocate per call).
 type q8Job struct {
 	linalg.Q8ConvJob
-	run, fill func(lo, hi int)
+	run, fill, runBlocks func(lo, hi int)
 }
 
 // q8JobPool recycles the per-call job state.
 var q8JobPool = sync.Pool{New: func() any {
 	j := new(q8Job)
-	j.run, j.fill = j.Run, j.Fill
+	j.run, j.fill, j.runBlocks = j.Run, j.Fill, j.RunBlocks
 	return j
 }}
 
@@ -89,9 +89,15 @@ func q8ConvRun[TX, TY linalg.QInt](ctx *Context, x []TX, y []TY, r *qsConvRun, v
 			if n := job.Channels(); n > 0 {
 				ctx.Parallel(n, max(1, (32<<10)/max(hw, 1)), qj.fill)
 			}
-			// At least ~256K multiply-adds per chunk.
-			grain := max(1, (256<<10)/max(job.Work(), 1))
-			ctx.Parallel(job.Panels(), grain, qj.run)
+			// Few panels but many row blocks (deep layers on small maps):
+			// split the rows, so each thread streams only its share of
+			// the weights. Else at least ~256K multiply-adds per chunk.
+			if nb := job.Blocks(); ctx.Threads > 1 && job.Panels() < 4*ctx.Threads && nb >= 2*ctx.Threads {
+				ctx.Parallel(nb, 1, qj.runBlocks)
+			} else {
+				grain := max(1, (256<<10)/max(job.Work(), 1))
+				ctx.Parallel(job.Panels(), grain, qj.run)
+			}
 			job.Release()
 		}
 	}

@@ -128,6 +128,11 @@ func qdwConvQ[TX, TW, TY linalg.QInt](ctx *Context, x []TX, w []TW, y []TY, r *q
 // qdwRunQ runs planes [a, b) of qdwConvQ, in runs within one image.
 func qdwRunQ[TX, TY linalg.QInt](x []TX, y []TY, r *qsConvRun, wc []int32, a, b, C, hw, P, ks int, d [12]int) {
 	lg := linalg.ConvGeom{In: d[0:2], Kernel: d[2:4], Out: d[4:6], Stride: d[6:8], Dilation: d[8:10], PadBegin: d[10:12]}
+	// uint8 activations take the integer VPDPBUSD kernel when it covers
+	// the geometry (it refuses weights that do not fit int8).
+	qg := linalg.Q8ConvGeom{C: 1, H: d[0], W: d[1], KH: d[2], KW: d[3], OH: d[4], OW: d[5], SH: d[6], SW: d[7], DH: d[8], DW: d[9], PH: d[10], PW: d[11]}
+	xu, _ := any(x).([]uint8)
+	q8 := xu != nil && linalg.Q8DepthwiseOK(&qg)
 	for j := a; j < b; {
 		c := j % C
 		k := min(b-j, C-c)
@@ -135,7 +140,9 @@ func qdwRunQ[TX, TY linalg.QInt](x []TX, y []TY, r *qsConvRun, wc []int32, a, b,
 		if r.bias != nil {
 			bs = r.bias[c : c+k]
 		}
-		linalg.DepthwiseConv2DQPlanes(y[j*P:(j+k)*P], x[j*hw:(j+k)*hw], r.xZ, wc[c*ks:(c+k)*ks], bs, r.mult[c:c+k], r.yZ, k, lg)
+		if !q8 || !linalg.Q8Depthwise(y[j*P:(j+k)*P], xu[j*hw:(j+k)*hw], k, &qg, wc[c*ks:(c+k)*ks], r.xZ, bs, r.mult[c:c+k], r.yZ) {
+			linalg.DepthwiseConv2DQPlanes(y[j*P:(j+k)*P], x[j*hw:(j+k)*hw], r.xZ, wc[c*ks:(c+k)*ks], bs, r.mult[c:c+k], r.yZ, k, lg)
+		}
 		j += k
 	}
 }

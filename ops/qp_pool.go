@@ -124,6 +124,9 @@ type qpPoolGeom struct {
 
 // qpMaxPlanes pools planes [lo, hi). With signed, the bytes are int8.
 func qpMaxPlanes(x, y []uint8, lo, hi int, g *qpPoolGeom, signed bool) {
+	if linalg.Q8MaxPoolPlanes(x, y, lo, hi, g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, signed) {
+		return
+	}
 	var flip uint8
 	if signed {
 		flip = 0x80

@@ -945,8 +945,9 @@ func (c *qsConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	if _, err := alCheckShape(ctx, tensor.Int32, append(append(loc.tmp[:0], g.cin/g.group, g.kSize), g.out...)); err != nil {
 		return nil, err // im2col columns
 	}
-	// Every path writes every output element (TestQDQLinearConvWritesAll
-	// checks with a garbage-filled recycled buffer): no clearing pass.
+	// Every fast path writes the whole output (TestQDQLinearConvWritesAll
+	// checks with a garbage-filled recycled buffer); the reference path
+	// gets it cleared below.
 	out, err := ctx.NewTensorUninit(ydt, oshape...) // recycled by the session's arena
 	if err != nil {
 		return nil, ctx.Errf("output: %w", err)
@@ -961,6 +962,11 @@ func (c *qsConv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		if done {
 			return ctx.One(out), nil
 		}
+	}
+	if out.DType() == tensor.Uint8 {
+		clear(tensor.Data[uint8](out))
+	} else {
+		clear(tensor.Data[int8](out))
 	}
 	switch {
 	case x.DType() == tensor.Uint8 && w.DType() == tensor.Uint8:

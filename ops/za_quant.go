@@ -93,6 +93,23 @@ func zaSharedI32(n int, at func(i int) int64) []int32 {
 	return zaI32Zeros[:n:n]
 }
 
+// zaShared8 is zaSharedI32 on 8-bit values.
+func zaShared8[T int8 | uint8](d []T) []int32 {
+	if len(d) == 1 {
+		v := int(d[0])
+		return zaI32Table[v+128 : v+129 : v+129]
+	}
+	if len(d) > len(zaI32Zeros) {
+		return nil
+	}
+	for _, v := range d {
+		if v != 0 {
+			return nil
+		}
+	}
+	return zaI32Zeros[:len(d):len(d)]
+}
+
 // zaZeroPoints is the allocation-free case of qsZeroPoints: a shared
 // read-only slice for a nil tensor (n zeros), a single value, or all
 // zeros, when every value is inside want's range; else nil.
@@ -105,6 +122,14 @@ func zaZeroPoints(t *tensor.Tensor, want tensor.DType, n int) []int32 {
 	}
 	if t.DType() != want {
 		return nil
+	}
+	// 8-bit zero points (every QLinearConv reads its per-channel ones
+	// each run) are in range by type: test for zeros on the typed data.
+	switch want {
+	case tensor.Int8:
+		return zaShared8(tensor.Data[int8](t))
+	case tensor.Uint8:
+		return zaShared8(tensor.Data[uint8](t))
 	}
 	lo, hi := want.IntRange()
 	for i := 0; i < t.Len(); i++ {
