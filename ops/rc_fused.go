@@ -64,7 +64,7 @@ func rcNewSwish(n *ir.Node, opset int) (Kernel, error) {
 func rcSigmoidKernel(alpha float32, swish bool) Kernel {
 	a64 := float64(alpha)
 	slow := ewFloatKernel(nil, func(v float64) float64 {
-		s := ewSigmoid64(float64(float32(a64 * v)))
+		s := ewSigmoid64(a64 * v) // float64 math: a float64 input keeps its precision
 		if swish {
 			s *= v
 		}
