@@ -467,6 +467,9 @@ func (job *Q8ConvJob) Fill(c0, c1 int) {
 // q8PhasePlane fills dst (hq × wq) with phase (py, px) of the zero-padded
 // plane at the start of x (which may run on into later planes):
 // dst[i][j] = X[sh·i + py - ph][sw·j + px - pw], zp outside.
+// q8MaskPool recycles q8PhasePlane's row-tail masks.
+var q8MaskPool = sync.Pool{New: func() any { return new([4]uint64) }}
+
 func q8PhasePlane(dst, x []byte, g *Q8ConvGeom, hq, wq, py, px int, zp byte) {
 	// Columns j0 <= j < j1 are inside the image.
 	j0 := max(0, (g.PW-px+g.SW-1)/g.SW)
@@ -493,7 +496,12 @@ func q8PhasePlane(dst, x []byte, g *Q8ConvGeom, hq, wq, py, px int, zp byte) {
 		} else {
 			src = &dst[0] // not read
 		}
-		var masks [4]uint64
+		// The kernel is called through a function variable, so the
+		// compiler must assume it keeps its pointer arguments: masks come
+		// from a pool rather than the stack, which would move to the heap.
+		masks := q8MaskPool.Get().(*[4]uint64)
+		defer q8MaskPool.Put(masks)
+		*masks = [4]uint64{}
 		masks[0] = q8Mask(wq % 64)
 		if g.SW == 1 {
 			masks[1] = q8Mask(n % 64)

@@ -5,6 +5,8 @@
 
 package linalg
 
+import "sync"
+
 // q8MaxTapsFn is the assembly tap maximum (nil: none); see
 // q8MaxTapsAVX512.
 var q8MaxTapsFn func(dst *byte, oh, ow int, src *byte, wq int, tab *int, ntaps int, signed bool)
@@ -30,7 +32,11 @@ func Q8MaxPoolPlanes(x, y []byte, lo, hi, H, W, OH, OW, KH, KW, SH, SW, PT, PL i
 	for i := range idx {
 		idx[i] = -1
 	}
-	var tab [64]int
+	// tab goes to the kernel through a function variable, so it comes
+	// from a pool: on the stack it would move to the heap on every call.
+	tp := q8TapPool.Get().(*[64]int)
+	defer q8TapPool.Put(tp)
+	tab := tp
 	for kh := 0; kh < KH; kh++ {
 		for kw := 0; kw < KW; kw++ {
 			ph := (kh%SH)*SW + kw%SW
@@ -57,3 +63,6 @@ func Q8MaxPoolPlanes(x, y []byte, lo, hi, H, W, OH, OW, KH, KW, SH, SW, PT, PL i
 	}
 	return true
 }
+
+// q8TapPool recycles the max-pool kernel's tap offset tables.
+var q8TapPool = sync.Pool{New: func() any { return new([64]int) }}
