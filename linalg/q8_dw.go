@@ -10,6 +10,7 @@ package linalg
 
 import (
 	"math"
+	"sync"
 )
 
 // q8DWPlaneFn is the assembly plane kernel (nil: none); see
@@ -92,9 +93,12 @@ func q8Depthwise[TY QInt](y []TY, x []uint8, n int, g *Q8ConvGeom, w []int32, xZ
 	buf := q8GetBytes(hp*wp + 128)
 	defer q8BytePool.Put(buf)
 	pad := *buf
-	var offs [q8DWMaxTaps]int
-	var ws [q8DWMaxTaps]int32
-	var idx [64]byte
+	// The tables go to the kernels through function variables, so they
+	// come from a pool: stack arrays would move to the heap every call.
+	sc := q8DWScratchPool.Get().(*q8DWScratch)
+	defer q8DWScratchPool.Put(sc)
+	offs, ws, idx := &sc.offs, &sc.ws, &sc.idx
+	*offs, *ws, *idx = [q8DWMaxTaps]int{}, [q8DWMaxTaps]int32{}, [64]byte{}
 	for j := 0; j < 16; j++ {
 		for t := 0; t < 4; t++ {
 			idx[4*j+t] = byte(g.SW*j + t)
@@ -191,3 +195,12 @@ func q8DWPlaneGeneric(y []byte, oh, ow int, src []byte, rowStep, sw int, offs []
 		}
 	}
 }
+
+// q8DWScratch is q8Depthwise's per-call tap tables, recycled.
+type q8DWScratch struct {
+	offs [q8DWMaxTaps]int
+	ws   [q8DWMaxTaps]int32
+	idx  [64]byte
+}
+
+var q8DWScratchPool = sync.Pool{New: func() any { return new(q8DWScratch) }}

@@ -1,6 +1,9 @@
 package linalg
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // Elementwise QLinearAdd / QLinearMul on 8-bit tensors with ONNX Runtime
 // MLAS's float32 formulas, evaluated per element in the same order and
@@ -50,6 +53,12 @@ var qdQBinImpls = []qdQBinImpl{{"generic", qdAdd8Generic, qdMul8Generic}}
 // long as dst).
 func QAdd8Span(dst, x1, x2 []uint8, p *QAdd8) {
 	fn := qdQBinImpls[len(qdQBinImpls)-1].add
+	// fn is a function variable, so the compiler assumes it keeps its
+	// pointer: it gets a pooled copy and the caller's p stays on its stack.
+	q := qdAddPool.Get().(*QAdd8)
+	defer qdAddPool.Put(q)
+	*q = *p
+	p = q
 	x1, x2 = x1[:len(dst)], x2[:len(dst)]
 	for len(dst) > 0 {
 		n := min(len(dst), qdLookupChunk)
@@ -62,6 +71,10 @@ func QAdd8Span(dst, x1, x2 []uint8, p *QAdd8) {
 // as dst).
 func QMul8Span(dst, a, b []uint8, p *QMul8) {
 	fn := qdQBinImpls[len(qdQBinImpls)-1].mul
+	q := qdMulPool.Get().(*QMul8) // as in QAdd8Span
+	defer qdMulPool.Put(q)
+	*q = *p
+	p = q
 	a, b = a[:len(dst)], b[:len(dst)]
 	for len(dst) > 0 {
 		n := min(len(dst), qdLookupChunk)
@@ -69,6 +82,11 @@ func QMul8Span(dst, a, b []uint8, p *QMul8) {
 		dst, a, b = dst[n:], a[n:], b[n:]
 	}
 }
+
+var (
+	qdAddPool = sync.Pool{New: func() any { return new(QAdd8) }}
+	qdMulPool = sync.Pool{New: func() any { return new(QMul8) }}
+)
 
 // QBinary8Kernel names the implementation QAdd8Span and QMul8Span use.
 func QBinary8Kernel() string { return qdQBinImpls[len(qdQBinImpls)-1].name }
