@@ -58,11 +58,10 @@ func QAdd8Span(dst, x1, x2 []uint8, p *QAdd8) {
 	q := qdAddPool.Get().(*QAdd8)
 	defer qdAddPool.Put(q)
 	*q = *p
-	p = q
 	x1, x2 = x1[:len(dst)], x2[:len(dst)]
 	for len(dst) > 0 {
 		n := min(len(dst), qdLookupChunk)
-		fn(dst[:n], x1[:n], x2[:n], p)
+		fn(dst[:n], x1[:n], x2[:n], q)
 		dst, x1, x2 = dst[n:], x1[n:], x2[n:]
 	}
 }
@@ -74,11 +73,10 @@ func QMul8Span(dst, a, b []uint8, p *QMul8) {
 	q := qdMulPool.Get().(*QMul8) // as in QAdd8Span
 	defer qdMulPool.Put(q)
 	*q = *p
-	p = q
 	a, b = a[:len(dst)], b[:len(dst)]
 	for len(dst) > 0 {
 		n := min(len(dst), qdLookupChunk)
-		fn(dst[:n], a[:n], b[:n], p)
+		fn(dst[:n], a[:n], b[:n], q)
 		dst, a, b = dst[n:], a[n:], b[n:]
 	}
 }

@@ -623,7 +623,7 @@ func msNewGlobalAvgPool(n *ir.Node, opset int) (Kernel, error) {
 		sh := x.Shape()
 		nb := sh[0]
 		var c, img int
-		oshape := make([]int, len(sh))
+		oshape := append(zaShapeBuf(ctx), sh...)
 		for i := range oshape {
 			oshape[i] = 1
 		}
@@ -649,20 +649,38 @@ func msNewGlobalAvgPool(n *ir.Node, opset int) (Kernel, error) {
 		lo, hi := int32(lo64), int32(hi64)
 		bias := -xz * int32(img)
 		// Channels over threads: each writes its own output element.
-		ctx.Parallel(nb*c, max(1, (64<<10)/img), func(i0, i1 int) {
-			for i := i0; i < i1; i++ {
-				b, ch := i/c, i%c
-				var acc int32
-				if dt == tensor.Uint8 {
-					acc = msSum8(x.Data().([]uint8), b, ch, c, img, last)
-				} else {
-					acc = msSum8(x.Data().([]int8), b, ch, c, img, last)
-				}
-				msStore(out, i, msRequant(bias+acc, scale, yz, lo, hi))
-			}
-		})
-		return One(out), nil
+		gp := msGAPParams{x: x, out: out, c: c, img: img, last: last, bias: bias, scale: scale, yz: yz, lo: lo, hi: hi}
+		if grain := max(1, (64<<10)/img); zaSerialN(ctx, nb*c, grain) {
+			gp.run(0, nb*c) // no closure on the serial path: nothing escapes
+		} else {
+			gh := gp // only this path's copy escapes into the pool
+			ctx.Parallel(nb*c, grain, func(i0, i1 int) { gh.run(i0, i1) })
+		}
+		return ctx.One(out), nil
 	}), nil
+}
+
+// msGAPParams is one QLinearGlobalAveragePool call.
+type msGAPParams struct {
+	x, out           *tensor.Tensor
+	c, img           int
+	last             bool
+	bias, yz, lo, hi int32
+	scale            float32
+}
+
+// run computes outputs [i0, i1) (batch i/c, channel i%c).
+func (p *msGAPParams) run(i0, i1 int) {
+	for i := i0; i < i1; i++ {
+		b, ch := i/p.c, i%p.c
+		var acc int32
+		if p.x.DType() == tensor.Uint8 {
+			acc = msSum8(p.x.Data().([]uint8), b, ch, p.c, p.img, p.last)
+		} else {
+			acc = msSum8(p.x.Data().([]int8), b, ch, p.c, p.img, p.last)
+		}
+		msStore(p.out, i, msRequant(p.bias+acc, p.scale, p.yz, p.lo, p.hi))
+	}
 }
 
 // ---- QLinearAveragePool ----

@@ -514,7 +514,7 @@ func cvGlobalPoolRun(ctx *Context, in []*tensor.Tensor, kind string, p float64) 
 	if !dt.IsFloat() {
 		return nil, DTypeErr(ctx, dt)
 	}
-	oshape := []int{xs[0], xs[1]}
+	oshape := append(zaShapeBuf(ctx), xs[0], xs[1])
 	for range xs[2:] {
 		oshape = append(oshape, 1)
 	}
@@ -531,12 +531,18 @@ func cvGlobalPoolRun(ctx *Context, in []*tensor.Tensor, kind string, p float64) 
 			return nil, ctx.Errf("%w", err)
 		}
 		xd, yd := x.Float32s(), y.Float32s()
-		ParallelFor(ctx.Threads, planes, max(1, 1<<15/max(1, in0)), func(lo, hi int) {
-			for pl := lo; pl < hi; pl++ {
+		if grain := max(1, 1<<15/max(1, in0)); zaSerialN(ctx, planes, grain) {
+			for pl := range planes { // no closure: nothing escapes
 				yd[pl] = cvMean32(xd[pl*in0 : (pl+1)*in0])
 			}
-		})
-		return One(y), nil
+		} else {
+			ParallelFor(ctx.Threads, planes, grain, func(lo, hi int) {
+				for pl := lo; pl < hi; pl++ {
+					yd[pl] = cvMean32(xd[pl*in0 : (pl+1)*in0])
+				}
+			})
+		}
+		return ctx.One(y), nil
 	}
 	out := make([]float64, planes)
 	var xd64 []float64

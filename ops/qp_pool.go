@@ -109,11 +109,21 @@ func (k *qpMaxPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, er
 	grain := max(1, (1<<16)/(g.h*g.w))
 	if dt == tensor.Uint8 {
 		xv, yv := tensor.Data[uint8](x), tensor.Data[uint8](y)
-		ctx.Parallel(planes, grain, func(lo, hi int) { qpMaxPlanes(xv, yv, lo, hi, &g, false) })
+		if zaSerialN(ctx, planes, grain) { // no closure: nothing escapes
+			qpMaxPlanes(xv, yv, 0, planes, &g, false)
+		} else {
+			gh := g
+			ctx.Parallel(planes, grain, func(lo, hi int) { qpMaxPlanes(xv, yv, lo, hi, &gh, false) })
+		}
 	} else {
 		// int8 runs as uint8 with the sign bit flipped (order preserving).
 		xv, yv := qpBytes(tensor.Data[int8](x)), qpBytes(tensor.Data[int8](y))
-		ctx.Parallel(planes, grain, func(lo, hi int) { qpMaxPlanes(xv, yv, lo, hi, &g, true) })
+		if zaSerialN(ctx, planes, grain) {
+			qpMaxPlanes(xv, yv, 0, planes, &g, true)
+		} else {
+			gh := g
+			ctx.Parallel(planes, grain, func(lo, hi int) { qpMaxPlanes(xv, yv, lo, hi, &gh, true) })
+		}
 	}
 	return One(y), nil
 }
