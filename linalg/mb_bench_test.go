@@ -99,3 +99,9 @@ func mbCPUTime() int64 {
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// BenchmarkMB2FirstConv times MobileNetV2's first convolution (3x3,
+// stride 2, 3 -> 32 channels at 224x224, Clip).
+func BenchmarkMB2FirstConv(b *testing.B) {
+	convBenchS(b, 3, 224, 224, 32, 1, 3, 3, 2)
+}

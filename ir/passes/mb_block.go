@@ -7,8 +7,8 @@ import (
 
 // InvertedResidualOp is the operator type FuseInvertedResiduals emits
 // (domain QDQDomain): MobileNetV2's inverted residual block, a
-// 1x1 expansion (optional for the kernel; FuseInvertedResiduals always
-// has one), a depthwise convolution and a 1x1 projection (with the
+// 1x1 expansion (optional: MobileNetV2's first block and PP-LCNet's
+// depthwise → pointwise chains have none), a depthwise convolution and a 1x1 projection (with the
 // residual Add FuseActivations folded into it), as one node. Inputs:
 //
 //	x, We, Be, Wd, Bd, Wp, Bp, Z
@@ -19,8 +19,9 @@ import (
 // in bands of output rows so the expanded intermediates stay in cache.
 const InvertedResidualOp = "InvertedResidual"
 
-// FuseInvertedResiduals replaces chains E → D → P of float convolutions
-// (Conv or FusedConv) by one InvertedResidual node, where E is a 1x1
+// FuseInvertedResiduals replaces chains [E →] D → P of float convolutions
+// (Conv or FusedConv) by one InvertedResidual node, where E (when D's
+// input is made by a fitting convolution read only by D) is a 1x1
 // convolution without residual, D a depthwise 2-D convolution without
 // residual and P a 1x1 convolution, all weights float32 initializers and
 // each intermediate read only by the next convolution. Run it after
@@ -74,18 +75,15 @@ func FuseInvertedResiduals(g *ir.Graph) bool {
 				e = nil
 			}
 		}
-		if e == nil {
-			// Without an expansion (PP-LCNet's depthwise → pointwise
-			// chains) the intermediate is no larger than the block's
-			// input: banding saved nothing measurable and cost up to
-			// 10 % on PP-OCRv4 rec.
-			continue
-		}
 		f := &ir.Node{Name: p.Name + "/" + InvertedResidualOp, OpType: InvertedResidualOp, Domain: QDQDomain,
 			Inputs: make([]string, 8), Outputs: []string{p.Outputs[0]}}
-		f.Inputs[0], f.Inputs[1], f.Inputs[2] = e.Input(0), e.Input(1), e.Input(2)
-		f.Attrs = mbPrefixed(f.Attrs, e, "expand.")
-		removed[e] = true
+		if e != nil {
+			f.Inputs[0], f.Inputs[1], f.Inputs[2] = e.Input(0), e.Input(1), e.Input(2)
+			f.Attrs = mbPrefixed(f.Attrs, e, "expand.")
+			removed[e] = true
+		} else {
+			f.Inputs[0] = d.Input(0)
+		}
 		f.Inputs[3], f.Inputs[4] = d.Input(1), d.Input(2)
 		f.Inputs[5], f.Inputs[6], f.Inputs[7] = p.Input(1), p.Input(2), p.Input(3)
 		for len(f.Inputs) > 1 && f.Inputs[len(f.Inputs)-1] == "" {

@@ -12,8 +12,9 @@ import (
 
 // TestFuseInvertedResiduals: 1x1 Conv → Clip → depthwise Conv → Clip →
 // 1x1 Conv [→ Add(x)] becomes one InvertedResidual node computing the
-// same values; a chain without expansion, a shared intermediate or a
-// non-depthwise middle conv is left alone.
+// same values; without an expansion (or with one whose output is also read
+// elsewhere) the depthwise and projection are fused; a non-depthwise
+// middle conv is left alone.
 func TestFuseInvertedResiduals(t *testing.T) {
 	type tc struct {
 		name            string
@@ -26,8 +27,9 @@ func TestFuseInvertedResiduals(t *testing.T) {
 	cases := []tc{
 		{name: "block+residual", expand: true, add: true, stride: 1, fused: true, expandIn: true},
 		{name: "block stride 2", expand: true, stride: 2, fused: true, expandIn: true},
-		{name: "no expansion", stride: 1},
-		{name: "shared expansion", expand: true, shared: true, stride: 1},
+		{name: "no expansion", stride: 1, fused: true},
+		{name: "no expansion stride 2", stride: 2, fused: true},
+		{name: "shared expansion", expand: true, shared: true, stride: 1, fused: true},
 		{name: "grouped middle", expand: true, grouped: true, stride: 1},
 	}
 	const c, e, h, w = 4, 8, 9, 7
