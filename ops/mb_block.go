@@ -134,8 +134,9 @@ type mbGeom struct {
 
 // mbPointwise reports whether win is a plain 1x1 window on an h×w input
 // (stride 1, no padding).
-func mbPointwise(ctx *Context, win *cvWindow, h, w int) bool {
-	g, err := win.resolve(ctx, []int{h, w}, []int{1, 1}, false)
+func mbPointwise(ctx *Context, j *mbJob, win *cvWindow, h, w int) bool {
+	j.hw, j.khw = [2]int{h, w}, [2]int{1, 1} // in the job: no allocation
+	g, err := win.resolve(ctx, j.hw[:], j.khw[:], false)
 	return err == nil && g.out[0] == h && g.out[1] == w && g.padBegin[0] == 0 && g.padBegin[1] == 0 &&
 		g.strides[0] == 1 && g.strides[1] == 1
 }
@@ -166,10 +167,18 @@ type mbJob struct {
 	be, bd, bp []float32
 	pe, pp     *linalg.PackedA
 	ae, ad, ap *pfAct
+	hw, khw    [2]int // window.resolve's operands, here so they do not escape
 }
 
 // mbScratch is one worker's band buffers.
-type mbScratch struct{ eb, db []float32 }
+type mbScratch struct {
+	eb, db []float32
+	// A band's depthwise geometry and epilogues: kept here so building
+	// them allocates nothing (the kernels take pointers and slices).
+	geo                    linalg.ConvGeom
+	in, k, out, st, dl, pb [2]int
+	epE, epP               linalg.Epilogue
+}
 
 var mbScratchPool = sync.Pool{New: func() any { return new(mbScratch) }}
 
@@ -204,7 +213,7 @@ func (k *mbBlock) banded(ctx *Context, in []*tensor.Tensor) (out []*tensor.Tenso
 	var okW bool
 	if k.e != nil {
 		we := in[1]
-		if k.e.group != 1 || !we.Frozen() || !mbPointwise(ctx, &k.e.win, g.h, g.w) {
+		if k.e.group != 1 || !we.Frozen() || !mbPointwise(ctx, j, &k.e.win, g.h, g.w) {
 			return nil, false, nil
 		}
 		if _, okW = mbF32(we, g.e, g.c, 1, 1); !okW {
@@ -234,7 +243,8 @@ func (k *mbBlock) banded(ctx *Context, in []*tensor.Tensor) (out []*tensor.Tenso
 			return nil, false, nil
 		}
 	}
-	dg, err := k.d.win.resolve(ctx, []int{g.h, g.w}, []int{g.kh, g.kw}, false)
+	j.hw, j.khw = [2]int{g.h, g.w}, [2]int{g.kh, g.kw}
+	dg, err := k.d.win.resolve(ctx, j.hw[:], j.khw[:], false)
 	if err != nil {
 		return nil, false, nil
 	}
@@ -247,7 +257,7 @@ func (k *mbBlock) banded(ctx *Context, in []*tensor.Tensor) (out []*tensor.Tenso
 	}
 	wp := in[5]
 	ps := wp.Shape()
-	if len(ps) != 4 || k.p.group != 1 || !wp.Frozen() || !mbPointwise(ctx, &k.p.win, g.oh, g.ow) {
+	if len(ps) != 4 || k.p.group != 1 || !wp.Frozen() || !mbPointwise(ctx, j, &k.p.win, g.oh, g.ow) {
 		return nil, false, nil
 	}
 	g.m = ps[0]
@@ -370,29 +380,32 @@ func (j *mbJob) band(s *mbScratch, b, i, nt int) {
 	ptb := r0 - ra
 	if j.pe != nil {
 		eb = eb[:ne]
-		ep := linalg.Epilogue{RowBias: j.be}
-		post := j.ae != nil && !j.ae.epilogue(&ep)
-		linalg.SgemmPackedDirect(nt, j.pe, rin*g.w, xb[r0*g.w:], hw, eb, rin*g.w, &ep)
+		ep := &s.epE
+		*ep = linalg.Epilogue{RowBias: j.be}
+		post := j.ae != nil && !j.ae.epilogue(ep)
+		linalg.SgemmPackedDirect(nt, j.pe, rin*g.w, xb[r0*g.w:], hw, eb, rin*g.w, ep)
 		if post {
 			j.ae.apply32(eb)
 		}
 	}
-	dgeo := linalg.ConvGeom{In: []int{rin, g.w}, Kernel: []int{g.kh, g.kw}, Out: []int{ob - oa, g.ow},
-		Stride: []int{g.sh, g.sw}, Dilation: []int{g.dh, g.dw}, PadBegin: []int{ptb, g.pl}}
+	s.in, s.k, s.out = [2]int{rin, g.w}, [2]int{g.kh, g.kw}, [2]int{ob - oa, g.ow}
+	s.st, s.dl, s.pb = [2]int{g.sh, g.sw}, [2]int{g.dh, g.dw}, [2]int{ptb, g.pl}
+	s.geo = linalg.ConvGeom{In: s.in[:], Kernel: s.k[:], Out: s.out[:], Stride: s.st[:], Dilation: s.dl[:], PadBegin: s.pb[:]}
 	if j.pe != nil {
-		j.depthwise(db, eb, rin*g.w, &dgeo, nt)
+		j.depthwise(db, eb, rin*g.w, &s.geo, nt)
 	} else {
 		// The band's rows of X, read in place.
-		j.depthwise(db, xb[r0*g.w:], hw, &dgeo, nt)
+		j.depthwise(db, xb[r0*g.w:], hw, &s.geo, nt)
 	}
-	ep := linalg.Epilogue{RowBias: j.bp}
+	ep := &s.epP
+	*ep = linalg.Epilogue{RowBias: j.bp}
 	yb := j.y[b*g.m*ohw:]
 	if j.z != nil {
 		ep.Residual = j.z[b*g.m*ohw+oa*g.ow:]
 	}
-	post := j.ap != nil && !j.ap.epilogue(&ep)
+	post := j.ap != nil && !j.ap.epilogue(ep)
 	n := (ob - oa) * g.ow
-	linalg.SgemmPackedDirect(nt, j.pp, n, db, n, yb[oa*g.ow:], ohw, &ep)
+	linalg.SgemmPackedDirect(nt, j.pp, n, db, n, yb[oa*g.ow:], ohw, ep)
 	if post {
 		for r := 0; r < g.m; r++ {
 			j.ap.apply32(yb[r*ohw+oa*g.ow : r*ohw+ob*g.ow])
@@ -405,30 +418,33 @@ func (j *mbJob) band(s *mbScratch, b, i, nt int) {
 // (the band's rows of each plane), dst e planes of geo.Out.
 func (j *mbJob) depthwise(dst, src []float32, ps int, geo *linalg.ConvGeom, nt int) {
 	g := &j.g
-	in, on, kk := geo.In[0]*geo.In[1], geo.Out[0]*geo.Out[1], g.kh*g.kw
-	run := func(lo, hi int) {
-		var ep linalg.Epilogue
-		post := j.ad != nil && !j.ad.epilogue(&ep)
-		if ps == in {
-			if j.bd != nil {
-				ep.RowBias = j.bd[lo:hi]
-			}
-			linalg.DepthwiseConv2DPlanes(dst[lo*on:hi*on], src[lo*in:hi*in], j.wd[lo*kk:hi*kk], hi-lo, *geo, &ep)
-		} else {
-			for c := lo; c < hi; c++ {
-				if j.bd != nil {
-					ep.RowBias = j.bd[c : c+1]
-				}
-				linalg.DepthwiseConv2DPlanes(dst[c*on:(c+1)*on], src[c*ps:c*ps+in], j.wd[c*kk:(c+1)*kk], 1, *geo, &ep)
-			}
-		}
-		if post {
-			j.ad.apply32(dst[lo*on : hi*on])
-		}
-	}
 	if nt <= 1 {
-		run(0, g.e)
+		j.depthwiseRange(dst, src, ps, geo, 0, g.e) // no closure: nothing escapes
 		return
 	}
-	ParallelFor(nt, g.e, 16, run)
+	ParallelFor(nt, g.e, 16, func(lo, hi int) { j.depthwiseRange(dst, src, ps, geo, lo, hi) })
+}
+
+// depthwiseRange is depthwise for channels [lo, hi).
+func (j *mbJob) depthwiseRange(dst, src []float32, ps int, geo *linalg.ConvGeom, lo, hi int) {
+	g := &j.g
+	in, on, kk := geo.In[0]*geo.In[1], geo.Out[0]*geo.Out[1], g.kh*g.kw
+	var ep linalg.Epilogue
+	post := j.ad != nil && !j.ad.epilogue(&ep)
+	if ps == in {
+		if j.bd != nil {
+			ep.RowBias = j.bd[lo:hi]
+		}
+		linalg.DepthwiseConv2DPlanes(dst[lo*on:hi*on], src[lo*in:hi*in], j.wd[lo*kk:hi*kk], hi-lo, *geo, &ep)
+	} else {
+		for c := lo; c < hi; c++ {
+			if j.bd != nil {
+				ep.RowBias = j.bd[c : c+1]
+			}
+			linalg.DepthwiseConv2DPlanes(dst[c*on:(c+1)*on], src[c*ps:c*ps+in], j.wd[c*kk:(c+1)*kk], 1, *geo, &ep)
+		}
+	}
+	if post {
+		j.ad.apply32(dst[lo*on : hi*on])
+	}
 }
