@@ -213,3 +213,21 @@ func BenchmarkZaSteadyRun(bm *testing.B) {
 		})
 	}
 }
+
+// zaInvertedResidual is a MobileNetV2 block: 1x1 expansion + Relu,
+// depthwise 3x3 + Relu, 1x1 projection and the residual Add, which the
+// runtime fuses into one banded qinfer.InvertedResidual.
+func zaInvertedResidual() zaCase {
+	const c, e, hw = 8, 32, 20
+	b := newB().in("x", tensor.Float32, 1, c, hw, hw)
+	b.init("we", zaRandF32(20, e, c, 1, 1)).init("be", zaRandF32(21, e)).
+		node("Conv", []string{"x", "we", "be"}, []string{"ce"}).
+		node("Relu", []string{"ce"}, []string{"re"}).
+		init("wd", zaRandF32(22, e, 1, 3, 3)).init("bd", zaRandF32(23, e)).
+		node("Conv", []string{"re", "wd", "bd"}, []string{"cd"}, intAttr("group", e), intsAttr("pads", 1, 1, 1, 1)).
+		node("Relu", []string{"cd"}, []string{"rd"}).
+		init("wp", zaRandF32(24, c, e, 1, 1)).init("bp", zaRandF32(25, c)).
+		node("Conv", []string{"rd", "wp", "bp"}, []string{"cp"}).
+		node("Add", []string{"cp", "x"}, []string{"y"}).out("y")
+	return zaCase{"invres", b.model(13), map[string]*tensor.Tensor{"x": zaRandF32(26, 1, c, hw, hw)}}
+}

@@ -25,7 +25,7 @@ func TestSteadyStateAllocs(t *testing.T) {
 		// (and drops sync.Pool items at random): counts mean nothing there.
 		t.Skip("allocation counts are measured in the full (non-race) pass")
 	}
-	for _, c := range []zaCase{zaConvNet(), zaMLP(), zaQDQConvNet()} {
+	for _, c := range []zaCase{zaConvNet(), zaMLP(), zaQDQConvNet(), zaInvertedResidual()} {
 		t.Run(c.name, func(t *testing.T) {
 			// One thread: the kernels' serial paths make no closures. With
 			// more, ctx.Parallel's closures escape into the worker pool.
