@@ -163,6 +163,16 @@ func (c *convIndGeom) fill(q, img []float32, ch int) {
 			if x1 < x0 {
 				x1 = x0
 			}
+			if f := r18FillRows; f != nil && c.sh == 1 && c.sw == 1 && x1-x0 == c.iw && x0 <= 16 && c.pw-x1 <= 16 {
+				// Every image row lands whole in a plane row: one call
+				// for the channel's rows inside the image.
+				yA, yB := max(0, c.pt-py), min(c.ph, c.ih+c.pt-py)
+				yB = max(yA, yB)
+				clear(pl[:yA*c.pw])
+				clear(pl[yB*c.pw:])
+				f(pl[yA*c.pw:yB*c.pw], src[(yA+py-c.pt)*c.iw:], yB-yA, c.iw, c.pw, x0)
+				continue
+			}
 			for y := 0; y < c.ph; y++ {
 				row := pl[y*c.pw : (y+1)*c.pw]
 				iy := y*c.sh + py - c.pt
