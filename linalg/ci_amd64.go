@@ -11,6 +11,7 @@ func init() {
 		return
 	}
 	r18FillRows = r18FillRowsSlices
+	r18FillRows2 = r18FillRows2Slices
 	ciKerns = &ciTable{
 		{ciKernP1N1, ciKernP2N1, ciKernP3N1, ciKernP4N1, ciKernP5N1, ciKernP6N1},
 		{ciKernP1N2, ciKernP2N2, ciKernP3N2, ciKernP4N2, ciKernP5N2, ciKernP6N2},
@@ -33,4 +34,31 @@ func r18FillRowsSlices(dst, src []float32, rows, iw, pw, x0 int) {
 	right := pw - x0 - iw
 	masks := (1<<x0 - 1) | (1<<right-1)<<16 | (1<<(iw%16)-1)<<32
 	r18FillRowsAVX512(&dst[0], &src[0], rows, iw, pw, x0, masks)
+}
+
+// r18FillRows2AVX512 is r18FillRows2's kernel (masks: see the .s file).
+//
+//go:noescape
+func r18FillRows2AVX512(dst, src *float32, rows, chunks, pw, x0, right0, sstride, m1, m2 int, idx *int32)
+
+// r18EvenIdx are the lane numbers 0, 2, .., 30.
+var r18EvenIdx = func() (v [16]int32) {
+	for i := range v {
+		v[i] = int32(2 * i)
+	}
+	return
+}()
+
+func r18FillRows2Slices(dst, src []float32, rows, n, pw, x0, sstride int) {
+	if rows == 0 {
+		return
+	}
+	_ = dst[rows*pw-1]
+	_ = src[(rows-1)*sstride+2*n-2]
+	chunks := (n - 1) / 16
+	r := n - 16*chunks // 1..16 outputs in the last block
+	sv := 2*r - 1      // source values it reads
+	m1 := (1<<x0 - 1) | (1<<(pw-x0-n)-1)<<16
+	m2 := (1<<min(16, sv) - 1) | (1<<max(0, sv-16)-1)<<16 | (1<<r-1)<<32
+	r18FillRows2AVX512(&dst[0], &src[0], rows, chunks, pw, x0, x0+n, sstride, m1, m2, &r18EvenIdx[0])
 }

@@ -20,3 +20,22 @@ func r18FillRowsGeneric(dst, src []float32, rows, iw, pw, x0 int) {
 		clear(d[x0+iw:])
 	}
 }
+
+// r18FillRows2 is the stride-2 row filler (nil when there is none): for
+// each of rows rows, dst row r (pw values from dst[r*pw]) becomes x0
+// zeros, src[r*sstride+2*i] for i < n, then zeros to pw. The kernel
+// needs n >= 1, x0 <= 16 and pw-x0-n in [0, 16].
+var r18FillRows2 func(dst, src []float32, rows, n, pw, x0, sstride int)
+
+// r18FillRows2Generic is r18FillRows2 in Go.
+func r18FillRows2Generic(dst, src []float32, rows, n, pw, x0, sstride int) {
+	for r := 0; r < rows; r++ {
+		d := dst[r*pw : (r+1)*pw]
+		s := src[r*sstride : r*sstride+2*n-1]
+		clear(d[:x0])
+		for i := range n {
+			d[x0+i] = s[2*i]
+		}
+		clear(d[x0+n:])
+	}
+}

@@ -173,6 +173,18 @@ func (c *convIndGeom) fill(q, img []float32, ch int) {
 				f(pl[yA*c.pw:yB*c.pw], src[(yA+py-c.pt)*c.iw:], yB-yA, c.iw, c.pw, x0)
 				continue
 			}
+			if f := r18FillRows2; f != nil && c.sw == 2 && x1 > x0 && x0 <= 16 && c.pw-x1 <= 16 {
+				// Plane rows whose image row y*sh+py-pt is inside.
+				yA := max(0, (c.pt-py+c.sh-1)/c.sh)
+				yB := max(yA, min(c.ph, (c.ih+c.pt-py+c.sh-1)/c.sh))
+				clear(pl[:yA*c.pw])
+				clear(pl[yB*c.pw:])
+				if yB > yA {
+					iy := yA*c.sh + py - c.pt
+					f(pl[yA*c.pw:yB*c.pw], src[iy*c.iw+x0*2+px-c.pl:], yB-yA, x1-x0, c.pw, x0, c.sh*c.iw)
+				}
+				continue
+			}
 			for y := 0; y < c.ph; y++ {
 				row := pl[y*c.pw : (y+1)*c.pw]
 				iy := y*c.sh + py - c.pt
