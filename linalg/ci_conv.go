@@ -284,6 +284,9 @@ func ciItem(tab *ciTable, s *ciScratch, fl, m, k int, cp *ciPacked, q []float32,
 	// Even k blocks of at most ciKC steps (K=147, the stem, is 74+73,
 	// not 144+3).
 	kb := (k + ciKC - 1) / ciKC
+	if k <= ciKC+ciKC/8 {
+		kb = 1 // the stem's 147 steps: one pass, no accumulator round trip (38 KiB of weights)
+	}
 	kcb := (k + kb - 1) / kb
 	for pc := 0; pc < k; pc += kcb {
 		kc := min(kcb, k-pc)
