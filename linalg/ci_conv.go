@@ -209,9 +209,10 @@ type ciScratch struct {
 
 var ciScratchPool sync.Pool
 
-// ciRun computes C = ep(W · Im2col) from the phase planes q (offsets offs
-// per k-step) with the kernels of tab; cp is W repacked (ciPack).
-func ciRun(tab *ciTable, threads int, m, k int, cp *ciPacked, q []float32, offs []int, geo *convIndGeom, c []float32, ep *Epilogue) {
+// ciRun computes C = ep(W · Im2col) from the phase planes bufs.q (offsets
+// bufs.offs per k-step) with the kernels of tab; cp is W repacked (ciPack).
+func ciRun(tab *ciTable, threads int, m, k int, cp *ciPacked, bufs *convIndBufs, geo *convIndGeom, c []float32, ep *Epilogue) {
+	q, offs := bufs.q, bufs.offs
 	hw := geo.oh * geo.ow
 	tpr := (geo.ow + ciMaxP - 1) / ciMaxP // tiles per output row
 	rowsPer := max(1, ciChunk/tpr)
@@ -227,15 +228,9 @@ func ciRun(tab *ciTable, threads int, m, k int, cp *ciPacked, q []float32, offs 
 		ciItems(tab, m, k, cp, q, offs, geo, c, ep, rowsPer, rch, tpr, 0, items)
 		return
 	}
-	ciParallel(tab, threads, m, k, cp, q, offs, geo.heapCopy(), c, ep, rowsPer, rch, tpr, items)
-}
-
-// ciParallel is ciRun's multi-goroutine split (a function of its own, so
-// the serial path's arguments do not escape).
-func ciParallel(tab *ciTable, threads int, m, k int, cp *ciPacked, q []float32, offs []int, gh *convIndGeom, c []float32, ep *Epilogue, rowsPer, rch, tpr, items int) {
-	parallel(threads, func(i int) {
-		ciItems(tab, m, k, cp, q, offs, gh, c, ep, rowsPer, rch, tpr, i*items/threads, (i+1)*items/threads)
-	})
+	bufs.job = r18Job{kind: r18Ci, geo: *geo, q: q, offs: offs, c: c, m: m, k: k, ep: ep, tab: tab, cp: cp,
+		rowsPer: rowsPer, rch: rch, tpr: tpr, items: items, n: threads}
+	bufs.r18Parallel(threads)
 }
 
 // ciItems runs work items [i0, i1) of ciRun: item it is output-channel
@@ -289,6 +284,9 @@ func ciItem(tab *ciTable, s *ciScratch, fl, m, k int, cp *ciPacked, q []float32,
 	// Even k blocks of at most ciKC steps (K=147, the stem, is 74+73,
 	// not 144+3).
 	kb := (k + ciKC - 1) / ciKC
+	if k <= ciKC+ciKC/8 {
+		kb = 1 // the stem's 147 steps: one pass, no accumulator round trip (38 KiB of weights)
+	}
 	kcb := (k + kb - 1) / kb
 	for pc := 0; pc < k; pc += kcb {
 		kc := min(kcb, k-pc)

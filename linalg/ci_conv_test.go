@@ -178,5 +178,5 @@ func ciDirect(tab *ciTable, threads int, pa *PackedA, img []float32, channels in
 		geo.fill(q, img, ch)
 	}
 	geo.offsets(bufs.offs, channels)
-	ciRun(tab, threads, pa.m, pa.k, pa.ciPacked(), q, bufs.offs, &geo, c, ep)
+	ciRun(tab, threads, pa.m, pa.k, pa.ciPacked(), bufs, &geo, c, ep)
 }

@@ -57,6 +57,60 @@ func convIndWorth(impl *sgemmImpl, g ConvGeom) bool {
 type convIndBufs struct {
 	q    []float32 // phase planes of every channel, plus a tail
 	offs []int     // per k-step byte offsets into q
+	// job holds a multi-threaded step's arguments and fn is job.run,
+	// bound once when the buffers are made: parallel(n, fn) then
+	// allocates nothing (a closure would escape into the worker pool).
+	job r18Job
+	fn  func(i int)
+}
+
+// Kinds of r18Job.
+const (
+	r18Fill    = iota + 1 // phase planes, step channels per chunk
+	r18Tiles              // convIndBlock, step tiles per chunk
+	r18TileRow            // convIndBlock, step rows per chunk
+	r18Ci                 // ciItems, an even share of items per chunk
+)
+
+// r18Job is the state the chunks of one parallel step share; it is
+// cleared after the step so the pool holds on to no caller's slices.
+type r18Job struct {
+	kind         int
+	geo          convIndGeom
+	img, q, c    []float32
+	offs         []int
+	n, step      int // fill: channels; tiles: tiles or rows; ci: chunks
+	impl         *sgemmImpl
+	pa           *PackedA
+	m, k         int
+	ep           *Epilogue
+	tab          *ciTable
+	cp           *ciPacked
+	rowsPer, rch int
+	tpr, items   int
+}
+
+// run is chunk i of the job.
+func (j *r18Job) run(i int) {
+	switch j.kind {
+	case r18Fill:
+		for ch := i * j.step; ch < min((i+1)*j.step, j.n); ch++ {
+			j.geo.fill(j.q, j.img, ch)
+		}
+	case r18Tiles:
+		convIndBlock(j.impl, j.pa, j.q, 0, j.offs, &j.geo, j.c, j.m, j.k, j.ep, i*j.step, min((i+1)*j.step, j.n), 0, j.m)
+	case r18TileRow:
+		convIndBlock(j.impl, j.pa, j.q, 0, j.offs, &j.geo, j.c, j.m, j.k, j.ep, 0, j.n, i*j.step, min((i+1)*j.step, j.m))
+	case r18Ci:
+		ciItems(j.tab, j.m, j.k, j.cp, j.q, j.offs, &j.geo, j.c, j.ep, j.rowsPer, j.rch, j.tpr, i*j.items/j.n, (i+1)*j.items/j.n)
+	}
+}
+
+// r18Parallel runs bufs' job (set by the caller) in n chunks, then
+// clears it.
+func (b *convIndBufs) r18Parallel(n int) {
+	parallel(n, b.fn)
+	b.job = r18Job{}
 }
 
 var convIndPool sync.Pool
@@ -65,6 +119,7 @@ func convIndGet(qn, k int) *convIndBufs {
 	b, _ := convIndPool.Get().(*convIndBufs)
 	if b == nil {
 		b = &convIndBufs{}
+		b.fn = b.job.run
 	}
 	if cap(b.q) < qn {
 		b.q = make([]float32, qn)
@@ -107,6 +162,28 @@ func (c *convIndGeom) fill(q, img []float32, ch int) {
 			x1 := min(c.pw, (c.iw+c.pl-px+c.sw-1)/c.sw)
 			if x1 < x0 {
 				x1 = x0
+			}
+			if f := r18FillRows; f != nil && c.sh == 1 && c.sw == 1 && x1-x0 == c.iw && x0 <= 16 && c.pw-x1 <= 16 {
+				// Every image row lands whole in a plane row: one call
+				// for the channel's rows inside the image.
+				yA, yB := max(0, c.pt-py), min(c.ph, c.ih+c.pt-py)
+				yB = max(yA, yB)
+				clear(pl[:yA*c.pw])
+				clear(pl[yB*c.pw:])
+				f(pl[yA*c.pw:yB*c.pw], src[(yA+py-c.pt)*c.iw:], yB-yA, c.iw, c.pw, x0)
+				continue
+			}
+			if f := r18FillRows2; f != nil && c.sw == 2 && x1 > x0 && x0 <= 16 && c.pw-x1 <= 16 {
+				// Plane rows whose image row y*sh+py-pt is inside.
+				yA := max(0, (c.pt-py+c.sh-1)/c.sh)
+				yB := max(yA, min(c.ph, (c.ih+c.pt-py+c.sh-1)/c.sh))
+				clear(pl[:yA*c.pw])
+				clear(pl[yB*c.pw:])
+				if yB > yA {
+					iy := yA*c.sh + py - c.pt
+					f(pl[yA*c.pw:yB*c.pw], src[iy*c.iw+x0*2+px-c.pl:], yB-yA, x1-x0, c.pw, x0, c.sh*c.iw)
+				}
+				continue
 			}
 			for y := 0; y < c.ph; y++ {
 				row := pl[y*c.pw : (y+1)*c.pw]
@@ -184,13 +261,9 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 	q := bufs.q
 	clear(q[channels*geo.chanLen:])
 	if threads > 1 && channels > 1 {
-		gh := geo.heapCopy() // the chunks share a copy: geo stays on the stack
 		step := (channels + threads - 1) / threads
-		parallel((channels+step-1)/step, func(i int) {
-			for ch := i * step; ch < min((i+1)*step, channels); ch++ {
-				gh.fill(q, img, ch)
-			}
-		})
+		bufs.job = r18Job{kind: r18Fill, geo: geo, q: q, img: img, n: channels, step: step}
+		bufs.r18Parallel((channels + step - 1) / step)
 	} else {
 		for ch := 0; ch < channels; ch++ {
 			geo.fill(q, img, ch)
@@ -198,15 +271,16 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 	}
 	geo.offsets(bufs.offs, channels)
 	if tab := ciKerns; ciUsable(tab, pa.m, ep) {
-		ciRun(tab, threads, pa.m, k, pa.ciPacked(), q, bufs.offs, &geo, c, ep)
+		ciRun(tab, threads, pa.m, k, pa.ciPacked(), bufs, &geo, c, ep)
 		return
 	}
-	convIndTiles(threads, pa, q, bufs.offs, &geo, c, ep, tiles)
+	convIndTiles(threads, pa, bufs, &geo, c, ep, tiles)
 }
 
-// convIndTiles computes tiles [0, tiles) whose B rows are in q (from
-// q[0]) on up to threads goroutines.
-func convIndTiles(threads int, pa *PackedA, q []float32, offs []int, geo *convIndGeom, c []float32, ep *Epilogue, tiles int) {
+// convIndTiles computes tiles [0, tiles) whose B rows are in bufs.q
+// (from q[0]) on up to threads goroutines.
+func convIndTiles(threads int, pa *PackedA, bufs *convIndBufs, geo *convIndGeom, c []float32, ep *Epilogue, tiles int) {
+	q, offs := bufs.q, bufs.offs
 	impl := pa.impl
 	m, k := pa.m, pa.k
 	n := tiles * impl.nr
@@ -220,7 +294,20 @@ func convIndTiles(threads int, pa *PackedA, q []float32, offs []int, geo *convIn
 		convIndBlock(impl, pa, q, 0, offs, geo, c, m, k, ep, 0, tiles, 0, m)
 		return
 	}
-	convIndParallel(impl, pa, q, offs, geo.heapCopy(), c, m, k, ep, threads, tiles, mStrips)
+	// (q holds every tile's B rows: qoff 0.)
+	bufs.job = r18Job{geo: *geo, q: q, offs: offs, c: c, impl: impl, pa: pa, m: m, k: k, ep: ep, n: tiles}
+	if tiles >= 2*threads {
+		// Many tiles: each chunk takes a run of them, all rows.
+		step := (tiles + threads - 1) / threads
+		bufs.job.kind, bufs.job.step = r18Tiles, step
+		bufs.r18Parallel((tiles + step - 1) / step)
+		return
+	}
+	// Few tiles (small images, many channels): split the rows, so each
+	// chunk reads only its share of the weights.
+	step := (mStrips + threads - 1) / threads * impl.mr
+	bufs.job.kind, bufs.job.step = r18TileRow, step
+	bufs.r18Parallel((m + step - 1) / step)
 }
 
 // convInd1x1 is convIndRun for a 1x1, stride-1, unpadded convolution:
@@ -228,32 +315,6 @@ func convIndTiles(threads int, pa *PackedA, q []float32, offs []int, geo *convIn
 func convInd1x1(threads int, pa *PackedA, img []float32, channels int, geo *convIndGeom, c []float32, ep *Epilogue) {
 	n := geo.oh * geo.ow
 	SgemmPackedDirect(threads, pa, n, img[:channels*n], n, c, n, ep)
-}
-
-// convIndParallel is convIndRun's multi-goroutine split (a function of
-// its own, so the serial path's arguments do not escape).
-func convIndParallel(impl *sgemmImpl, pa *PackedA, q []float32, offs []int, gh *convIndGeom, c []float32, m, k int, ep *Epilogue, threads, tiles, mStrips int) {
-	// (q holds every tile's B rows: qoff 0.)
-	if tiles >= 2*threads {
-		// Many tiles: each chunk takes a run of them, all rows.
-		step := (tiles + threads - 1) / threads
-		parallel((tiles+step-1)/step, func(i int) {
-			convIndBlock(impl, pa, q, 0, offs, gh, c, m, k, ep, i*step, min((i+1)*step, tiles), 0, m)
-		})
-		return
-	}
-	// Few tiles (small images, many channels): split the rows, so each
-	// chunk reads only its share of the weights.
-	step := (mStrips + threads - 1) / threads * impl.mr
-	parallel((m+step-1)/step, func(i int) {
-		convIndBlock(impl, pa, q, 0, offs, gh, c, m, k, ep, 0, tiles, i*step, min((i+1)*step, m))
-	})
-}
-
-// heapCopy returns a copy of c for goroutines to share.
-func (c *convIndGeom) heapCopy() *convIndGeom {
-	h := *c
-	return &h
 }
 
 func on(geo convIndGeom) int { return geo.oh * geo.ow }

@@ -8,9 +8,11 @@ package linalg
 var vmax = struct {
 	f32 func(dst, a, b []float32) // n a multiple of vmaxF32Step
 	u8  func(dst, a, b []uint8)   // n a multiple of vmaxU8Step
+	// pool3s2 is MaxPoolRow3S2 (len(y) >= 1, rows checked).
+	pool3s2 func(y, r0, r1, r2 []float32)
 	// steps: the lengths the fast kernels take in one go; tails run in Go.
 	f32Step, u8Step int
-}{maxFloat32sGeneric, maxUint8sGeneric, 1, 1}
+}{maxFloat32sGeneric, maxUint8sGeneric, maxPoolRow3S2Generic, 1, 1}
 
 // MaxFloat32s sets dst[i] = max(a[i], b[i]) for i < len(dst), with Go's
 // max semantics (NaN if either is NaN). a and b need at least len(dst)
@@ -48,5 +50,30 @@ func maxUint8sGeneric(dst, a, b []uint8) {
 	a, b = a[:len(dst)], b[:len(dst)]
 	for i := range dst {
 		dst[i] = max(a[i], b[i])
+	}
+}
+
+// MaxPoolRow3S2 computes one output row of a 3x3, stride-2 max pooling
+// from its three input rows, all inside the image: y[j] is the maximum of
+// r0, r1 and r2 at columns 2j, 2j+1 and 2j+2 (NaN if any of them is NaN,
+// as Go's max). The rows need 2*len(y)+1 elements. ResNet's stem pool
+// spends most of its time here, so it is one fused kernel rather than
+// row-wise MaxFloat32s passes.
+func MaxPoolRow3S2(y, r0, r1, r2 []float32) {
+	if len(y) == 0 {
+		return
+	}
+	n := 2*len(y) + 1
+	vmax.pool3s2(y, r0[:n], r1[:n], r2[:n])
+}
+
+// maxPoolRow3S2Generic is MaxPoolRow3S2 in Go, the twin of the SIMD
+// kernel.
+func maxPoolRow3S2Generic(y, r0, r1, r2 []float32) {
+	n := 2*len(y) + 1
+	r0, r1, r2 = r0[:n], r1[:n], r2[:n]
+	for j := range y {
+		c := 2 * j
+		y[j] = max(r0[c], r0[c+1], r0[c+2], r1[c], r1[c+1], r1[c+2], r2[c], r2[c+1], r2[c+2])
 	}
 }

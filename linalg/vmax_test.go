@@ -54,3 +54,41 @@ func TestVmax(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxPoolRow3S2 checks MaxPoolRow3S2 against its generic twin on odd
+// lengths (whole and partial 16-output blocks), NaN in each row and
+// column phase, ±Inf and exactly 2n+1-element rows.
+func TestMaxPoolRow3S2(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	nan := float32(math.NaN())
+	for _, n := range []int{1, 3, 7, 8, 15, 16, 17, 31, 32, 33, 55, 56, 63, 65, 257} {
+		var rows [3][]float32
+		for i := range rows {
+			rows[i] = sgemmRandom(r, 2*n+1)
+		}
+		for i := 0; i < 2*n+1; i += 7 {
+			switch i % 5 {
+			case 0, 1, 2:
+				rows[i%3][i] = nan
+			case 3:
+				rows[1][i] = float32(math.Inf(-1))
+			case 4:
+				rows[2][i] = float32(math.Inf(1))
+			}
+		}
+		rows[2][2*n] = nan // the last column
+		want := make([]float32, n)
+		maxPoolRow3S2Generic(want, rows[0], rows[1], rows[2])
+		got := make([]float32, n+1)
+		got[n] = 42
+		MaxPoolRow3S2(got[:n], rows[0], rows[1], rows[2])
+		for i := range want {
+			if got[i] != want[i] && !(got[i] != got[i] && want[i] != want[i]) {
+				t.Fatalf("n=%d: y[%d] = %v, want %v", n, i, got[i], want[i])
+			}
+		}
+		if got[n] != 42 {
+			t.Fatalf("n=%d: wrote past the row", n)
+		}
+	}
+}

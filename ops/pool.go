@@ -400,6 +400,17 @@ func cvMaxPool2DF32(ctx *Context, x, y []float32, xs []int, g *cvGeom) {
 					}
 					continue
 				}
+				if kh == 3 && kw == 3 && sh == 2 && sw == 2 && ky0 == 0 && ky1 == 3 {
+					// ResNet's stem pool: one fused pass over the three rows.
+					r0, r1, r2 := xp[iy0*iw:(iy0+1)*iw], xp[(iy0+1)*iw:(iy0+2)*iw], xp[(iy0+2)*iw:(iy0+3)*iw]
+					if ox1 > ox0 {
+						c0 := ox0*2 - pw
+						linalg.MaxPoolRow3S2(yr[ox0:ox1], r0[c0:], r1[c0:], r2[c0:])
+					}
+					r18MaxPoolEdges3(yr, r0, r1, r2, 0, ox0, pw)
+					r18MaxPoolEdges3(yr, r0, r1, r2, ox1, ow, pw)
+					continue
+				}
 				copy(vm, xp[(iy0+ky0)*iw:(iy0+ky0+1)*iw])
 				for ky := ky0 + 1; ky < ky1; ky++ {
 					linalg.MaxFloat32s(vm, vm, xp[(iy0+ky)*iw:(iy0+ky+1)*iw])
@@ -436,6 +447,25 @@ func cvMaxPool2DF32(ctx *Context, x, y []float32, xs []int, g *cvGeom) {
 			}
 		}
 	})
+}
+
+// r18MaxPoolEdges3 sets output columns [lo, hi) of a 3x3, stride-2 pool
+// row from its three input rows, clipping each window to the row.
+func r18MaxPoolEdges3(yr, r0, r1, r2 []float32, lo, hi, pw int) {
+	iw := len(r0)
+	r1, r2 = r1[:iw], r2[:iw]
+	for ox := lo; ox < hi; ox++ {
+		a, b := max(0, ox*2-pw), min(iw, ox*2-pw+3)
+		if a >= b {
+			yr[ox] = float32(math.Inf(-1))
+			continue
+		}
+		m := r0[a]
+		for c := a; c < b; c++ {
+			m = max(m, r0[c], r1[c], r2[c])
+		}
+		yr[ox] = m
+	}
 }
 
 // cvMaxPoolGeom unpacks the 2-D MaxPool geometry for the fast paths:

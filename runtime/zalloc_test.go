@@ -131,3 +131,33 @@ func TestRunIntoReplacesMismatched(t *testing.T) {
 		t.Fatalf("RunInto with a nil map: want an error")
 	}
 }
+
+// TestSteadyStateAllocsThreads2 is TestSteadyStateAllocs's Run check at
+// two threads on the conv net: the convolution's parallel paths bind
+// their chunk function once per pooled buffer set, so a multi-threaded
+// Run allocates no more than its outputs either.
+func TestSteadyStateAllocsThreads2(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation counts are measured in the full (non-race) pass")
+	}
+	c := zaConvNet()
+	p, err := runtime.Compile(c.m, runtime.Options{Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.NewSession()
+	for i := 0; i < 3; i++ {
+		if _, err := s.Run(c.feed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := testing.AllocsPerRun(50, func() {
+		if _, err := s.Run(c.feed); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Logf("steady-state Run at 2 threads: %v allocations", got)
+	if limit := zaOutputAllocs(len(p.Outputs)); got > limit {
+		t.Errorf("steady-state Run at 2 threads: %v allocations, want at most %v (the %d outputs)", got, limit, len(p.Outputs))
+	}
+}
