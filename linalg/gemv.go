@@ -2,6 +2,7 @@ package linalg
 
 import (
 	"runtime"
+	"slices"
 )
 
 // SmallM is the largest row count of op(A) for which SgemmSmallM is
@@ -24,7 +25,13 @@ func SgemmSmallM(threads int, transA, transB bool, m, n, k int, alpha float32, a
 		return
 	}
 	// Rows of alpha*op(A), contiguous.
-	rows := make([][]float32, m)
+	var rowBuf [SmallM][]float32
+	var rows [][]float32
+	if m <= SmallM {
+		rows = rowBuf[:m] // on the stack: the serial path allocates nothing
+	} else {
+		rows = make([][]float32, m)
+	}
 	for i := range rows {
 		if !transA && alpha == 1 {
 			rows[i] = a[i*lda : i*lda+k]
@@ -49,6 +56,12 @@ func SgemmSmallM(threads int, transA, transB bool, m, n, k int, alpha float32, a
 		gemvCols(transB, rows, 0, n, k, b, ldb, beta, c, ldc, ep)
 		return
 	}
+	gemvParallel(threads, transB, slices.Clone(rows), n, k, b, ldb, beta, c, ldc, ep)
+}
+
+// gemvParallel is SgemmSmallM's split over threads (a function of its own,
+// so the serial path's rows do not escape).
+func gemvParallel(threads int, transB bool, rows [][]float32, n, k int, b []float32, ldb int, beta float32, c []float32, ldc int, ep *Epilogue) {
 	step := ((n+threads-1)/threads + 15) / 16 * 16
 	parallel((n+step-1)/step, func(i int) {
 		gemvCols(transB, rows, i*step, min(n, (i+1)*step), k, b, ldb, beta, c, ldc, ep)

@@ -1,6 +1,10 @@
 package ops
 
-import "github.com/qinfer/qinfer/tensor"
+import (
+	"slices"
+
+	"github.com/qinfer/qinfer/tensor"
+)
 
 // alCheckShape returns the element count of shape after checking that a
 // tensor of dt with that shape fits the session's per-tensor cap; the
@@ -13,7 +17,7 @@ func alCheckShape(ctx *Context, dt tensor.DType, shape []int) (int, error) {
 		return 0, ctx.Errf("%w", err)
 	}
 	if err := ctx.CheckAlloc(dt, n); err != nil {
-		return 0, ctx.Errf("shape %v: %w", shape, err)
+		return 0, ctx.Errf("shape %v: %w", slices.Clone(shape), err) // a copy: shape stays off the heap
 	}
 	return n, nil
 }

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"math"
+	"slices"
 
 	"github.com/qinfer/qinfer/ir"
 	"github.com/qinfer/qinfer/linalg"
@@ -138,14 +139,15 @@ func (k *cvPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 	if err != nil {
 		return nil, err
 	}
-	oshape := append([]int{xs[0], xs[1]}, g.out...)
+	oshape := append(append(zaShapeBuf(ctx), xs[0], xs[1]), g.out...)
 	if _, err := tensor.NumElements(oshape); err != nil {
-		return nil, ctx.Errf("output %v: %w", oshape, err)
+		return nil, ctx.Errf("output %v: %w", slices.Clone(oshape), err)
 	}
 	if err := ctx.CheckAlloc(tensor.Int64, tensor.Size(g.out)*(tensor.Size(g.kernel)+1)); err != nil {
-		return nil, ctx.Errf("pooling windows for output %v: %w", oshape, err)
+		return nil, ctx.Errf("pooling windows for output %v: %w", slices.Clone(oshape), err)
 	}
-	if _, err := alCheckShape(ctx, alIndex, append(append([]int{}, g.out...), g.kernel...)); err != nil {
+	var win [2 * zaMaxND]int
+	if _, err := alCheckShape(ctx, alIndex, append(append(win[:0], g.out...), g.kernel...)); err != nil {
 		return nil, err
 	}
 	dt := x.DType()
@@ -163,7 +165,7 @@ func (k *cvPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, error
 		case tensor.Int8:
 			cvMaxPool2D(ctx, tensor.Data[int8](x), tensor.Data[int8](y), xs, g)
 		}
-		return One(y), nil
+		return ctx.One(y), nil
 	}
 	if k.op == "AveragePool" && dt == tensor.Float32 && len(xs) == 4 && rcAvgFits(xs, g) {
 		y, err := ctx.NewTensorUninit(dt, oshape...) // every element is written
@@ -385,68 +387,96 @@ func cvMaxPool2D[T float32 | uint8 | int8](ctx *Context, x, y []T, xs []int, g *
 // the kw columns of each window. Same results, NaN included.
 func cvMaxPool2DF32(ctx *Context, x, y []float32, xs []int, g *cvGeom) {
 	planes, ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, ox0, ox1, threads, grain := cvMaxPoolGeom(ctx, xs, g)
-	ParallelFor(threads, planes, grain, func(lo, hi int) {
-		vm, hm := make([]float32, iw), make([]float32, iw)
-		for pl := lo; pl < hi; pl++ {
-			xp := x[pl*ih*iw : (pl+1)*ih*iw]
-			yp := y[pl*oh*ow : (pl+1)*oh*ow]
-			for oy := 0; oy < oh; oy++ {
-				yr := yp[oy*ow : (oy+1)*ow]
-				iy0 := oy*sh - ph
-				ky0, ky1 := max(0, -iy0), min(kh, ih-iy0)
-				if ky0 >= ky1 { // window entirely in padding
-					for i := range yr {
-						yr[i] = float32(math.Inf(-1))
-					}
-					continue
-				}
-				if kh == 3 && kw == 3 && sh == 2 && sw == 2 && ky0 == 0 && ky1 == 3 {
-					// ResNet's stem pool: one fused pass over the three rows.
-					r0, r1, r2 := xp[iy0*iw:(iy0+1)*iw], xp[(iy0+1)*iw:(iy0+2)*iw], xp[(iy0+2)*iw:(iy0+3)*iw]
-					if ox1 > ox0 {
-						c0 := ox0*2 - pw
-						linalg.MaxPoolRow3S2(yr[ox0:ox1], r0[c0:], r1[c0:], r2[c0:])
-					}
-					r18MaxPoolEdges3(yr, r0, r1, r2, 0, ox0, pw)
-					r18MaxPoolEdges3(yr, r0, r1, r2, ox1, ow, pw)
-					continue
-				}
-				copy(vm, xp[(iy0+ky0)*iw:(iy0+ky0+1)*iw])
-				for ky := ky0 + 1; ky < ky1; ky++ {
-					linalg.MaxFloat32s(vm, vm, xp[(iy0+ky)*iw:(iy0+ky+1)*iw])
-				}
-				cvMaxPoolEdges(yr, vm, 0, ox0, kw, sw, pw, true)
-				if sw > 1 && kw > 1 && ox1-ox0 > 8 {
-					// Window maxima at every column with SIMD, then
-					// every sw-th one.
-					c0, n := ox0*sw-pw, (ox1-1-ox0)*sw+1
-					h := hm[:n]
-					linalg.MaxFloat32s(h, vm[c0:], vm[c0+1:])
-					for k := 2; k < kw; k++ {
-						linalg.MaxFloat32s(h, h, vm[c0+k:])
-					}
-					for ox := ox0; ox < ox1; ox++ {
-						yr[ox] = h[(ox-ox0)*sw]
-					}
-				} else if kw == 3 {
-					for ox := ox0; ox < ox1; ox++ {
-						w := vm[ox*sw-pw : ox*sw-pw+3 : ox*sw-pw+3]
-						yr[ox] = max(w[0], w[1], w[2])
-					}
-				} else {
-					for ox := ox0; ox < ox1; ox++ {
-						w := vm[ox*sw-pw : ox*sw-pw+kw]
-						m := w[0]
-						for _, v := range w[1:] {
-							m = max(m, v)
-						}
-						yr[ox] = m
-					}
-				}
-				cvMaxPoolEdges(yr, vm, ox1, ow, kw, sw, pw, true)
-			}
+	a := cvMaxPoolF32{x: x, y: y, ih: ih, iw: iw, oh: oh, ow: ow, kh: kh, kw: kw, sh: sh, sw: sw, ph: ph, pw: pw, ox0: ox0, ox1: ox1}
+	if threads <= 1 || planes/max(1, grain) <= 1 {
+		// No closure on the serial path, row buffers kept per session:
+		// nothing is allocated.
+		sc := zaLocal[cvMaxPoolScratch](ctx)
+		if cap(sc.vm) < iw {
+			sc.vm, sc.hm = make([]float32, iw), make([]float32, iw)
 		}
+		a.planes(0, planes, sc.vm[:iw], sc.hm[:iw])
+		return
+	}
+	ah := a // only this path's copy escapes into the pool
+	ParallelFor(threads, planes, grain, func(lo, hi int) {
+		ah.planes(lo, hi, make([]float32, iw), make([]float32, iw))
 	})
+}
+
+// cvMaxPoolScratch is a step's per-session row buffers for the serial
+// cvMaxPool2DF32.
+type cvMaxPoolScratch struct{ vm, hm []float32 }
+
+// cvMaxPoolF32 is one cvMaxPool2DF32 call's operands and geometry.
+type cvMaxPoolF32 struct {
+	x, y                                             []float32
+	ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, ox0, ox1 int
+}
+
+// planes pools planes [lo, hi); vm and hm are row buffers of iw values.
+func (a *cvMaxPoolF32) planes(lo, hi int, vm, hm []float32) {
+	x, y := a.x, a.y
+	ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, ox0, ox1 := a.ih, a.iw, a.oh, a.ow, a.kh, a.kw, a.sh, a.sw, a.ph, a.pw, a.ox0, a.ox1
+	for pl := lo; pl < hi; pl++ {
+		xp := x[pl*ih*iw : (pl+1)*ih*iw]
+		yp := y[pl*oh*ow : (pl+1)*oh*ow]
+		for oy := 0; oy < oh; oy++ {
+			yr := yp[oy*ow : (oy+1)*ow]
+			iy0 := oy*sh - ph
+			ky0, ky1 := max(0, -iy0), min(kh, ih-iy0)
+			if ky0 >= ky1 { // window entirely in padding
+				for i := range yr {
+					yr[i] = float32(math.Inf(-1))
+				}
+				continue
+			}
+			if kh == 3 && kw == 3 && sh == 2 && sw == 2 && ky0 == 0 && ky1 == 3 {
+				// ResNet's stem pool: one fused pass over the three rows.
+				r0, r1, r2 := xp[iy0*iw:(iy0+1)*iw], xp[(iy0+1)*iw:(iy0+2)*iw], xp[(iy0+2)*iw:(iy0+3)*iw]
+				if ox1 > ox0 {
+					c0 := ox0*2 - pw
+					linalg.MaxPoolRow3S2(yr[ox0:ox1], r0[c0:], r1[c0:], r2[c0:])
+				}
+				r18MaxPoolEdges3(yr, r0, r1, r2, 0, ox0, pw)
+				r18MaxPoolEdges3(yr, r0, r1, r2, ox1, ow, pw)
+				continue
+			}
+			copy(vm, xp[(iy0+ky0)*iw:(iy0+ky0+1)*iw])
+			for ky := ky0 + 1; ky < ky1; ky++ {
+				linalg.MaxFloat32s(vm, vm, xp[(iy0+ky)*iw:(iy0+ky+1)*iw])
+			}
+			cvMaxPoolEdges(yr, vm, 0, ox0, kw, sw, pw, true)
+			if sw > 1 && kw > 1 && ox1-ox0 > 8 {
+				// Window maxima at every column with SIMD, then
+				// every sw-th one.
+				c0, n := ox0*sw-pw, (ox1-1-ox0)*sw+1
+				h := hm[:n]
+				linalg.MaxFloat32s(h, vm[c0:], vm[c0+1:])
+				for k := 2; k < kw; k++ {
+					linalg.MaxFloat32s(h, h, vm[c0+k:])
+				}
+				for ox := ox0; ox < ox1; ox++ {
+					yr[ox] = h[(ox-ox0)*sw]
+				}
+			} else if kw == 3 {
+				for ox := ox0; ox < ox1; ox++ {
+					w := vm[ox*sw-pw : ox*sw-pw+3 : ox*sw-pw+3]
+					yr[ox] = max(w[0], w[1], w[2])
+				}
+			} else {
+				for ox := ox0; ox < ox1; ox++ {
+					w := vm[ox*sw-pw : ox*sw-pw+kw]
+					m := w[0]
+					for _, v := range w[1:] {
+						m = max(m, v)
+					}
+					yr[ox] = m
+				}
+			}
+			cvMaxPoolEdges(yr, vm, ox1, ow, kw, sw, pw, true)
+		}
+	}
 }
 
 // r18MaxPoolEdges3 sets output columns [lo, hi) of a 3x3, stride-2 pool

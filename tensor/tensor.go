@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -59,14 +60,14 @@ func NumElements(shape []int) (int, error) {
 	n := int64(1)
 	for _, d := range shape {
 		if d < 0 {
-			return 0, fmt.Errorf("tensor: negative dim in %v: %w", shape, ErrShape)
+			return 0, fmt.Errorf("tensor: negative dim in %v: %w", slices.Clone(shape), ErrShape) // a copy: shape stays off the heap
 		}
 		if d == 0 {
 			n = 0
 			continue
 		}
 		if n != 0 && int64(d) > MaxElements/n {
-			return 0, fmt.Errorf("tensor: %v has more than 2^40 elements: %w", shape, ErrLimit)
+			return 0, fmt.Errorf("tensor: %v has more than 2^40 elements: %w", slices.Clone(shape), ErrLimit)
 		}
 		n *= int64(d)
 	}
