@@ -125,7 +125,7 @@ func (k *qpMaxPool) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, er
 			ctx.Parallel(planes, grain, func(lo, hi int) { qpMaxPlanes(xv, yv, lo, hi, &gh, true) })
 		}
 	}
-	return One(y), nil
+	return ctx.One(y), nil
 }
 
 type qpPoolGeom struct {
