@@ -757,26 +757,31 @@ func qhResizeNearestRows(ctx *Context, x, out *tensor.Tensor, maps []*imAxisMap)
 	}
 	switch d := x.Data().(type) {
 	case []float32:
-		qhNearestRows(ctx, d, tensor.Data[float32](out), offs)
+		qhNearestRows(ctx, d, tensor.Data[float32](out), offs, nil)
 	case []uint8:
 		qdNearestRows8(ctx, d, tensor.Data[uint8](out), offs)
 	case []int8:
 		qdNearestRows8(ctx, qdU8(d), qdU8(tensor.Data[int8](out)), offs)
 	case []float64:
-		qhNearestRows(ctx, d, tensor.Data[float64](out), offs)
+		qhNearestRows(ctx, d, tensor.Data[float64](out), offs, nil)
 	case []uint16:
-		qhNearestRows(ctx, d, tensor.Data[uint16](out), offs)
+		qhNearestRows(ctx, d, tensor.Data[uint16](out), offs, nil)
 	case []int32:
-		qhNearestRows(ctx, d, tensor.Data[int32](out), offs)
+		qhNearestRows(ctx, d, tensor.Data[int32](out), offs, nil)
 	case []int64:
-		qhNearestRows(ctx, d, tensor.Data[int64](out), offs)
+		qhNearestRows(ctx, d, tensor.Data[int64](out), offs, nil)
 	default:
 		return false
 	}
 	return true
 }
 
-func qhNearestRows[T any](ctx *Context, src, dst []T, offs [][]int) {
+// qhNearestRows is nearest Resize by rows: offs[d] are the source offsets
+// of output index i along axis d (the last axis in elements, the others
+// in whole rows), each output row a gather of src by offs[r-1] (by gather
+// when it is not nil), and a row with the same source as the previous
+// one a copy.
+func qhNearestRows[T any](ctx *Context, src, dst []T, offs [][]int, gather func(drow, srow []T)) {
 	r := len(offs)
 	last := offs[r-1]
 	w := len(last)
@@ -786,7 +791,13 @@ func qhNearestRows[T any](ctx *Context, src, dst []T, offs [][]int) {
 	rows := len(dst) / w
 	grain := max(1, (1<<14)/w)
 	ctx.Parallel(rows, grain, func(lo, hi int) {
-		idx := make([]int, r)
+		var idxBuf [8]int
+		idx := idxBuf[:0]
+		if r <= len(idxBuf) {
+			idx = idxBuf[:r]
+		} else {
+			idx = make([]int, r)
+		}
 		// Multi-index of row lo over the leading axes.
 		p := lo
 		for d := r - 2; d >= 0; d-- {
@@ -801,9 +812,12 @@ func qhNearestRows[T any](ctx *Context, src, dst []T, offs [][]int) {
 				base += offs[d][idx[d]]
 			}
 			drow := dst[row*w : (row+1)*w]
-			if base == prev {
+			switch {
+			case base == prev:
 				copy(drow, dst[(row-1)*w:row*w])
-			} else {
+			case gather != nil:
+				gather(drow, src[base:])
+			default:
 				for j, o := range last {
 					drow[j] = src[base+o]
 				}
