@@ -33,12 +33,7 @@ func FoldBatchNorm(g *ir.Graph) bool {
 // reads conv_out.
 func dqFoldConvAdd(g *ir.Graph) bool {
 	readers := fuseReaders(g)
-	producer := map[string]*ir.Node{}
-	for _, n := range g.Nodes {
-		for _, o := range n.Outputs {
-			producer[o] = n
-		}
-	}
+	producer := fuseProducers(g)
 	removed := map[*ir.Node]bool{}
 	for _, add := range g.Nodes {
 		if add.Domain != "" || add.OpType != "Add" || len(add.Inputs) != 2 || len(add.Outputs) != 1 || add.Outputs[0] == "" {
@@ -104,12 +99,7 @@ func foldBatchNorm(g *ir.Graph) bool {
 	for _, o := range g.Outputs {
 		readers[o.Name]++
 	}
-	producer := map[string]*ir.Node{}
-	for _, n := range g.Nodes {
-		for _, o := range n.Outputs {
-			producer[o] = n
-		}
-	}
+	producer := fuseProducers(g)
 	f32 := func(name string) []float32 {
 		t, ok := g.Initializers[name]
 		if !ok || t.DType() != tensor.Float32 {

@@ -65,6 +65,17 @@ func FuseActivations(g *ir.Graph) bool {
 	return changed
 }
 
+// fuseProducers maps each value to the node computing it.
+func fuseProducers(g *ir.Graph) map[string]*ir.Node {
+	producer := map[string]*ir.Node{}
+	for _, n := range g.Nodes {
+		for _, o := range n.Outputs {
+			producer[o] = n
+		}
+	}
+	return producer
+}
+
 // fuseReaders maps each value to the nodes reading it (graph outputs
 // count as a nil reader).
 func fuseReaders(g *ir.Graph) map[string][]*ir.Node {
@@ -119,12 +130,7 @@ func fuseDrop(g *ir.Graph, removed map[*ir.Node]bool) {
 //	Mul: W'[o] = W[o]*c[o], b'[o] = b[o]*c[o]      Add: b'[o] = b[o] + c[o]
 func fuseConvAffine(g *ir.Graph) bool {
 	readers := fuseReaders(g)
-	producer := map[string]*ir.Node{}
-	for _, n := range g.Nodes {
-		for _, o := range n.Outputs {
-			producer[o] = n
-		}
-	}
+	producer := fuseProducers(g)
 	removed := map[*ir.Node]bool{}
 	for _, op := range g.Nodes {
 		if op.Domain != "" || (op.OpType != "Mul" && op.OpType != "Add") || len(op.Inputs) != 2 || len(op.Outputs) != 1 {
@@ -233,12 +239,7 @@ func FuseHardSwish(g *ir.Graph) bool { return fuseHardSwish(g) }
 // intermediate values read only inside the pattern, as HardSwish(x).
 func fuseHardSwish(g *ir.Graph) bool {
 	readers := fuseReaders(g)
-	producer := map[string]*ir.Node{}
-	for _, n := range g.Nodes {
-		for _, o := range n.Outputs {
-			producer[o] = n
-		}
-	}
+	producer := fuseProducers(g)
 	only := func(name string, kind string) *ir.Node {
 		n := producer[name]
 		if n == nil || n.Domain != "" || n.OpType != kind || len(n.Outputs) != 1 || len(readers[name]) != 1 {

@@ -23,12 +23,7 @@ func fuseConvAdd(g *ir.Graph) bool {
 	for _, in := range g.Inputs {
 		inputs[in.Name] = true
 	}
-	producer := map[string]*ir.Node{}
-	for _, n := range g.Nodes {
-		for _, o := range n.Outputs {
-			producer[o] = n
-		}
-	}
+	producer := fuseProducers(g)
 	removed := map[*ir.Node]bool{}
 	replace := map[*ir.Node]*ir.Node{} // Add node → fused node
 	for _, add := range g.Nodes {

@@ -37,12 +37,7 @@ func FuseInvertedResiduals(g *ir.Graph) bool {
 		}
 	}
 	readers := fuseReaders(g)
-	producer := map[string]*ir.Node{}
-	for _, n := range g.Nodes {
-		for _, o := range n.Outputs {
-			producer[o] = n
-		}
-	}
+	producer := fuseProducers(g)
 	// only reports that name is read by n alone (not a graph output).
 	only := func(name string, n *ir.Node) bool {
 		rs := readers[name]

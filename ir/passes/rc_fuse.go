@@ -217,12 +217,7 @@ func rcFuseLayerNorm(g *ir.Graph) bool {
 // rcFuseSwish finds x·σ(αx) from its Sigmoid.
 func rcFuseSwish(g *ir.Graph) bool {
 	readers := fuseReaders(g)
-	producer := map[string]*ir.Node{}
-	for _, n := range g.Nodes {
-		for _, o := range n.Outputs {
-			producer[o] = n
-		}
-	}
+	producer := fuseProducers(g)
 	removed := map[*ir.Node]bool{}
 	for _, sig := range g.Nodes {
 		if removed[sig] || !rcIs(sig, "Sigmoid", 1) {
@@ -353,12 +348,7 @@ func rcUpsampleScales(g *ir.Graph, n *ir.Node, opset int64) (sh, sw int64, ok bo
 // upsampling whose result has no other reader.
 func rcFuseUpsampleAdd(g *ir.Graph, opset int64) bool {
 	readers := fuseReaders(g)
-	producer := map[string]*ir.Node{}
-	for _, n := range g.Nodes {
-		for _, o := range n.Outputs {
-			producer[o] = n
-		}
-	}
+	producer := fuseProducers(g)
 	removed := map[*ir.Node]bool{}
 	for _, rs := range g.Nodes {
 		if removed[rs] {
@@ -402,12 +392,7 @@ func rcFuseUpsampleAdd(g *ir.Graph, opset int64) bool {
 // Concat on axis 1 into it.
 func rcFuseUpsampleConcat(g *ir.Graph, opset int64) bool {
 	readers := fuseReaders(g)
-	producer := map[string]*ir.Node{}
-	for _, n := range g.Nodes {
-		for _, o := range n.Outputs {
-			producer[o] = n
-		}
-	}
+	producer := fuseProducers(g)
 	removed := map[*ir.Node]bool{}
 	for _, cc := range g.Nodes {
 		if cc.Domain != "" || cc.OpType != "Concat" || len(cc.Outputs) != 1 || len(cc.Inputs) < 2 {
