@@ -198,13 +198,7 @@ func (k *qdDeconv) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 		zp = int32(xz.Int64At(0))
 	}
 	signed := x.DType() == tensor.Int8
-	var src []uint8
-	switch d := x.Data().(type) {
-	case []uint8:
-		src = d
-	case []int8:
-		src = qfBytes(d)
-	}
+	src := qfByteData(x)
 	mOut, fh, fw := p.m1, p.kh1, p.kw1
 	if p.stage2 {
 		mOut, fh, fw = p.m2, p.kh1*p.kh2, p.kw1*p.kw2

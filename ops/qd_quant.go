@@ -22,13 +22,7 @@ func qdQuantizeFast(ctx *Context, x *tensor.Tensor, scales []float32, zps []int3
 	if err != nil {
 		return nil, ctx.Errf("%w", err)
 	}
-	var dst []uint8
-	switch d := out.Data().(type) {
-	case []uint8:
-		dst = d
-	case []int8:
-		dst = qfBytes(d)
-	}
+	dst := qfByteData(out)
 	xs, sc, signed := x.Float32s(), scales[0], odt == tensor.Int8
 	if zaSerialN(ctx, len(xs), 1<<16) {
 		linalg.QuantizeF32To8(dst, xs, sc, zp, signed)

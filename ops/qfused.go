@@ -69,18 +69,24 @@ func (k *qfLookup) Run(ctx *Context, in []*tensor.Tensor) ([]*tensor.Tensor, err
 	default:
 		return nil, ctx.Errf("input dtype %v, want uint8 or int8: %w", x.DType(), tensor.ErrDType)
 	}
-	var dst []uint8
-	switch d := out.Data().(type) {
-	case []uint8:
-		dst = d
-	case []int8:
-		dst = qfBytes(d)
-	}
+	dst := qfByteData(out)
 	tab := &k.bytes
 	ctx.Parallel(len(src), 1<<14, func(lo, hi int) {
 		linalg.Lookup8(dst[lo:hi], src[lo:hi], tab)
 	})
 	return ctx.One(out), nil
+}
+
+// qfByteData views an 8-bit tensor's data as bytes (nil for other
+// dtypes).
+func qfByteData(t *tensor.Tensor) []uint8 {
+	switch d := t.Data().(type) {
+	case []uint8:
+		return d
+	case []int8:
+		return qfBytes(d)
+	}
+	return nil
 }
 
 // qfBytes views an int8 slice as bytes (same size and layout).
