@@ -13,6 +13,10 @@ import "fmt"
 // kernel wastes at most a few columns per row.
 var mb3CiMaxN = 256
 
+// mb3CiMinRow is the narrowest row a multi-threaded product's columns
+// are split into (wider than ciChunk/2 tiles of ciMaxP).
+const mb3CiMinRow = 72
+
 // mb3CiOff disables the path (tests and benchmarks compare).
 var mb3CiOff bool
 
@@ -33,6 +37,17 @@ func mb3Ci(threads int, pa *PackedA, n int, b []float32, ldb int, c []float32, l
 	q := bufs.q
 	bufs.q = b
 	geo := convIndGeom{oh: 1, ow: n, pw: n}
+	if threads > 1 && (m+63)/64 < 2*threads {
+		// Few channel blocks to share out: the columns as rows too
+		// (ciRun splits over blocks × rows), rows of at least 72
+		// pixels so each is a row chunk of its own.
+		for d := 2; n/d >= mb3CiMinRow; d++ {
+			if n%d == 0 {
+				geo.oh, geo.ow, geo.pw = d, n/d, n/d
+				break
+			}
+		}
+	}
 	ciRun(tab, threads, m, k, pa.ciPacked(), bufs, &geo, c, ep)
 	bufs.q = q
 	convIndPool.Put(bufs)
