@@ -18,6 +18,9 @@ import (
 // L1 beside a useful block of A, and B packed once is cheaper than B
 // re-read per row block), it is SgemmPackedEpilogue.
 func SgemmPackedDirect(threads int, pa *PackedA, n int, b []float32, ldb int, c []float32, ldc int, ep *Epilogue) {
+	if mb3Ci(threads, pa, n, b, ldb, c, ldc, ep) {
+		return
+	}
 	m, k := pa.m, pa.k
 	impl := pa.impl
 	if impl.kernelInd == nil || impl.kernelEp == nil || m == 0 || n == 0 || k == 0 || (m > mbDirectMaxM && k > mbDirectMaxK) {

@@ -459,7 +459,7 @@ func (jb *cvConvJob) one(b, gi, nt int, colp *[]float32, ep *linalg.Epilogue) {
 		return
 	}
 	if jb.direct && pws != nil {
-		if mg < kk && len(lg.In) == 2 {
+		if (mg < kk || on <= 256) && len(lg.In) == 2 { // (small maps: row-exact channel-vector tiles, linalg/mb3_ci.go)
 			// Fewer outputs than inputs (MobileNet's projections): read
 			// X in place rather than packing it, each packed value
 			// would serve only mg products.
