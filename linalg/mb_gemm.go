@@ -1,9 +1,6 @@
 package linalg
 
-import (
-	"fmt"
-	"sync"
-)
+import "sync"
 
 // SgemmPackedDirect is SgemmPackedEpilogue (C = ep(A·B), A packed by
 // PackA, B k×n row-major with row stride ldb) reading B in place instead
@@ -27,15 +24,8 @@ func SgemmPackedDirect(threads int, pa *PackedA, n int, b []float32, ldb int, c 
 		SgemmPackedEpilogue(threads, pa, n, b, ldb, c, ldc, ep)
 		return
 	}
-	sgemmCheckMat("B", k, n, b, ldb)
-	sgemmCheckMat("C", m, n, c, ldc)
+	mb3Check(pa, n, b, ldb, c, ldc, ep)
 	if ep != nil {
-		if (ep.RowBias != nil && len(ep.RowBias) < m) || (ep.ColBias != nil && len(ep.ColBias) < n) {
-			panic(fmt.Sprintf("linalg: SgemmPackedDirect %dx%d with bias of %d rows, %d columns", m, n, len(ep.RowBias), len(ep.ColBias)))
-		}
-		if ep.Residual != nil && len(ep.Residual) < (m-1)*ldc+n {
-			panic(fmt.Sprintf("linalg: SgemmPackedDirect %dx%d with a residual of %d elements", m, n, len(ep.Residual)))
-		}
 		if ep.RowBias == nil && ep.ColBias == nil && ep.Residual == nil && ep.Act == ActNone && !ep.Post {
 			ep = nil
 		}
