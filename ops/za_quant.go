@@ -166,6 +166,19 @@ func (ctx *Context) zaScratch(i, n int) []byte {
 	return zaBuf(&ctx.Arena.zaScratch[i], n)
 }
 
+// zaDequantize8 is zaDequantizeFast's loop over the 8-bit data d of x.
+func zaDequantize8[T uint8 | int8](ctx *Context, x *tensor.Tensor, d []T, zp, sc float64) (*tensor.Tensor, error) {
+	out, err := ctx.NewTensor(tensor.Float32, x.Shape()...)
+	if err != nil {
+		return nil, ctx.Errf("%w", err)
+	}
+	y := out.Float32s()
+	for i, v := range d {
+		y[i] = float32((float64(v) - zp) * sc)
+	}
+	return out, nil
+}
+
 // zaDequantizeFast is DequantizeLinear for per-tensor uint8/int8 input and
 // float32 output, straight into an arena tensor: the same float64 product
 // rounded once to float32 as the general path, without its float32 and
@@ -184,28 +197,12 @@ func zaDequantizeFast(ctx *Context, x *tensor.Tensor, scales []float32, zps []in
 		if x.DType() != tensor.Uint8 {
 			return nil, nil // uint4 and float8 share []uint8 storage: general path
 		}
-		out, err := ctx.NewTensor(tensor.Float32, x.Shape()...)
-		if err != nil {
-			return nil, ctx.Errf("%w", err)
-		}
-		y := out.Float32s()
-		for i, v := range d {
-			y[i] = float32((float64(v) - zp) * sc)
-		}
-		return out, nil
+		return zaDequantize8(ctx, x, d, zp, sc)
 	case []int8:
 		if x.DType() != tensor.Int8 {
 			return nil, nil // int4 shares []int8 storage: general path
 		}
-		out, err := ctx.NewTensor(tensor.Float32, x.Shape()...)
-		if err != nil {
-			return nil, ctx.Errf("%w", err)
-		}
-		y := out.Float32s()
-		for i, v := range d {
-			y[i] = float32((float64(v) - zp) * sc)
-		}
-		return out, nil
+		return zaDequantize8(ctx, x, d, zp, sc)
 	}
 	return nil, nil
 }
