@@ -17,7 +17,7 @@ list=0
 filter='.'
 case "${1:-}" in
 -l | --list) list=1 ;;
--h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+-h | --help) sed -n '2,12p' "$0"; exit 0 ;;
 "") ;;
 *) filter="$1" ;;
 esac
