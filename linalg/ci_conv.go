@@ -247,14 +247,14 @@ func ciItems(tab *ciTable, m, k int, cp *ciPacked, q []float32, offs []int, geo 
 	fl, _ := ciFlags(ep, &s.cst)
 	for it := i0; it < i1; it++ {
 		ob, rc := it/rch, it%rch
-		ciItem(tab, s, fl, m, k, cp, q, offs, geo, c, ep, ob*64, rc*rowsPer, min(geo.oh, (rc+1)*rowsPer), tpr)
+		ciItem(tab, s, fl, m, k, cp, q, offs, geo, c, geo.oh*geo.ow, 0, ep, ob*64, rc*rowsPer, min(geo.oh, (rc+1)*rowsPer), tpr)
 	}
 }
 
 // ciItem computes output channels oc0..oc0+64 (fewer at the end) of
-// output rows oy0..oy1.
-func ciItem(tab *ciTable, s *ciScratch, fl, m, k int, cp *ciPacked, q []float32, offs []int, geo *convIndGeom, c []float32, ep *Epilogue, oc0, oy0, oy1, tpr int) {
-	hw := geo.oh * geo.ow
+// output rows oy0..oy1 into c, whose channels are hw apart and whose
+// first row is output row row0 (a band of rows: the fused pool's).
+func ciItem(tab *ciTable, s *ciScratch, fl, m, k int, cp *ciPacked, q []float32, offs []int, geo *convIndGeom, c []float32, hw, row0 int, ep *Epilogue, oc0, oy0, oy1, tpr int) {
 	nw := min(64, m-oc0)
 	nb := nw / 16
 	s.tiles = s.tiles[:0]
@@ -266,7 +266,7 @@ func ciItem(tab *ciTable, s *ciScratch, fl, m, k int, cp *ciPacked, q []float32,
 			if t < extra {
 				p++
 			}
-			s.tiles = append(s.tiles, ciTile{qoff: oy*geo.pw + ox, dst: oy*geo.ow + ox, p: p})
+			s.tiles = append(s.tiles, ciTile{qoff: oy*geo.pw + ox, dst: (oy-row0)*geo.ow + ox, p: p})
 			ox += p
 		}
 	}
@@ -280,7 +280,7 @@ func ciItem(tab *ciTable, s *ciScratch, fl, m, k int, cp *ciPacked, q []float32,
 	}
 	cst := &s.cst.v[0]
 	w := cp.data[oc0*k : oc0*k+k*nw]
-	ct := c[oc0*hw : (oc0+nw)*hw]
+	ct := c[oc0*hw : (oc0+nw-1)*hw+(oy1-row0)*geo.ow]
 	// Even k blocks of at most ciKC steps (K=147, the stem, is 74+73,
 	// not 144+3).
 	kb := (k + ciKC - 1) / ciKC

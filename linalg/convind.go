@@ -70,6 +70,7 @@ const (
 	r18Tiles              // convIndBlock, step tiles per chunk
 	r18TileRow            // convIndBlock, step rows per chunk
 	r18Ci                 // ciItems, an even share of items per chunk
+	r18sConvPool          // r18sPoolRows, an even share of pooled rows per chunk
 )
 
 // r18Job is the state the chunks of one parallel step share; it is
@@ -88,6 +89,7 @@ type r18Job struct {
 	cp           *ciPacked
 	rowsPer, rch int
 	tpr, items   int
+	pool         MaxPoolGeom
 }
 
 // run is chunk i of the job.
@@ -103,6 +105,8 @@ func (j *r18Job) run(i int) {
 		convIndBlock(j.impl, j.pa, j.q, 0, j.offs, &j.geo, j.c, j.m, j.k, j.ep, 0, j.n, i*j.step, min((i+1)*j.step, j.m))
 	case r18Ci:
 		ciItems(j.tab, j.m, j.k, j.cp, j.q, j.offs, &j.geo, j.c, j.ep, j.rowsPer, j.rch, j.tpr, i*j.items/j.n, (i+1)*j.items/j.n)
+	case r18sConvPool:
+		r18sPoolRows(j.tab, j.m, j.k, j.cp, j.q, j.offs, &j.geo, j.ep, &j.pool, j.c, i*j.pool.Out[0]/j.n, (i+1)*j.pool.Out[0]/j.n)
 	}
 }
 

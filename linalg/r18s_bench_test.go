@@ -1,0 +1,51 @@
+//go:build linux && !purego
+
+package linalg
+
+import (
+	"fmt"
+	"math/rand"
+	"runtime"
+	"testing"
+)
+
+// BenchmarkR18sStem times ResNet-18's stem convolution with its pool,
+// fused (ConvMaxPoolPacked) and apart, at several k-block sizes.
+func BenchmarkR18sStem(b *testing.B) {
+	const c, h, m = 3, 224, 64
+	g := ConvGeom{In: []int{h, h}, Kernel: []int{7, 7}, Out: []int{112, 112}, Stride: []int{2, 2}, Dilation: []int{1, 1}, PadBegin: []int{3, 3}}
+	p := MaxPoolGeom{Kernel: [2]int{3, 3}, Stride: [2]int{2, 2}, PadBegin: [2]int{1, 1}, Out: [2]int{56, 56}}
+	r := rand.New(rand.NewSource(1))
+	kk := c * 49
+	pw := PackA(m, kk, sgemmRandom(r, m*kk), kk)
+	img := sgemmRandom(r, c*h*h)
+	conv := make([]float32, m*112*112)
+	y := make([]float32, m*56*56)
+	ep := &Epilogue{RowBias: sgemmRandom(r, m), Act: ActRelu}
+	flops := 2 * float64(m*kk*112*112)
+	for _, kc := range []int{144, 49} {
+		for _, fused := range []bool{true, false} {
+			for _, th := range []int{1, 2} {
+				b.Run(fmt.Sprintf("kc=%d/fused=%v/threads=%d", kc, fused, th), func(b *testing.B) {
+					old := ciKC
+					ciKC = kc
+					defer func() { ciKC = old }()
+					runtime.LockOSThread()
+					defer runtime.UnlockOSThread()
+					t0 := ciThreadCPU()
+					for b.Loop() {
+						if fused {
+							ConvMaxPoolPacked(th, pw, img, c, g, ep, p, y)
+						} else {
+							ConvGemmPacked(th, pw, img, c, g, conv, ep)
+						}
+					}
+					b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+					if th == 1 {
+						b.ReportMetric(flops*float64(b.N)/(ciThreadCPU()-t0)/1e9, "cpuGFLOP/s")
+					}
+				})
+			}
+		}
+	}
+}
