@@ -66,11 +66,11 @@ type convIndBufs struct {
 
 // Kinds of r18Job.
 const (
-	r18Fill    = iota + 1 // phase planes, step channels per chunk
-	r18Tiles              // convIndBlock, step tiles per chunk
-	r18TileRow            // convIndBlock, step rows per chunk
-	r18Ci                 // ciItems, an even share of items per chunk
-	r18sConvPool          // r18sPoolRows, an even share of pooled rows per chunk
+	r18Fill      = iota + 1 // phase planes, step channels per chunk
+	r18Tiles                // convIndBlock, step tiles per chunk
+	r18TileRow              // convIndBlock, step rows per chunk
+	r18Ci                   // ciItems, an even share of items per chunk
+	r18sConvPool            // r18sPoolRows, an even share of pooled rows per chunk
 )
 
 // r18Job is the state the chunks of one parallel step share; it is
