@@ -106,7 +106,7 @@ func (j *r18Job) run(i int) {
 	case r18Ci:
 		ciItems(j.tab, j.m, j.k, j.cp, j.q, j.offs, &j.geo, j.c, j.ep, j.rowsPer, j.rch, j.tpr, i*j.items/j.n, (i+1)*j.items/j.n)
 	case r18sConvPool:
-		r18sPoolRows(j.tab, j.m, j.k, j.cp, j.q, j.offs, &j.geo, j.ep, &j.pool, j.c, i*j.pool.Out[0]/j.n, (i+1)*j.pool.Out[0]/j.n)
+		r18sRows(j.tab, j.m, j.k, j.cp, j.q, j.offs, &j.geo, j.ep, &j.pool, j.c, i*j.pool.Out[0]/j.n, (i+1)*j.pool.Out[0]/j.n)
 	}
 }
 

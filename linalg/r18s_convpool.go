@@ -3,6 +3,7 @@ package linalg
 import (
 	"math"
 	"sync"
+	"unsafe"
 )
 
 // A convolution followed by a max pooling (ResNet's stem: a 7x7/2
@@ -82,12 +83,27 @@ func ConvMaxPoolPacked(threads int, pw *PackedA, img []float32, channels int, g 
 	geo.offsets(bufs.offs, channels)
 	cp := pw.ciPacked()
 	if threads <= 1 {
-		r18sPoolRows(tab, m, k, cp, q, bufs.offs, &geo, ep, &p, y, 0, p.Out[0])
+		r18sRows(tab, m, k, cp, q, bufs.offs, &geo, ep, &p, y, 0, p.Out[0])
 		return true
 	}
 	bufs.job = r18Job{kind: r18sConvPool, geo: geo, q: q, offs: bufs.offs, c: y, m: m, k: k, ep: ep, tab: tab, cp: cp, pool: p, n: threads}
 	bufs.r18Parallel(threads)
 	return true
+}
+
+// r18sChannelsLast enables the channels-last bands (tests and
+// benchmarks compare).
+var r18sChannelsLast = true
+
+// r18sRows computes pooled rows [py0, py1) of ConvMaxPoolPacked, on
+// channels-last bands when the pool is 3 wide with stride 2 (the stem's),
+// else on channel-major ones.
+func r18sRows(tab *ciTable, m, k int, cp *ciPacked, q []float32, offs []int, geo *convIndGeom, ep *Epilogue, p *MaxPoolGeom, y []float32, py0, py1 int) {
+	if r18sChannelsLast && p.Kernel[0] == 3 && p.Kernel[1] == 3 && p.Stride[1] == 2 && p.PadBegin[1] <= 1 && 2*p.Out[1]-p.PadBegin[1] <= geo.ow {
+		r18sPoolRowsT(tab, m, k, cp, q, offs, geo, ep, p, y, py0, py1)
+		return
+	}
+	r18sPoolRows(tab, m, k, cp, q, offs, geo, ep, p, y, py0, py1)
 }
 
 // r18sPoolRows computes pooled rows [py0, py1) of ConvMaxPoolPacked, band
@@ -216,5 +232,141 @@ func r18sEdges3(yr, r0, r1, r2 []float32, lo, hi, pl int) {
 			v = max(v, r0[c], r1[c], r2[c])
 		}
 		yr[ox] = v
+	}
+}
+
+// r18sZeros is the bias of an epilogue without one.
+var r18sZeros [64]float32
+
+// r18sPoolRowsT is r18sPoolRows for a 3-wide, stride-2 pool on
+// channels-last bands: per 64-channel block, each band row is ow+2 pixel
+// slots of nw channels, slot 0 and ow+1 -Inf (the pool's padding), slot
+// 1+x convolution column x. The tiles store their accumulators straight
+// into the slots (no transpose, no epilogue); the pool adds the bias and
+// clamps after the maximum, which commutes with them (both monotone).
+func r18sPoolRowsT(tab *ciTable, m, k int, cp *ciPacked, q []float32, offs []int, geo *convIndGeom, ep *Epilogue, p *MaxPoolGeom, y []float32, py0, py1 int) {
+	oh, ow := geo.oh, geo.ow
+	kh, sh, pt, pl := p.Kernel[0], p.Stride[0], p.PadBegin[0], p.PadBegin[1]
+	slots := ow + 2
+	rowBytes := 4 * m * slots
+	bandP := max(1, (r18sBandBytes/rowBytes-kh)/sh+1)
+	capRows := (bandP-1)*sh + kh
+	blk := capRows * slots * 64 // one 64-channel block's band
+	obs := (m + 63) / 64
+	bd, _ := r18sBandPool.Get().(*r18sBand)
+	if bd == nil {
+		bd = &r18sBand{}
+	}
+	defer r18sBandPool.Put(bd)
+	if cap(bd.buf) < obs*blk {
+		bd.buf = make([]float32, obs*blk)
+	}
+	buf := bd.buf[:obs*blk]
+	s, _ := ciScratchPool.Get().(*ciScratch)
+	if s == nil {
+		s = &ciScratch{}
+	}
+	defer ciScratchPool.Put(s)
+	tpr := (ow + ciMaxP - 1) / ciMaxP
+	rowsPer := max(1, ciChunk/tpr)
+	ciFlags(ep, &s.cst)
+	lo, hi := math.Float32frombits(uint32(s.cst.v[16])), math.Float32frombits(uint32(s.cst.v[17]))
+	var bias []float32
+	if ep != nil && ep.RowBias != nil {
+		bias = ep.RowBias[:m]
+	}
+	ohp, owp := p.Out[0], p.Out[1]
+	ninf := float32(math.Inf(-1))
+	r0, r1 := 0, 0
+	for a := py0; a < py1; a += bandP {
+		b := min(py1, a+bandP)
+		lo0 := min(oh, max(0, a*sh-pt))
+		hi0 := max(lo0, min(oh, (b-1)*sh-pt+kh))
+		keep := 0
+		if lo0 >= r0 && lo0 < r1 {
+			keep = r1 - lo0
+		}
+		for ob := range obs {
+			nw := min(64, m-ob*64)
+			bb := buf[ob*blk : ob*blk+capRows*slots*nw]
+			rl := slots * nw
+			if keep > 0 && lo0 > r0 {
+				copy(bb[:keep*rl], bb[(lo0-r0)*rl:(r1-r0)*rl])
+			}
+			for r := keep; r < hi0-lo0; r++ {
+				row := bb[r*rl : (r+1)*rl]
+				for i := range nw {
+					row[i], row[(ow+1)*nw+i] = ninf, ninf
+				}
+			}
+			for oy := lo0 + keep; oy < hi0; oy += rowsPer {
+				r18sItemT(tab, s, m, k, cp, q, offs, geo, bb, lo0, ob*64, oy, min(hi0, oy+rowsPer), tpr)
+			}
+			bv := r18sZeros[:nw]
+			if bias != nil {
+				bv = bias[ob*64 : ob*64+nw]
+			}
+			for py := a; py < b; py++ {
+				iy0, iy1 := max(0, py*sh-pt), min(oh, py*sh-pt+kh)
+				yo := y[ob*64*ohp*owp+py*owp:]
+				if iy0 >= iy1 { // window entirely in padding
+					for o := range nw {
+						for i := range owp {
+							yo[o*ohp*owp+i] = ninf
+						}
+					}
+					continue
+				}
+				row := func(iy int) []float32 { return bb[(iy-lo0)*rl+(1-pl)*nw : (iy-lo0+1)*rl] }
+				r18sPoolT(yo, ohp*owp, row(iy0), row(min(iy0+1, iy1-1)), row(iy1-1), nw, owp, nw, bv, lo, hi)
+			}
+		}
+		r0, r1 = lo0, hi0
+	}
+}
+
+// r18sItemT is ciItem storing into a channels-last band (r18sPoolRowsT)
+// whose row 0 is output row row0: output channels oc0..oc0+64 (fewer at
+// the end), output rows oy0..oy1, no epilogue.
+func r18sItemT(tab *ciTable, s *ciScratch, m, k int, cp *ciPacked, q []float32, offs []int, geo *convIndGeom, band []float32, row0, oc0, oy0, oy1, tpr int) {
+	nw := min(64, m-oc0)
+	nb := nw / 16
+	slots := geo.ow + 2
+	s.tiles = s.tiles[:0]
+	base, extra := geo.ow/tpr, geo.ow%tpr
+	for oy := oy0; oy < oy1; oy++ {
+		ox := 0
+		for t := 0; t < tpr; t++ {
+			p := base
+			if t < extra {
+				p++
+			}
+			s.tiles = append(s.tiles, ciTile{qoff: oy*geo.pw + ox, dst: ((oy-row0)*slots + 1 + ox) * nw, p: p})
+			ox += p
+		}
+	}
+	cst := &s.cst.v[0]
+	w := cp.data[oc0*k : oc0*k+k*nw]
+	kb := (k + ciKC - 1) / ciKC
+	if k <= ciKC+ciKC/8 {
+		kb = 1
+	}
+	kcb := (k + kb - 1) / kb
+	_ = band[(oy1-row0)*slots*nw-1]
+	for pc := 0; pc < k; pc += kcb {
+		kc := min(kcb, k-pc)
+		flags := 0
+		if pc > 0 {
+			flags = kfLoad
+		}
+		pfAt := min(len(cp.data)-1, oc0*k+(pc+ciAhead*kcb)*nw)
+		pfBase := uintptr(unsafe.Pointer(&cp.data[pfAt]))
+		pfLen := uintptr(4 * kcb * nw)
+		pfShare := uintptr(kcb * 32)
+		wb := &w[pc*nw]
+		for ti, t := range s.tiles {
+			pf := pfBase + uintptr(ti)*pfShare%pfLen
+			tab[nb-1][t.p-1](kc, wb, &q[t.qoff], &offs[pc], &band[t.dst], flags, &band[0], 0, nil, nil, cst, pf)
+		}
 	}
 }

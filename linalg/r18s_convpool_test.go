@@ -86,24 +86,26 @@ func TestR18sConvMaxPool(t *testing.T) {
 				want := r18sPoolRef(conv, cs.m, oh, ow, p)
 				for _, band := range []int{1, 5000, 384 << 10} {
 					for _, th := range []int{1, 2, 3} {
-						name := fmt.Sprintf("c%d_%dx%d_m%d_k%ds%d/ep%d/pool%v/band%d/th%d", cs.c, cs.h, cs.w, cs.m, cs.k, cs.s, ei, pc, band, th)
-						t.Run(name, func(t *testing.T) {
-							old := r18sBandBytes
-							r18sBandBytes = band
-							defer func() { r18sBandBytes = old }()
-							y := make([]float32, len(want))
-							for i := range y {
-								y[i] = 12345
-							}
-							if !ConvMaxPoolPacked(th, pw, img, cs.c, g, ep, p, y) {
-								t.Fatal("ConvMaxPoolPacked declined")
-							}
-							for i := range y {
-								if !(y[i] == want[i] || math.IsNaN(float64(y[i])) && math.IsNaN(float64(want[i]))) {
-									t.Fatalf("y[%d] = %v, want %v", i, y[i], want[i])
+						for _, cl := range []bool{true, false} {
+							name := fmt.Sprintf("c%d_%dx%d_m%d_k%ds%d/ep%d/pool%v/band%d/th%d/cl%v", cs.c, cs.h, cs.w, cs.m, cs.k, cs.s, ei, pc, band, th, cl)
+							t.Run(name, func(t *testing.T) {
+								old, oldCl := r18sBandBytes, r18sChannelsLast
+								r18sBandBytes, r18sChannelsLast = band, cl
+								defer func() { r18sBandBytes, r18sChannelsLast = old, oldCl }()
+								y := make([]float32, len(want))
+								for i := range y {
+									y[i] = 12345
 								}
-							}
-						})
+								if !ConvMaxPoolPacked(th, pw, img, cs.c, g, ep, p, y) {
+									t.Fatal("ConvMaxPoolPacked declined")
+								}
+								for i := range y {
+									if !(y[i] == want[i] || math.IsNaN(float64(y[i])) && math.IsNaN(float64(want[i]))) {
+										t.Fatalf("y[%d] = %v, want %v", i, y[i], want[i])
+									}
+								}
+							})
+						}
 					}
 				}
 			}
