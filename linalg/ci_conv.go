@@ -266,7 +266,7 @@ func ciItem(tab *ciTable, s *ciScratch, fl, m, k int, cp *ciPacked, q []float32,
 			if t < extra {
 				p++
 			}
-			s.tiles = append(s.tiles, ciTile{qoff: oy*geo.pw + ox, dst: (oy-row0)*geo.ow + ox, p: p})
+			s.tiles = append(s.tiles, ciTile{qoff: geo.ciQoff(oy, ox), dst: (oy-row0)*geo.ow + ox, p: p})
 			ox += p
 		}
 	}

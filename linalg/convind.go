@@ -24,6 +24,18 @@ type convIndGeom struct {
 	ph, pw                 int // phase plane size
 	plane                  int // ph*pw
 	chanLen                int // sh*sw*plane, one channel's phase planes
+	// s2: one stride-2 padded plane per channel (r18sS2Layout), where a
+	// ci tile at output (oy, ox) starts at q[2*oy*pw + 2*ox], not at
+	// q[oy*pw + ox] (ciQoff).
+	s2 bool
+}
+
+// ciQoff is where the ci tile at output (oy, ox) starts in q.
+func (c *convIndGeom) ciQoff(oy, ox int) int {
+	if c.s2 {
+		return 2 * (oy*c.pw + ox)
+	}
+	return oy*c.pw + ox
 }
 
 func newConvIndGeom(g ConvGeom) convIndGeom {
@@ -97,6 +109,10 @@ func (j *r18Job) run(i int) {
 	switch j.kind {
 	case r18Fill:
 		for ch := i * j.step; ch < min((i+1)*j.step, j.n); ch++ {
+			if j.geo.s2 {
+				j.geo.r18sS2Fill(j.q, j.img, ch)
+				continue
+			}
 			j.geo.fill(j.q, j.img, ch)
 		}
 	case r18Tiles:
@@ -260,21 +276,15 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 		convInd1x1(threads, pa, img, channels, &geo, c, ep)
 		return
 	}
+	ci := ciUsable(ciKerns, pa.m, ep)
+	tab := ciKerns
+	if ci && pa.m%64 == 0 && r18sCiS2 != nil && !r18sS2Off && r18sS2Layout(&geo) {
+		tab = r18sCiS2
+	}
 	bufs := convIndGet(channels*geo.chanLen+geo.pw+nr, k)
 	defer convIndPool.Put(bufs)
-	q := bufs.q
-	clear(q[channels*geo.chanLen:])
-	if threads > 1 && channels > 1 {
-		step := (channels + threads - 1) / threads
-		bufs.job = r18Job{kind: r18Fill, geo: geo, q: q, img: img, n: channels, step: step}
-		bufs.r18Parallel((channels + step - 1) / step)
-	} else {
-		for ch := 0; ch < channels; ch++ {
-			geo.fill(q, img, ch)
-		}
-	}
-	geo.offsets(bufs.offs, channels)
-	if tab := ciKerns; ciUsable(tab, pa.m, ep) {
+	bufs.r18sFill(threads, &geo, img, channels)
+	if ci {
 		ciRun(tab, threads, pa.m, k, pa.ciPacked(), bufs, &geo, c, ep)
 		return
 	}
@@ -455,4 +465,30 @@ func convKernelIndRef(mr, nr, kk int, a, b []float32, offs []int, c []float32, l
 		copy(pb[p*nr:(p+1)*nr], b[offs[p]/4:])
 	}
 	sgemmTileRef(mr, nr, kk, a, pb, c, ldc, flags, bias, k)
+}
+
+// r18sFill writes img's channels into bufs.q (phase planes, or padded
+// planes for geo.s2) on up to threads goroutines, clears the tail and
+// sets bufs.offs.
+func (bufs *convIndBufs) r18sFill(threads int, geo *convIndGeom, img []float32, channels int) {
+	q := bufs.q
+	clear(q[channels*geo.chanLen:])
+	if threads > 1 && channels > 1 {
+		step := (channels + threads - 1) / threads
+		bufs.job = r18Job{kind: r18Fill, geo: *geo, q: q, img: img, n: channels, step: step}
+		bufs.r18Parallel((channels + step - 1) / step)
+	} else {
+		for ch := 0; ch < channels; ch++ {
+			if geo.s2 {
+				geo.r18sS2Fill(q, img, ch)
+				continue
+			}
+			geo.fill(q, img, ch)
+		}
+	}
+	if geo.s2 {
+		geo.r18sS2Offsets(bufs.offs, channels)
+	} else {
+		geo.offsets(bufs.offs, channels)
+	}
 }

@@ -49,3 +49,43 @@ func BenchmarkR18sStem(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkR18sS2 times ResNet-18's stride-2 convolutions on padded
+// planes (s2) and on phase planes.
+func BenchmarkR18sS2(b *testing.B) {
+	for _, cs := range []struct {
+		name           string
+		c, h, m, k, pd int
+	}{
+		{"l2_3x3", 64, 56, 128, 3, 1}, {"l3_3x3", 128, 28, 256, 3, 1}, {"l4_3x3", 256, 14, 512, 3, 1},
+		{"l2_1x1", 64, 56, 128, 1, 0}, {"l4_1x1", 256, 14, 512, 1, 0},
+	} {
+		oh := (cs.h+2*cs.pd-cs.k)/2 + 1
+		g := ConvGeom{In: []int{cs.h, cs.h}, Kernel: []int{cs.k, cs.k}, Out: []int{oh, oh}, Stride: []int{2, 2}, Dilation: []int{1, 1}, PadBegin: []int{cs.pd, cs.pd}}
+		r := rand.New(rand.NewSource(1))
+		kk := cs.c * cs.k * cs.k
+		pw := PackA(cs.m, kk, sgemmRandom(r, cs.m*kk), kk)
+		img := sgemmRandom(r, cs.c*cs.h*cs.h)
+		out := make([]float32, cs.m*oh*oh)
+		ep := &Epilogue{RowBias: sgemmRandom(r, cs.m), Act: ActRelu}
+		flops := 2 * float64(cs.m*kk*oh*oh)
+		for _, off := range []bool{false, true} {
+			for _, th := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%s/s2=%v/threads=%d", cs.name, !off, th), func(b *testing.B) {
+					r18sS2Off = off
+					defer func() { r18sS2Off = false }()
+					runtime.LockOSThread()
+					defer runtime.UnlockOSThread()
+					t0 := ciThreadCPU()
+					for b.Loop() {
+						ConvGemmPacked(th, pw, img, cs.c, g, out, ep)
+					}
+					b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+					if th == 1 {
+						b.ReportMetric(flops*float64(b.N)/(ciThreadCPU()-t0)/1e9, "cpuGFLOP/s")
+					}
+				})
+			}
+		}
+	}
+}

@@ -63,24 +63,17 @@ func ConvMaxPoolPacked(threads int, pw *PackedA, img []float32, channels int, g 
 	if ep != nil && ep.RowBias == nil && ep.Act == ActNone && !ep.Post && ep.ColBias == nil {
 		ep = nil
 	}
+	if m%64 == 0 && r18sCiS2 != nil && !r18sS2Off && r18sS2Layout(&geo) {
+		tab = r18sCiS2
+	}
 	bufs := convIndGet(channels*geo.chanLen+geo.pw+16, k)
 	defer convIndPool.Put(bufs)
 	q := bufs.q
-	clear(q[channels*geo.chanLen:])
 	if work := m * geo.oh * geo.ow * k; work/max(threads, 1) < 1<<19 {
 		threads = max(1, work>>19)
 	}
 	threads = min(threads, p.Out[0])
-	if threads > 1 && channels > 1 {
-		step := (channels + threads - 1) / threads
-		bufs.job = r18Job{kind: r18Fill, geo: geo, q: q, img: img, n: channels, step: step}
-		bufs.r18Parallel((channels + step - 1) / step)
-	} else {
-		for ch := 0; ch < channels; ch++ {
-			geo.fill(q, img, ch)
-		}
-	}
-	geo.offsets(bufs.offs, channels)
+	bufs.r18sFill(threads, &geo, img, channels)
 	cp := pw.ciPacked()
 	if threads <= 1 {
 		r18sRows(tab, m, k, cp, q, bufs.offs, &geo, ep, &p, y, 0, p.Out[0])
@@ -341,7 +334,7 @@ func r18sItemT(tab *ciTable, s *ciScratch, m, k int, cp *ciPacked, q []float32, 
 			if t < extra {
 				p++
 			}
-			s.tiles = append(s.tiles, ciTile{qoff: oy*geo.pw + ox, dst: ((oy-row0)*slots + 1 + ox) * nw, p: p})
+			s.tiles = append(s.tiles, ciTile{qoff: geo.ciQoff(oy, ox), dst: ((oy-row0)*slots + 1 + ox) * nw, p: p})
 			ox += p
 		}
 	}
