@@ -284,6 +284,14 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 	bufs := convIndGet(channels*geo.chanLen+geo.pw+nr, k)
 	defer convIndPool.Put(bufs)
 	bufs.r18sFill(threads, &geo, img, channels)
+	if n := geo.oh * geo.ow; !r18sDsOff && geo.kh == 1 && geo.kw == 1 && !geo.s2 && geo.ph == geo.oh && geo.pw == geo.ow && n <= mb3CiMaxN {
+		// A strided 1x1 convolution (ResNet's downsampling) on a small
+		// map: its one phase plane is compact, so the output rows are
+		// one row of n pixels (SgemmPackedDirect's ci tiles), 6-pixel
+		// tiles where the 7x7 map's rows make tiles of 4 and 3.
+		SgemmPackedDirect(threads, pa, n, bufs.q, geo.chanLen, c, n, ep)
+		return
+	}
 	if ci {
 		ciRun(tab, threads, pa.m, k, pa.ciPacked(), bufs, &geo, c, ep)
 		return
@@ -492,3 +500,7 @@ func (bufs *convIndBufs) r18sFill(threads int, geo *convIndGeom, img []float32, 
 		geo.offsets(bufs.offs, channels)
 	}
 }
+
+// r18sDsOff disables the strided-1x1 path (tests and benchmarks
+// compare).
+var r18sDsOff bool

@@ -51,14 +51,15 @@ func BenchmarkR18sStem(b *testing.B) {
 }
 
 // BenchmarkR18sS2 times ResNet-18's stride-2 convolutions on padded
-// planes (s2) and on phase planes.
+// planes and its downsampling as one long row (s2), and both on phase
+// planes.
 func BenchmarkR18sS2(b *testing.B) {
 	for _, cs := range []struct {
 		name           string
 		c, h, m, k, pd int
 	}{
 		{"l2_3x3", 64, 56, 128, 3, 1}, {"l3_3x3", 128, 28, 256, 3, 1}, {"l4_3x3", 256, 14, 512, 3, 1},
-		{"l2_1x1", 64, 56, 128, 1, 0}, {"l4_1x1", 256, 14, 512, 1, 0},
+		{"l2_1x1", 64, 56, 128, 1, 0}, {"l3_1x1", 128, 28, 256, 1, 0}, {"l4_1x1", 256, 14, 512, 1, 0},
 	} {
 		oh := (cs.h+2*cs.pd-cs.k)/2 + 1
 		g := ConvGeom{In: []int{cs.h, cs.h}, Kernel: []int{cs.k, cs.k}, Out: []int{oh, oh}, Stride: []int{2, 2}, Dilation: []int{1, 1}, PadBegin: []int{cs.pd, cs.pd}}
@@ -72,8 +73,8 @@ func BenchmarkR18sS2(b *testing.B) {
 		for _, off := range []bool{false, true} {
 			for _, th := range []int{1, 2} {
 				b.Run(fmt.Sprintf("%s/s2=%v/threads=%d", cs.name, !off, th), func(b *testing.B) {
-					r18sS2Off = off
-					defer func() { r18sS2Off = false }()
+					r18sS2Off, r18sDsOff = off, off
+					defer func() { r18sS2Off, r18sDsOff = false, false }()
 					runtime.LockOSThread()
 					defer runtime.UnlockOSThread()
 					t0 := ciThreadCPU()

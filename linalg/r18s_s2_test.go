@@ -8,8 +8,9 @@ import (
 )
 
 // TestR18sS2 checks stride-2 convolutions on padded planes (the
-// r18sCiS2 tiles) against the phase-plane tiles (bit for bit: same
-// products in the same order) and against SGEMM on packed panels.
+// r18sCiS2 tiles) and strided 1x1 ones as one long row against the
+// phase-plane tiles (bit for bit: same products in the same order) and
+// against SGEMM on packed panels.
 func TestR18sS2(t *testing.T) {
 	if r18sCiS2 == nil {
 		t.Skip("no stride-2 tiles on this CPU")
@@ -17,6 +18,7 @@ func TestR18sS2(t *testing.T) {
 	for _, cs := range []struct{ c, h, w, m, k, pd int }{
 		{64, 56, 56, 128, 3, 1}, {3, 31, 29, 64, 7, 3}, {5, 9, 12, 64, 3, 1}, {7, 11, 10, 192, 5, 2},
 		{4, 8, 8, 64, 3, 0}, {6, 13, 7, 128, 1, 0}, {2, 1, 1, 64, 3, 1}, {3, 7, 9, 64, 2, 1},
+		{16, 14, 14, 64, 1, 0}, {16, 14, 14, 48, 1, 0}, {8, 56, 56, 64, 1, 0},
 	} {
 		oh := (cs.h+2*cs.pd-cs.k)/2 + 1
 		ow := (cs.w+2*cs.pd-cs.k)/2 + 1
@@ -33,8 +35,8 @@ func TestR18sS2(t *testing.T) {
 			for _, th := range []int{1, 2} {
 				t.Run(fmt.Sprintf("c%d_%dx%d_m%d_k%d_p%d/ep%d/th%d", cs.c, cs.h, cs.w, cs.m, cs.k, cs.pd, ei, th), func(t *testing.T) {
 					run := func(s2Off, indOff bool) []float32 {
-						r18sS2Off, convIndOff = s2Off, indOff
-						defer func() { r18sS2Off, convIndOff = false, false }()
+						r18sS2Off, r18sDsOff, convIndOff = s2Off, s2Off, indOff
+						defer func() { r18sS2Off, r18sDsOff, convIndOff = false, false, false }()
 						out := make([]float32, cs.m*oh*ow)
 						for i := range out {
 							out[i] = 999
