@@ -396,22 +396,7 @@ func qdqIdentity(t *tensor.Tensor, dt tensor.DType) bool {
 // table computes y = Q_out(op(DQ_in(x))) for all 256 values of x's type
 // (indexed by bit pattern) through eval; op nil means the identity.
 func (f *qdqFuser) table(in, out qdqParams, op *ir.Node) (*tensor.Tensor, bool) {
-	var x *tensor.Tensor
-	if in.dt == tensor.Uint8 {
-		d := make([]uint8, 256)
-		for i := range d {
-			d[i] = uint8(i)
-		}
-		x, _ = tensor.FromData(tensor.Uint8, []int{256}, d)
-	} else {
-		d := make([]int8, 256)
-		for i := range d {
-			d[i] = int8(uint8(i))
-		}
-		x, _ = tensor.FromData(tensor.Int8, []int{256}, d)
-	}
-	dq := &ir.Node{Name: "qf_dq", OpType: "DequantizeLinear", Inputs: []string{"x", "s", "z"}, Outputs: []string{"y"}}
-	fx, ok := f.run(dq, x, in.scale, in.zp)
+	fx, ok := f.dqFloats(in)
 	if !ok {
 		return nil, false
 	}
