@@ -604,22 +604,7 @@ func (f *qdqFuser) fuseUnary(n *ir.Node) bool {
 // fuseUnaryRight handles c − x, c / x and c ^ x with a constant scalar c by
 // evaluating the op with the table input on the right.
 func (f *qdqFuser) fuseUnaryRight(n, d *ir.Node, dp qdqParams, q *ir.Node, qp qdqParams) bool {
-	var x *tensor.Tensor
-	dq := &ir.Node{Name: "qf_dq", OpType: "DequantizeLinear", Inputs: []string{"x", "s", "z"}, Outputs: []string{"y"}}
-	if dp.dt == tensor.Uint8 {
-		v := make([]uint8, 256)
-		for i := range v {
-			v[i] = uint8(i)
-		}
-		x, _ = tensor.FromData(tensor.Uint8, []int{256}, v)
-	} else {
-		v := make([]int8, 256)
-		for i := range v {
-			v[i] = int8(uint8(i))
-		}
-		x, _ = tensor.FromData(tensor.Int8, []int{256}, v)
-	}
-	fx, ok := f.run(dq, x, dp.scale, dp.zp)
+	fx, ok := f.dqFloats(dp)
 	if !ok {
 		return false
 	}
