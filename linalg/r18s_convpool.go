@@ -24,7 +24,7 @@ type MaxPoolGeom struct {
 // band plus the convolution's working set stay within L2.
 var r18sBandBytes = 384 << 10
 
-// r18sBand is one worker's band buffer and pooling row, recycled.
+// r18sBand is one worker's band buffer and pooling rows, recycled.
 type r18sBand struct {
 	buf, vm []float32
 }
@@ -117,10 +117,10 @@ func r18sPoolRows(tab *ciTable, m, k int, cp *ciPacked, q []float32, offs []int,
 	if cap(bd.buf) < m*hw {
 		bd.buf = make([]float32, m*hw)
 	}
-	if cap(bd.vm) < ow {
-		bd.vm = make([]float32, ow)
+	if cap(bd.vm) < 2*ow {
+		bd.vm = make([]float32, 2*ow)
 	}
-	buf, vm := bd.buf[:m*hw], bd.vm[:ow]
+	buf, vm, hm := bd.buf[:m*hw], bd.vm[:ow], bd.vm[ow:2*ow]
 	s, _ := ciScratchPool.Get().(*ciScratch)
 	if s == nil {
 		s = &ciScratch{}
@@ -156,16 +156,16 @@ func r18sPoolRows(tab *ciTable, m, k int, cp *ciPacked, q []float32, offs []int,
 			}
 		}
 		for o := 0; o < m; o++ {
-			r18sPoolBand(y[o*ohp*owp:(o+1)*ohp*owp], buf[o*hw:o*hw+(hi-lo)*ow], vm, p, oh, ow, lo, a, b)
+			r18sPoolBand(y[o*ohp*owp:(o+1)*ohp*owp], buf[o*hw:o*hw+(hi-lo)*ow], vm, hm, p, oh, ow, lo, a, b)
 		}
 	}
 }
 
 // r18sPoolBand writes pooled rows [a, b) of one channel (owp values each,
 // from y[py*owp]) from that channel's convolution rows [lo, lo+len/ow) in
-// band (ow values each), which hold every row those windows read; vm is a
-// row of scratch.
-func r18sPoolBand(y, band, vm []float32, p *MaxPoolGeom, oh, ow, lo, a, b int) {
+// band (ow values each), which hold every row those windows read; vm and
+// hm are rows of scratch.
+func r18sPoolBand(y, band, vm, hm []float32, p *MaxPoolGeom, oh, ow, lo, a, b int) {
 	kh, kw := p.Kernel[0], p.Kernel[1]
 	sh, sw := p.Stride[0], p.Stride[1]
 	pt, pl := p.PadBegin[0], p.PadBegin[1]
@@ -202,7 +202,27 @@ func r18sPoolBand(y, band, vm []float32, p *MaxPoolGeom, oh, ow, lo, a, b int) {
 		for iy := iy0 + 1; iy < iy1; iy++ {
 			MaxFloat32s(vm, vm, row(iy))
 		}
-		for ox := range yr {
+		lo, hi := owp, owp // columns left to the scalar loop: [0, lo), [hi, owp)
+		if kw > 1 && ox1-ox0 > 8 {
+			// Window maxima at every column with SIMD, then every
+			// sw-th one.
+			c0, n := ox0*sw-pl, (ox1-1-ox0)*sw+1
+			h := hm[:n]
+			MaxFloat32s(h, vm[c0:], vm[c0+1:])
+			for k := 2; k < kw; k++ {
+				MaxFloat32s(h, h, vm[c0+k:])
+			}
+			for ox := ox0; ox < ox1; ox++ {
+				yr[ox] = h[(ox-ox0)*sw]
+			}
+			lo, hi = ox0, ox1
+		}
+		for ox := 0; ox < owp; ox++ {
+			if ox == lo {
+				if ox = hi; ox >= owp {
+					break
+				}
+			}
 			c0, c1 := max(0, ox*sw-pl), min(ow, ox*sw-pl+kw)
 			v := float32(math.Inf(-1))
 			for _, x := range vm[c0:max(c0, c1)] {
