@@ -1002,7 +1002,7 @@ func (p *Plan) Nodes() []PlanNode {
 		switch {
 		case st.fk != nil || len(n.Subgraphs()) > 0:
 			pn.Kind = KindControl
-		case op == "qinfer.FusedConv" || op == "qinfer.InvertedResidual": // float Conv + activation, float conv block
+		case op == "qinfer.FusedConv" || op == "qinfer.InvertedResidual" || op == "qinfer.ConvMaxPool": // float Conv + activation, float conv block, float Conv + MaxPool
 			pn.Kind = KindFloat
 		case planIntOps[op] || n.Domain == "qinfer":
 			pn.Kind = KindInt8

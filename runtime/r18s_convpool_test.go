@@ -47,8 +47,8 @@ func TestR18sConvMaxPool(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ns := p.Nodes(); len(ns) != 1 || ns[0].OpType != "ConvMaxPool" {
-				t.Fatalf("%s: plan %v, want one ConvMaxPool", name, ns)
+			if ns := p.Nodes(); len(ns) != 1 || ns[0].OpType != "ConvMaxPool" || ns[0].Kind != runtime.KindFloat {
+				t.Fatalf("%s: plan %v, want one float ConvMaxPool", name, ns)
 			}
 			s := p.NewSession()
 			got, err := s.Run(c.feed)
