@@ -80,7 +80,9 @@ func optimize(m *ir.Model, opts Options) error {
 		}
 	}
 	passes.FuseTransformerOps(m)
-	if fa := passes.FuseActivations(m.Graph); (passes.FuseInvertedResiduals(m.Graph) || passes.FuseConvMaxPool(m.Graph) || fa) && m.Opsets[passes.QDQDomain] == 0 {
+	fa := passes.FuseActivations(m.Graph)
+	fi := passes.FuseInvertedResiduals(m.Graph)
+	if fc := passes.FuseConvMaxPool(m.Graph); (fa || fi || fc) && m.Opsets[passes.QDQDomain] == 0 {
 		m.Opsets[passes.QDQDomain] = 1
 	}
 	return nil
