@@ -36,8 +36,13 @@ var ciZ = []VecPhysical{Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11, Z12, Z
 // adds the residual rows, clamps to [lo, hi] and stores them (masked) into C, where
 // channel o of pixel j is c[o*hw + j]. Each pair of k-steps also
 // prefetches one cache line from pf on into L2.
-func genCi(p, nb int) {
-	name := fmt.Sprintf("ciKernP%dN%d", p, nb)
+func genCi(p, nb int) { genCiStride(fmt.Sprintf("ciKernP%dN%d", p, nb), p, nb, 1) }
+
+// genCiStride is genCi reading pixel j's input at byte offset
+// offs[s]+4·stride·j: stride 2 lets a stride-2 convolution read its
+// zero-padded image in place (the r18sCiS2 kernels), where stride 1
+// needs phase planes.
+func genCiStride(name string, p, nb, stride int) {
 	nw := nb * 16
 	if p*nb+nb+2 > len(ciZ) {
 		panic(name + ": too many registers")
@@ -47,8 +52,14 @@ func genCi(p, nb int) {
 	bc := ciZ[p*nb+nb : p*nb+nb+2]
 	TEXT(name, NOSPLIT, "func(k int, w, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias, res *float32, cst *int32, pf uintptr)")
 	Pragma("noescape")
-	Doc(fmt.Sprintf("%s computes a %d-pixel × %d-channel direct-convolution tile:", name, p, nw),
-		fmt.Sprintf("ciKernelRef with p=%d, nb=%d. Requires AVX512F.", p, nb))
+	if stride == 1 {
+		Doc(fmt.Sprintf("%s computes a %d-pixel × %d-channel direct-convolution tile:", name, p, nw),
+			fmt.Sprintf("ciKernelRef with p=%d, nb=%d. Requires AVX512F.", p, nb))
+	} else {
+		Doc(fmt.Sprintf("%s computes a %d-pixel × %d-channel direct-convolution tile whose", name, p, nw),
+			fmt.Sprintf("pixels are %d input values apart: ciKernelRef with p=%d, nb=%d and x read at", stride, p, nb),
+			fmt.Sprintf("offs[s]/4+%d·j. Requires AVX512F.", stride))
+	}
 	k := Load(Param("k"), RCX)
 	w := Load(Param("w"), RSI)
 	x := Load(Param("x"), RDI)
@@ -78,7 +89,7 @@ func genCi(p, nb int) {
 		}
 		for j := 0; j < p; j++ {
 			b := bc[j%2]
-			VBROADCASTSS(Mem{Base: x, Index: R14, Scale: 1, Disp: 4 * j}, b)
+			VBROADCASTSS(Mem{Base: x, Index: R14, Scale: 1, Disp: 4 * stride * j}, b)
 			for v := 0; v < nb; v++ {
 				VFMADD231PS(wv[v], b, acc(j, v))
 			}
@@ -254,6 +265,9 @@ func genCiAll() {
 		for p := 1; p <= ciMaxP; p++ {
 			genCi(p, nb)
 		}
+	}
+	for p := 1; p <= ciMaxP; p++ {
+		genCiStride(fmt.Sprintf("r18sCiS2P%dN4", p), p, 4, 2)
 	}
 }
 
