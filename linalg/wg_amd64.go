@@ -4,22 +4,33 @@ package linalg
 
 import "golang.org/x/sys/cpu"
 
-// wgInAVX512 is wgInGeneric on pointers, sizes in elements. Requires
-// AVX512F.
+// The assembly kernels are wgImpl's functions on pointers, sizes in
+// elements; each requires AVX512F. The *Slices wrappers check the
+// extents they touch.
+
+//go:noescape
+func wgTinAVX512(src *float32, stride int, dst *float32, n int)
+
+//go:noescape
+func wgInAVX512(q *float32, cbS, pitch, ncb int, v *float32, xiS int, tmp *float32)
+
+// wgGemmAVX512 needs k a multiple of 4.
 //
 //go:noescape
-func wgInAVX512(q *float32, idx *int32, plane, pw, cin int, v *float32, xiS, strip int, tmp *float32)
+func wgGemmAVX512(k int, a *float32, lda int, b *float32, c *float32, ldc int)
 
-// wgOutAVX512 is wgOutGeneric on pointers (cst's lo, hi, alpha must be
-// the identities when their flags are clear: wgSetConsts). Requires
-// AVX512F.
+//go:noescape
+func wgOutAVX512(m *float32, xiS, nv int, o *float32, cvS, pitch int, bias *float32, tmp *float32)
+
+// wgToutAVX512 applies the clamp and the leaky slope always (wgSetConsts
+// makes them identities when unused).
 //
 //go:noescape
-func wgOutAVX512(m *float32, xiS, nv int, out *float32, hw, ow, ny, nx int, bias, res *float32, cst *wgConsts, tmp *float32)
+func wgToutAVX512(src *float32, n int, dst *float32, hw int, res *float32, cst *wgConsts)
 
-// wgAVX512Impl runs the transforms in assembly and the products on the
-// 8x32 SGEMM micro-kernel.
-var wgAVX512Impl = &wgImpl{name: "avx512", in: wgInAVX512Slices, out: wgOutAVX512Slices, gemm: wgGemmAVX512}
+// wgAVX512Impl is the AVX-512 kernel set.
+var wgAVX512Impl = &wgImpl{name: "avx512", tin: wgTinAVX512Slices, in: wgInAVX512Slices,
+	gemm: wgGemmAVX512Slices, out: wgOutAVX512Slices, tout: wgToutAVX512Slices}
 
 func init() {
 	if cpu.X86.HasAVX512F {
@@ -28,48 +39,62 @@ func init() {
 	}
 }
 
-// wgInAVX512Slices checks the extents wgInAVX512 reads and writes.
-func wgInAVX512Slices(q []float32, idx *[16]int32, plane, pw, cin int, v []float32, xiS, strip int, tmp []float32) {
-	if cin <= 0 {
+func wgTinAVX512Slices(src []float32, stride int, dst []float32, n int) {
+	if n <= 0 {
 		return
 	}
-	mx := int32(0)
-	for _, o := range idx {
-		mx = max(mx, o)
-	}
-	_ = q[(cin-1)*plane+int(mx)+5*pw+5]
-	_ = v[35*xiS+strip+cin*8-1]
-	_ = tmp[36*16-1]
-	wgInAVX512(&q[0], &idx[0], plane, pw, cin, &v[0], xiS, strip, &tmp[0])
+	_ = src[15*stride+n-1]
+	_ = dst[n*16-1]
+	wgTinAVX512(&src[0], stride, &dst[0], n)
 }
 
-// wgOutAVX512Slices checks the extents wgOutAVX512 reads and writes.
-func wgOutAVX512Slices(m []float32, xiS, nv int, out []float32, hw, ow, ny, nx int, bias, res []float32, cst *wgConsts, tmp []float32) {
-	if nv <= 0 || ny <= 0 || nx <= 0 {
+func wgInAVX512Slices(q []float32, cbS, pitch, ncb int, v []float32, xiS int, tmp []float32) {
+	if ncb <= 0 {
+		return
+	}
+	_ = q[(ncb-1)*cbS+(5*pitch+5)*16+15]
+	_ = v[35*xiS+ncb*16-1]
+	_ = tmp[36*16-1]
+	wgInAVX512(&q[0], cbS, pitch, ncb, &v[0], xiS, &tmp[0])
+}
+
+func wgGemmAVX512Slices(k int, a []float32, lda int, b, c []float32, ldc int) {
+	if k%4 != 0 {
+		panic("linalg: wgGemmAVX512 needs k a multiple of 4")
+	}
+	if k > 0 {
+		_ = a[7*lda+k-1]
+		_ = b[32*k-1]
+	}
+	_ = c[7*ldc+31]
+	wgGemmAVX512(k, &a[0], lda, &b[0], &c[0], ldc)
+}
+
+func wgOutAVX512Slices(m []float32, xiS, nv int, o []float32, cvS, pitch int, bias []float32, tmp []float32) {
+	if nv <= 0 {
 		return
 	}
 	_ = m[35*xiS+nv*16-1]
-	last := (nv*16-1)*hw + (ny-1)*ow + nx - 1
-	_ = out[last]
-	var bp, rp *float32
-	if cst.flags&wgBias != 0 {
+	_ = o[(nv-1)*cvS+(3*pitch+3)*16+15]
+	_ = tmp[24*16-1]
+	var bp *float32
+	if bias != nil {
 		_ = bias[nv*16-1]
 		bp = &bias[0]
 	}
-	if cst.flags&wgRes != 0 {
-		_ = res[last]
-		rp = &res[0]
-	}
-	_ = tmp[40*16-1]
-	wgOutAVX512(&m[0], xiS, nv, &out[0], hw, ow, ny, nx, bp, rp, cst, &tmp[0])
+	wgOutAVX512(&m[0], xiS, nv, &o[0], cvS, pitch, bp, &tmp[0])
 }
 
-// wgGemmAVX512 is wgGemmGeneric on the fused-epilogue SGEMM kernel with
-// no flags (overwrite C, nothing added).
-func wgGemmAVX512(k int, a, b, c []float32, ldc int) {
-	_ = a[8*k-1]
-	_ = b[32*k-1]
-	_ = c[7*ldc+31]
-	var z sgemmConsts
-	sgemmKernelEpAVX512(k, &a[0], &b[0], &c[0], ldc, 0, nil, &z.zero[0])
+func wgToutAVX512Slices(src []float32, n int, dst []float32, hw int, res []float32, cst *wgConsts) {
+	if n <= 0 {
+		return
+	}
+	_ = src[(n+15)/16*256-1]
+	_ = dst[15*hw+n-1]
+	var rp *float32
+	if cst.flags&wgRes != 0 {
+		_ = res[15*hw+n-1]
+		rp = &res[0]
+	}
+	wgToutAVX512(&src[0], n, &dst[0], hw, rp, cst)
 }

@@ -17,18 +17,20 @@ import (
 // two transforms and a larger rounding error (the transforms' constants
 // reach 5 and 8; see TestWinogradVsDirect).
 //
-// Layout: the image is copied once into zero-padded planes (wgFill), so
-// every tile, ragged or not, reads a full 6x6 patch. Tiles go in blocks
-// of wgBlockTiles; for each block the input transform writes V_ξ straight
-// as the SGEMM kernel's packed A strips (8 tiles × Cin), the weights U_ξ
-// are the packed B strips (Cin × 32 output channels, made once per
-// PackedA), the 8x32 micro-kernel writes M_ξ (tiles × Cout), and the
-// output transform reads 16 channels of one tile per vector, runs the
-// epilogue and scatters the 4x4 tile into NCHW C.
+// Layout, 16 channels per vector throughout (the assembly's unit): the
+// image is copied into zero-padded planes, so every tile, ragged or not,
+// reads a full 6x6 patch, and transposed to channel-blocked rows
+// Q[cb][y][x][16] (wgTin). Tiles go in blocks of wgGeom.tb; for a block,
+// the input transform writes V_ξ (tiles × Cin), the 36 products
+// M_ξ = V_ξ·U_ξ run on an 8x32 micro-kernel whose right operand is U_ξ
+// packed in 32-channel strips (made once per PackedA), and the output
+// transform writes 4x4 tiles (plus bias) into a channel-blocked output
+// O[cv][y][x][16]. A last pass transposes O back to NCHW C, fusing the
+// residual, the activation and the affine post stage.
 
-// wgConsts are the output transform's epilogue constants (the assembly
-// knows the offsets: idx 0, flags 64, lo 68, hi 72, alpha 76, ps 80,
-// pt 84).
+// wgConsts are the final pass's epilogue constants (the assembly knows
+// the offsets: flags 64, lo 68, hi 72, alpha 76, ps 80, pt 84; idx is
+// unused padding that keeps them).
 type wgConsts struct {
 	idx                  [16]int32 // lane l's element offset in C: l*hw
 	flags                uint32
@@ -46,25 +48,31 @@ const (
 	wgPost  = 16 // x*ps + pt
 )
 
-// wgImpl is one set of Winograd kernels.
+// wgImpl is one set of Winograd kernels; sizes are in elements.
 type wgImpl struct {
 	name string
-	// in transforms channels [0, cin) of 16 tiles: tile l's patch starts
-	// at q[c*plane+idx[l]] (row pitch pw); V position ξ of channel c,
-	// tile l goes to v[ξ*xiS + (l/8)*strip + c*8 + l%8]. tmp holds 36*16.
-	in func(q []float32, idx *[16]int32, plane, pw, cin int, v []float32, xiS, strip int, tmp []float32)
-	// out transforms one tile: channel o (o < nv*16) of position ξ is
-	// m[ξ*xiS+o]; output (dy, dx) of channel o, for dy < ny and dx < nx,
-	// goes to out[o*hw+dy*ow+dx] after the epilogue of cst (bias[o],
-	// res[o*hw+dy*ow+dx]). tmp holds 40*16.
-	out func(m []float32, xiS, nv int, out []float32, hw, ow, ny, nx int, bias, res []float32, cst *wgConsts, tmp []float32)
-	// gemm overwrites the 8x32 tile c (row stride ldc) with the product
-	// of a packed A strip (k×8) and a packed B strip (k×32).
-	gemm func(k int, a, b, c []float32, ldc int)
+	// tin transposes 16 channel rows (channel c at src[c*stride:]) of n
+	// pixels (n a multiple of 16) to dst[p*16+c].
+	tin func(src []float32, stride int, dst []float32, n int)
+	// in transforms one tile: value (dy, dx) of channel cb*16+c of its
+	// patch is q[cb*cbS+(dy*pitch+dx)*16+c]; position ξ goes to
+	// v[ξ*xiS+cb*16+c]. tmp holds 36*16.
+	in func(q []float32, cbS, pitch, ncb int, v []float32, xiS int, tmp []float32)
+	// gemm overwrites the 8x32 tile c (row stride ldc) with a (8 rows of
+	// k, row stride lda; k a multiple of 4) times a packed B strip
+	// (k×32).
+	gemm func(k int, a []float32, lda int, b, c []float32, ldc int)
+	// out transforms one tile: channel cv*16+c of position ξ is
+	// m[ξ*xiS+cv*16+c]; output (dy, dx) plus bias[cv*16+c] (bias may
+	// be nil) goes to o[cv*cvS+(dy*pitch+dx)*16+c]. tmp holds 24*16.
+	out func(m []float32, xiS, nv int, o []float32, cvS, pitch int, bias []float32, tmp []float32)
+	// tout writes pixels p < n of 16 channel-blocked values src[p*16+c]
+	// to dst[c*hw+p] through the epilogue of cst (res[c*hw+p]).
+	tout func(src []float32, n int, dst []float32, hw int, res []float32, cst *wgConsts)
 }
 
 // wgGenericImpl is the plain-Go twin of the assembly kernels.
-var wgGenericImpl = &wgImpl{name: "generic", in: wgInGeneric, out: wgOutGeneric, gemm: wgGemmGeneric}
+var wgGenericImpl = &wgImpl{name: "generic", tin: wgTinGeneric, in: wgInGeneric, gemm: wgGemmGeneric, out: wgOutGeneric, tout: wgToutGeneric}
 
 // wgImpls lists the implementations this CPU can run, generic first.
 var wgImpls = []*wgImpl{wgGenericImpl}
@@ -81,6 +89,9 @@ var wgOff, wgForce bool
 // wgBlockBytes bounds a block's V and M (36 positions × tiles × (Cin +
 // Cout) floats), so both stay in L2 next to the weights' current strip.
 var wgBlockBytes = 1 << 20
+
+// wgOneBlock is the tile count up to which a convolution is one block.
+var wgOneBlock = 64
 
 // wgUsable reports whether the Winograd kernels can compute this
 // convolution (m output channels) with epilogue ep.
@@ -124,11 +135,11 @@ func wgWorth(m, channels int, g ConvGeom) bool {
 }
 
 // wgPacked holds the transformed weights: U_ξ for output channels
-// j*32..j*32+32 is the packed B strip u[ξ*xiS + j*cin*32:], cin × 32,
-// zero padded past m.
+// j*32..j*32+32 is the packed B strip u[ξ*xiS + j*cinP*32:], cinP × 32,
+// zero past m and cin (cinP is cin rounded up to 16).
 type wgPacked struct {
-	cin, m, mpad int
-	u            []float32
+	cin, cinP, m, mpad int
+	u                  []float32
 }
 
 var wgPackMu sync.Mutex
@@ -164,8 +175,9 @@ var wgG = [6][3]float64{
 func wgPack(pa *PackedA, cin int) *wgPacked {
 	m, k := pa.m, pa.k
 	mpad := (m + 31) / 32 * 32
-	p := &wgPacked{cin: cin, m: m, mpad: mpad, u: make([]float32, 36*mpad*cin)}
-	xiS := mpad * cin
+	cinP := (cin + 15) / 16 * 16
+	p := &wgPacked{cin: cin, cinP: cinP, m: m, mpad: mpad, u: make([]float32, 36*mpad*cinP)}
+	xiS := mpad * cinP
 	mr, kcI := pa.impl.mr, pa.impl.kc
 	weight := func(o, col int) float32 {
 		if pa.src != nil {
@@ -192,7 +204,7 @@ func wgPack(pa *PackedA, cin int) *wgPacked {
 			for i := range 6 {
 				for j := range 6 {
 					u := t[i][0]*wgG[j][0] + t[i][1]*wgG[j][1] + t[i][2]*wgG[j][2]
-					p.u[(i*6+j)*xiS+o/32*cin*32+c*32+o%32] = float32(u)
+					p.u[(i*6+j)*xiS+o/32*cinP*32+c*32+o%32] = float32(u)
 				}
 			}
 		}
@@ -202,31 +214,43 @@ func wgPack(pa *PackedA, cin int) *wgPacked {
 
 // wgGeom is one Winograd convolution's layout.
 type wgGeom struct {
-	cin, m, mpad       int
+	cin, cinP, m, mpad int
 	ih, iw, oh, ow, hw int
 	pt, pl             int
 	ty, tx, tiles      int // tile grid
-	ph, pw, plane      int // padded planes: (4ty+2) × (4tx+2)
-	tb                 int // tiles per block, a multiple of 16
+	ph, pw, plane      int // padded input planes: (4ty+2) × pw, pw >= 4tx+2 a multiple of 16
+	opw, cvS           int // output blocks: 4ty × opw pixels of 16 channels, opw >= 4tx a multiple of 16
+	tb                 int // tiles per block, a multiple of 8
 }
 
 func wgNewGeom(cin, m int, g ConvGeom) wgGeom {
-	w := wgGeom{cin: cin, m: m, mpad: (m + 31) / 32 * 32,
+	w := wgGeom{cin: cin, cinP: (cin + 15) / 16 * 16, m: m, mpad: (m + 31) / 32 * 32,
 		ih: g.In[0], iw: g.In[1], oh: g.Out[0], ow: g.Out[1], pt: g.PadBegin[0], pl: g.PadBegin[1]}
 	w.hw = w.oh * w.ow
 	w.ty, w.tx = (w.oh+3)/4, (w.ow+3)/4
 	w.tiles = w.ty * w.tx
-	w.ph, w.pw = 4*w.ty+2, 4*w.tx+2
+	w.ph, w.pw = 4*w.ty+2, (4*w.tx+2+15)/16*16
 	w.plane = w.ph * w.pw
-	tb := wgBlockBytes / (4 * 36 * (cin + w.mpad)) / 16 * 16
-	w.tb = max(16, min(tb, (w.tiles+15)/16*16))
+	w.opw = (4*w.tx + 15) / 16 * 16
+	w.cvS = 4 * w.ty * w.opw * 16
+	tb := wgBlockBytes / (4 * 36 * (w.cinP + w.mpad)) / 8 * 8
+	if w.tiles <= wgOneBlock {
+		// Few tiles: one block, so the weights are read once.
+		tb = (w.tiles + 7) / 8 * 8
+	}
+	w.tb = max(8, min(tb, (w.tiles+7)/8*8))
 	return w
 }
 
-// wgFill copies channel ch of img into its zero-padded plane of q.
-func (w *wgGeom) fill(q, img []float32, ch int) {
+// fill copies channel ch of img (zero when ch >= cin) into the
+// zero-padded plane dst.
+func (w *wgGeom) fill(dst, img []float32, ch int) {
+	dst = dst[:w.plane]
+	if ch >= w.cin {
+		clear(dst)
+		return
+	}
 	src := img[ch*w.ih*w.iw : (ch+1)*w.ih*w.iw]
-	dst := q[ch*w.plane : (ch+1)*w.plane]
 	// Plane row y is image row y-pt; plane column x is image column x-pl.
 	x0 := max(0, w.pl)
 	x1 := min(w.pw, w.iw+w.pl)
@@ -246,49 +270,66 @@ func (w *wgGeom) fill(q, img []float32, ch int) {
 
 // wgBufs are one call's shared buffers and its parallel job, recycled.
 type wgBufs struct {
-	q   []float32
-	job wgJob
-	fn  func(i int)
+	q, o []float32 // channel-blocked input planes and output blocks
+	cst  wgConsts
+	job  wgJob
+	fn   func(i int)
 }
 
-// wgScratch is one worker's block buffers, recycled.
+// wgScratch is one worker's buffers, recycled.
 type wgScratch struct {
-	v, mm, tmp []float32
-	idx        [16]int32
-	cst        wgConsts
+	planes, v, mm, tmp []float32
 }
 
 var wgBufPool, wgScratchPool sync.Pool
 
+func wgGetScratch() *wgScratch {
+	s, _ := wgScratchPool.Get().(*wgScratch)
+	if s == nil {
+		s = &wgScratch{}
+	}
+	return s
+}
+
+// wgGrow returns b with length n, reallocated only when too small.
+func wgGrow(b []float32, n int) []float32 {
+	if cap(b) < n {
+		return make([]float32, n)
+	}
+	return b[:n]
+}
+
 // Kinds of wgJob.
 const (
-	wgJobFill  = iota + 1 // planes, step channels per chunk
-	wgJobItems            // blocks, an even share of items per chunk
+	wgJobIn    = iota + 1 // channel blocks [lo, hi) of the input
+	wgJobItems            // work items [lo, hi) of wgItems
+	wgJobOut              // output rows (16 channels × one row) [lo, hi)
 )
 
 // wgJob is the state the chunks of one parallel step share; cleared after
 // the step so the pool keeps no caller's slices.
 type wgJob struct {
-	kind    int
-	geo     wgGeom
-	impl    *wgImpl
-	wp      *wgPacked
-	img, q  []float32
-	c       []float32
-	ep      *Epilogue
-	n, step int
-	groups  int // output channel groups per block
-	items   int
+	kind      int
+	geo       wgGeom
+	impl      *wgImpl
+	wp        *wgPacked
+	img, q, o []float32
+	c         []float32
+	ep        *Epilogue
+	cst       *wgConsts
+	n, total  int // chunks, units of work
+	groups    int // output channel groups per block
 }
 
 func (j *wgJob) run(i int) {
+	lo, hi := i*j.total/j.n, (i+1)*j.total/j.n
 	switch j.kind {
-	case wgJobFill:
-		for ch := i * j.step; ch < min((i+1)*j.step, j.n); ch++ {
-			j.geo.fill(j.q, j.img, ch)
-		}
+	case wgJobIn:
+		wgInput(j.impl, &j.geo, j.img, j.q, lo, hi)
 	case wgJobItems:
-		wgItems(j.impl, &j.geo, j.wp, j.q, j.c, j.ep, j.groups, i*j.items/j.n, (i+1)*j.items/j.n)
+		wgItems(j.impl, &j.geo, j.wp, j.q, j.o, j.ep, j.groups, lo, hi)
+	case wgJobOut:
+		wgOutput(j.impl, &j.geo, j.o, j.c, j.ep, j.cst, lo, hi)
 	}
 }
 
@@ -306,24 +347,11 @@ func wgRun(impl *wgImpl, threads int, pa *PackedA, img []float32, channels int, 
 		b.fn = b.job.run
 	}
 	defer wgBufPool.Put(b)
-	qn := channels * geo.plane
-	if cap(b.q) < qn {
-		b.q = make([]float32, qn)
-	}
-	b.q = b.q[:qn]
-	if threads < 1 {
-		threads = 1
-	}
-	if threads > 1 && channels > 1 {
-		step := (channels + threads - 1) / threads
-		b.job = wgJob{kind: wgJobFill, geo: geo, q: b.q, img: img, n: channels, step: step}
-		parallel((channels+step-1)/step, b.fn)
-		b.job = wgJob{}
-	} else {
-		for ch := 0; ch < channels; ch++ {
-			geo.fill(b.q, img, ch)
-		}
-	}
+	b.q = wgGrow(b.q, geo.cinP*geo.plane)
+	b.o = wgGrow(b.o, geo.m/16*geo.cvS)
+	cst := &b.cst
+	wgSetConsts(cst, ep)
+	threads = max(threads, 1)
 	blocks := (geo.tiles + geo.tb - 1) / geo.tb
 	groups := 1
 	if blocks < threads {
@@ -331,51 +359,79 @@ func wgRun(impl *wgImpl, threads int, pa *PackedA, img []float32, channels int, 
 		// thread streams only its share of the weights.
 		groups = min(geo.mpad/32, (threads+blocks-1)/blocks)
 	}
-	items := blocks * groups
-	threads = min(threads, items)
-	if threads <= 1 {
-		wgItems(impl, &geo, wp, b.q, c, ep, groups, 0, items)
+	ncb, items, rows := geo.cinP/16, blocks*groups, geo.m/16*geo.oh
+	if threads == 1 {
+		// No closure and no job on the serial path.
+		wgInput(impl, &geo, img, b.q, 0, ncb)
+		wgItems(impl, &geo, wp, b.q, b.o, ep, groups, 0, items)
+		wgOutput(impl, &geo, b.o, c, ep, cst, 0, rows)
 		return
 	}
-	b.job = wgJob{kind: wgJobItems, geo: geo, impl: impl, wp: wp, q: b.q, c: c, ep: ep, n: threads, groups: groups, items: items}
-	parallel(threads, b.fn)
+	b.job = wgJob{kind: wgJobIn, geo: geo, impl: impl, wp: wp, img: img, q: b.q, o: b.o, c: c, ep: ep, cst: cst, groups: groups}
+	for _, st := range [...]struct{ kind, total int }{{wgJobIn, ncb}, {wgJobItems, items}, {wgJobOut, rows}} {
+		b.job.kind, b.job.total, b.job.n = st.kind, st.total, min(threads, st.total)
+		parallel(b.job.n, b.fn)
+	}
 	b.job = wgJob{}
+}
+
+// wgInput fills channel blocks [cb0, cb1) of q: 16 padded planes, then
+// transposed to channel-blocked rows.
+func wgInput(impl *wgImpl, geo *wgGeom, img, q []float32, cb0, cb1 int) {
+	s := wgGetScratch()
+	defer wgScratchPool.Put(s)
+	s.planes = wgGrow(s.planes, 16*geo.plane)
+	for cb := cb0; cb < cb1; cb++ {
+		for c := range 16 {
+			geo.fill(s.planes[c*geo.plane:], img, cb*16+c)
+		}
+		impl.tin(s.planes, geo.plane, q[cb*16*geo.plane:], geo.plane)
+	}
+}
+
+// wgOutput writes output rows [r0, r1) (row r: channels r/oh*16.. of
+// image row r%oh) from the blocks o to C through the epilogue.
+func wgOutput(impl *wgImpl, geo *wgGeom, o, c []float32, ep *Epilogue, cst *wgConsts, r0, r1 int) {
+	var res []float32
+	if ep != nil {
+		res = ep.Residual
+	}
+	for r := r0; r < r1; r++ {
+		cv, y := r/geo.oh, r%geo.oh
+		off := cv*16*geo.hw + y*geo.ow
+		var rs []float32
+		if res != nil {
+			rs = res[off:]
+		}
+		impl.tout(o[cv*geo.cvS+y*geo.opw*16:], geo.ow, c[off:], geo.hw, rs, cst)
+	}
 }
 
 // wgItems runs work items [i0, i1): item it is tile block it/groups,
 // output channel group it%groups.
-func wgItems(impl *wgImpl, geo *wgGeom, wp *wgPacked, q, c []float32, ep *Epilogue, groups, i0, i1 int) {
-	s, _ := wgScratchPool.Get().(*wgScratch)
-	if s == nil {
-		s = &wgScratch{}
-	}
+func wgItems(impl *wgImpl, geo *wgGeom, wp *wgPacked, q, o []float32, ep *Epilogue, groups, i0, i1 int) {
+	s := wgGetScratch()
 	defer wgScratchPool.Put(s)
-	if n := 36 * geo.tb * geo.cin; cap(s.v) < n {
-		s.v = make([]float32, n)
+	s.v = wgGrow(s.v, 36*geo.tb*geo.cinP)
+	s.mm = wgGrow(s.mm, 36*geo.tb*geo.mpad)
+	s.tmp = wgGrow(s.tmp, 36*16)
+	var bias []float32
+	if ep != nil {
+		bias = ep.RowBias
 	}
-	if n := 36 * geo.tb * geo.mpad; cap(s.mm) < n {
-		s.mm = make([]float32, n)
-	}
-	if cap(s.tmp) < 40*16 {
-		s.tmp = make([]float32, 40*16)
-	}
-	wgSetConsts(&s.cst, ep, geo.hw)
 	strips := geo.mpad / 32
 	for it := i0; it < i1; it++ {
 		blk, gr := it/groups, it%groups
 		j0, j1 := gr*strips/groups, (gr+1)*strips/groups
-		wgBlock(impl, s, geo, wp, q, c, ep, blk*geo.tb, min(geo.tiles, (blk+1)*geo.tb), j0, j1)
+		wgBlock(impl, s, geo, wp, q, o, bias, blk*geo.tb, min(geo.tiles, (blk+1)*geo.tb), j0, j1)
 	}
 }
 
 // wgSetConsts fills cst for ep.
-func wgSetConsts(cst *wgConsts, ep *Epilogue, hw int) {
+func wgSetConsts(cst *wgConsts, ep *Epilogue) {
 	// The assembly applies the clamp and the leaky slope always: make
 	// them identities (max(x, -Inf) and min(x, +Inf) keep NaN).
-	*cst = wgConsts{lo: float32(math.Inf(-1)), hi: float32(math.Inf(1)), alpha: 1}
-	for l := range cst.idx {
-		cst.idx[l] = int32(l * hw)
-	}
+	*cst = wgConsts{lo: float32(math.Inf(-1)), hi: float32(math.Inf(1)), alpha: 1, postScale: 1}
 	if ep == nil {
 		return
 	}
@@ -388,7 +444,7 @@ func wgSetConsts(cst *wgConsts, ep *Epilogue, hw int) {
 	switch ep.Act {
 	case ActRelu:
 		cst.flags |= wgClamp
-		cst.lo, cst.hi = 0, float32(math.Inf(1))
+		cst.lo = 0
 	case ActClip:
 		cst.flags |= wgClamp
 		cst.lo, cst.hi = ep.Min, ep.Max
@@ -402,60 +458,59 @@ func wgSetConsts(cst *wgConsts, ep *Epilogue, hw int) {
 	}
 }
 
-// wgBlock computes tiles [t0, t1) for output channel strips [j0, j1).
-func wgBlock(impl *wgImpl, s *wgScratch, geo *wgGeom, wp *wgPacked, q, c []float32, ep *Epilogue, t0, t1, j0, j1 int) {
-	cin := geo.cin
+// wgBlock computes tiles [t0, t1) for output channel strips [j0, j1)
+// into the output blocks o.
+func wgBlock(impl *wgImpl, s *wgScratch, geo *wgGeom, wp *wgPacked, q, o, bias []float32, t0, t1, j0, j1 int) {
+	cinP := geo.cinP
 	nt := t1 - t0
-	ntp := (nt + 15) / 16 * 16
-	vXi := ntp * cin // V_ξ: ntp/8 strips of cin × 8
+	ntp := (nt + 7) / 8 * 8
+	vXi := ntp * cinP // V_ξ: ntp × cinP
 	ldm := (j1 - j0) * 32
 	mXi := ntp * ldm // M_ξ: ntp × ldm
 	v := s.v[:36*vXi]
 	mm := s.mm[:36*mXi]
-	// Input transform, 16 tiles at a time.
-	for g := 0; g < nt; g += 16 {
-		for l := range 16 {
-			t := t0 + g + l
-			if t >= t1 {
-				s.idx[l] = 0 // a valid patch whose results are ignored
-				continue
-			}
-			ty, tx := t/geo.tx, t%geo.tx
-			s.idx[l] = int32(4*ty*geo.pw + 4*tx)
-		}
-		impl.in(q, &s.idx, geo.plane, geo.pw, cin, v[g*cin:], vXi, 8*cin, s.tmp)
+	cbS := 16 * geo.plane
+	for t := t0; t < t1; t++ {
+		ty, tx := t/geo.tx, t%geo.tx
+		impl.in(q[(4*ty*geo.pw+4*tx)*16:], cbS, geo.pw, cinP/16, v[(t-t0)*cinP:], vXi, s.tmp)
 	}
-	// The 36 products, each U strip (cin × 32) reused across the tiles.
-	strips := (nt + 7) / 8
-	uXi := wp.mpad * cin
+	// The 36 products, each U strip (cinP × 32) reused across the tiles.
+	// Rows past nt of the last strip hold stale values; their results
+	// are never read.
+	uXi := wp.mpad * cinP
 	for xi := range 36 {
 		vx := v[xi*vXi:]
 		mx := mm[xi*mXi:]
 		for j := j0; j < j1; j++ {
-			u := wp.u[xi*uXi+j*cin*32:]
-			for st := 0; st < strips; st++ {
-				impl.gemm(cin, vx[st*8*cin:], u, mx[st*8*ldm+(j-j0)*32:], ldm)
+			u := wp.u[xi*uXi+j*cinP*32:]
+			for st := 0; st < ntp; st += 8 {
+				impl.gemm(cinP, vx[st*cinP:], cinP, u, mx[st*ldm+(j-j0)*32:], ldm)
 			}
 		}
 	}
-	// Output transform and epilogue, one tile (all its channels) at a time.
+	// Output transform, one tile (all its channels) at a time.
 	o0, o1 := j0*32, min(geo.m, j1*32)
 	nv := (o1 - o0) / 16
-	var bias, res []float32
-	if ep != nil {
-		if ep.RowBias != nil {
-			bias = ep.RowBias[o0:o1]
-		}
-		res = ep.Residual
+	var b []float32
+	if bias != nil {
+		b = bias[o0:o1]
 	}
 	for t := t0; t < t1; t++ {
 		ty, tx := t/geo.tx, t%geo.tx
-		off := o0*geo.hw + 4*ty*geo.ow + 4*tx
-		var r []float32
-		if res != nil {
-			r = res[off:]
-		}
-		impl.out(mm[(t-t0)*ldm:], mXi, nv, c[off:], geo.hw, geo.ow, min(4, geo.oh-4*ty), min(4, geo.ow-4*tx), bias, r, &s.cst, s.tmp)
+		impl.out(mm[(t-t0)*ldm:], mXi, nv, o[o0/16*geo.cvS+(4*ty*geo.opw+4*tx)*16:], geo.cvS, geo.opw, b, s.tmp)
+	}
+}
+
+// wgCheckEp panics on an epilogue shorter than the m × n output.
+func wgCheckEp(m, n int, ep *Epilogue) {
+	if ep == nil {
+		return
+	}
+	if ep.Residual != nil && len(ep.Residual) < m*n {
+		panic("linalg: ConvGemmPacked residual shorter than C")
+	}
+	if ep.RowBias != nil && len(ep.RowBias) < m {
+		panic("linalg: ConvGemmPacked bias shorter than C's rows")
 	}
 }
 
@@ -477,77 +532,44 @@ func wgOut1(m0, m1, m2, m3, m4, m5 float32) (y0, y1, y2, y3 float32) {
 	return m0 + a + c, b + 2*d, a + 4*c, b + 8*d + m5
 }
 
-// wgInGeneric is wgImpl.in in Go.
-func wgInGeneric(q []float32, idx *[16]int32, plane, pw, cin int, v []float32, xiS, strip int, _ []float32) {
-	var d, r [6][6]float32
-	for c := 0; c < cin; c++ {
-		for l := range 16 {
-			p := q[c*plane+int(idx[l]):]
-			for y := range 6 {
-				row := p[y*pw : y*pw+6]
-				r[y][0], r[y][1], r[y][2], r[y][3], r[y][4], r[y][5] = wgIn1(row[0], row[1], row[2], row[3], row[4], row[5])
-			}
-			for x := range 6 {
-				d[0][x], d[1][x], d[2][x], d[3][x], d[4][x], d[5][x] = wgIn1(r[0][x], r[1][x], r[2][x], r[3][x], r[4][x], r[5][x])
-			}
-			o := (l/8)*strip + c*8 + l%8
-			for xi := range 36 {
-				v[xi*xiS+o] = d[xi/6][xi%6]
-			}
+// wgTinGeneric is wgImpl.tin in Go.
+func wgTinGeneric(src []float32, stride int, dst []float32, n int) {
+	for c := range 16 {
+		row := src[c*stride : c*stride+n]
+		for p, v := range row {
+			dst[p*16+c] = v
 		}
 	}
 }
 
-// wgOutGeneric is wgImpl.out in Go.
-func wgOutGeneric(m []float32, xiS, nv int, out []float32, hw, ow, ny, nx int, bias, res []float32, cst *wgConsts, _ []float32) {
-	var r [6][4]float32
-	var y [4][4]float32
-	for o := 0; o < nv*16; o++ {
-		for i := range 6 {
-			b := m[i*6*xiS+o:]
-			r[i][0], r[i][1], r[i][2], r[i][3] = wgOut1(b[0], b[xiS], b[2*xiS], b[3*xiS], b[4*xiS], b[5*xiS])
-		}
-		for x := range 4 {
-			y[0][x], y[1][x], y[2][x], y[3][x] = wgOut1(r[0][x], r[1][x], r[2][x], r[3][x], r[4][x], r[5][x])
-		}
-		for dy := 0; dy < ny; dy++ {
-			for dx := 0; dx < nx; dx++ {
-				at := o*hw + dy*ow + dx
-				t := y[dy][dx]
-				if cst.flags&wgBias != 0 {
-					t += bias[o]
-				}
-				if cst.flags&wgRes != 0 {
-					t += res[at]
-				}
-				if cst.flags&wgClamp != 0 {
-					if t < cst.lo {
-						t = cst.lo
-					}
-					if t > cst.hi {
-						t = cst.hi
-					}
-				}
-				if cst.flags&wgLeaky != 0 && t < 0 {
-					t *= cst.alpha
-				}
-				if cst.flags&wgPost != 0 {
-					t = t*cst.postScale + cst.postShift
-				}
-				out[at] = t
+// wgInGeneric is wgImpl.in in Go.
+func wgInGeneric(q []float32, cbS, pitch, ncb int, v []float32, xiS int, _ []float32) {
+	var d, r [6][6]float32
+	for cb := 0; cb < ncb; cb++ {
+		for c := range 16 {
+			p := q[cb*cbS+c:]
+			for y := range 6 {
+				e := func(x int) float32 { return p[(y*pitch+x)*16] }
+				r[y][0], r[y][1], r[y][2], r[y][3], r[y][4], r[y][5] = wgIn1(e(0), e(1), e(2), e(3), e(4), e(5))
+			}
+			for x := range 6 {
+				d[0][x], d[1][x], d[2][x], d[3][x], d[4][x], d[5][x] = wgIn1(r[0][x], r[1][x], r[2][x], r[3][x], r[4][x], r[5][x])
+			}
+			for xi := range 36 {
+				v[xi*xiS+cb*16+c] = d[xi/6][xi%6]
 			}
 		}
 	}
 }
 
 // wgGemmGeneric is wgImpl.gemm in Go.
-func wgGemmGeneric(k int, a, b, c []float32, ldc int) {
+func wgGemmGeneric(k int, a []float32, lda int, b, c []float32, ldc int) {
 	var acc [8][32]float32
-	for p := 0; p < k; p++ {
-		ap := a[p*8 : p*8+8]
-		bp := b[p*32 : p*32+32]
-		for i, av := range ap {
-			row := &acc[i]
+	for i := range 8 {
+		ar := a[i*lda : i*lda+k]
+		row := &acc[i]
+		for p, av := range ar {
+			bp := b[p*32 : p*32+32]
 			for j, bv := range bp {
 				row[j] += av * bv
 			}
@@ -558,15 +580,56 @@ func wgGemmGeneric(k int, a, b, c []float32, ldc int) {
 	}
 }
 
-// wgCheckEp panics on an epilogue shorter than the m × n output.
-func wgCheckEp(m, n int, ep *Epilogue) {
-	if ep == nil {
-		return
+// wgOutGeneric is wgImpl.out in Go.
+func wgOutGeneric(m []float32, xiS, nv int, o []float32, cvS, pitch int, bias []float32, _ []float32) {
+	var r [6][4]float32
+	var y [4][4]float32
+	for cv := 0; cv < nv; cv++ {
+		for c := range 16 {
+			ch := cv*16 + c
+			for i := range 6 {
+				b := m[i*6*xiS+ch:]
+				r[i][0], r[i][1], r[i][2], r[i][3] = wgOut1(b[0], b[xiS], b[2*xiS], b[3*xiS], b[4*xiS], b[5*xiS])
+			}
+			for x := range 4 {
+				y[0][x], y[1][x], y[2][x], y[3][x] = wgOut1(r[0][x], r[1][x], r[2][x], r[3][x], r[4][x], r[5][x])
+			}
+			var bv float32
+			if bias != nil {
+				bv = bias[ch]
+			}
+			for dy := range 4 {
+				for dx := range 4 {
+					o[cv*cvS+(dy*pitch+dx)*16+c] = y[dy][dx] + bv
+				}
+			}
+		}
 	}
-	if ep.Residual != nil && len(ep.Residual) < m*n {
-		panic("linalg: ConvGemmPacked residual shorter than C")
-	}
-	if ep.RowBias != nil && len(ep.RowBias) < m {
-		panic("linalg: ConvGemmPacked bias shorter than C's rows")
+}
+
+// wgToutGeneric is wgImpl.tout in Go.
+func wgToutGeneric(src []float32, n int, dst []float32, hw int, res []float32, cst *wgConsts) {
+	for c := range 16 {
+		for p := 0; p < n; p++ {
+			t := src[p*16+c]
+			if cst.flags&wgRes != 0 {
+				t += res[c*hw+p]
+			}
+			if cst.flags&wgClamp != 0 {
+				if t < cst.lo {
+					t = cst.lo
+				}
+				if t > cst.hi {
+					t = cst.hi
+				}
+			}
+			if cst.flags&wgLeaky != 0 && t < 0 {
+				t *= cst.alpha
+			}
+			if cst.flags&wgPost != 0 {
+				t = t*cst.postScale + cst.postShift
+			}
+			dst[c*hw+p] = t
+		}
 	}
 }

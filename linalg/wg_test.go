@@ -102,7 +102,9 @@ func TestWinogradVsDirect(t *testing.T) {
 		func(m, n int) *Epilogue {
 			return &Epilogue{RowBias: wgRandom(r, m), Residual: wgRandom(r, m*n), Act: ActRelu}
 		},
-		func(m, n int) *Epilogue { return &Epilogue{Residual: wgRandom(r, m*n), Act: ActClip, Min: -0.5, Max: 0.7} },
+		func(m, n int) *Epilogue {
+			return &Epilogue{Residual: wgRandom(r, m*n), Act: ActClip, Min: -0.5, Max: 0.7}
+		},
 		func(m, n int) *Epilogue {
 			return &Epilogue{RowBias: wgRandom(r, m), Act: ActLeakyRelu, Alpha: 0.1, Post: true, PostScale: 1.5, PostShift: -0.25}
 		},
@@ -151,73 +153,91 @@ func TestWinogradVsDirect(t *testing.T) {
 	t.Logf("worst |err|/Σ|w·x| = %.3g", worst)
 }
 
-// TestWinogradKernels compares each implementation's transforms and
-// product with the generic twins on odd sizes and edge values.
+// TestWinogradKernels compares each implementation's kernels with the
+// generic twins on odd sizes and edge values.
 func TestWinogradKernels(t *testing.T) {
 	r := rand.New(rand.NewSource(11))
+	check := func(what string, got, want []float32) {
+		t.Helper()
+		for i := range want {
+			if !wgSame(got[i], want[i]) {
+				t.Fatalf("%s: [%d] = %v, want %v", what, i, got[i], want[i])
+			}
+		}
+	}
 	for _, impl := range wgImpls[1:] {
-		for _, cin := range []int{1, 3, 7, 17, 63, 65} {
-			const pw, ph = 23, 14
-			plane := ph * pw
-			q := wgRandom(r, cin*plane)
+		for _, n := range []int{16, 48, 272} {
+			src := wgRandom(r, 15*(n+5)+n)
+			want, got := wgRandom(r, 16*n+7), wgRandom(r, 16*n+7)
+			copy(got[16*n:], want[16*n:])
+			wgTinGeneric(src, n+5, want, n)
+			impl.tin(src, n+5, got, n)
+			check(fmt.Sprintf("%s tin n=%d", impl.name, n), got, want)
+		}
+		for _, ncb := range []int{1, 2, 5} {
+			const pitch = 23
+			cbS := 7*pitch*16 + 9
+			q := wgRandom(r, ncb*cbS)
 			q[5] = float32(math.NaN())
 			q[len(q)-30] = float32(math.Inf(1))
-			var idx [16]int32
-			for l := range idx {
-				idx[l] = int32(r.Intn(ph-5)*pw + r.Intn(pw-5))
-			}
-			strip := 8 * cin
-			xiS := 2*strip + 5
-			want := make([]float32, 36*xiS)
-			got := make([]float32, 36*xiS)
+			xiS := ncb*16 + 5
+			want, got := wgRandom(r, 36*xiS), wgRandom(r, 36*xiS)
+			copy(got, want)
 			tmp := make([]float32, 40*16)
-			wgInGeneric(q, &idx, plane, pw, cin, want, xiS, strip, tmp)
-			impl.in(q, &idx, plane, pw, cin, got, xiS, strip, tmp)
+			wgInGeneric(q, cbS, pitch, ncb, want, xiS, tmp)
+			impl.in(q, cbS, pitch, ncb, got, xiS, tmp)
+			check(fmt.Sprintf("%s in ncb=%d", impl.name, ncb), got, want)
+		}
+		for _, k := range []int{0, 4, 16, 20, 64, 260} {
+			lda := k + 3
+			a, b := wgRandom(r, 8*lda), wgRandom(r, 32*k+1)
+			want, got := wgRandom(r, 8*40), wgRandom(r, 8*40)
+			copy(got, want)
+			wgGemmGeneric(k, a, lda, b, want, 40)
+			impl.gemm(k, a, lda, b, got, 40)
 			for i := range want {
-				if !wgSame(got[i], want[i]) {
-					t.Fatalf("%s in cin=%d: v[%d] = %v, want %v", impl.name, cin, i, got[i], want[i])
-				}
-			}
-			k := cin
-			a, b := wgRandom(r, 8*k), wgRandom(r, 32*k)
-			cw, cg := make([]float32, 8*40), wgRandom(r, 8*40)
-			wgGemmGeneric(k, a, b, cw, 40)
-			impl.gemm(k, a, b, cg, 40)
-			for i := range cw {
-				if i%40 < 32 && !sgemmClose(cg[i], cw[i]) {
-					t.Fatalf("%s gemm k=%d: c[%d] = %v, want %v", impl.name, k, i, cg[i], cw[i])
+				if !sgemmClose(got[i], want[i]) {
+					t.Fatalf("%s gemm k=%d: c[%d] = %v, want %v", impl.name, k, i, got[i], want[i])
 				}
 			}
 		}
 		for _, nv := range []int{1, 3, 4} {
-			for flags := uint32(0); flags < 32; flags++ {
-				for _, sz := range [][2]int{{4, 4}, {1, 3}, {3, 1}, {2, 4}} {
-					const hw, ow = 77, 11
-					xiS := nv*16 + 3
-					m := wgRandom(r, 36*xiS)
-					m[7] = float32(math.NaN())
-					bias, res := wgRandom(r, nv*16), wgRandom(r, nv*16*hw)
-					var cst wgConsts
-					ep := &Epilogue{Act: []Activation{ActNone, ActRelu, ActClip, ActLeakyRelu}[flags%4], Min: -0.3, Max: 0.4, Alpha: 0.2,
-						Post: flags&16 != 0, PostScale: 0.5, PostShift: 0.125}
-					if flags&4 != 0 {
-						ep.RowBias = bias
-					}
-					if flags&8 != 0 {
-						ep.Residual = res
-					}
-					wgSetConsts(&cst, ep, hw)
-					want := wgRandom(r, nv*16*hw)
-					got := append([]float32(nil), want...)
-					tmp := make([]float32, 40*16)
-					wgOutGeneric(m, xiS, nv, want, hw, ow, sz[0], sz[1], bias, res, &cst, tmp)
-					impl.out(m, xiS, nv, got, hw, ow, sz[0], sz[1], bias, res, &cst, tmp)
-					for i := range want {
-						if !wgSame(got[i], want[i]) {
-							t.Fatalf("%s out nv=%d flags=%d %v: y[%d] = %v, want %v", impl.name, nv, flags, sz, i, got[i], want[i])
-						}
-					}
+			for _, withBias := range []bool{false, true} {
+				xiS := nv*16 + 3
+				m := wgRandom(r, 36*xiS)
+				m[7] = float32(math.NaN())
+				const pitch = 9
+				cvS := 4*pitch*16 + 5
+				var bias []float32
+				if withBias {
+					bias = wgRandom(r, nv*16)
 				}
+				want, got := wgRandom(r, nv*cvS), wgRandom(r, nv*cvS)
+				copy(got, want)
+				tmp := make([]float32, 40*16)
+				wgOutGeneric(m, xiS, nv, want, cvS, pitch, bias, tmp)
+				impl.out(m, xiS, nv, got, cvS, pitch, bias, tmp)
+				check(fmt.Sprintf("%s out nv=%d bias=%v", impl.name, nv, withBias), got, want)
+			}
+		}
+		for _, n := range []int{1, 7, 16, 17, 63} {
+			for flags := 0; flags < 32; flags++ {
+				const hw = 70
+				src := wgRandom(r, (n+15)/16*256)
+				src[3] = float32(math.NaN())
+				res := wgRandom(r, 16*hw)
+				ep := &Epilogue{Act: []Activation{ActNone, ActRelu, ActClip, ActLeakyRelu}[flags%4], Min: -0.3, Max: 0.4, Alpha: 0.2,
+					Post: flags&16 != 0, PostScale: 0.5, PostShift: 0.125}
+				if flags&4 != 0 {
+					ep.Residual = res
+				}
+				var cst wgConsts
+				wgSetConsts(&cst, ep)
+				want := wgRandom(r, 16*hw)
+				got := append([]float32(nil), want...)
+				wgToutGeneric(src, n, want, hw, res, &cst)
+				impl.tout(src, n, got, hw, res, &cst)
+				check(fmt.Sprintf("%s tout n=%d flags=%d", impl.name, n, flags), got, want)
 			}
 		}
 	}
