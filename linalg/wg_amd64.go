@@ -2,7 +2,11 @@
 
 package linalg
 
-import "golang.org/x/sys/cpu"
+import (
+	"math/bits"
+
+	"golang.org/x/sys/cpu"
+)
 
 // The assembly kernels are wgImpl's functions on pointers, sizes in
 // elements; each requires AVX512F. The *Slices wrappers check the
@@ -10,6 +14,9 @@ import "golang.org/x/sys/cpu"
 
 //go:noescape
 func wgTinAVX512(src *float32, stride int, dst *float32, n int)
+
+//go:noescape
+func wgTinPadAVX512(src *float32, cstride int, dst *float32, n int, masks *uint16, offs *int)
 
 //go:noescape
 func wgInAVX512(q *float32, cbS, pitch, ncb int, v *float32, xiS int, tmp *float32)
@@ -29,7 +36,7 @@ func wgOutAVX512(m *float32, xiS, nv int, o *float32, cvS, pitch int, bias *floa
 func wgToutAVX512(src *float32, n int, dst *float32, hw int, res *float32, cst *wgConsts)
 
 // wgAVX512Impl is the AVX-512 kernel set.
-var wgAVX512Impl = &wgImpl{name: "avx512", tin: wgTinAVX512Slices, in: wgInAVX512Slices,
+var wgAVX512Impl = &wgImpl{name: "avx512", tin: wgTinAVX512Slices, tinPad: wgTinPadAVX512Slices, in: wgInAVX512Slices,
 	gemm: wgGemmAVX512Slices, out: wgOutAVX512Slices, tout: wgToutAVX512Slices}
 
 func init() {
@@ -46,6 +53,23 @@ func wgTinAVX512Slices(src []float32, stride int, dst []float32, n int) {
 	_ = src[15*stride+n-1]
 	_ = dst[n*16-1]
 	wgTinAVX512(&src[0], stride, &dst[0], n)
+}
+
+func wgTinPadAVX512Slices(img []float32, row, cstride int, dst []float32, n int, masks []uint16, offs []int) {
+	if n <= 0 {
+		return
+	}
+	_ = dst[n*256-1]
+	_, _ = masks[n-1], offs[n-1]
+	// The lanes read: a chunk's set lanes must lie inside img.
+	for k := 0; k < n; k++ {
+		if m := masks[k]; m != 0 {
+			lo := row + offs[k] + bits.TrailingZeros16(m)
+			hi := row + 15*cstride + offs[k] + 15 - bits.LeadingZeros16(m)
+			_, _ = img[lo], img[hi]
+		}
+	}
+	wgTinPadAVX512(&img[row], cstride, &dst[0], n, &masks[0], &offs[0])
 }
 
 func wgInAVX512Slices(q []float32, cbS, pitch, ncb int, v []float32, xiS int, tmp []float32) {

@@ -54,6 +54,10 @@ type wgImpl struct {
 	// tin transposes 16 channel rows (channel c at src[c*stride:]) of n
 	// pixels (n a multiple of 16) to dst[p*16+c].
 	tin func(src []float32, stride int, dst []float32, n int)
+	// tinPad is tin reading one padded row of 16 whole channels straight
+	// from the image: chunk k of dst (16 pixels) holds, in the lanes set
+	// in masks[k], img[row+c*cstride+offs[k]+lane], else zero.
+	tinPad func(img []float32, row, cstride int, dst []float32, n int, masks []uint16, offs []int)
 	// in transforms one tile: value (dy, dx) of channel cb*16+c of its
 	// patch is q[cb*cbS+(dy*pitch+dx)*16+c]; position ξ goes to
 	// v[ξ*xiS+cb*16+c]. tmp holds 36*16.
@@ -72,7 +76,7 @@ type wgImpl struct {
 }
 
 // wgGenericImpl is the plain-Go twin of the assembly kernels.
-var wgGenericImpl = &wgImpl{name: "generic", tin: wgTinGeneric, in: wgInGeneric, gemm: wgGemmGeneric, out: wgOutGeneric, tout: wgToutGeneric}
+var wgGenericImpl = &wgImpl{name: "generic", tin: wgTinGeneric, tinPad: wgTinPadGeneric, in: wgInGeneric, gemm: wgGemmGeneric, out: wgOutGeneric, tout: wgToutGeneric}
 
 // wgImpls lists the implementations this CPU can run, generic first.
 var wgImpls = []*wgImpl{wgGenericImpl}
@@ -222,10 +226,16 @@ type wgGeom struct {
 	ty, tx, tiles      int // tile grid
 	ph, pw, plane      int // padded input planes: (4ty+2) × pw, pw >= 4tx+2 a multiple of 16
 	opw, cvS           int // output blocks: 4ty × opw pixels of 16 channels, opw >= 4tx a multiple of 16
-	tb                 int // tiles per block, a multiple of 8
+	nb, tb             int // blocks (wgGeom.block), most tiles in one
 }
 
-func wgNewGeom(cin, m int, g ConvGeom) wgGeom {
+// block returns the tiles [t0, t1) of block b.
+func (w *wgGeom) block(b int) (t0, t1 int) {
+	strips := (w.tiles + 7) / 8
+	return 8 * (b * strips / w.nb), min(w.tiles, 8*((b+1)*strips/w.nb))
+}
+
+func wgNewGeom(cin, m, threads int, g ConvGeom) wgGeom {
 	w := wgGeom{cin: cin, cinP: (cin + 15) / 16 * 16, m: m, mpad: (m + 31) / 32 * 32,
 		ih: g.In[0], iw: g.In[1], oh: g.Out[0], ow: g.Out[1], pt: g.PadBegin[0], pl: g.PadBegin[1]}
 	w.hw = w.oh * w.ow
@@ -235,12 +245,20 @@ func wgNewGeom(cin, m int, g ConvGeom) wgGeom {
 	w.plane = w.ph * w.pw
 	w.opw = (4*w.tx + 15) / 16 * 16
 	w.cvS = 4 * w.ty * w.opw * 16
-	tb := wgBlockBytes / (4 * 36 * (w.cinP + w.mpad)) / 8 * 8
-	if w.tiles <= wgOneBlock {
-		// Few tiles: one block, so the weights are read once.
-		tb = (w.tiles + 7) / 8 * 8
+	// Blocks of whole 8-tile strips, as even as the strips allow, their
+	// V and M within wgBlockBytes (one block when there are few tiles:
+	// the weights are then read once), a multiple of threads when there
+	// are enough strips.
+	strips := (w.tiles + 7) / 8
+	nb := 1
+	if w.tiles > wgOneBlock {
+		nb = max(1, (36*4*(w.cinP+w.mpad)*8*strips+wgBlockBytes-1)/wgBlockBytes)
+		if threads > 1 && nb%threads != 0 && (nb/threads+1)*threads <= strips {
+			nb = (nb/threads + 1) * threads
+		}
 	}
-	w.tb = max(8, min(tb, (w.tiles+7)/8*8))
+	w.nb = min(nb, strips)
+	w.tb = 8 * ((strips + w.nb - 1) / w.nb)
 	return w
 }
 
@@ -272,10 +290,12 @@ func (w *wgGeom) fill(dst, img []float32, ch int) {
 
 // wgBufs are one call's shared buffers and its parallel job, recycled.
 type wgBufs struct {
-	q, o []float32 // channel-blocked input planes and output blocks
-	cst  wgConsts
-	job  wgJob
-	fn   func(i int)
+	q, o  []float32 // channel-blocked input planes and output blocks
+	cst   wgConsts
+	masks []uint16 // per 16-pixel chunk of a padded row: the lanes inside the image
+	offs  []int    // per chunk: image column of lane 0
+	job   wgJob
+	fn    func(i int)
 }
 
 // wgScratch is one worker's buffers, recycled.
@@ -313,6 +333,8 @@ const (
 type wgJob struct {
 	kind      int
 	geo       wgGeom
+	masks     []uint16
+	offs      []int
 	impl      *wgImpl
 	wp        *wgPacked
 	img, q, o []float32
@@ -327,7 +349,7 @@ func (j *wgJob) run(i int) {
 	lo, hi := i*j.total/j.n, (i+1)*j.total/j.n
 	switch j.kind {
 	case wgJobIn:
-		wgInput(j.impl, &j.geo, j.img, j.q, lo, hi)
+		wgInput(j.impl, &j.geo, j.img, j.q, j.masks, j.offs, lo, hi)
 	case wgJobItems:
 		wgItems(j.impl, &j.geo, j.wp, j.q, j.o, j.ep, j.groups, lo, hi)
 	case wgJobOut:
@@ -341,7 +363,8 @@ func wgRun(impl *wgImpl, threads int, pa *PackedA, img []float32, channels int, 
 	if ep != nil && ep.RowBias == nil && ep.Residual == nil && ep.Act == ActNone && !ep.Post {
 		ep = nil
 	}
-	geo := wgNewGeom(channels, pa.m, g)
+	threads = max(threads, 1)
+	geo := wgNewGeom(channels, pa.m, threads, g)
 	wp := pa.wgPacked(channels)
 	b, _ := wgBufPool.Get().(*wgBufs)
 	if b == nil {
@@ -353,8 +376,22 @@ func wgRun(impl *wgImpl, threads int, pa *PackedA, img []float32, channels int, 
 	b.o = wgGrow(b.o, geo.m/16*geo.cvS)
 	cst := &b.cst
 	wgSetConsts(cst, ep)
-	threads = max(threads, 1)
-	blocks := (geo.tiles + geo.tb - 1) / geo.tb
+	nch := geo.pw / 16
+	if cap(b.masks) < nch {
+		b.masks, b.offs = make([]uint16, nch), make([]int, nch)
+	}
+	b.masks, b.offs = b.masks[:nch], b.offs[:nch]
+	for k := range nch {
+		b.offs[k] = 16*k - geo.pl
+		var mk uint16
+		for l := range 16 {
+			if ix := 16*k + l - geo.pl; ix >= 0 && ix < geo.iw {
+				mk |= 1 << l
+			}
+		}
+		b.masks[k] = mk
+	}
+	blocks := geo.nb
 	groups := 1
 	if blocks < threads {
 		// Few blocks (small maps): split the output channels too, so each
@@ -364,12 +401,12 @@ func wgRun(impl *wgImpl, threads int, pa *PackedA, img []float32, channels int, 
 	ncb, items, rows := geo.cinP/16, blocks*groups, geo.m/16*geo.oh
 	if threads == 1 {
 		// No closure and no job on the serial path.
-		wgInput(impl, &geo, img, b.q, 0, ncb)
+		wgInput(impl, &geo, img, b.q, b.masks, b.offs, 0, ncb)
 		wgItems(impl, &geo, wp, b.q, b.o, ep, groups, 0, items)
 		wgOutput(impl, &geo, b.o, c, ep, cst, 0, rows)
 		return
 	}
-	b.job = wgJob{kind: wgJobIn, geo: geo, impl: impl, wp: wp, img: img, q: b.q, o: b.o, c: c, ep: ep, cst: cst, groups: groups}
+	b.job = wgJob{kind: wgJobIn, geo: geo, masks: b.masks, offs: b.offs, impl: impl, wp: wp, img: img, q: b.q, o: b.o, c: c, ep: ep, cst: cst, groups: groups}
 	for _, st := range [...]struct{ kind, total int }{{wgJobIn, ncb}, {wgJobItems, items}, {wgJobOut, rows}} {
 		b.job.kind, b.job.total, b.job.n = st.kind, st.total, min(threads, st.total)
 		parallel(b.job.n, b.fn)
@@ -377,17 +414,34 @@ func wgRun(impl *wgImpl, threads int, pa *PackedA, img []float32, channels int, 
 	b.job = wgJob{}
 }
 
-// wgInput fills channel blocks [cb0, cb1) of q: 16 padded planes, then
-// transposed to channel-blocked rows.
-func wgInput(impl *wgImpl, geo *wgGeom, img, q []float32, cb0, cb1 int) {
-	s := wgGetScratch()
-	defer wgScratchPool.Put(s)
-	s.planes = wgGrow(s.planes, 16*geo.plane)
+// wgInput fills channel blocks [cb0, cb1) of q: the padded image,
+// transposed to channel-blocked rows. Whole blocks are read straight
+// from the image; a last partial one goes through padded planes.
+func wgInput(impl *wgImpl, geo *wgGeom, img, q []float32, masks []uint16, offs []int, cb0, cb1 int) {
+	var s *wgScratch
+	chw := geo.ih * geo.iw
 	for cb := cb0; cb < cb1; cb++ {
+		qb := q[cb*16*geo.plane : (cb+1)*16*geo.plane]
+		if cb*16+16 <= geo.cin {
+			for y := 0; y < geo.ph; y++ {
+				dst := qb[y*geo.pw*16 : (y+1)*geo.pw*16]
+				if iy := y - geo.pt; iy >= 0 && iy < geo.ih {
+					impl.tinPad(img, cb*16*chw+iy*geo.iw, chw, dst, geo.pw/16, masks, offs)
+				} else {
+					clear(dst)
+				}
+			}
+			continue
+		}
+		if s == nil {
+			s = wgGetScratch()
+			defer wgScratchPool.Put(s)
+			s.planes = wgGrow(s.planes, 16*geo.plane)
+		}
 		for c := range 16 {
 			geo.fill(s.planes[c*geo.plane:], img, cb*16+c)
 		}
-		impl.tin(s.planes, geo.plane, q[cb*16*geo.plane:], geo.plane)
+		impl.tin(s.planes, geo.plane, qb, geo.plane)
 	}
 }
 
@@ -425,7 +479,8 @@ func wgItems(impl *wgImpl, geo *wgGeom, wp *wgPacked, q, o []float32, ep *Epilog
 	for it := i0; it < i1; it++ {
 		blk, gr := it/groups, it%groups
 		j0, j1 := gr*strips/groups, (gr+1)*strips/groups
-		wgBlock(impl, s, geo, wp, q, o, bias, blk*geo.tb, min(geo.tiles, (blk+1)*geo.tb), j0, j1)
+		t0, t1 := geo.block(blk)
+		wgBlock(impl, s, geo, wp, q, o, bias, t0, t1, j0, j1)
 	}
 }
 
@@ -540,6 +595,22 @@ func wgTinGeneric(src []float32, stride int, dst []float32, n int) {
 		row := src[c*stride : c*stride+n]
 		for p, v := range row {
 			dst[p*16+c] = v
+		}
+	}
+}
+
+// wgTinPadGeneric is wgImpl.tinPad in Go.
+func wgTinPadGeneric(img []float32, row, cstride int, dst []float32, n int, masks []uint16, offs []int) {
+	for k := 0; k < n; k++ {
+		d := dst[k*256 : (k+1)*256]
+		for l := range 16 {
+			for c := range 16 {
+				var v float32
+				if masks[k]>>l&1 != 0 {
+					v = img[row+c*cstride+offs[k]+l]
+				}
+				d[l*16+c] = v
+			}
 		}
 	}
 }

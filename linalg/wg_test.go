@@ -114,7 +114,10 @@ func TestWinogradVsDirect(t *testing.T) {
 		wgKern = impl
 		ci := 0
 		for _, c := range []int{1, 3, 17, 64} {
-			for _, hw := range [][2]int{{7, 7}, {13, 17}, {17, 13}, {57, 9}, {4, 4}, {1, 5}} {
+			for _, hw := range [][2]int{{7, 7}, {13, 17}, {17, 13}, {57, 9}, {4, 4}, {1, 5}, {57, 57}, {29, 61}} {
+				if testing.Short() && hw[0]*hw[1] > 1000 {
+					continue // several tile blocks: the full run only
+				}
 				for _, pad := range []int{0, 1} {
 					ih, iw := hw[0], hw[1]
 					oh, ow := ih+2*pad-2, iw+2*pad-2
@@ -173,6 +176,24 @@ func TestWinogradKernels(t *testing.T) {
 			wgTinGeneric(src, n+5, want, n)
 			impl.tin(src, n+5, got, n)
 			check(fmt.Sprintf("%s tin n=%d", impl.name, n), got, want)
+		}
+		for _, sz := range [][2]int{{1, 1}, {5, 3}, {30, 17}, {40, 0}} { // padded width in chunks, image width
+			n, iw := (sz[0]+15)/16, sz[1]
+			const cstride = 200
+			img := wgRandom(r, 16*cstride)
+			masks, offs := make([]uint16, n), make([]int, n)
+			for k := range n {
+				offs[k] = 16*k - 1
+				for l := range 16 {
+					if ix := 16*k + l - 1; ix >= 0 && ix < iw {
+						masks[k] |= 1 << l
+					}
+				}
+			}
+			want, got := wgRandom(r, 256*n), wgRandom(r, 256*n)
+			wgTinPadGeneric(img, 7, cstride, want, n, masks, offs)
+			impl.tinPad(img, 7, cstride, got, n, masks, offs)
+			check(fmt.Sprintf("%s tinPad %v", impl.name, sz), got, want)
 		}
 		for _, ncb := range []int{1, 2, 5} {
 			const pitch = 23
