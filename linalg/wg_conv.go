@@ -92,7 +92,7 @@ var wgOff, wgForce bool
 
 // wgBlockBytes bounds a block's V and M (36 positions × tiles × (Cin +
 // Cout) floats), so both stay in L2 next to the weights' current strip.
-var wgBlockBytes = 1 << 20
+var wgBlockBytes = 1 << 19
 
 // wgOneBlock is the tile count up to which a convolution is one block.
 var wgOneBlock = 64
@@ -117,13 +117,15 @@ func wgUsable(m int, g ConvGeom, ep *Epilogue) bool {
 	return true
 }
 
-// wgWorth is the speed heuristic, from BenchmarkWinograd and per-node
-// profiles of ResNet-18 and PP-OCRv4 (Xeon with AVX-512, 2 MiB L2):
-// Winograd's weights are 36·Cin·Cout floats, 4x the direct method's, and
-// streaming them dominates on deep layers with small maps (ResNet's
-// 14x14x256 layers lose 1.35 -> ~1.9 ms, 7x7x512 by 5x); with few input
-// channels the transforms cost more than the products save, and a map
-// with few tiles wastes the ragged ones.
+// wgWorth is the speed heuristic. Measured (CPU ms per conv, one thread,
+// BenchmarkWinograd and resnet18's per-node profile, Xeon with AVX-512):
+// 64ch 56x56 1.43 -> 0.67, 128ch 28x28 1.30 -> 0.68; 256ch 14x14 is
+// faster only with its weights in cache (1.39 -> 0.99), but in the model
+// the 36·Cin·Cout transformed weights (9.4 MB, 4x the direct method's)
+// stream from memory and it loses (1.45-1.56 -> 2.07-2.25 ms); 512ch 7x7
+// loses by 5x. With few input channels the transforms cost more than the
+// products save (16ch 160x160: 2.4 -> 3.2), and small maps waste their
+// ragged tiles.
 func wgWorth(m, channels int, g ConvGeom) bool {
 	if wgForce {
 		return true
