@@ -123,7 +123,10 @@ func wgUsable(m int, g ConvGeom, ep *Epilogue) bool {
 // faster only with its weights in cache (1.39 -> 0.99), but in the model
 // the 36·Cin·Cout transformed weights (9.4 MB, 4x the direct method's)
 // stream from memory and it loses (1.45-1.56 -> 2.07-2.25 ms); 512ch 7x7
-// loses by 5x. With few input channels the transforms cost more than the
+// loses by 5x. F(2x2, 3x3) (16 positions, 2.3x fewer multiplies, weights
+// 1.8x the direct method's) was measured there too: 1.39 -> 1.05 ms with
+// warm weights, 1.57 -> 1.59 with cold ones, and no change in resnet18's
+// CPU time per inference, so it was left out. With few input channels the transforms cost more than the
 // products save (16ch 160x160: 2.4 -> 3.2), and small maps waste their
 // ragged tiles.
 func wgWorth(m, channels int, g ConvGeom) bool {
