@@ -18,9 +18,10 @@ import (
 // reach 5 and 8; see TestWinogradVsDirect).
 //
 // Layout, 16 channels per vector throughout (the assembly's unit): the
-// image is copied into zero-padded planes, so every tile, ragged or not,
-// reads a full 6x6 patch, and transposed to channel-blocked rows
-// Q[cb][y][x][16] (wgTin). Tiles go in blocks of wgGeom.tb; for a block,
+// image is transposed to zero-padded channel-blocked rows Q[cb][y][x][16]
+// (wgImpl.tinPad, masked loads straight from NCHW), so every tile, ragged
+// or not, reads a full 6x6 patch. Tiles go in blocks of whole 8-tile
+// strips (wgGeom.block), sized for L2 and balanced over threads; for a block,
 // the input transform writes V_ξ (tiles × Cin), the 36 products
 // M_ξ = V_ξ·U_ξ run on an 8x32 micro-kernel whose right operand is U_ξ
 // packed in 32-channel strips (made once per PackedA), and the output
@@ -29,10 +30,8 @@ import (
 // residual, the activation and the affine post stage.
 
 // wgConsts are the final pass's epilogue constants (the assembly knows
-// the offsets: flags 64, lo 68, hi 72, alpha 76, ps 80, pt 84; idx is
-// unused padding that keeps them).
+// the offsets: flags 0, lo 4, hi 8, alpha 12, ps 16, pt 20).
 type wgConsts struct {
-	idx                  [16]int32 // lane l's element offset in C: l*hw
 	flags                uint32
 	lo, hi, alpha        float32
 	postScale, postShift float32
@@ -76,7 +75,8 @@ type wgImpl struct {
 }
 
 // wgGenericImpl is the plain-Go twin of the assembly kernels.
-var wgGenericImpl = &wgImpl{name: "generic", tin: wgTinGeneric, tinPad: wgTinPadGeneric, in: wgInGeneric, gemm: wgGemmGeneric, out: wgOutGeneric, tout: wgToutGeneric}
+var wgGenericImpl = &wgImpl{name: "generic", tin: wgTinGeneric, tinPad: wgTinPadGeneric,
+	in: wgInGeneric, gemm: wgGemmGeneric, out: wgOutGeneric, tout: wgToutGeneric}
 
 // wgImpls lists the implementations this CPU can run, generic first.
 var wgImpls = []*wgImpl{wgGenericImpl}
@@ -86,8 +86,9 @@ var wgImpls = []*wgImpl{wgGenericImpl}
 // far slower than the SGEMM kernels).
 var wgKern *wgImpl
 
-// wgOff disables the Winograd path; wgForce routes every convolution the
-// path can compute to it, ignoring the speed heuristic (tests).
+// wgOff disables the Winograd path (benchmarks compare); wgForce routes
+// every convolution the path can compute to it, ignoring the speed
+// heuristic (tests).
 var wgOff, wgForce bool
 
 // wgBlockBytes bounds a block's V and M (36 positions × tiles × (Cin +
@@ -126,9 +127,9 @@ func wgUsable(m int, g ConvGeom, ep *Epilogue) bool {
 // loses by 5x. F(2x2, 3x3) (16 positions, 2.3x fewer multiplies, weights
 // 1.8x the direct method's) was measured there too: 1.39 -> 1.05 ms with
 // warm weights, 1.57 -> 1.59 with cold ones, and no change in resnet18's
-// CPU time per inference, so it was left out. With few input channels the transforms cost more than the
-// products save (16ch 160x160: 2.4 -> 3.2), and small maps waste their
-// ragged tiles.
+// CPU time per inference, so it was left out. With few input channels
+// the transforms cost more than the products save (16ch 160x160:
+// 2.4 -> 3.2), and small maps waste their ragged tiles.
 func wgWorth(m, channels int, g ConvGeom) bool {
 	if wgForce {
 		return true
