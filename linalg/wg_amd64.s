@@ -1,8 +1,10 @@
 // Winograd F(4x4, 3x3) kernels (wg_conv.go) with AVX-512, 16 channels
 // per vector throughout: 16x16 transposes between NCHW and the
 // channel-blocked buffers, the two transforms, and an 8x32 product
-// reading its left operand unpacked. Unrolled by hand; generic twins:
-// wgTinGeneric, wgInGeneric, wgGemmGeneric, wgOutGeneric, wgToutGeneric.
+// reading its left operand unpacked. Straight-line code (unrolled by a
+// script); generic twins:
+// wgTinGeneric, wgTinPadGeneric, wgInGeneric, wgGemmGeneric, wgOutGeneric,
+// wgToutGeneric.
 
 //go:build !purego
 
