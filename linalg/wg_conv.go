@@ -297,6 +297,7 @@ func (w *wgGeom) fill(dst, img []float32, ch int) {
 // wgBufs are one call's shared buffers and its parallel job, recycled.
 type wgBufs struct {
 	q, o  []float32 // channel-blocked input planes and output blocks
+	v     []float32 // a block's V, when channel groups share it
 	cst   wgConsts
 	masks []uint16 // per 16-pixel chunk of a padded row: the lanes inside the image
 	offs  []int    // per chunk: image column of lane 0
@@ -329,9 +330,11 @@ func wgGrow(b []float32, n int) []float32 {
 
 // Kinds of wgJob.
 const (
-	wgJobIn    = iota + 1 // channel blocks [lo, hi) of the input
-	wgJobItems            // work items [lo, hi) of wgItems
-	wgJobOut              // output rows (16 channels × one row) [lo, hi)
+	wgJobIn     = iota + 1 // channel blocks [lo, hi) of the input
+	wgJobItems             // work items [lo, hi) of wgItems
+	wgJobBlkIn             // input transform of tiles [lo, hi) of block blk into the shared v
+	wgJobBlkMul            // products and output transform of block blk, channel groups [lo, hi)
+	wgJobOut               // output rows (16 channels × one row) [lo, hi)
 )
 
 // wgJob is the state the chunks of one parallel step share; cleared after
@@ -349,6 +352,8 @@ type wgJob struct {
 	cst       *wgConsts
 	n, total  int // chunks, units of work
 	groups    int // output channel groups per block
+	blk       int
+	v         []float32 // a block's V shared by the channel groups
 }
 
 func (j *wgJob) run(i int) {
@@ -358,6 +363,14 @@ func (j *wgJob) run(i int) {
 		wgInput(j.impl, &j.geo, j.img, j.q, j.masks, j.offs, lo, hi)
 	case wgJobItems:
 		wgItems(j.impl, &j.geo, j.wp, j.q, j.o, j.ep, j.groups, lo, hi)
+	case wgJobBlkIn:
+		s := wgGetScratch()
+		s.tmp = wgGrow(s.tmp, 36*16)
+		t0, t1 := j.geo.block(j.blk)
+		wgBlockIn(j.impl, &j.geo, j.q, j.v, t0, t1, t0+lo, t0+hi, s.tmp)
+		wgScratchPool.Put(s)
+	case wgJobBlkMul:
+		wgGroups(j.impl, &j.geo, j.wp, j.v, j.o, j.ep, j.groups, j.blk, lo, hi)
 	case wgJobOut:
 		wgOutput(j.impl, &j.geo, j.o, j.c, j.ep, j.cst, lo, hi)
 	}
@@ -413,11 +426,46 @@ func wgRun(impl *wgImpl, threads int, pa *PackedA, img []float32, channels int, 
 		return
 	}
 	b.job = wgJob{kind: wgJobIn, geo: geo, masks: b.masks, offs: b.offs, impl: impl, wp: wp, img: img, q: b.q, o: b.o, c: c, ep: ep, cst: cst, groups: groups}
-	for _, st := range [...]struct{ kind, total int }{{wgJobIn, ncb}, {wgJobItems, items}, {wgJobOut, rows}} {
-		b.job.kind, b.job.total, b.job.n = st.kind, st.total, min(threads, st.total)
-		parallel(b.job.n, b.fn)
+	b.step(wgJobIn, ncb, threads)
+	if groups == 1 {
+		b.step(wgJobItems, items, threads)
+	} else {
+		// The channel groups of a block share its V: transform the
+		// tiles once, split over the threads, then split the products.
+		b.v = wgGrow(b.v, 36*geo.tb*geo.cinP)
+		b.job.v = b.v
+		for blk := 0; blk < blocks; blk++ {
+			t0, t1 := geo.block(blk)
+			b.job.blk = blk
+			b.step(wgJobBlkIn, t1-t0, threads)
+			b.step(wgJobBlkMul, groups, threads)
+		}
 	}
+	b.step(wgJobOut, rows, threads)
 	b.job = wgJob{}
+}
+
+// step runs the job's units [0, total) of kind on up to threads chunks.
+func (b *wgBufs) step(kind, total, threads int) {
+	b.job.kind, b.job.total, b.job.n = kind, total, min(threads, total)
+	parallel(b.job.n, b.fn)
+}
+
+// wgGroups runs channel groups [g0, g1) of block blk from its shared V.
+func wgGroups(impl *wgImpl, geo *wgGeom, wp *wgPacked, v, o []float32, ep *Epilogue, groups, blk, g0, g1 int) {
+	s := wgGetScratch()
+	defer wgScratchPool.Put(s)
+	s.mm = wgGrow(s.mm, 36*geo.tb*geo.mpad)
+	s.tmp = wgGrow(s.tmp, 36*16)
+	var bias []float32
+	if ep != nil {
+		bias = ep.RowBias
+	}
+	strips := geo.mpad / 32
+	t0, t1 := geo.block(blk)
+	for gr := g0; gr < g1; gr++ {
+		wgBlock(impl, s, geo, wp, nil, v, o, bias, t0, t1, gr*strips/groups, (gr+1)*strips/groups)
+	}
 }
 
 // wgInput fills channel blocks [cb0, cb1) of q: the padded image,
@@ -486,7 +534,7 @@ func wgItems(impl *wgImpl, geo *wgGeom, wp *wgPacked, q, o []float32, ep *Epilog
 		blk, gr := it/groups, it%groups
 		j0, j1 := gr*strips/groups, (gr+1)*strips/groups
 		t0, t1 := geo.block(blk)
-		wgBlock(impl, s, geo, wp, q, o, bias, t0, t1, j0, j1)
+		wgBlock(impl, s, geo, wp, q, nil, o, bias, t0, t1, j0, j1)
 	}
 }
 
@@ -521,22 +569,34 @@ func wgSetConsts(cst *wgConsts, ep *Epilogue) {
 	}
 }
 
+// wgBlockIn transforms tiles [ta, tb) of the block of tiles [t0, t1)
+// into its V.
+func wgBlockIn(impl *wgImpl, geo *wgGeom, q, v []float32, t0, t1, ta, tb int, tmp []float32) {
+	cinP := geo.cinP
+	vXi := (t1 - t0 + 7) / 8 * 8 * cinP
+	cbS := 16 * geo.plane
+	for t := ta; t < tb; t++ {
+		ty, tx := t/geo.tx, t%geo.tx
+		impl.in(q[(4*ty*geo.pw+4*tx)*16:], cbS, geo.pw, cinP/16, v[(t-t0)*cinP:], vXi, tmp)
+	}
+}
+
 // wgBlock computes tiles [t0, t1) for output channel strips [j0, j1)
-// into the output blocks o.
-func wgBlock(impl *wgImpl, s *wgScratch, geo *wgGeom, wp *wgPacked, q, o, bias []float32, t0, t1, j0, j1 int) {
+// into the output blocks o: from V transformed here into s.v, or from
+// the shared v when it is not nil.
+func wgBlock(impl *wgImpl, s *wgScratch, geo *wgGeom, wp *wgPacked, q, v, o, bias []float32, t0, t1, j0, j1 int) {
 	cinP := geo.cinP
 	nt := t1 - t0
 	ntp := (nt + 7) / 8 * 8
 	vXi := ntp * cinP // V_ξ: ntp × cinP
 	ldm := (j1 - j0) * 32
 	mXi := ntp * ldm // M_ξ: ntp × ldm
-	v := s.v[:36*vXi]
-	mm := s.mm[:36*mXi]
-	cbS := 16 * geo.plane
-	for t := t0; t < t1; t++ {
-		ty, tx := t/geo.tx, t%geo.tx
-		impl.in(q[(4*ty*geo.pw+4*tx)*16:], cbS, geo.pw, cinP/16, v[(t-t0)*cinP:], vXi, s.tmp)
+	if v == nil {
+		v = s.v
+		wgBlockIn(impl, geo, q, v, t0, t1, t0, t1, s.tmp)
 	}
+	v = v[:36*vXi]
+	mm := s.mm[:36*mXi]
 	// The 36 products, each U strip (cinP × 32) reused across the tiles.
 	// Rows past nt of the last strip hold stale values; their results
 	// are never read.
