@@ -29,6 +29,11 @@ func ConvGemmPacked(threads int, pw *PackedA, img []float32, channels int, g Con
 		panic(fmt.Sprintf("linalg: ConvGemmPacked weights have %d columns, geometry needs %d", pw.k, k))
 	}
 	sgemmCheckMat("C", m, n, c, n)
+	if wi := wgKern; wi != nil && !wgOff && wgUsable(m, g, ep) && wgWorth(m, channels, g) {
+		wgCheckEp(m, n, ep)
+		wgRun(wi, threads, pw, img[:channels*src.ih*src.iw], channels, g, c, ep)
+		return
+	}
 	if !convIndOff && (convIndWorth(pw.impl, g) || pw.impl.kernelInd != nil && len(g.In) == 2 && ciUsable(ciKerns, m, ep)) {
 		if ep != nil && ep.Residual != nil && len(ep.Residual) < m*n {
 			panic("linalg: ConvGemmPacked residual shorter than C")

@@ -16,6 +16,7 @@ type PackedA struct {
 	mpad int                      // m rounded up to the kernel's mr
 	data []float32                // per kc block of k: ceil(m/mr) strips of kc×mr
 	ci   atomic.Pointer[ciPacked] // the direct-convolution repacking, made on first use
+	wg   atomic.Pointer[wgPacked] // the Winograd weights (wg_conv.go), made on first use
 
 	// A lazy PackedA (PackALazy) keeps its source and packs data on first
 	// use, so weights that only the direct-convolution kernels read are
