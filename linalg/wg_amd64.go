@@ -2,6 +2,8 @@
 
 package linalg
 
+//go:generate /usr/bin/python3 _gen/wgasm.py wg_amd64.s
+
 import (
 	"math/bits"
 
