@@ -168,6 +168,7 @@ type mbJob struct {
 	pe, pp     *linalg.PackedA
 	ae, ad, ap *pfAct
 	hw, khw    [2]int // window.resolve's operands, here so they do not escape
+	ir         mbtIR
 }
 
 // mbScratch is one worker's band buffers.
@@ -294,6 +295,9 @@ func (k *mbBlock) banded(ctx *Context, in []*tensor.Tensor) (out []*tensor.Tenso
 		return nil, true, ctx.Errf("output: %w", err)
 	}
 	j.g, j.x, j.y = g, x.Float32s(), y.Float32s()
+	if j.mbtRun(threads) {
+		return ctx.One(y), true, nil
+	}
 	for b := 0; b < g.n; b++ {
 		if g.bandPar {
 			ParallelFor(threads, g.bands, 1, func(lo, hi int) {

@@ -1,0 +1,340 @@
+package linalg
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// IRBlock is one image of an inverted residual block (1x1 expansion E,
+// depthwise convolution D, 1x1 projection P) on a small map, run by
+// IRBlock.Run split over expansion channels instead of bands of rows.
+//
+// Bands of rows give each thread a band of a 14x14 or 7x7 map: a third
+// more expanded rows recomputed at the band edges, products of 100
+// columns or fewer, or (7x7, one band) three fork/joins per block. Here
+// one fork runs two phases: each thread claims blocks of 64 (or 32)
+// expansion channels and computes their expansion over the whole map
+// into a private buffer, then their depthwise output (channels are
+// independent, so no halo and no sharing); after every block is done the
+// threads claim (projection channel block, pixel range) items. The
+// threads wait for each other once, on a counter, and only for blocks
+// another running thread has claimed, so a chunk the pool runs late on
+// the caller never deadlocks.
+type IRBlock struct {
+	Threads int
+	// E is the m_e×c expansion (nil: none; X is then D's input and the
+	// block has c == e), EpE its epilogue (RowBias and Relu or Clip).
+	E   *PackedA
+	EpE Epilogue
+	// X holds c planes of In[0]×In[1] of Geo.
+	X []float32
+	// Wd holds D's e kernels, Geo its geometry, EpD its epilogue.
+	Wd  []float32
+	Geo ConvGeom
+	EpD Epilogue
+	// P is the m×e projection, EpP its epilogue (RowBias, Residual
+	// shaped like Y, Relu or Clip).
+	P   *PackedA
+	EpP Epilogue
+	// Y receives m planes of Out[0]×Out[1] of Geo.
+	Y []float32
+}
+
+// mbtScratch is one participant's buffers.
+type mbtScratch struct {
+	eb    []float32 // one channel block's expanded planes
+	acc   []float32 // the ci kernels' accumulators
+	tiles []ciTile
+	epD   Epilogue
+	_     [64]byte // no false sharing with the next participant's
+}
+
+// mbtJob is one IRBlock.Run: the plan and the work counters.
+type mbtJob struct {
+	b          *IRBlock
+	tab        *ciTable
+	cpE        *mbtPacked
+	cpP        *ciPacked
+	flE, flP   int
+	cstE, cstP ciConsts
+	offE, offP []int
+	d          []float32 // the depthwise output, e planes
+	e, m       int
+	hw, ohw    int
+	n1         int // phase-1 items: expansion channel blocks
+	pxc        int // pixel ranges per projection channel block
+	n2         int // phase-2 items
+	next1      atomic.Int32
+	done1      atomic.Int32
+	_          [64]byte
+	next2      atomic.Int32
+	_          [64]byte
+	scr        []mbtScratch
+	fn         func(i int)
+}
+
+var mbtJobs = sync.Pool{New: func() any {
+	j := &mbtJob{}
+	j.fn = j.work
+	return j
+}}
+
+// mbtOff disables IRBlock.Run (tests and benchmarks compare).
+var mbtOff bool
+
+// mbtPacked is an expansion's weights for the ci tiles in channel
+// blocks of the given widths (each stored k × width at data[start·k:]).
+type mbtPacked struct {
+	data   []float32
+	starts []int // block starts, then m
+}
+
+// mbtPacks caches mbtPacked by *PackedA.
+var mbtPacks sync.Map
+
+// mbtPartition returns the expansion's channel blocks: 64 wide, with the
+// last of an odd count of 64s split in two 32s, so two threads get equal
+// shares.
+func mbtPartition(m int) []int {
+	starts := []int{}
+	q, r := m/64, m%64
+	n64 := q
+	if r == 0 && q%2 == 1 && q > 1 {
+		n64 = q - 1
+	}
+	for i := 0; i < n64; i++ {
+		starts = append(starts, i*64)
+	}
+	for s := n64 * 64; s < m; s += 32 {
+		starts = append(starts, s)
+	}
+	return append(starts, m)
+}
+
+// mbtPackOf returns pa's mbtPacked, made on first use.
+func mbtPackOf(pa *PackedA) *mbtPacked {
+	if v, ok := mbtPacks.Load(pa); ok {
+		return v.(*mbtPacked)
+	}
+	cp := pa.ciPacked()
+	m, k := pa.m, pa.k
+	p := &mbtPacked{data: make([]float32, m*k), starts: mbtPartition(m)}
+	for bi := 0; bi+1 < len(p.starts); bi++ {
+		s0, s1 := p.starts[bi], p.starts[bi+1]
+		nw := s1 - s0
+		for i := s0; i < s1; i++ {
+			i0 := i / 64 * 64
+			cw := min(64, m-i0)
+			for q := 0; q < k; q++ {
+				p.data[s0*k+q*nw+i-s0] = cp.data[i0*k+q*cw+i-i0]
+			}
+		}
+	}
+	v, _ := mbtPacks.LoadOrStore(pa, p)
+	return v.(*mbtPacked)
+}
+
+// Run computes the block, reporting false (nothing done) when it cannot:
+// no ci tiles on this CPU, channel counts not multiples of 32, or an
+// activation of E or P the tiles do not fuse.
+func (b *IRBlock) Run() bool {
+	tab := ciKerns
+	if tab == nil || mbtOff || b.P == nil {
+		return false
+	}
+	e, m := b.P.k, b.P.m
+	if m%32 != 0 || e%32 != 0 || (b.E != nil && b.E.m != e) {
+		return false
+	}
+	j := mbtJobs.Get().(*mbtJob)
+	defer mbtJobs.Put(j)
+	if _, ok := ciFlags(&b.EpP, &j.cstP); !ok {
+		return false
+	}
+	if b.E != nil {
+		if _, ok := ciFlags(&b.EpE, &j.cstE); !ok {
+			return false
+		}
+	}
+	g := &b.Geo
+	j.b, j.tab, j.e, j.m = b, tab, e, m
+	j.hw, j.ohw = g.In[0]*g.In[1], g.Out[0]*g.Out[1]
+	j.flP, _ = ciFlags(&b.EpP, &j.cstP)
+	j.cpP = b.P.ciPacked()
+	j.offP = mbtOffs(j.offP, e, j.ohw)
+	if b.E != nil {
+		j.flE, _ = ciFlags(&b.EpE, &j.cstE)
+		j.cpE = mbtPackOf(b.E)
+		j.offE = mbtOffs(j.offE, b.E.k, j.hw)
+		j.n1 = len(j.cpE.starts) - 1
+	} else {
+		j.cpE = nil
+		j.n1 = (e + 63) / 64
+	}
+	threads := max(1, b.Threads)
+	j.pxc = 1
+	if threads > 1 {
+		// Enough pixel ranges that every thread gets projection items
+		// of about equal size (ranges of at least two tiles).
+		j.pxc = max(1, min(threads, j.ohw/(2*ciMaxP)))
+	}
+	j.n2 = (m + 63) / 64 * j.pxc
+	if cap(j.d) < e*j.ohw {
+		j.d = make([]float32, e*j.ohw)
+	}
+	j.d = j.d[:e*j.ohw]
+	if cap(j.scr) < threads {
+		j.scr = make([]mbtScratch, threads)
+	}
+	j.scr = j.scr[:threads]
+	j.next1.Store(0)
+	j.done1.Store(0)
+	j.next2.Store(0)
+	if threads == 1 {
+		j.work(0)
+	} else {
+		parallel(threads, j.fn)
+	}
+	j.b = nil
+	return true
+}
+
+// mbtOffs returns k byte offsets of planes of n floats, in buf.
+func mbtOffs(buf []int, k, n int) []int {
+	if cap(buf) < k {
+		buf = make([]int, k)
+	}
+	buf = buf[:k]
+	for s := range buf {
+		buf[s] = 4 * s * n
+	}
+	return buf
+}
+
+// work is participant i's share: phase-1 blocks until none are left, a
+// wait for the ones other threads still run, then phase-2 items.
+func (j *mbtJob) work(i int) {
+	s := &j.scr[i]
+	if n := ciChunk * ciMaxP * 64; cap(s.acc) < n {
+		s.acc = make([]float32, n)
+	}
+	n1 := int32(j.n1)
+	for {
+		it := j.next1.Add(1) - 1
+		if it >= n1 {
+			break
+		}
+		j.phase1(s, int(it))
+		j.done1.Add(1)
+	}
+	for spins := 0; j.done1.Load() < n1; spins++ {
+		if spins > 16 {
+			runtime.Gosched()
+		}
+	}
+	n2 := int32(j.n2)
+	for {
+		it := j.next2.Add(1) - 1
+		if it >= n2 {
+			break
+		}
+		ob, pc := int(it)/j.pxc, int(it)%j.pxc
+		p0, p1 := pc*j.ohw/j.pxc, (pc+1)*j.ohw/j.pxc
+		oc0 := ob * 64
+		nw := min(64, j.m-oc0)
+		b := j.b
+		var bias *float32
+		if b.EpP.RowBias != nil {
+			bias = &b.EpP.RowBias[oc0]
+		}
+		var res []float32
+		if b.EpP.Residual != nil {
+			res = b.EpP.Residual[oc0*j.ohw:]
+		}
+		mbtTiles(j.tab, s, j.flP, &j.cstP, j.e, nw, j.cpP.data[oc0*j.e:oc0*j.e+j.e*nw], b.Y[oc0*j.ohw:], res, j.ohw, bias, j.d, j.offP, p0, p1)
+	}
+}
+
+// phase1 runs expansion channel block it and its depthwise convolution.
+func (j *mbtJob) phase1(s *mbtScratch, it int) {
+	b := j.b
+	g := &b.Geo
+	kk := g.Kernel[0] * g.Kernel[1]
+	var c0, c1 int
+	var src []float32
+	if j.cpE != nil {
+		c0, c1 = j.cpE.starts[it], j.cpE.starts[it+1]
+		nw := c1 - c0
+		if cap(s.eb) < nw*j.hw {
+			s.eb = make([]float32, 64*j.hw)
+		}
+		src = s.eb[:nw*j.hw]
+		var bias *float32
+		if b.EpE.RowBias != nil {
+			bias = &b.EpE.RowBias[c0]
+		}
+		k := b.E.k
+		mbtTiles(j.tab, s, j.flE, &j.cstE, k, nw, j.cpE.data[c0*k:c1*k], src, nil, j.hw, bias, b.X, j.offE, 0, j.hw)
+	} else {
+		c0, c1 = it*64, min(j.e, (it+1)*64)
+		src = b.X[c0*j.hw : c1*j.hw]
+	}
+	s.epD = b.EpD
+	if s.epD.RowBias != nil {
+		s.epD.RowBias = s.epD.RowBias[c0:c1]
+	}
+	DepthwiseConv2DPlanes(j.d[c0*j.ohw:c1*j.ohw], src, b.Wd[c0*kk:c1*kk], c1-c0, *g, &s.epD)
+}
+
+// mbtTiles computes nw output channels (weights w, k × nw) over pixels
+// [p0, p1) of planes of hw floats: c[o·hw+px] = ep(Σ_s w[s·nw+o] ·
+// q[offs[s]/4+px] + bias[o] + res[o·hw+px]), in chunks of ciChunk tiles
+// of at most ciMaxP pixels that share each k block of w while it is in
+// L1.
+func mbtTiles(tab *ciTable, s *mbtScratch, fl int, cst *ciConsts, k, nw int, w, c, res []float32, hw int, bias *float32, q []float32, offs []int, p0, p1 int) {
+	nb := nw / 16
+	nt := (p1 - p0 + ciMaxP - 1) / ciMaxP
+	base, extra := (p1-p0)/max(nt, 1), (p1-p0)%max(nt, 1)
+	kb := (k + ciKC - 1) / ciKC
+	if k <= ciKC+ciKC/8 {
+		kb = 1
+	}
+	kcb := (k + kb - 1) / kb
+	cv := &cst.v[0]
+	for t0 := 0; t0 < nt; t0 += ciChunk {
+		s.tiles = s.tiles[:0]
+		px := p0 + t0*base + min(t0, extra)
+		for t := t0; t < min(nt, t0+ciChunk); t++ {
+			p := base
+			if t < extra {
+				p++
+			}
+			s.tiles = append(s.tiles, ciTile{qoff: px, dst: px, p: p})
+			px += p
+		}
+		for pc := 0; pc < k; pc += kcb {
+			kc := min(kcb, k-pc)
+			flags := 0
+			if pc > 0 {
+				flags = kfLoad
+			}
+			if pc+kc == k {
+				flags |= fl
+			}
+			pfBase := uintptr(unsafe.Pointer(&w[min(len(w)-1, (pc+ciAhead*kcb)*nw)]))
+			pfLen := uintptr(4 * kcb * nw)
+			pfShare := uintptr(kcb * 32)
+			wb := &w[pc*nw]
+			for ti, t := range s.tiles {
+				var rp *float32
+				if res != nil {
+					rp = &res[t.dst]
+				}
+				pf := pfBase + uintptr(ti)*pfShare%pfLen
+				tab[nb-1][t.p-1](kc, wb, &q[t.qoff], &offs[pc], &s.acc[ti*ciMaxP*64], flags, &c[t.dst], hw, bias, rp, cv, pf)
+			}
+		}
+	}
+}
