@@ -34,6 +34,7 @@ func init() {
 // path does not apply.
 type mbBlock struct {
 	e, d, p *cvConv // e is nil without expansion
+	ir      linalg.IRCache
 }
 
 // mbSubNode returns the FusedConv node of one of the block's convolutions
@@ -295,7 +296,7 @@ func (k *mbBlock) banded(ctx *Context, in []*tensor.Tensor) (out []*tensor.Tenso
 		return nil, true, ctx.Errf("output: %w", err)
 	}
 	j.g, j.x, j.y = g, x.Float32s(), y.Float32s()
-	if j.mbtRun(threads) {
+	if j.mbtRun(threads, &k.ir) {
 		return ctx.One(y), true, nil
 	}
 	for b := 0; b < g.n; b++ {

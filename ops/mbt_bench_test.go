@@ -73,11 +73,15 @@ func TestMbtTime(t *testing.T) {
 	}
 }
 
-// BenchmarkMbtBlock times one block (MBT_C etc. pick it) for profiles.
+// BenchmarkMbtBlock times one block for profiles: MBT_7 picks the 7x7
+// one, MBT_28 the 28x28 one.
 func BenchmarkMbtBlock(b *testing.B) {
 	tc := mbCase{n: 1, c: 96, h: 14, w: 14, e: 576, m: 96, k: 3, stride: 1, dil: 1, expand: true, residual: true, act: "Clip"}
 	if os.Getenv("MBT_7") != "" {
 		tc = mbCase{n: 1, c: 160, h: 7, w: 7, e: 960, m: 160, k: 3, stride: 1, dil: 1, expand: true, residual: true, act: "Clip"}
+	}
+	if os.Getenv("MBT_28") != "" {
+		tc = mbCase{n: 1, c: 32, h: 28, w: 28, e: 192, m: 32, k: 3, stride: 1, dil: 1, expand: true, residual: true, act: "Clip"}
 	}
 	for _, th := range []int{1, 2} {
 		b.Run(fmt.Sprint("t", th), func(b *testing.B) {

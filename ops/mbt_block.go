@@ -4,7 +4,7 @@ import "github.com/qinfer/qinfer/linalg"
 
 // mbtMaxHW is the largest input map (pixels) run split over expansion
 // channels (linalg.IRBlock) rather than in bands of rows.
-var mbtMaxHW = 14 * 14
+var mbtMaxHW = 28 * 28
 
 // mbtOff disables the channel-split path (tests and benchmarks compare).
 var mbtOff bool
@@ -18,14 +18,14 @@ type mbtIR struct {
 
 // mbtRun runs the block split over expansion channels when the map is
 // small, reporting whether it did (then y is complete).
-func (j *mbJob) mbtRun(threads int) bool {
+func (j *mbJob) mbtRun(threads int, cache *linalg.IRCache) bool {
 	g := &j.g
 	if mbtOff || j.pe == nil || g.h*g.w > mbtMaxHW {
 		return false
 	}
 	r := &j.ir
 	b := &r.blk
-	*b = linalg.IRBlock{Threads: threads, E: j.pe, P: j.pp, Wd: j.wd}
+	*b = linalg.IRBlock{Threads: threads, E: j.pe, P: j.pp, Wd: j.wd, Cache: cache}
 	b.EpE.RowBias, b.EpD.RowBias, b.EpP.RowBias = j.be, j.bd, j.bp
 	if (j.ae != nil && !j.ae.epilogue(&b.EpE)) || (j.ad != nil && !j.ad.epilogue(&b.EpD)) || (j.ap != nil && !j.ap.epilogue(&b.EpP)) {
 		return false
