@@ -170,6 +170,8 @@ type mbJob struct {
 	ae, ad, ap *pfAct
 	hw, khw    [2]int // window.resolve's operands, here so they do not escape
 	ir         mbtIR
+	img        int              // the image bandFn works on
+	bandFn     func(lo, hi int) // bands [lo, hi) of image img, one thread each
 }
 
 // mbScratch is one worker's band buffers.
@@ -210,8 +212,19 @@ func (k *mbBlock) banded(ctx *Context, in []*tensor.Tensor) (out []*tensor.Tenso
 		return nil, false, nil
 	}
 	j := zaLocal[mbJob](ctx)
-	*j = mbJob{ae: k.e.mbAct(), ad: k.d.act, ap: k.p.act}
-	defer func() { *j = mbJob{} }()
+	fn := j.bandFn // kept across runs: made once, it allocates nothing after
+	*j = mbJob{ae: k.e.mbAct(), ad: k.d.act, ap: k.p.act, bandFn: fn}
+	defer func() { *j = mbJob{bandFn: fn} }()
+	if fn == nil {
+		fn = func(lo, hi int) {
+			s := mbScratchPool.Get().(*mbScratch)
+			for i := lo; i < hi; i++ {
+				j.band(s, j.img, i, 1)
+			}
+			mbScratchPool.Put(s)
+		}
+		j.bandFn = fn
+	}
 	var okW bool
 	if k.e != nil {
 		we := in[1]
@@ -301,13 +314,8 @@ func (k *mbBlock) banded(ctx *Context, in []*tensor.Tensor) (out []*tensor.Tenso
 	}
 	for b := 0; b < g.n; b++ {
 		if g.bandPar {
-			ParallelFor(threads, g.bands, 1, func(lo, hi int) {
-				s := mbScratchPool.Get().(*mbScratch)
-				for i := lo; i < hi; i++ {
-					j.band(s, b, i, 1)
-				}
-				mbScratchPool.Put(s)
-			})
+			j.img = b
+			ParallelFor(threads, g.bands, 1, j.bandFn)
 			continue
 		}
 		s := mbScratchPool.Get().(*mbScratch)
