@@ -433,6 +433,11 @@ type mbtPad struct {
 	key [6]int
 }
 
+// mbtKC is the longest k block of the blocked expansion: 128 steps of
+// 64 channels' weights are 32 KiB, which stay in L1 beside the tiles'
+// inputs (160 steps measured slower on MobileNetV2's 7x7 blocks).
+var mbtKC = 128
+
 // mbtZeros is a bias of nothing.
 var mbtZeros [64]float32
 
@@ -495,12 +500,17 @@ func (j *mbtJob) phase1Blocked(s *mbtScratch, it int) {
 		pd.key = key
 	}
 	buf := pd.buf
+	// The expansion's bias pattern (64 floats: a 32-wide block twice).
+	be := mbtZeros[:]
+	if b.EpE.RowBias != nil {
+		be = s.biasE[:]
+		for i := range be {
+			be[i] = b.EpE.RowBias[c0+i%nw]
+		}
+	}
 	k := b.E.k
 	wE := j.cpE.data[c0*k : c1*k]
-	kb := (k + ciKC - 1) / ciKC
-	if k <= ciKC+ciKC/8 {
-		kb = 1
-	}
+	kb := (k + mbtKC - 1) / mbtKC
 	kcb := (k + kb - 1) / kb
 	tpr := (w + ciMaxP - 1) / ciMaxP
 	base, extra := w/tpr, w%tpr
@@ -529,18 +539,11 @@ func (j *mbtJob) phase1Blocked(s *mbtScratch, it int) {
 				}
 			}
 		}
-	}
-	// The expansion's bias pattern (64 floats: a 32-wide block twice).
-	be := mbtZeros[:]
-	if b.EpE.RowBias != nil {
-		be = s.biasE[:]
-		for i := range be {
-			be[i] = b.EpE.RowBias[c0+i%nw]
+		// Bias and clamp while the chunk's rows are in L1.
+		for y := y0; y < y1; y++ {
+			r := ((j.pt+y)*j.pw + j.pl) * nw
+			mbtK.biasClip(buf[r:r+w*nw], be, j.loHiE[:])
 		}
-	}
-	for y := 0; y < h; y++ {
-		r := ((j.pt+y)*j.pw + j.pl) * nw
-		mbtK.biasClip(buf[r:r+w*nw], be, j.loHiE[:])
 	}
 	blk, off := c0/64, c0%64
 	for v := 0; v < nb; v++ {
