@@ -20,7 +20,9 @@ type mbtIR struct {
 // small, reporting whether it did (then y is complete).
 func (j *mbJob) mbtRun(threads int, cache *linalg.IRCache) bool {
 	g := &j.g
-	if mbtOff || j.pe == nil || g.h*g.w > mbtMaxHW {
+	if mbtOff || j.pe == nil || g.h*g.w > mbtMaxHW || g.kh != 3 || g.kw != 3 || g.dh != 1 || g.dw != 1 {
+		// Only MobileNetV2's 3x3 blocks were measured split over
+		// channels.
 		return false
 	}
 	r := &j.ir
