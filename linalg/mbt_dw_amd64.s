@@ -2,10 +2,12 @@
 
 #include "textflag.h"
 
-// func mbtDwAVX512(in *float32, irs int, ips int, sx int, sy int, w *float32, bias *float32, lohi *float32, out *float32, ops int, oh int, ow int)
+// func mbtDwAVX512(in *float32, irs int, ips int, sx int, sy int, w *float32, bias *float32, lohi *float32, out *float32, oh int, ow int)
 // A 3x3 depthwise convolution of one 16-channel vector over oh×ow output
-// pixels: see mbtDwRef.
-TEXT ·mbtDwAVX512(SB), NOSPLIT, $0-96
+// pixels 256 bytes apart: see mbtDwRef. Strides 1 and 2 run four output
+// pixels at a time, each input vector loaded once for the taps of all
+// four that read it.
+TEXT ·mbtDwAVX512(SB), NOSPLIT, $0-88
 	MOVQ in+0(FP), SI
 	MOVQ irs+8(FP), R8
 	MOVQ ips+16(FP), R9
@@ -15,9 +17,7 @@ TEXT ·mbtDwAVX512(SB), NOSPLIT, $0-96
 	MOVQ bias+48(FP), BX
 	MOVQ lohi+56(FP), CX
 	MOVQ out+64(FP), DI
-	MOVQ ops+72(FP), R12
-	MOVQ oh+80(FP), R13
-	MOVQ ow+88(FP), R14
+	MOVQ oh+72(FP), R13
 	VMOVUPS      (AX), Z0
 	VMOVUPS      64(AX), Z1
 	VMOVUPS      128(AX), Z2
@@ -32,18 +32,200 @@ TEXT ·mbtDwAVX512(SB), NOSPLIT, $0-96
 	VBROADCASTSS 4(CX), Z11
 	IMULQ        R9, R10 // bytes from one output pixel's window to the next
 	IMULQ        R8, R11 // bytes from one output row's window to the next
+	LEAQ         (R9)(R9*2), AX  // 3 input pixels
+	LEAQ         (R9)(R9*4), R12 // 5
+	LEAQ         (R12)(R9*2), R14 // 7
 	TESTQ        R13, R13
 	JLE          done
-	TESTQ        R14, R14
+	CMPQ         ow+80(FP), $0
 	JLE          done
 
 row:
 	MOVQ SI, DX
 	LEAQ (SI)(R8*1), BX
 	LEAQ (BX)(R8*1), CX
-	MOVQ R14, R15
+	MOVQ ow+80(FP), R15
+
+quad:
+	CMPQ R15, $4
+	JL   pix
+	CMPQ sx+24(FP), $1
+	JEQ  quad1
+	CMPQ sx+24(FP), $2
+	JNE  pix
+
+	VMOVAPS     Z9, Z12
+	VMOVAPS     Z9, Z13
+	VMOVAPS     Z9, Z14
+	VMOVAPS     Z9, Z15
+	VMOVUPS     (DX), Z16
+	VMOVUPS     (DX)(R9*1), Z17
+	VMOVUPS     (DX)(R9*2), Z18
+	VMOVUPS     (DX)(AX*1), Z19
+	VMOVUPS     (DX)(R9*4), Z20
+	VMOVUPS     (DX)(R12*1), Z21
+	VMOVUPS     (DX)(AX*2), Z22
+	VMOVUPS     (DX)(R14*1), Z23
+	VMOVUPS     (DX)(R9*8), Z24
+	VFMADD231PS Z16, Z0, Z12
+	VFMADD231PS Z18, Z0, Z13
+	VFMADD231PS Z20, Z0, Z14
+	VFMADD231PS Z22, Z0, Z15
+	VFMADD231PS Z17, Z1, Z12
+	VFMADD231PS Z19, Z1, Z13
+	VFMADD231PS Z21, Z1, Z14
+	VFMADD231PS Z23, Z1, Z15
+	VFMADD231PS Z18, Z2, Z12
+	VFMADD231PS Z20, Z2, Z13
+	VFMADD231PS Z22, Z2, Z14
+	VFMADD231PS Z24, Z2, Z15
+	VMOVUPS     (BX), Z16
+	VMOVUPS     (BX)(R9*1), Z17
+	VMOVUPS     (BX)(R9*2), Z18
+	VMOVUPS     (BX)(AX*1), Z19
+	VMOVUPS     (BX)(R9*4), Z20
+	VMOVUPS     (BX)(R12*1), Z21
+	VMOVUPS     (BX)(AX*2), Z22
+	VMOVUPS     (BX)(R14*1), Z23
+	VMOVUPS     (BX)(R9*8), Z24
+	VFMADD231PS Z16, Z3, Z12
+	VFMADD231PS Z18, Z3, Z13
+	VFMADD231PS Z20, Z3, Z14
+	VFMADD231PS Z22, Z3, Z15
+	VFMADD231PS Z17, Z4, Z12
+	VFMADD231PS Z19, Z4, Z13
+	VFMADD231PS Z21, Z4, Z14
+	VFMADD231PS Z23, Z4, Z15
+	VFMADD231PS Z18, Z5, Z12
+	VFMADD231PS Z20, Z5, Z13
+	VFMADD231PS Z22, Z5, Z14
+	VFMADD231PS Z24, Z5, Z15
+	VMOVUPS     (CX), Z16
+	VMOVUPS     (CX)(R9*1), Z17
+	VMOVUPS     (CX)(R9*2), Z18
+	VMOVUPS     (CX)(AX*1), Z19
+	VMOVUPS     (CX)(R9*4), Z20
+	VMOVUPS     (CX)(R12*1), Z21
+	VMOVUPS     (CX)(AX*2), Z22
+	VMOVUPS     (CX)(R14*1), Z23
+	VMOVUPS     (CX)(R9*8), Z24
+	VMULPS      Z16, Z6, Z25
+	VMULPS      Z18, Z6, Z26
+	VMULPS      Z20, Z6, Z27
+	VMULPS      Z22, Z6, Z28
+	VFMADD231PS Z17, Z7, Z25
+	VFMADD231PS Z19, Z7, Z26
+	VFMADD231PS Z21, Z7, Z27
+	VFMADD231PS Z23, Z7, Z28
+	VFMADD231PS Z18, Z8, Z25
+	VFMADD231PS Z20, Z8, Z26
+	VFMADD231PS Z22, Z8, Z27
+	VFMADD231PS Z24, Z8, Z28
+	VADDPS      Z25, Z12, Z12
+	VMAXPS      Z12, Z10, Z12
+	VMINPS      Z12, Z11, Z12
+	VMOVUPS     Z12, (DI)
+	VADDPS      Z26, Z13, Z13
+	VMAXPS      Z13, Z10, Z13
+	VMINPS      Z13, Z11, Z13
+	VMOVUPS     Z13, 256(DI)
+	VADDPS      Z27, Z14, Z14
+	VMAXPS      Z14, Z10, Z14
+	VMINPS      Z14, Z11, Z14
+	VMOVUPS     Z14, 512(DI)
+	VADDPS      Z28, Z15, Z15
+	VMAXPS      Z15, Z10, Z15
+	VMINPS      Z15, Z11, Z15
+	VMOVUPS     Z15, 768(DI)
+	JMP quadnext
+
+quad1:
+	VMOVAPS     Z9, Z12
+	VMOVAPS     Z9, Z13
+	VMOVAPS     Z9, Z14
+	VMOVAPS     Z9, Z15
+	VMOVUPS     (DX), Z16
+	VMOVUPS     (DX)(R9*1), Z17
+	VMOVUPS     (DX)(R9*2), Z18
+	VMOVUPS     (DX)(AX*1), Z19
+	VMOVUPS     (DX)(R9*4), Z20
+	VMOVUPS     (DX)(R12*1), Z21
+	VFMADD231PS Z16, Z0, Z12
+	VFMADD231PS Z17, Z0, Z13
+	VFMADD231PS Z18, Z0, Z14
+	VFMADD231PS Z19, Z0, Z15
+	VFMADD231PS Z17, Z1, Z12
+	VFMADD231PS Z18, Z1, Z13
+	VFMADD231PS Z19, Z1, Z14
+	VFMADD231PS Z20, Z1, Z15
+	VFMADD231PS Z18, Z2, Z12
+	VFMADD231PS Z19, Z2, Z13
+	VFMADD231PS Z20, Z2, Z14
+	VFMADD231PS Z21, Z2, Z15
+	VMOVUPS     (BX), Z16
+	VMOVUPS     (BX)(R9*1), Z17
+	VMOVUPS     (BX)(R9*2), Z18
+	VMOVUPS     (BX)(AX*1), Z19
+	VMOVUPS     (BX)(R9*4), Z20
+	VMOVUPS     (BX)(R12*1), Z21
+	VFMADD231PS Z16, Z3, Z12
+	VFMADD231PS Z17, Z3, Z13
+	VFMADD231PS Z18, Z3, Z14
+	VFMADD231PS Z19, Z3, Z15
+	VFMADD231PS Z17, Z4, Z12
+	VFMADD231PS Z18, Z4, Z13
+	VFMADD231PS Z19, Z4, Z14
+	VFMADD231PS Z20, Z4, Z15
+	VFMADD231PS Z18, Z5, Z12
+	VFMADD231PS Z19, Z5, Z13
+	VFMADD231PS Z20, Z5, Z14
+	VFMADD231PS Z21, Z5, Z15
+	VMOVUPS     (CX), Z16
+	VMOVUPS     (CX)(R9*1), Z17
+	VMOVUPS     (CX)(R9*2), Z18
+	VMOVUPS     (CX)(AX*1), Z19
+	VMOVUPS     (CX)(R9*4), Z20
+	VMOVUPS     (CX)(R12*1), Z21
+	VMULPS      Z16, Z6, Z25
+	VMULPS      Z17, Z6, Z26
+	VMULPS      Z18, Z6, Z27
+	VMULPS      Z19, Z6, Z28
+	VFMADD231PS Z17, Z7, Z25
+	VFMADD231PS Z18, Z7, Z26
+	VFMADD231PS Z19, Z7, Z27
+	VFMADD231PS Z20, Z7, Z28
+	VFMADD231PS Z18, Z8, Z25
+	VFMADD231PS Z19, Z8, Z26
+	VFMADD231PS Z20, Z8, Z27
+	VFMADD231PS Z21, Z8, Z28
+	VADDPS      Z25, Z12, Z12
+	VMAXPS      Z12, Z10, Z12
+	VMINPS      Z12, Z11, Z12
+	VMOVUPS     Z12, (DI)
+	VADDPS      Z26, Z13, Z13
+	VMAXPS      Z13, Z10, Z13
+	VMINPS      Z13, Z11, Z13
+	VMOVUPS     Z13, 256(DI)
+	VADDPS      Z27, Z14, Z14
+	VMAXPS      Z14, Z10, Z14
+	VMINPS      Z14, Z11, Z14
+	VMOVUPS     Z14, 512(DI)
+	VADDPS      Z28, Z15, Z15
+	VMAXPS      Z15, Z10, Z15
+	VMINPS      Z15, Z11, Z15
+	VMOVUPS     Z15, 768(DI)
+
+quadnext:
+	LEAQ (DX)(R10*4), DX
+	LEAQ (BX)(R10*4), BX
+	LEAQ (CX)(R10*4), CX
+	ADDQ $1024, DI
+	SUBQ $4, R15
+	JMP  quad
 
 pix:
+	TESTQ       R15, R15
+	JE          rowend
 	VMOVAPS     Z9, Z12
 	VMULPS      (BX), Z3, Z13
 	VMULPS      (CX), Z6, Z14
@@ -62,12 +244,14 @@ pix:
 	ADDQ        R10, DX
 	ADDQ        R10, BX
 	ADDQ        R10, CX
-	ADDQ        R12, DI
+	ADDQ        $256, DI
 	DECQ        R15
-	JNZ         pix
-	ADDQ        R11, SI
-	DECQ        R13
-	JNZ         row
+	JMP         pix
+
+rowend:
+	ADDQ R11, SI
+	DECQ R13
+	JNZ  row
 
 done:
 	VZEROUPPER

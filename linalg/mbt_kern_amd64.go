@@ -4,10 +4,10 @@ package linalg
 
 import "golang.org/x/sys/cpu"
 
-// mbtDwAVX512 is mbtDwRef on pointers and byte strides.
+// mbtDwAVX512 is mbtDwRef with ops 64, on pointers and byte strides.
 //
 //go:noescape
-func mbtDwAVX512(in *float32, irs, ips, sx, sy int, w, bias, lohi, out *float32, ops, oh, ow int)
+func mbtDwAVX512(in *float32, irs, ips, sx, sy int, w, bias, lohi, out *float32, oh, ow int)
 
 // mbtBiasClipAVX512 is mbtBiasClipRef on a pointer.
 //
@@ -96,10 +96,14 @@ func init() {
 			if oh <= 0 || ow <= 0 {
 				return
 			}
+			if ops != 64 {
+				mbtDwRef(in, irs, ips, sx, sy, w, bias, lohi, out, ops, oh, ow)
+				return
+			}
 			_ = in[(oh-1)*sy*irs+2*irs+(ow-1)*sx*ips+2*ips+15]
 			_ = out[(oh*ow-1)*ops+15]
 			_, _, _ = w[143], bias[15], lohi[1]
-			mbtDwAVX512(&in[0], 4*irs, 4*ips, sx, sy, &w[0], &bias[0], &lohi[0], &out[0], 4*ops, oh, ow)
+			mbtDwAVX512(&in[0], 4*irs, 4*ips, sx, sy, &w[0], &bias[0], &lohi[0], &out[0], oh, ow)
 		},
 		biasClip: func(p []float32, bias, lohi []float32) {
 			if len(p) < 16 {
