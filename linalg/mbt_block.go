@@ -199,24 +199,23 @@ func (b *IRBlock) Run() bool {
 	}
 	j := mbtJobs.Get().(*mbtJob)
 	defer mbtJobs.Put(j)
-	if _, ok := ciFlags(&b.EpP, &j.cstP); !ok {
+	var ok bool
+	if j.flP, ok = ciFlags(&b.EpP, &j.cstP); !ok {
 		return false
 	}
 	if b.E != nil {
-		if _, ok := ciFlags(&b.EpE, &j.cstE); !ok {
+		if j.flE, ok = ciFlags(&b.EpE, &j.cstE); !ok {
 			return false
 		}
 	}
 	g := &b.Geo
 	j.b, j.tab, j.e, j.m = b, tab, e, m
 	j.hw, j.ohw = g.In[0]*g.In[1], g.Out[0]*g.Out[1]
-	j.flP, _ = ciFlags(&b.EpP, &j.cstP)
 	j.cpP = b.P.ciPacked()
 	j.offP = mbtOffs(j.offP, e, j.ohw)
 	j.blocked = b.E != nil && mbtBlockedOK(b, &j.loHiE, &j.loHiD)
 	j.cpE, j.wdp = nil, nil
 	if b.E != nil {
-		j.flE, _ = ciFlags(&b.EpE, &j.cstE)
 		j.cpE, j.wdp = b.Cache.packs(b.E, b.Wd, e, j.blocked)
 		j.offE = mbtOffs(j.offE, b.E.k, j.hw)
 		j.n1 = len(j.cpE.starts) - 1
@@ -231,7 +230,9 @@ func (b *IRBlock) Run() bool {
 			j.offP[s] = 4 * (s/64*j.ohw*64 + s%64)
 		}
 	}
-	threads := max(1, b.Threads)
+	// No more participants than expansion blocks: one without a block
+	// would only wait at the counter.
+	threads := max(1, min(b.Threads, j.n1))
 	j.pxc = 1
 	if threads > 1 {
 		// Enough pixel ranges that every thread gets projection items
