@@ -7,6 +7,9 @@ import (
 	"time"
 )
 
+// TestMbtPoolLatency reports how soon a pool worker starts the second
+// chunk of a ParallelFor (MBT_TIME=1): on a loaded machine it often does
+// not before the caller has run it itself, and two threads run as one.
 func TestMbtPoolLatency(t *testing.T) {
 	if os.Getenv("MBT_TIME") == "" {
 		t.Skip()
