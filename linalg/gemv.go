@@ -74,7 +74,23 @@ func gemvCols(transB bool, rows [][]float32, j0, j1, k int, b []float32, ldb int
 	m := len(rows)
 	if transB {
 		dot := vecKern.dot
-		for j := j0; j < j1; j++ {
+		j := j0
+		if k >= 64 {
+			// Four rows of B at a time: a layer's weights come from L3
+			// or memory, and four streams keep more loads in flight.
+			for ; j+4 <= j1; j += 4 {
+				for i, r := range rows {
+					d := vecKern.dot4(r, b[j*ldb:], ldb)
+					for q, v := range d {
+						if beta != 0 {
+							v += beta * c[i*ldc+j+q]
+						}
+						c[i*ldc+j+q] = v
+					}
+				}
+			}
+		}
+		for ; j < j1; j++ {
 			brow := b[j*ldb : j*ldb+k]
 			for i, r := range rows {
 				v := dot(r, brow)

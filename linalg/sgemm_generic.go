@@ -125,6 +125,10 @@ func sgemmPackA(mr int, trans bool, a []float32, lda, i0, p0, mc, kc int, alpha 
 			}
 			continue
 		}
+		if rows == 8 && mr == 8 {
+			sgemmPackA8(a[(i0+is)*lda+p0:], lda, kc, alpha, d)
+			continue
+		}
 		for r := 0; r < rows; r++ {
 			i := i0 + is + r
 			src := a[i*lda+p0 : i*lda+p0+kc]
@@ -132,6 +136,34 @@ func sgemmPackA(mr int, trans bool, a []float32, lda, i0, p0, mc, kc int, alpha 
 				d[p*mr+r] = alpha * v
 			}
 		}
+	}
+}
+
+// sgemmPackA8 packs eight full rows of A (row i at a[i*lda:], kc values
+// each) into d k step by k step: eight reads, one contiguous 32-byte
+// write. Row by row, every write would touch a different cache line.
+func sgemmPackA8(a []float32, lda, kc int, alpha float32, d []float32) {
+	r0 := a[:kc]
+	r1 := a[lda : lda+kc]
+	r2 := a[2*lda : 2*lda+kc]
+	r3 := a[3*lda : 3*lda+kc]
+	r4 := a[4*lda : 4*lda+kc]
+	r5 := a[5*lda : 5*lda+kc]
+	r6 := a[6*lda : 6*lda+kc]
+	r7 := a[7*lda : 7*lda+kc]
+	d = d[:8*kc]
+	if alpha == 1 {
+		for p := range r0 {
+			o := d[8*p : 8*p+8 : 8*p+8]
+			o[0], o[1], o[2], o[3] = r0[p], r1[p], r2[p], r3[p]
+			o[4], o[5], o[6], o[7] = r4[p], r5[p], r6[p], r7[p]
+		}
+		return
+	}
+	for p := range r0 {
+		o := d[8*p : 8*p+8 : 8*p+8]
+		o[0], o[1], o[2], o[3] = alpha*r0[p], alpha*r1[p], alpha*r2[p], alpha*r3[p]
+		o[4], o[5], o[6], o[7] = alpha*r4[p], alpha*r5[p], alpha*r6[p], alpha*r7[p]
 	}
 }
 

@@ -13,7 +13,10 @@ type dotImpl struct {
 var vecKern = struct {
 	dot     func(x, y []float32) float32 // Σ x[i]*y[i] over len(x) (len(y) >= len(x))
 	dotName string
-}{dot: sdotGeneric, dotName: "generic"}
+	// dot4 returns the dot products of x with y[r*ldy:][:len(x)] for
+	// r < 4: four rows of a matrix at once (see sdot4Generic).
+	dot4 func(x, y []float32, ldy int) [4]float32
+}{dot: sdotGeneric, dotName: "generic", dot4: sdot4Generic}
 
 // dotImpls lists every dot this CPU can run, generic first and the
 // active one last; tests run each of them.
@@ -43,4 +46,13 @@ func sdotGeneric(x, y []float32) float32 {
 		s0 += x[i] * y[i]
 	}
 	return (s0 + s1) + (s2 + s3)
+}
+
+// sdot4Generic returns the dot products of x with the rows
+// y[r*ldy : r*ldy+len(x)], r < 4 (each as sdotGeneric computes it).
+func sdot4Generic(x, y []float32, ldy int) (out [4]float32) {
+	for r := range out {
+		out[r] = sdotGeneric(x, y[r*ldy:])
+	}
+	return out
 }

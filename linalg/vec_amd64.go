@@ -12,6 +12,7 @@ func init() {
 	}
 	if cpu.X86.HasAVX512F {
 		dotUse("avx512", dotSlices(sdotAVX512))
+		vecKern.dot4 = sdot4Slices
 	}
 }
 
@@ -24,4 +25,20 @@ func dotSlices(f func(x, y *float32, n int) float32) func(x, y []float32) float3
 		y = y[:len(x)]
 		return f(&x[0], &y[0], len(x))
 	}
+}
+
+// sdot4Slices is vecKern.dot4 on AVX-512: the kernel takes the whole
+// 16-float blocks, sdotGeneric's loop the rest of each row.
+func sdot4Slices(x, y []float32, ldy int) (out [4]float32) {
+	n := len(x) &^ 15
+	_ = y[3*ldy+len(x)-1] // the four rows are in y
+	if n > 0 {
+		sdot4AVX512(&x[0], &y[0], ldy, n, &out[0])
+	}
+	for i := n; i < len(x); i++ {
+		for r := range out {
+			out[r] += x[i] * y[r*ldy+i]
+		}
+	}
+	return out
 }

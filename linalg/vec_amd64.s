@@ -135,3 +135,99 @@ sdotAVX512_done:
 	VZEROUPPER
 	MOVSS  X0, ret+24(FP)
 	RET
+
+// func sdot4AVX512(x *float32, y *float32, ldy int, n int, out *float32)
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·sdot4AVX512(SB), NOSPLIT, $0-40
+	MOVQ   x+0(FP), SI
+	MOVQ   y+8(FP), DI
+	MOVQ   ldy+16(FP), DX
+	MOVQ   n+24(FP), CX
+	MOVQ   out+32(FP), R8
+	SHLQ   $0x02, DX
+	LEAQ   (DI)(DX*1), R9
+	LEAQ   (R9)(DX*1), R10
+	LEAQ   (R10)(DX*1), R11
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	XORQ   AX, AX
+	SHLQ   $0x02, CX
+
+sdot4_loop2:
+	MOVQ        CX, BX
+	SUBQ        AX, BX
+	CMPQ        BX, $0x80
+	JL          sdot4_loop1
+	VMOVUPS     (SI)(AX*1), Z8
+	VMOVUPS     64(SI)(AX*1), Z9
+	VFMADD231PS (DI)(AX*1), Z8, Z0
+	VFMADD231PS 64(DI)(AX*1), Z9, Z4
+	VFMADD231PS (R9)(AX*1), Z8, Z1
+	VFMADD231PS 64(R9)(AX*1), Z9, Z5
+	VFMADD231PS (R10)(AX*1), Z8, Z2
+	VFMADD231PS 64(R10)(AX*1), Z9, Z6
+	VFMADD231PS (R11)(AX*1), Z8, Z3
+	VFMADD231PS 64(R11)(AX*1), Z9, Z7
+	ADDQ        $0x80, AX
+	JMP         sdot4_loop2
+
+sdot4_loop1:
+	CMPQ        AX, CX
+	JGE         sdot4_reduce
+	VMOVUPS     (SI)(AX*1), Z8
+	VFMADD231PS (DI)(AX*1), Z8, Z0
+	VFMADD231PS (R9)(AX*1), Z8, Z1
+	VFMADD231PS (R10)(AX*1), Z8, Z2
+	VFMADD231PS (R11)(AX*1), Z8, Z3
+	ADDQ        $0x40, AX
+	JMP         sdot4_loop1
+
+sdot4_reduce:
+	VADDPS        Z4, Z0, Z0
+	VEXTRACTF64X4 $0x01, Z0, Y8
+	VADDPS        Y8, Y0, Y0
+	VEXTRACTF128  $0x01, Y0, X8
+	VADDPS        X8, X0, X0
+	VMOVHLPS      X0, X0, X8
+	VADDPS        X8, X0, X0
+	VMOVSHDUP     X0, X8
+	VADDSS        X8, X0, X0
+	VMOVSS        X0, (R8)
+	VADDPS        Z5, Z1, Z1
+	VEXTRACTF64X4 $0x01, Z1, Y8
+	VADDPS        Y8, Y1, Y1
+	VEXTRACTF128  $0x01, Y1, X8
+	VADDPS        X8, X1, X1
+	VMOVHLPS      X1, X1, X8
+	VADDPS        X8, X1, X1
+	VMOVSHDUP     X1, X8
+	VADDSS        X8, X1, X1
+	VMOVSS        X1, 4(R8)
+	VADDPS        Z6, Z2, Z2
+	VEXTRACTF64X4 $0x01, Z2, Y8
+	VADDPS        Y8, Y2, Y2
+	VEXTRACTF128  $0x01, Y2, X8
+	VADDPS        X8, X2, X2
+	VMOVHLPS      X2, X2, X8
+	VADDPS        X8, X2, X2
+	VMOVSHDUP     X2, X8
+	VADDSS        X8, X2, X2
+	VMOVSS        X2, 8(R8)
+	VADDPS        Z7, Z3, Z3
+	VEXTRACTF64X4 $0x01, Z3, Y8
+	VADDPS        Y8, Y3, Y3
+	VEXTRACTF128  $0x01, Y3, X8
+	VADDPS        X8, X3, X3
+	VMOVHLPS      X3, X3, X8
+	VADDPS        X8, X3, X3
+	VMOVSHDUP     X3, X8
+	VADDSS        X8, X3, X3
+	VMOVSS        X3, 12(R8)
+	VZEROUPPER
+	RET

@@ -13,3 +13,8 @@ func sdotAVX2(x *float32, y *float32, n int) float32
 //
 //go:noescape
 func sdotAVX512(x *float32, y *float32, n int) float32
+
+// sdot4AVX512 stores the dot products of x[:n] with the four rows y[r*ldy:][:n] in out[r] (n a multiple of 16): sdot4Generic. Requires AVX512F.
+//
+//go:noescape
+func sdot4AVX512(x *float32, y *float32, ldy int, n int, out *float32)

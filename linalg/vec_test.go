@@ -80,3 +80,42 @@ func BenchmarkDot(b *testing.B) {
 		}
 	}
 }
+
+// TestDot4 checks the four-row dot (generic twin and the active kernel)
+// on odd lengths and row strides, against float64 sums, and that a NaN or
+// Inf in one row stays in that row's result.
+func TestDot4(t *testing.T) {
+	impls := []struct {
+		name string
+		fn   func(x, y []float32, ldy int) [4]float32
+	}{{"generic", sdot4Generic}, {"active", vecKern.dot4}}
+	for _, impl := range impls {
+		t.Run(impl.name, func(t *testing.T) {
+			for _, n := range []int{1, 3, 7, 16, 17, 32, 63, 64, 65, 129, 257, 1280} {
+				for _, extra := range []int{0, 1, 13} {
+					ldy := n + extra
+					r := rand.New(rand.NewSource(int64(n*31 + extra)))
+					x := sgemmRandom(r, n)
+					y := sgemmRandom(r, 3*ldy+n)
+					got := impl.fn(x, y, ldy)
+					for q := 0; q < 4; q++ {
+						var want float64
+						for i := range x {
+							want += float64(x[i]) * float64(y[q*ldy+i])
+						}
+						if !sgemmClose(got[q], float32(want)) {
+							t.Fatalf("n=%d ldy=%d row %d: %v, want %v", n, ldy, q, got[q], want)
+						}
+					}
+					y[2*ldy+n-1] = float32(math.NaN())
+					y[ldy] = float32(math.Inf(1))
+					x[0] = 1
+					got = impl.fn(x, y, ldy)
+					if !math.IsNaN(float64(got[2])) || !math.IsInf(float64(got[1]), 1) || math.IsNaN(float64(got[0])) || math.IsNaN(float64(got[3])) {
+						t.Fatalf("n=%d ldy=%d: NaN/Inf rows: %v", n, ldy, got)
+					}
+				}
+			}
+		})
+	}
+}

@@ -379,39 +379,56 @@ func rcResidualFast(ctx *Context, x, g, b *tensor.Tensor, sh, sw int) (y *tensor
 	if err != nil {
 		return nil, true, ctx.Errf("%w", err)
 	}
-	xd, yd := x.Float32s(), y.Float32s()
+	a := rcResArgs{xd: x.Float32s(), yd: y.Float32s(), gd: gd, bd: bd, c: c, h: h, w: w, sh: sh, sw: sw, gPerN: gPerN}
 	rows := n * c * h
-	body := func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			pl := r / h
-			xr, yr := xd[r*w:(r+1)*w], yd[r*w:(r+1)*w]
-			if gd != nil {
-				gi := pl % c
-				if gPerN {
-					gi = pl
-				}
-				s := gd[gi]
-				for j, v := range xr {
-					t := v * s
-					yr[j] = v + float32(t)
-				}
-			} else {
-				copy(yr, xr)
-			}
-			if bd != nil {
-				hb, wb := h/sh, w/sw
-				br := bd[(pl*hb+(r%h)/sh)*wb : (pl*hb+(r%h)/sh+1)*wb]
-				rcAddUp(yr, br, sw)
-			}
-		}
-	}
 	grain := max(1, ewGrain/max(1, w))
 	if zaSerialN(ctx, rows, grain) {
-		body(0, rows)
+		a.rows(0, rows) // a stays on the stack: no allocation
 	} else {
-		ctx.Parallel(rows, grain, body)
+		a.parallel(ctx, rows, grain)
 	}
 	return y, true, nil
+}
+
+// rcResArgs are rcResidualFast's operands: y = x + x·g (+ up(b)) by rows.
+type rcResArgs struct {
+	xd, yd, gd, bd  []float32
+	c, h, w, sh, sw int
+	gPerN           bool
+}
+
+// rows computes output rows [lo, hi) (a row is w values of one plane).
+func (a *rcResArgs) rows(lo, hi int) {
+	h, w := a.h, a.w
+	for r := lo; r < hi; r++ {
+		pl := r / h
+		xr, yr := a.xd[r*w:(r+1)*w], a.yd[r*w:(r+1)*w]
+		if a.gd != nil {
+			gi := pl % a.c
+			if a.gPerN {
+				gi = pl
+			}
+			s := a.gd[gi]
+			for j, v := range xr {
+				t := v * s
+				yr[j] = v + float32(t)
+			}
+		} else {
+			copy(yr, xr)
+		}
+		if a.bd != nil {
+			hb, wb := h/a.sh, w/a.sw
+			br := a.bd[(pl*hb+(r%h)/a.sh)*wb : (pl*hb+(r%h)/a.sh+1)*wb]
+			rcAddUp(yr, br, a.sw)
+		}
+	}
+}
+
+// parallel runs rows over [0, n) on ctx's threads. Its receiver is a
+// copy, so only this path moves the operands to the heap; the serial
+// caller keeps them on its stack.
+func (a rcResArgs) parallel(ctx *Context, n, grain int) {
+	ctx.Parallel(n, grain, a.rows)
 }
 
 // rcAddUp adds b, each element repeated sw times, to y (len(y) = sw·len(b)).
@@ -500,43 +517,60 @@ func (k *rcUpConcat) fast(ctx *Context, in []*tensor.Tensor) (*tensor.Tensor, bo
 	if err != nil {
 		return nil, true, ctx.Errf("%w", err)
 	}
-	yd := y.Float32s()
+	u := rcUpArgs{in: in, sc: k.sc, yd: y.Float32s(), ctot: ctot, h: h, w: w}
 	rows := n * ctot * h
-	body := func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			b, c, oh := r/(ctot*h), (r/h)%ctot, r%h
-			i := 0
-			for ; c >= in[i].Shape()[1]; i++ {
-				c -= in[i].Shape()[1]
+	grain := max(1, ewGrain/max(1, w))
+	if zaSerialN(ctx, rows, grain) {
+		u.rows(0, rows) // u stays on the stack: no allocation
+	} else {
+		u.parallel(ctx, rows, grain)
+	}
+	return y, true, nil
+}
+
+// rcUpArgs are rcUpConcat.fast's operands.
+type rcUpArgs struct {
+	in         []*tensor.Tensor
+	sc         []int
+	yd         []float32
+	ctot, h, w int
+}
+
+// rows writes output rows [lo, hi) (w values of one output plane each).
+func (u *rcUpArgs) rows(lo, hi int) {
+	ctot, h, w, in := u.ctot, u.h, u.w, u.in
+	for r := lo; r < hi; r++ {
+		b, c, oh := r/(ctot*h), (r/h)%ctot, r%h
+		i := 0
+		for ; c >= in[i].Shape()[1]; i++ {
+			c -= in[i].Shape()[1]
+		}
+		s := in[i].Shape()
+		sh, sw := u.sc[2*i], u.sc[2*i+1]
+		src := in[i].Float32s()[((b*s[1]+c)*s[2]+oh/sh)*s[3]:][:s[3]]
+		dst := u.yd[r*w : (r+1)*w]
+		switch sw {
+		case 1:
+			copy(dst, src)
+		case 2:
+			for j, v := range src {
+				dst[2*j], dst[2*j+1] = v, v
 			}
-			s := in[i].Shape()
-			sh, sw := k.sc[2*i], k.sc[2*i+1]
-			src := in[i].Float32s()[((b*s[1]+c)*s[2]+oh/sh)*s[3]:][:s[3]]
-			dst := yd[r*w : (r+1)*w]
-			switch sw {
-			case 1:
-				copy(dst, src)
-			case 2:
-				for j, v := range src {
-					dst[2*j], dst[2*j+1] = v, v
-				}
-			default:
-				for j, v := range src {
-					seg := dst[j*sw : (j+1)*sw]
-					for q := range seg {
-						seg[q] = v
-					}
+		default:
+			for j, v := range src {
+				seg := dst[j*sw : (j+1)*sw]
+				for q := range seg {
+					seg[q] = v
 				}
 			}
 		}
 	}
-	grain := max(1, ewGrain/max(1, w))
-	if zaSerialN(ctx, rows, grain) {
-		body(0, rows)
-	} else {
-		ctx.Parallel(rows, grain, body)
-	}
-	return y, true, nil
+}
+
+// parallel runs rows over [0, n) on ctx's threads (a copy of the
+// operands escapes here, not on the serial path).
+func (u rcUpArgs) parallel(ctx *Context, n, grain int) {
+	ctx.Parallel(n, grain, u.rows)
 }
 
 // rcTransposeBlk writes columns [lo, hi) of y (rows×n) from ct (n×rows):

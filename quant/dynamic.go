@@ -24,19 +24,8 @@ func rwDynamic(m *ir.Model, cfg Config, rep *Report) error {
 		if !r.gate(n) {
 			continue
 		}
-		w := r.constant(n.Input(1))
-		switch {
-		case w == nil:
-			r.exclude(n, ReasonWeightNotConst)
-			continue
-		case w.DType() != tensor.Float32:
-			r.exclude(n, ReasonDType)
-			continue
-		case n.OpType == "Conv" && w.Rank() < 3, n.OpType != "Conv" && w.Rank() != 2:
-			r.exclude(n, ReasonShape)
-			continue
-		case n.OpType == "Gemm" && n.AttrInt("transA", 0) != 0:
-			r.exclude(n, ReasonAttr)
+		w := r.weightOf(n)
+		if w == nil {
 			continue
 		}
 		var err error
@@ -65,22 +54,7 @@ func (r *rwGraph) dynamicMatMul(n *ir.Node, w *tensor.Tensor, onnxOK bool) error
 	var bias string // float [N] bias, or "" (then extra is an Add)
 	var extra string
 	if n.OpType == "Gemm" {
-		transB := n.AttrInt("transB", 0) != 0
-		alpha := n.AttrFloat("alpha", 1)
-		if transB {
-			k, nn = nn, k
-		}
-		t := make([]float32, k*nn)
-		for i := range k {
-			for j := range nn {
-				v := wkn[i*nn+j]
-				if transB {
-					v = wkn[j*k+i]
-				}
-				t[i*nn+j] = alpha * v
-			}
-		}
-		wkn = t
+		wkn, k, nn = rwGemmWeightKN(n, wkn, k, nn)
 		if c := n.Input(2); c != "" {
 			beta := n.AttrFloat("beta", 1)
 			ct := r.constant(c)

@@ -46,19 +46,8 @@ func rwWeightOnly(m *ir.Model, cfg Config, rep *Report) error {
 			}
 			bits = 8
 		}
-		w := r.constant(n.Input(1))
-		switch {
-		case w == nil:
-			r.exclude(n, ReasonWeightNotConst)
-			continue
-		case w.DType() != tensor.Float32:
-			r.exclude(n, ReasonDType)
-			continue
-		case n.OpType == "Conv" && w.Rank() < 3, n.OpType != "Conv" && w.Rank() != 2:
-			r.exclude(n, ReasonShape)
-			continue
-		case n.OpType == "Gemm" && n.AttrInt("transA", 0) != 0:
-			r.exclude(n, ReasonAttr)
+		w := r.weightOf(n)
+		if w == nil {
 			continue
 		}
 		if bits == 4 {
@@ -89,22 +78,7 @@ func (r *rwGraph) weight4(n *ir.Node, w *tensor.Tensor, block int) error {
 	k, nn := w.Shape()[0], w.Shape()[1]
 	wkn := w.Float32s()
 	if n.OpType == "Gemm" {
-		transB := n.AttrInt("transB", 0) != 0
-		alpha := n.AttrFloat("alpha", 1)
-		if transB {
-			k, nn = nn, k
-		}
-		t := make([]float32, k*nn)
-		for i := range k {
-			for j := range nn {
-				v := wkn[i*nn+j]
-				if transB {
-					v = wkn[j*k+i]
-				}
-				t[i*nn+j] = alpha * v
-			}
-		}
-		wkn = t
+		wkn, k, nn = rwGemmWeightKN(n, wkn, k, nn)
 	}
 	out := n.Outputs[0]
 	var tail []*ir.Node
@@ -199,4 +173,47 @@ func (r *rwGraph) weight4QDQ(n *ir.Node, wname string, wkn []float32, k, nn, blo
 	}
 	r.layer(n, wname, s.String(), "DQ(int4)→MatMul", wkn, deq)
 	return nil
+}
+
+// weightOf returns n's constant weight (input 1) when it can be quantized:
+// float32, rank 2 for MatMul/Gemm (without transA) or at least 3 for
+// Conv. Otherwise it records why n stays in float and returns nil.
+func (r *rwGraph) weightOf(n *ir.Node) *tensor.Tensor {
+	w := r.constant(n.Input(1))
+	switch {
+	case w == nil:
+		r.exclude(n, ReasonWeightNotConst)
+	case w.DType() != tensor.Float32:
+		r.exclude(n, ReasonDType)
+	case n.OpType == "Conv" && w.Rank() < 3, n.OpType != "Conv" && w.Rank() != 2:
+		r.exclude(n, ReasonShape)
+	case n.OpType == "Gemm" && n.AttrInt("transA", 0) != 0:
+		r.exclude(n, ReasonAttr)
+	default:
+		return w
+	}
+	return nil
+}
+
+// rwGemmWeightKN returns a Gemm's weight w, stored as a d0×d1 matrix, as
+// a fresh K×N row-major matrix times alpha (transposed when transB), with
+// its K and N.
+func rwGemmWeightKN(n *ir.Node, w []float32, d0, d1 int) ([]float32, int, int) {
+	k, nn := d0, d1
+	transB := n.AttrInt("transB", 0) != 0
+	alpha := n.AttrFloat("alpha", 1)
+	if transB {
+		k, nn = nn, k
+	}
+	t := make([]float32, k*nn)
+	for i := range k {
+		for j := range nn {
+			v := w[i*nn+j]
+			if transB {
+				v = w[j*k+i]
+			}
+			t[i*nn+j] = alpha * v
+		}
+	}
+	return t, k, nn
 }

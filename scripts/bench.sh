@@ -10,8 +10,13 @@
 #            make_int8; delete the files to remake them after quantizer changes)
 #   runs   : `bin/qinfer bench --ort --json` per model and thread count
 #
+#   GEMM   : linalg's BenchmarkSgemmVsPeak and BenchmarkPeakVNNI (512³ on one
+#            thread against a register-only FMA / VPDPBUSD loop, alternated,
+#            best samples), reported as % of peak
+#
 # Environment: BENCH_THREADS (default "1 2"), BENCH_RUNS (10), BENCH_WARMUP
-# (2), BENCH_OUT (docs/BENCH.md), BENCH_ONLY (space-separated model names).
+# (2), BENCH_OUT (docs/BENCH.md), BENCH_ONLY (space-separated model names),
+# BENCH_GEMM (1; 0 skips the GEMM micro-benchmarks).
 # Needs what scripts/testdata.sh installs (run here when its output is
 # missing): node + onnxruntime-node, the PP-OCR models, python3-torch.
 set -euo pipefail
@@ -126,9 +131,16 @@ for entry in "${MODELS[@]}"; do
 	done
 done
 
-"$PY" - "$RESULTS" "$NOTES" "$RUNS" "$WARMUP" "$OUT" <<'EOF'
-import datetime, json, os, platform, subprocess, sys
-results, notes, runs, warmup, out = sys.argv[1:6]
+GEMMOUT="$WORK/gemm.txt"
+: >"$GEMMOUT"
+if [ "${BENCH_GEMM:-1}" != 0 ]; then
+	echo "bench.sh: GEMM micro-benchmarks" >&2
+	"$GO" test ./linalg -run XXX -bench 'SgemmVsPeak|PeakVNNI' -benchtime 200x >"$GEMMOUT" 2>&1 || echo "GEMM micro-benchmarks failed" >>"$NOTES"
+fi
+
+"$PY" - "$RESULTS" "$NOTES" "$RUNS" "$WARMUP" "$OUT" "$GEMMOUT" <<'EOF'
+import datetime, json, os, platform, re, subprocess, sys
+results, notes, runs, warmup, out, gemmout = sys.argv[1:7]
 rows = [json.loads(l) for l in open(results) if l.strip()]
 skipped = [l.strip() for l in open(notes) if l.strip()]
 
@@ -197,6 +209,21 @@ for r in rows:
         if r.get("ort_error"):
             errors.append("%s (threads %d): ONNX Runtime: %s" % (r["name"], r["threads"], r["ort_error"].splitlines()[0]))
     lines.append("| " + " | ".join(cells) + " |")
+gemm = []
+for l in open(gemmout):
+    if not l.startswith("Benchmark") or "%peak" not in l:
+        continue
+    name = re.sub(r"-\d+$", "", l.split()[0])
+    m = dict((u, float(v)) for v, u in re.findall(r"([\d.]+) (\S+)", l))
+    what = "SGEMM fp32, A packed per call" if "packed=false" in name else "SGEMM fp32, A packed once (constant weights)" if "packed=true" in name else "QGemm u8×s8 (AVX-512 VNNI)"
+    unit = "GFLOP/s" if "Sgemm" in name else "GOP/s"
+    got = m.get("sgemm_GFLOP/s", m.get("qgemm_GOP/s"))
+    peak = m.get("peak_GFLOP/s", m.get("peak_GOP/s"))
+    if got is not None and peak is not None:
+        gemm.append("| %s | %.0f %s | %.0f %s | %.0f %% |" % (what, got, unit, peak, unit, m["%peak"]))
+if gemm:
+    lines += ["", "GEMM micro-benchmarks, 512³ on one thread (`go test ./linalg -bench 'SgemmVsPeak|PeakVNNI'`): each alternates the product with a register-only FMA (fp32) or VPDPBUSD (int8) loop and keeps the best sample of each.", "",
+              "| product | achieved | peak | % of peak |", "|---|---:|---:|---:|"] + gemm
 if errors:
     lines += ["", "Errors:", ""] + ["- " + e for e in errors]
 if skipped:

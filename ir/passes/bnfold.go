@@ -31,63 +31,7 @@ func FoldBatchNorm(g *ir.Graph) bool {
 // broadcasts as a scalar or along the channel axis only into the bias of
 // the float32 Conv/ConvTranspose producing conv_out, when nothing else
 // reads conv_out.
-func dqFoldConvAdd(g *ir.Graph) bool {
-	readers := fuseReaders(g)
-	producer := fuseProducers(g)
-	removed := map[*ir.Node]bool{}
-	for _, add := range g.Nodes {
-		if add.Domain != "" || add.OpType != "Add" || len(add.Inputs) != 2 || len(add.Outputs) != 1 || add.Outputs[0] == "" {
-			continue
-		}
-		for side := 0; side < 2; side++ {
-			y, cname := add.Inputs[side], add.Inputs[1-side]
-			conv := producer[y]
-			if conv == nil || removed[conv] || conv.Domain != "" || (conv.OpType != "Conv" && conv.OpType != "ConvTranspose") ||
-				len(conv.Outputs) != 1 || len(readers[y]) != 1 || y == cname {
-				continue
-			}
-			ct, wt := fuseConst(g, cname), fuseConst(g, conv.Input(1))
-			if ct == nil || wt == nil || wt.Rank() < 3 {
-				continue
-			}
-			outC := wt.Shape()[0]
-			if conv.OpType == "ConvTranspose" {
-				grp := conv.AttrInt("group", 1)
-				if grp < 1 || grp > int64(1<<20) {
-					continue
-				}
-				outC = wt.Shape()[1] * int(grp)
-			}
-			per, ok := fuseChannelVals(ct, wt.Rank(), outC)
-			if !ok {
-				continue
-			}
-			bias := make([]float32, outC)
-			if b := conv.Input(2); b != "" {
-				bt := fuseConst(g, b)
-				if bt == nil || bt.Len() != outC {
-					continue
-				}
-				copy(bias, bt.Float32s())
-			}
-			for o := range bias {
-				bias[o] += per[o]
-			}
-			bName := uniqueName(g, add.Outputs[0]+"_bias")
-			g.AddInitializer(bName, tensor.Must(tensor.FromData(tensor.Float32, []int{outC}, bias)))
-			conv.Inputs = []string{conv.Input(0), conv.Input(1), bName}
-			conv.Outputs = []string{add.Outputs[0]}
-			producer[add.Outputs[0]] = conv
-			removed[add] = true
-			break
-		}
-	}
-	fuseDrop(g, removed)
-	if len(removed) > 0 {
-		RemoveDeadNodes(g)
-	}
-	return len(removed) > 0
-}
+func dqFoldConvAdd(g *ir.Graph) bool { return fuseConvConst(g, false, true) }
 
 func foldBatchNorm(g *ir.Graph) bool {
 	readers := map[string]int{}

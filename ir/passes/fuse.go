@@ -128,18 +128,24 @@ func fuseDrop(g *ir.Graph, removed map[*ir.Node]bool) {
 // only reader they are:
 //
 //	Mul: W'[o] = W[o]*c[o], b'[o] = b[o]*c[o]      Add: b'[o] = b[o] + c[o]
-func fuseConvAffine(g *ir.Graph) bool {
+func fuseConvAffine(g *ir.Graph) bool { return fuseConvConst(g, true, false) }
+
+// fuseConvConst is fuseConvAffine (mul: Mul folds too) and FoldBatchNorm's
+// bias fold (convT: an Add after a ConvTranspose folds too, its output
+// channels being W's dim 1 times group).
+func fuseConvConst(g *ir.Graph, mul, convT bool) bool {
 	readers := fuseReaders(g)
 	producer := fuseProducers(g)
 	removed := map[*ir.Node]bool{}
 	for _, op := range g.Nodes {
-		if op.Domain != "" || (op.OpType != "Mul" && op.OpType != "Add") || len(op.Inputs) != 2 || len(op.Outputs) != 1 {
+		if op.Domain != "" || !(op.OpType == "Add" || mul && op.OpType == "Mul") || len(op.Inputs) != 2 || len(op.Outputs) != 1 || op.Outputs[0] == "" {
 			continue
 		}
 		for side := 0; side < 2; side++ {
 			y, cname := op.Inputs[side], op.Inputs[1-side]
 			conv := producer[y]
-			if conv == nil || conv.Domain != "" || conv.OpType != "Conv" || len(conv.Outputs) != 1 || len(readers[y]) != 1 || y == cname {
+			if conv == nil || conv.Domain != "" || !(conv.OpType == "Conv" || convT && conv.OpType == "ConvTranspose") ||
+				len(conv.Outputs) != 1 || len(readers[y]) != 1 || y == cname {
 				continue
 			}
 			ct, wt := fuseConst(g, cname), fuseConst(g, conv.Input(1))
@@ -147,6 +153,13 @@ func fuseConvAffine(g *ir.Graph) bool {
 				continue
 			}
 			outC := wt.Shape()[0]
+			if conv.OpType == "ConvTranspose" {
+				grp := conv.AttrInt("group", 1)
+				if grp < 1 || grp > int64(1<<20) {
+					continue
+				}
+				outC = wt.Shape()[1] * int(grp)
+			}
 			per, ok := fuseChannelVals(ct, wt.Rank(), outC)
 			if !ok {
 				continue
@@ -159,8 +172,8 @@ func fuseConvAffine(g *ir.Graph) bool {
 				}
 				copy(bias, bt.Float32s())
 			}
-			w := wt.Float32s()
 			if op.OpType == "Mul" {
+				w := wt.Float32s()
 				nw := make([]float32, len(w))
 				inner := len(w) / outC
 				for o := 0; o < outC; o++ {

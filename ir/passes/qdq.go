@@ -396,22 +396,7 @@ func qdqIdentity(t *tensor.Tensor, dt tensor.DType) bool {
 // table computes y = Q_out(op(DQ_in(x))) for all 256 values of x's type
 // (indexed by bit pattern) through eval; op nil means the identity.
 func (f *qdqFuser) table(in, out qdqParams, op *ir.Node) (*tensor.Tensor, bool) {
-	var x *tensor.Tensor
-	if in.dt == tensor.Uint8 {
-		d := make([]uint8, 256)
-		for i := range d {
-			d[i] = uint8(i)
-		}
-		x, _ = tensor.FromData(tensor.Uint8, []int{256}, d)
-	} else {
-		d := make([]int8, 256)
-		for i := range d {
-			d[i] = int8(uint8(i))
-		}
-		x, _ = tensor.FromData(tensor.Int8, []int{256}, d)
-	}
-	dq := &ir.Node{Name: "qf_dq", OpType: "DequantizeLinear", Inputs: []string{"x", "s", "z"}, Outputs: []string{"y"}}
-	fx, ok := f.run(dq, x, in.scale, in.zp)
+	fx, ok := f.dqFloats(in)
 	if !ok {
 		return nil, false
 	}
@@ -619,22 +604,7 @@ func (f *qdqFuser) fuseUnary(n *ir.Node) bool {
 // fuseUnaryRight handles c − x, c / x and c ^ x with a constant scalar c by
 // evaluating the op with the table input on the right.
 func (f *qdqFuser) fuseUnaryRight(n, d *ir.Node, dp qdqParams, q *ir.Node, qp qdqParams) bool {
-	var x *tensor.Tensor
-	dq := &ir.Node{Name: "qf_dq", OpType: "DequantizeLinear", Inputs: []string{"x", "s", "z"}, Outputs: []string{"y"}}
-	if dp.dt == tensor.Uint8 {
-		v := make([]uint8, 256)
-		for i := range v {
-			v[i] = uint8(i)
-		}
-		x, _ = tensor.FromData(tensor.Uint8, []int{256}, v)
-	} else {
-		v := make([]int8, 256)
-		for i := range v {
-			v[i] = int8(uint8(i))
-		}
-		x, _ = tensor.FromData(tensor.Int8, []int{256}, v)
-	}
-	fx, ok := f.run(dq, x, dp.scale, dp.zp)
+	fx, ok := f.dqFloats(dp)
 	if !ok {
 		return false
 	}

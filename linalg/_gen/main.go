@@ -49,8 +49,8 @@ func main() {
 }
 
 // genKernel emits an mr × (nv vectors) micro-kernel. With avx512 the vectors
-// are zmm (16 lanes) and A is broadcast by the FMA's memory operand;
-// otherwise ymm (8 lanes) with VBROADCASTSS into two alternating registers.
+// are zmm (16 lanes), otherwise ymm (8 lanes); A is broadcast with
+// VBROADCASTSS into two alternating registers (see stepFMAs).
 func genKernel(name string, mr, nv int, avx512 bool) {
 	lanes, vb := 8, 32
 	vecs := []VecPhysical{Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11, Y12, Y13, Y14, Y15}
@@ -64,7 +64,7 @@ func genKernel(name string, mr, nv int, avx512 bool) {
 	nr := nv * lanes
 	nacc := mr * nv
 	need := nacc + nv
-	if !avx512 {
+	if !avx512 || nv > 1 {
 		need += 2
 	}
 	if need > len(vecs) {
@@ -530,17 +530,19 @@ func genMaxU8() {
 }
 
 // stepFMAs emits one k-step's FMAs of a micro-kernel: A element i of step
-// off (broadcast by the FMA's memory operand with AVX-512, else into one of
-// the two alternating registers bc) times each B register, into acc(i, v).
+// off (broadcast into one of the two alternating registers bc, or by the
+// FMA's memory operand for a one-vector zmm tile) times each B register,
+// into acc(i, v).
 func stepFMAs(a Register, off, mr, nv int, avx512 bool, bc, bv []VecPhysical, acc func(i, v int) VecPhysical) {
 	for i := 0; i < mr; i++ {
 		am := Mem{Base: a, Disp: (off*mr + i) * 4}
-		if avx512 {
-			for v := 0; v < nv; v++ {
-				VFMADD231PS_BCST(am, bv[v], acc(i, v))
-			}
+		if avx512 && nv == 1 {
+			VFMADD231PS_BCST(am, bv[0], acc(i, 0))
 			continue
 		}
+		// One broadcast load feeds all nv FMAs: with the FMA's memory
+		// operand each of them would load it again, and at 9 loads per 8
+		// FMAs a zmm kernel is bound by the load ports, not the FMAs.
 		VBROADCASTSS(am, bc[i%2])
 		for v := 0; v < nv; v++ {
 			VFMADD231PS(bv[v], bc[i%2], acc(i, v))
