@@ -34,6 +34,7 @@ func init() {
 // path does not apply.
 type mbBlock struct {
 	e, d, p *cvConv // e is nil without expansion
+	ir      linalg.IRCache
 }
 
 // mbSubNode returns the FusedConv node of one of the block's convolutions
@@ -168,6 +169,9 @@ type mbJob struct {
 	pe, pp     *linalg.PackedA
 	ae, ad, ap *pfAct
 	hw, khw    [2]int // window.resolve's operands, here so they do not escape
+	ir         mbtIR
+	img        int              // the image bandFn works on
+	bandFn     func(lo, hi int) // bands [lo, hi) of image img, one thread each
 }
 
 // mbScratch is one worker's band buffers.
@@ -208,8 +212,19 @@ func (k *mbBlock) banded(ctx *Context, in []*tensor.Tensor) (out []*tensor.Tenso
 		return nil, false, nil
 	}
 	j := zaLocal[mbJob](ctx)
-	*j = mbJob{ae: k.e.mbAct(), ad: k.d.act, ap: k.p.act}
-	defer func() { *j = mbJob{} }()
+	fn := j.bandFn // kept across runs: made once, it allocates nothing after
+	*j = mbJob{ae: k.e.mbAct(), ad: k.d.act, ap: k.p.act, bandFn: fn}
+	defer func() { *j = mbJob{bandFn: fn} }()
+	if fn == nil {
+		fn = func(lo, hi int) {
+			s := mbScratchPool.Get().(*mbScratch)
+			for i := lo; i < hi; i++ {
+				j.band(s, j.img, i, 1)
+			}
+			mbScratchPool.Put(s)
+		}
+		j.bandFn = fn
+	}
 	var okW bool
 	if k.e != nil {
 		we := in[1]
@@ -294,15 +309,13 @@ func (k *mbBlock) banded(ctx *Context, in []*tensor.Tensor) (out []*tensor.Tenso
 		return nil, true, ctx.Errf("output: %w", err)
 	}
 	j.g, j.x, j.y = g, x.Float32s(), y.Float32s()
+	if j.mbtRun(threads, &k.ir) {
+		return ctx.One(y), true, nil
+	}
 	for b := 0; b < g.n; b++ {
 		if g.bandPar {
-			ParallelFor(threads, g.bands, 1, func(lo, hi int) {
-				s := mbScratchPool.Get().(*mbScratch)
-				for i := lo; i < hi; i++ {
-					j.band(s, b, i, 1)
-				}
-				mbScratchPool.Put(s)
-			})
+			j.img = b
+			ParallelFor(threads, g.bands, 1, j.bandFn)
 			continue
 		}
 		s := mbScratchPool.Get().(*mbScratch)

@@ -111,6 +111,12 @@ var mbCases = []mbCase{
 	{n: 1, c: 2, h: 5, w: 5, e: 4, m: 3, k: 1, stride: 1, dil: 1, expand: true, act: "Clip"},
 	{n: 1, c: 9, h: 12, w: 33, e: 9, m: 11, k: 5, stride: 2, sw: 1, dil: 1, residual: true, act: "HardSwish"},
 	{n: 1, c: 6, h: 7, w: 40, e: 10, m: 6, k: 3, stride: 1, sw: 2, dil: 1, expand: true, act: "HardSwish"},
+	// Small maps, split over expansion channels (mbtRun).
+	{n: 2, c: 96, h: 14, w: 14, e: 576, m: 160, k: 3, stride: 2, dil: 1, expand: true, act: "Clip"},
+	{n: 1, c: 32, h: 28, w: 28, e: 192, m: 32, k: 3, stride: 1, dil: 1, expand: true, residual: true, act: "Clip"},
+	{n: 1, c: 5, h: 3, w: 5, e: 96, m: 32, k: 3, stride: 1, dil: 1, expand: true, residual: true, act: "Relu"},
+	{n: 1, c: 17, h: 9, w: 7, e: 160, m: 96, k: 5, stride: 1, dil: 1, expand: true, residual: true, act: ""},
+	{n: 1, c: 8, h: 1, w: 1, e: 64, m: 32, k: 3, stride: 1, dil: 1, expand: true, act: "Clip"},
 }
 
 // TestMBBlock compares the banded block with the three convolutions run
