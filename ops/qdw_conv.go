@@ -46,9 +46,12 @@ func qdwPlanesF32(x, w, bias, y, res []float32, lo, hi, group, in, on, kn int, l
 // qdwConv runs a depthwise QLinearConv (group == input == output
 // channels) plane by plane with linalg.DepthwiseConv2DQ, falling back to
 // the integer kernel (qwConvDWY) when that path cannot be exact.
-func qdwConv(ctx *Context, x, w, out *tensor.Tensor, r *qsConvRun, v *qwConv2D) {
+func (c *qsConv) qdwConv(ctx *Context, x, w, wZP, out *tensor.Tensor, r *qsConvRun, v *qwConv2D) {
 	if !qdwExact(r, v) {
 		qdwDispatch(ctx, x, w, out, r, v)
+		return
+	}
+	if x.DType() == tensor.Uint8 && q8tDWConv(ctx, c, x, w, wZP, out, r, v) {
 		return
 	}
 	switch {
