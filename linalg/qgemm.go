@@ -352,14 +352,14 @@ func (q *qgemmCall) work(r0, r1, p0, p1 int) {
 							im.kern(ap, lda, bptr, steps, &ws.buf[j0-jc], ld, &ws.rfix[0], cf, full, flags)
 						}
 						if full < nblk {
-							im.kern(tp, stride, bptr, steps, &ws.buf[full*mr*ld+j0-jc], ld, &ws.rfix[full*2*mr], cf, 1, flags)
+							q8tTailKern(im, rows-full*mr, tp, stride, bptr, steps, &ws.buf[full*mr*ld+j0-jc], ld, &ws.rfix[full*2*mr], cf, 1, flags)
 						}
 					case cols == nr:
 						if full > 0 {
 							im.kern(ap, lda, bptr, steps, &q.c[g0*q.ldc+j0], q.ldc, &ws.rfix[0], cf, full, flags)
 						}
 						if full < nblk {
-							im.kern(tp, stride, bptr, steps, &ws.tile[0], nr, &ws.rfix[full*2*mr], cf, 1, flags)
+							q8tTailKern(im, rows-full*mr, tp, stride, bptr, steps, &ws.tile[0], nr, &ws.rfix[full*2*mr], cf, 1, flags)
 							for i := full * mr; i < rows; i++ {
 								copy(q.c[(g0+i)*q.ldc+j0:(g0+i)*q.ldc+j0+cols], ws.tile[(i-full*mr)*nr:])
 							}
@@ -369,7 +369,7 @@ func (q *qgemmCall) work(r0, r1, p0, p1 int) {
 							im.kern(ap, lda, bptr, steps, &ws.tile[0], nr, &ws.rfix[0], cf, full, flags)
 						}
 						if full < nblk {
-							im.kern(tp, stride, bptr, steps, &ws.tile[full*mr*nr], nr, &ws.rfix[full*2*mr], cf, 1, flags)
+							q8tTailKern(im, rows-full*mr, tp, stride, bptr, steps, &ws.tile[full*mr*nr], nr, &ws.rfix[full*2*mr], cf, 1, flags)
 						}
 						for i := 0; i < rows; i++ {
 							copy(q.c[(g0+i)*q.ldc+j0:(g0+i)*q.ldc+j0+cols], ws.tile[i*nr:])
