@@ -21,17 +21,23 @@ import (
 )
 
 // q8tDWEnt is the size of one table entry: idx [64]byte, base int64,
-// load masks [3]uint64, merge masks [3]uint64, padding.
+// load masks [3]uint64, merge masks [3]uint64, the group's first output
+// pixel int32 and its store mask uint16.
 const q8tDWEnt = 128
 
-// q8tDWMaxP bounds the planes (output pixels) the small kernel takes;
-// larger ones have long rows the row kernels fill well.
-const q8tDWMaxP = 1024
+// q8tDWMaxP bounds the planes (output pixels) the table kernel takes,
+// q8tDWMaxP2 those with column stride 2 (whose groups stop at row ends):
+// larger ones have long rows the row kernels fill as well, and their
+// tables would not stay in L1 (measured: 56×56 stride 1 and 28×28
+// stride 2 gain 7-8%, 56×56 stride 2 loses 9%).
+const (
+	q8tDWMaxP  = 4096
+	q8tDWMaxP2 = 1024
+)
 
 // q8tDWTab is the group table of one geometry.
 type q8tDWTab struct {
 	groups int
-	tail   uint64 // store mask of the last group
 	ent    []byte // groups × q8tDWEnt, 64-byte aligned
 }
 
@@ -46,7 +52,7 @@ var q8tDWTabs struct {
 var q8tDWSmall = true
 
 // q8tDWSmallFn is the assembly kernel (nil: none); see q8tDWSmallVBMI.
-var q8tDWSmallFn func(y, x *byte, n, hw, p int, tab *byte, groups, w int, ws, rowc *int32, mult *float32, zp, xzp int32, lo, hi float32, tail uint64)
+var q8tDWSmallFn func(y, x *byte, n, hw, p int, tab *byte, groups, w int, ws, rowc *int32, mult *float32, zp, xzp int32, lo, hi float32)
 
 // q8tDWTable returns the table of g, or nil when the small kernel does
 // not take it.
@@ -69,44 +75,55 @@ func q8tDWTable(g *Q8ConvGeom) *q8tDWTab {
 }
 
 // q8tDWBuild builds the table of g (nil: not taken): 3 kernel rows of at
-// most 4 taps, dilation 1, and every group's 16 windows within 64 bytes.
+// most 4 taps, dilation 1. Groups take up to 16 consecutive output pixels
+// whose windows lie within 64 bytes, so a group crosses rows only where
+// the next row's windows are near (small or stride-1 maps).
 func q8tDWBuild(g *Q8ConvGeom) *q8tDWTab {
 	P := g.OH * g.OW
 	if g.KH != 3 || g.KW < 1 || g.KW > 4 || g.DH != 1 || g.DW != 1 || g.SH < 1 || g.SW < 1 ||
-		P <= 0 || P > q8tDWMaxP || g.H <= 0 || g.W <= 0 || g.PH < 0 || g.PW < 0 {
+		P <= 0 || P > q8tDWMaxP || (g.SW > 1 && P > q8tDWMaxP2) || g.H <= 0 || g.W <= 0 || g.PH < 0 || g.PW < 0 {
 		return nil
 	}
-	groups := (P + 15) / 16
+	start := func(p int) int { return (p/g.OW*g.SH-g.PH)*g.W + p%g.OW*g.SW - g.PW }
+	// Greedy groups: [p0, p0+cnt) with all window starts within 60 bytes.
+	var firsts []int
+	for p := 0; p < P; {
+		firsts = append(firsts, p)
+		lo, hi := start(p), start(p)
+		q := p + 1
+		for ; q < P && q-p < 16; q++ {
+			s := start(q)
+			if max(hi, s)-min(lo, s)+3 > 63 {
+				break
+			}
+			lo, hi = min(lo, s), max(hi, s)
+		}
+		p = q
+	}
+	groups := len(firsts)
+	if groups > P/8+1 {
+		return nil // lanes mostly idle: the row kernels do better
+	}
 	raw := make([]byte, groups*q8tDWEnt+64)
 	off := int((64 - uintptr(unsafe.Pointer(unsafe.SliceData(raw)))%64) % 64)
 	t := &q8tDWTab{groups: groups, ent: raw[off : off+groups*q8tDWEnt]}
 	hw := g.H * g.W
-	for gi := 0; gi < groups; gi++ {
+	for gi, p0 := range firsts {
 		e := t.ent[gi*q8tDWEnt : (gi+1)*q8tDWEnt]
-		// Window start (kernel row 0) of each lane.
-		var start [16]int
-		base, top := math.MaxInt, math.MinInt
-		for j := 0; j < 16; j++ {
-			p := gi*16 + j
-			if p >= P {
-				break
-			}
-			oh, ow := p/g.OW, p%g.OW
-			start[j] = (oh*g.SH-g.PH)*g.W + ow*g.SW - g.PW
-			base, top = min(base, start[j]), max(top, start[j])
+		cnt := P - p0
+		if gi+1 < groups {
+			cnt = firsts[gi+1] - p0
 		}
-		if top-base+3 > 63 {
-			return nil
+		base := math.MaxInt
+		for j := 0; j < cnt; j++ {
+			base = min(base, start(p0+j))
 		}
 		var mm [3]uint64
-		for j := 0; j < 16; j++ {
-			p := gi*16 + j
-			if p >= P {
-				break
-			}
+		for j := 0; j < cnt; j++ {
+			p := p0 + j
 			oh, ow := p/g.OW, p%g.OW
 			for tp := 0; tp < 4; tp++ {
-				e[4*j+tp] = byte(start[j] - base + tp)
+				e[4*j+tp] = byte(start(p) - base + tp)
 				iw := ow*g.SW - g.PW + tp
 				if tp >= g.KW || iw < 0 || iw >= g.W {
 					continue
@@ -130,8 +147,9 @@ func q8tDWBuild(g *Q8ConvGeom) *q8tDWTab {
 			*(*uint64)(unsafe.Pointer(&e[72+8*kh])) = lm
 			*(*uint64)(unsafe.Pointer(&e[96+8*kh])) = mm[kh]
 		}
+		*(*int32)(unsafe.Pointer(&e[120])) = int32(p0)
+		*(*uint16)(unsafe.Pointer(&e[124])) = uint16(q8Mask(cnt))
 	}
-	t.tail = q8Mask(P - 16*(groups-1))
 	return t
 }
 
@@ -140,7 +158,7 @@ func q8tDWBuild(g *Q8ConvGeom) *q8tDWTab {
 func q8tDWRun(y, x []byte, n int, g *Q8ConvGeom, t *q8tDWTab, ws, rowc []int32, mult []float32, zp, xzp int32, lo, hi float32, signed, asm bool) {
 	hw, P := g.H*g.W, g.OH*g.OW
 	if asm && q8tDWSmallFn != nil {
-		q8tDWSmallFn(&y[0], &x[0], n, hw, P, &t.ent[0], t.groups, g.W, &ws[0], &rowc[0], &mult[0], zp, xzp, lo, hi, t.tail)
+		q8tDWSmallFn(&y[0], &x[0], n, hw, P, &t.ent[0], t.groups, g.W, &ws[0], &rowc[0], &mult[0], zp, xzp, lo, hi)
 		return
 	}
 	q8tDWSmallGeneric(y, x, n, hw, P, t, g.W, ws, rowc, mult, zp, xzp, lo, hi, signed)
@@ -179,11 +197,13 @@ func q8tDWSmallGeneric(y, x []byte, n, hw, P int, t *q8tDWTab, w int, ws, rowc [
 					}
 				}
 			}
+			p0 := int(*(*int32)(unsafe.Pointer(&e[120])))
+			sm := *(*uint16)(unsafe.Pointer(&e[124]))
 			for j := 0; j < 16; j++ {
-				p := gi*16 + j
-				if p >= P {
-					break
+				if sm>>j&1 == 0 {
+					continue
 				}
+				p := p0 + j
 				f := float32(acc[j]) * mult[c]
 				var q int32
 				if f == f {

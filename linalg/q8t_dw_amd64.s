@@ -2,7 +2,7 @@
 
 #include "textflag.h"
 
-// func q8tDWSmallVBMI(y, x *byte, n, hw, p int, tab *byte, groups, w int, ws, rowc *int32, mult *float32, zp, xzp int32, lo, hi float32, tail uint64)
+// func q8tDWSmallVBMI(y, x *byte, n, hw, p int, tab *byte, groups, w int, ws, rowc *int32, mult *float32, zp, xzp int32, lo, hi float32)
 // n depthwise planes (x: hw bytes apart, y: p bytes apart) through the
 // group table tab (q8tDWEnt = 128 bytes per group of 16 output pixels):
 // for kernel row kh the 64 bytes at plane + base + kh·w are loaded under
@@ -10,9 +10,9 @@
 // (the entry's index) hands each pixel its 4 window bytes, bytes outside
 // the image keep the zero point xzp (merge mask), and VPDPBUSD adds their
 // products with the plane's 4 s8 weights ws[3c+kh]. The sums + rowc[c]
-// are requantized with mult[c] as in q8DW3VBMI and stored, the last group
-// under the tail mask.
-TEXT ·q8tDWSmallVBMI(SB), NOSPLIT, $0-112
+// are requantized with mult[c] as in q8DW3VBMI and stored under the
+// entry's mask from the entry's first pixel on.
+TEXT ·q8tDWSmallVBMI(SB), NOSPLIT, $0-104
 	MOVQ y+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ n+16(FP), R8
@@ -29,8 +29,6 @@ TEXT ·q8tDWSmallVBMI(SB), NOSPLIT, $0-112
 	VPBROADCASTB X13, Z13
 	VBROADCASTSS lo+96(FP), Z5
 	VBROADCASTSS hi+100(FP), Z4
-	MOVQ tail+104(FP), AX
-	KMOVW AX, K3
 	TESTQ R8, R8
 	JLE dws_done
 dws_plane:
@@ -41,7 +39,6 @@ dws_plane:
 	VBROADCASTSS (R11), Z7
 	MOVQ tab+40(FP), R14
 	MOVQ groups+48(FP), R15
-	MOVQ DI, DX
 dws_group:
 	VMOVDQU64 (R14), Z9
 	MOVQ 64(R14), BX
@@ -71,14 +68,12 @@ dws_group:
 	VMINPS Z4, Z0, Z0
 	VCVTPS2DQ Z0, Z0
 	VPADDD Z6, Z0, Z0
+	MOVLQSX 120(R14), DX
+	KMOVW 124(R14), K3
+	VPMOVDB Z0, K3, (DI)(DX*1)
 	ADDQ $128, R14
 	DECQ R15
-	JZ dws_last
-	VPMOVDB Z0, (DX)
-	ADDQ $16, DX
-	JMP dws_group
-dws_last:
-	VPMOVDB Z0, K3, (DX)
+	JNZ dws_group
 	ADDQ p+32(FP), DI
 	ADDQ hw+24(FP), SI
 	ADDQ $12, R9

@@ -19,7 +19,7 @@ func TestQ8DepthwisePacked(t *testing.T) {
 	type geo struct{ h, w, kw, s, ph, pw int }
 	var gs []geo
 	tested := 0
-	for _, hw := range []int{1, 2, 3, 7, 14, 17, 28, 31} {
+	for _, hw := range []int{1, 2, 3, 7, 14, 17, 28, 31, 45, 57} {
 		gs = append(gs, geo{hw, hw, 3, 1, 1, 1}, geo{hw, hw + 1, 3, 2, 1, 1}, geo{hw + 2, hw, 3, 1, 0, 0},
 			geo{hw, hw, 2, 2, 0, 1}, geo{hw, hw + 3, 4, 1, 1, 2}, geo{hw, hw, 1, 1, 1, 0})
 	}
@@ -137,9 +137,13 @@ func TestQ8DepthwisePacked(t *testing.T) {
 	if pw := Q8PackDepthwise(1, 5, 5, make([]int8, 25), nil); Q8DepthwisePackedOK(&g, pw) {
 		t.Fatal("5×5 weights accepted for a 3×3 geometry")
 	}
-	big := Q8ConvGeom{C: 1, H: 64, W: 64, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1, OH: 64, OW: 64}
-	if Q8DepthwisePackedOK(&big, Q8PackDepthwise(1, 3, 3, make([]int8, 9), nil)) {
-		t.Fatal("64×64 plane accepted")
+	for _, big := range []Q8ConvGeom{
+		{C: 1, H: 72, W: 72, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1, DH: 1, DW: 1, OH: 72, OW: 72},
+		{C: 1, H: 72, W: 72, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1, DH: 1, DW: 1, OH: 36, OW: 36},
+	} {
+		if Q8DepthwisePackedOK(&big, Q8PackDepthwise(1, 3, 3, make([]int8, 9), nil)) {
+			t.Fatalf("%d×%d plane, stride %d accepted", big.OH, big.OW, big.SW)
+		}
 	}
 }
 

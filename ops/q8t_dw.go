@@ -39,7 +39,7 @@ var q8tDWJobs = sync.Pool{New: func() any {
 // kernel, reporting false (having written nothing) when it does not take
 // the case.
 func q8tDWConv(ctx *Context, c *qsConv, x, w, wZP, out *tensor.Tensor, r *qsConvRun, v *qwConv2D) bool {
-	if c == nil || v.kh != 3 || v.kw > 4 || v.oh*v.ow > 1024 || len(r.mult) < r.g.cout {
+	if c == nil || v.kh != 3 || v.kw > 4 || v.oh*v.ow > 4096 || len(r.mult) < r.g.cout {
 		return false
 	}
 	g := linalg.Q8ConvGeom{C: 1, H: v.h, W: v.w, KH: v.kh, KW: v.kw, OH: v.oh, OW: v.ow, SH: v.sh, SW: v.sw,
