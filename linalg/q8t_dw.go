@@ -1,17 +1,18 @@
 package linalg
 
-// Depthwise 3×3-row convolution of small planes (uint8 activations), 16
-// consecutive output pixels of a plane per vector whatever rows they lie
-// on: q8Depthwise's row-by-row kernels fill 16 lanes per output row, so a
-// 7×7 or 14×14 map leaves lanes idle and every window is a border window
-// with its masks computed on the fly. Here the per-group geometry, which
-// is the same for every plane, is tabulated once per shape: where to load
-// 64 bytes for kernel row 0 (rows kh at +kh·W), which loaded bytes lie in
-// the plane (masked loads: nothing outside it is read), the VPERMB index
-// giving each lane its 4 window bytes, and which of them are inside the
-// image (the others take the zero point, adding nothing to the centred
-// sum). The kernel then runs every plane of a call through the table with
-// no branches but the loops, and requantizes like q8DW3VBMI.
+// Depthwise 3×3-row convolution of small and mid-size planes (uint8
+// activations), up to 16 consecutive output pixels of a plane per vector
+// whatever rows they lie on: q8Depthwise's row-by-row kernels fill 16
+// lanes per output row, so a 7×7 or 14×14 map leaves lanes idle and
+// every window is a border window with its masks computed on the fly.
+// Here the per-group geometry, which is the same for every plane, is
+// tabulated once per shape: where to load 64 bytes for kernel row 0
+// (rows kh at +kh·W), which loaded bytes lie in the plane (masked loads:
+// nothing outside it is read), the VPERMB index giving each lane its 4
+// window bytes, which of them are inside the image (the others take the
+// zero point, adding nothing to the centred sum), and where the group's
+// pixels go. The kernel then runs every plane of a call through the
+// table with no branches but the loops, and requantizes like q8DW3VBMI.
 
 import (
 	"fmt"

@@ -1,7 +1,7 @@
 package ops
 
-// Depthwise QLinearConv on small planes (uint8 activations, 3 kernel rows
-// of at most 4 taps) through linalg.Q8DepthwisePacked: the weights are
+// Depthwise QLinearConv on small and mid-size planes (uint8 activations, 3
+// kernel rows of at most 4 taps) through linalg.Q8DepthwisePacked: the weights are
 // packed once per weight tensor (cached in qsConv.q8Pack, which depthwise
 // convolutions do not otherwise use), and the planes go to the pool
 // through a recycled job, so a run neither re-centres the weights nor
