@@ -4,10 +4,13 @@ package ops
 // eight bytes at a time in a uint64 (SWAR): a classifier's pool has a
 // thousand or more channels of a few dozen pixels, where a call, a type
 // switch and a vector kernel's setup per channel cost more than the sum.
+// Long uint8 rows (squeeze-excitation pools over whole maps) still take
+// the vector sum.
 
 import (
 	"encoding/binary"
 
+	"github.com/qinfer/qinfer/linalg"
 	"github.com/qinfer/qinfer/tensor"
 )
 
@@ -26,8 +29,16 @@ func q8tGAP(x, out *tensor.Tensor, n, img int, bias int32, scale float32, yz, lo
 	if dt == tensor.Int8 {
 		flip, off = 0x8080808080808080, -128*int32(img)
 	}
+	// Long uint8 rows go to the vector sum, whose setup is then paid off.
+	long := dt == tensor.Uint8 && img >= 128
 	for i := 0; i < n; i++ {
-		acc := int32(q8tSumBytes(xb[i*img:(i+1)*img], flip)) + off
+		row := xb[i*img : (i+1)*img]
+		var acc int32
+		if long {
+			acc = int32(linalg.SumU8(row))
+		} else {
+			acc = int32(q8tSumBytes(row, flip)) + off
+		}
 		v := msRequant(bias+acc, scale, yz, lo, hi)
 		ob[i] = uint8(v) // int8 stores the same low byte
 	}

@@ -40,7 +40,7 @@ func TestQ8tSumBytes(t *testing.T) {
 func TestQ8tGAP(t *testing.T) {
 	r := rand.New(rand.NewSource(6))
 	for _, dt := range []tensor.DType{tensor.Uint8, tensor.Int8} {
-		for _, img := range []int{1, 49, 300} {
+		for _, img := range []int{1, 49, 127, 128, 300, 3136} {
 			c := 37
 			x := tensor.Zeros(dt, 1, c, img)
 			xb := qfByteData(x)
