@@ -76,6 +76,9 @@ type Q8ConvWeights struct {
 	// to amxMR, for amxConvFn.
 	amx    bool
 	chunks int
+	// dw: depthwise weights from Q8PackDepthwise (the other fields but
+	// M, K unused).
+	dw *q8tDWPack
 }
 
 // amxImpl describes the AMX kernel's layout for the shared code.

@@ -85,6 +85,12 @@ func q8Depthwise[TY QInt](y []TY, x []uint8, n int, g *Q8ConvGeom, w []int32, xZ
 	yb := qbytes(y)[:n*P]
 	lo, hi := QRange[TY]()
 	flo, fhi := float32(lo-yZP), float32(hi-yZP)
+	if q8tDWSmall && g.KH == 3 && g.KW <= 4 && P <= q8tDWMaxP {
+		if t := q8tDWTable(g); t != nil {
+			q8tDWPlanes(yb, x, n, g, t, w, xZP, bias, mult, yZP, flo, fhi, lo < 0, asm)
+			return true
+		}
+	}
 	// Padded plane: the rows and columns the windows start in, plus a
 	// vector of slack for the last window's 64-byte read.
 	hp := (g.OH-1)*g.SH + g.KH

@@ -218,35 +218,58 @@ func (q *qgemmCall) run(threads int) {
 	}
 	panels := (q.n + qNR - 1) / qNR
 	mblocks := (q.m + im.mr - 1) / im.mr
-	// At least ~1M multiply-adds per goroutine.
-	if w := q.m * q.n * max(q.k, 1) >> 20; w < threads {
+	// At least ~1M multiply-adds per goroutine, counting whole row blocks:
+	// the kernel computes mr rows even for a single-row product (a
+	// classifier's GEMV), which costs about as much as mr rows.
+	if w := mblocks * im.mr * q.n * max(q.k, 1) >> 20; w < threads {
 		threads = max(w, 1)
 	}
 	if threads == 1 {
 		q.work(0, q.m, 0, panels)
 		return
 	}
-	qh := q.heapCopy() // the chunks share a copy: q itself stays on the caller's stack
+	sp := qgemmSplits.Get().(*qgemmSplit)
+	defer qgemmSplits.Put(sp)
+	sp.q = *q // the chunks share this pooled copy: q stays on the caller's stack
+	sp.panels = panels
 	if mblocks >= 2*threads || mblocks >= panels {
 		threads = min(threads, mblocks)
-		per := (mblocks + threads - 1) / threads
-		parallel((mblocks+per-1)/per, func(i int) {
-			b0 := i * per
-			qh.work(b0*im.mr, min((b0+per)*im.mr, qh.m), 0, panels)
-		})
-		return
+		sp.per = (mblocks + threads - 1) / threads
+		parallel((mblocks+sp.per-1)/sp.per, sp.rows)
+	} else {
+		threads = min(threads, panels)
+		sp.per = (panels + threads - 1) / threads
+		parallel((panels+sp.per-1)/sp.per, sp.cols)
 	}
-	threads = min(threads, panels)
-	per := (panels + threads - 1) / threads
-	parallel((panels+per-1)/per, func(i int) {
-		qh.work(0, qh.m, i*per, min((i+1)*per, panels))
-	})
+	sp.q = qgemmCall{} // drop the operands
 }
 
-// heapCopy returns a copy of q for goroutines to share.
-func (q *qgemmCall) heapCopy() *qgemmCall {
-	c := *q
-	return &c
+// qgemmSplit is one multi-threaded qgemmCall: a copy of the call and its
+// chunk size, with the chunk functions bound once (a closure or method
+// value made per call would be heap-allocated).
+type qgemmSplit struct {
+	q          qgemmCall
+	per        int
+	panels     int
+	rows, cols func(i int)
+}
+
+var qgemmSplits = sync.Pool{New: func() any {
+	sp := new(qgemmSplit)
+	sp.rows, sp.cols = sp.runRows, sp.runCols
+	return sp
+}}
+
+// runRows computes row-block chunk i over every panel.
+func (sp *qgemmSplit) runRows(i int) {
+	mr := sp.q.pb.impl.mr
+	b0 := i * sp.per
+	sp.q.work(b0*mr, min((b0+sp.per)*mr, sp.q.m), 0, sp.panels)
+}
+
+// runCols computes panel chunk i over every row.
+func (sp *qgemmSplit) runCols(i int) {
+	sp.q.work(0, sp.q.m, i*sp.per, min((i+1)*sp.per, sp.panels))
 }
 
 // qMCBytes bounds the packed A of one row group (kept in L2 while the B
@@ -329,14 +352,14 @@ func (q *qgemmCall) work(r0, r1, p0, p1 int) {
 							im.kern(ap, lda, bptr, steps, &ws.buf[j0-jc], ld, &ws.rfix[0], cf, full, flags)
 						}
 						if full < nblk {
-							im.kern(tp, stride, bptr, steps, &ws.buf[full*mr*ld+j0-jc], ld, &ws.rfix[full*2*mr], cf, 1, flags)
+							q8tTailKern(im, rows-full*mr, tp, stride, bptr, steps, &ws.buf[full*mr*ld+j0-jc], ld, &ws.rfix[full*2*mr], cf, 1, flags)
 						}
 					case cols == nr:
 						if full > 0 {
 							im.kern(ap, lda, bptr, steps, &q.c[g0*q.ldc+j0], q.ldc, &ws.rfix[0], cf, full, flags)
 						}
 						if full < nblk {
-							im.kern(tp, stride, bptr, steps, &ws.tile[0], nr, &ws.rfix[full*2*mr], cf, 1, flags)
+							q8tTailKern(im, rows-full*mr, tp, stride, bptr, steps, &ws.tile[0], nr, &ws.rfix[full*2*mr], cf, 1, flags)
 							for i := full * mr; i < rows; i++ {
 								copy(q.c[(g0+i)*q.ldc+j0:(g0+i)*q.ldc+j0+cols], ws.tile[(i-full*mr)*nr:])
 							}
@@ -346,7 +369,7 @@ func (q *qgemmCall) work(r0, r1, p0, p1 int) {
 							im.kern(ap, lda, bptr, steps, &ws.tile[0], nr, &ws.rfix[0], cf, full, flags)
 						}
 						if full < nblk {
-							im.kern(tp, stride, bptr, steps, &ws.tile[full*mr*nr], nr, &ws.rfix[full*2*mr], cf, 1, flags)
+							q8tTailKern(im, rows-full*mr, tp, stride, bptr, steps, &ws.tile[full*mr*nr], nr, &ws.rfix[full*2*mr], cf, 1, flags)
 						}
 						for i := 0; i < rows; i++ {
 							copy(q.c[(g0+i)*q.ldc+j0:(g0+i)*q.ldc+j0+cols], ws.tile[i*nr:])

@@ -651,6 +651,9 @@ func msNewGlobalAvgPool(n *ir.Node, opset int) (Kernel, error) {
 		// Channels over threads: each writes its own output element.
 		gp := msGAPParams{x: x, out: out, c: c, img: img, last: last, bias: bias, scale: scale, yz: yz, lo: lo, hi: hi}
 		if grain := max(1, (64<<10)/img); zaSerialN(ctx, nb*c, grain) {
+			if !last && q8tGAP(x, out, nb*c, img, bias, scale, yz, lo, hi) {
+				return ctx.One(out), nil
+			}
 			gp.run(0, nb*c) // no closure on the serial path: nothing escapes
 		} else {
 			gh := gp // only this path's copy escapes into the pool

@@ -2,6 +2,8 @@ package ops
 
 import (
 	"math"
+	"sync"
+	"unsafe"
 
 	"github.com/qinfer/qinfer/linalg"
 	"github.com/qinfer/qinfer/tensor"
@@ -46,9 +48,12 @@ func qdwPlanesF32(x, w, bias, y, res []float32, lo, hi, group, in, on, kn int, l
 // qdwConv runs a depthwise QLinearConv (group == input == output
 // channels) plane by plane with linalg.DepthwiseConv2DQ, falling back to
 // the integer kernel (qwConvDWY) when that path cannot be exact.
-func qdwConv(ctx *Context, x, w, out *tensor.Tensor, r *qsConvRun, v *qwConv2D) {
+func (c *qsConv) qdwConv(ctx *Context, x, w, wZP, out *tensor.Tensor, r *qsConvRun, v *qwConv2D) {
 	if !qdwExact(r, v) {
 		qdwDispatch(ctx, x, w, out, r, v)
+		return
+	}
+	if x.DType() == tensor.Uint8 && q8tDWConv(ctx, c, x, w, wZP, out, r, v) {
 		return
 	}
 	switch {
@@ -120,9 +125,56 @@ func qdwConvQ[TX, TW, TY linalg.QInt](ctx *Context, x []TX, w []TW, y []TY, r *q
 		qdwRunQ(x, y, r, wc, 0, g.batch*C, C, hw, P, ks, d) // no closure: no allocation
 		return
 	}
-	ctx.Parallel(g.batch*C, 1, func(a, b int) {
-		qdwRunQ(x, y, r, wc, a, b, C, hw, P, ks, d)
-	})
+	j := q8tDWQJobs.Get().(*q8tDWQJob)
+	defer q8tDWQJobs.Put(j)
+	_, j.xs = any(x).([]int8)
+	_, j.ys = any(y).([]int8)
+	j.x, j.y, j.r, j.wc = q8tBytes(x), q8tBytes(y), r, wc
+	j.C, j.hw, j.P, j.ks, j.d = C, hw, P, ks, d
+	ctx.Parallel(g.batch*C, 1, j.run)
+	j.x, j.y, j.r, j.wc = nil, nil, nil, nil
+}
+
+// q8tDWQJob is a parallel qdwConvQ call (8-bit data as bytes, with their
+// signedness), its method value bound once so a run allocates nothing.
+type q8tDWQJob struct {
+	x, y         []uint8
+	xs, ys       bool
+	r            *qsConvRun
+	wc           []int32
+	C, hw, P, ks int
+	d            [12]int
+	run          func(a, b int)
+}
+
+var q8tDWQJobs = sync.Pool{New: func() any {
+	j := new(q8tDWQJob)
+	j.run = j.planes
+	return j
+}}
+
+// planes runs qdwRunQ on planes [a, b) with the call's types.
+func (j *q8tDWQJob) planes(a, b int) {
+	switch {
+	case !j.xs && !j.ys:
+		qdwRunQ(j.x, j.y, j.r, j.wc, a, b, j.C, j.hw, j.P, j.ks, j.d)
+	case !j.xs:
+		qdwRunQ(j.x, q8tI8(j.y), j.r, j.wc, a, b, j.C, j.hw, j.P, j.ks, j.d)
+	case !j.ys:
+		qdwRunQ(q8tI8(j.x), j.y, j.r, j.wc, a, b, j.C, j.hw, j.P, j.ks, j.d)
+	default:
+		qdwRunQ(q8tI8(j.x), q8tI8(j.y), j.r, j.wc, a, b, j.C, j.hw, j.P, j.ks, j.d)
+	}
+}
+
+// q8tBytes views an 8-bit slice as bytes (same size and layout).
+func q8tBytes[T linalg.QInt](s []T) []uint8 {
+	return unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+}
+
+// q8tI8 views bytes as int8 (same size and layout).
+func q8tI8(s []uint8) []int8 {
+	return unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
 
 // qdwRunQ runs planes [a, b) of qdwConvQ, in runs within one image.

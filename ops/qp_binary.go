@@ -15,6 +15,7 @@ package ops
 
 import (
 	"math"
+	"sync"
 	"unsafe"
 
 	"github.com/qinfer/qinfer/linalg"
@@ -338,6 +339,10 @@ func qpBinary[T uint8 | int8](ctx *Context, a, b, out *tensor.Tensor, mul bool, 
 	if zaQBinarySerial(ctx, av, bv, ov, mul, mode, sa, sb, sc, za, zb, zc, lo, hi) {
 		return // one thread, no broadcast beyond scalars: no allocation
 	}
+	if !mul && len(av) == len(ov) && len(bv) == len(ov) {
+		q8tAddSpans(ctx, qdU8(av), qdU8(bv), qdU8(ov), a.DType() == tensor.Int8, mode, sa, sb, sc, za, zb, zc, lo, hi)
+		return // same shapes: no broadcast plan, no closure
+	}
 	l := qpNewBcast(a.Shape(), b.Shape(), out.Shape())
 	r := len(l.dims)
 	stepA, stepB := l.as[r-1], l.bs[r-1]
@@ -357,3 +362,39 @@ func qpBinary[T uint8 | int8](ctx *Context, a, b, out *tensor.Tensor, mul bool, 
 
 // abs32 is |v| (NaN stays NaN).
 func abs32(v float32) float32 { return math.Float32frombits(math.Float32bits(v) &^ (1 << 31)) }
+
+// q8tAddJob is a parallel QLinearAdd of same-shape operands (bytes, with
+// their signedness): its table and method value live in a recycled job,
+// so a run allocates nothing.
+type q8tAddJob struct {
+	a, b, o []uint8
+	signed  bool
+	t       qpAddTab
+	run     func(lo, hi int)
+}
+
+var q8tAddJobs = sync.Pool{New: func() any {
+	j := new(q8tAddJob)
+	j.run = j.span
+	return j
+}}
+
+// q8tAddSpans computes o = QLinearAdd(a, b) elementwise, split over the
+// pool in chunks of at least 32K elements.
+func q8tAddSpans(ctx *Context, a, b, o []uint8, signed bool, mode int, sa, sb, sc float32, za, zb, zc, lo, hi int32) {
+	j := q8tAddJobs.Get().(*q8tAddJob)
+	defer q8tAddJobs.Put(j)
+	qpFillAddTab(&j.t, signed, mode, sa, sb, sc, za, zb, zc, lo, hi)
+	j.a, j.b, j.o, j.signed = a, b, o, signed
+	ctx.Parallel(len(o), 32<<10, j.run)
+	j.a, j.b, j.o = nil, nil, nil
+}
+
+// span computes elements [lo, hi).
+func (j *q8tAddJob) span(lo, hi int) {
+	if j.signed {
+		qpAddRun(q8tI8(j.o[lo:hi]), q8tI8(j.a[lo:hi]), 1, q8tI8(j.b[lo:hi]), 1, &j.t)
+		return
+	}
+	qpAddRun(j.o[lo:hi], j.a[lo:hi], 1, j.b[lo:hi], 1, &j.t)
+}

@@ -61,7 +61,7 @@ func (c *qsConv) qwConvFast(ctx *Context, x, w, wZP, out *tensor.Tensor, r *qsCo
 		return true, nil
 	}
 	if qwIsDepthwise(g) {
-		qdwConv(ctx, x, w, out, r, v)
+		c.qdwConv(ctx, x, w, wZP, out, r, v)
 		return true, nil
 	}
 	if !qwNHWC && v.sh*v.sw <= 16 {
