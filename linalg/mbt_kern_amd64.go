@@ -9,82 +9,13 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func mbtDwAVX512(in *float32, irs, ips, sx, sy int, w, bias, lohi, out *float32, oh, ow int)
 
+// The projection tiles mbtPKernP{1..6}N{2,4} are generated with the ci
+// kernels (_gen/ci.go genCiStride with stride 64, in sgemm_amd64.s).
+
 // mbtBiasClipAVX512 is mbtBiasClipRef on a pointer.
 //
 //go:noescape
 func mbtBiasClipAVX512(p *float32, nvec int, bias, lohi *float32)
-
-// mbtPKernP1N2 is ciKernP1N2 reading pixel j of x at x[64j]
-// (mbtPKernRef with p=1, nb=2).
-//
-//go:noescape
-func mbtPKernP1N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
-
-// mbtPKernP2N2 is ciKernP2N2 reading pixel j of x at x[64j]
-// (mbtPKernRef with p=2, nb=2).
-//
-//go:noescape
-func mbtPKernP2N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
-
-// mbtPKernP3N2 is ciKernP3N2 reading pixel j of x at x[64j]
-// (mbtPKernRef with p=3, nb=2).
-//
-//go:noescape
-func mbtPKernP3N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
-
-// mbtPKernP4N2 is ciKernP4N2 reading pixel j of x at x[64j]
-// (mbtPKernRef with p=4, nb=2).
-//
-//go:noescape
-func mbtPKernP4N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
-
-// mbtPKernP5N2 is ciKernP5N2 reading pixel j of x at x[64j]
-// (mbtPKernRef with p=5, nb=2).
-//
-//go:noescape
-func mbtPKernP5N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
-
-// mbtPKernP6N2 is ciKernP6N2 reading pixel j of x at x[64j]
-// (mbtPKernRef with p=6, nb=2).
-//
-//go:noescape
-func mbtPKernP6N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
-
-// mbtPKernP1N4 is ciKernP1N4 reading pixel j of x at x[64j]
-// (mbtPKernRef with p=1, nb=4).
-//
-//go:noescape
-func mbtPKernP1N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
-
-// mbtPKernP2N4 is ciKernP2N4 reading pixel j of x at x[64j]
-// (mbtPKernRef with p=2, nb=4).
-//
-//go:noescape
-func mbtPKernP2N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
-
-// mbtPKernP3N4 is ciKernP3N4 reading pixel j of x at x[64j]
-// (mbtPKernRef with p=3, nb=4).
-//
-//go:noescape
-func mbtPKernP3N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
-
-// mbtPKernP4N4 is ciKernP4N4 reading pixel j of x at x[64j]
-// (mbtPKernRef with p=4, nb=4).
-//
-//go:noescape
-func mbtPKernP4N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
-
-// mbtPKernP5N4 is ciKernP5N4 reading pixel j of x at x[64j]
-// (mbtPKernRef with p=5, nb=4).
-//
-//go:noescape
-func mbtPKernP5N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
-
-// mbtPKernP6N4 is ciKernP6N4 reading pixel j of x at x[64j]
-// (mbtPKernRef with p=6, nb=4).
-//
-//go:noescape
-func mbtPKernP6N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
 
 // The kernels need what the ci tiles need: AVX-512 F, DQ and VL.
 func init() {

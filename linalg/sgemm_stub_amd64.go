@@ -251,6 +251,90 @@ func r18sCiS2P5N4(k int, w *float32, x *float32, offs *int, acc *float32, flags 
 //go:noescape
 func r18sCiS2P6N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
 
+// mbtPKernP1N2 computes a 1-pixel × 32-channel direct-convolution tile whose
+// pixels are 64 input values apart: ciKernelRef with p=1, nb=2 and x read at
+// offs[s]/4+64·j. Requires AVX512F.
+//
+//go:noescape
+func mbtPKernP1N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// mbtPKernP2N2 computes a 2-pixel × 32-channel direct-convolution tile whose
+// pixels are 64 input values apart: ciKernelRef with p=2, nb=2 and x read at
+// offs[s]/4+64·j. Requires AVX512F.
+//
+//go:noescape
+func mbtPKernP2N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// mbtPKernP3N2 computes a 3-pixel × 32-channel direct-convolution tile whose
+// pixels are 64 input values apart: ciKernelRef with p=3, nb=2 and x read at
+// offs[s]/4+64·j. Requires AVX512F.
+//
+//go:noescape
+func mbtPKernP3N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// mbtPKernP4N2 computes a 4-pixel × 32-channel direct-convolution tile whose
+// pixels are 64 input values apart: ciKernelRef with p=4, nb=2 and x read at
+// offs[s]/4+64·j. Requires AVX512F.
+//
+//go:noescape
+func mbtPKernP4N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// mbtPKernP5N2 computes a 5-pixel × 32-channel direct-convolution tile whose
+// pixels are 64 input values apart: ciKernelRef with p=5, nb=2 and x read at
+// offs[s]/4+64·j. Requires AVX512F.
+//
+//go:noescape
+func mbtPKernP5N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// mbtPKernP6N2 computes a 6-pixel × 32-channel direct-convolution tile whose
+// pixels are 64 input values apart: ciKernelRef with p=6, nb=2 and x read at
+// offs[s]/4+64·j. Requires AVX512F.
+//
+//go:noescape
+func mbtPKernP6N2(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// mbtPKernP1N4 computes a 1-pixel × 64-channel direct-convolution tile whose
+// pixels are 64 input values apart: ciKernelRef with p=1, nb=4 and x read at
+// offs[s]/4+64·j. Requires AVX512F.
+//
+//go:noescape
+func mbtPKernP1N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// mbtPKernP2N4 computes a 2-pixel × 64-channel direct-convolution tile whose
+// pixels are 64 input values apart: ciKernelRef with p=2, nb=4 and x read at
+// offs[s]/4+64·j. Requires AVX512F.
+//
+//go:noescape
+func mbtPKernP2N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// mbtPKernP3N4 computes a 3-pixel × 64-channel direct-convolution tile whose
+// pixels are 64 input values apart: ciKernelRef with p=3, nb=4 and x read at
+// offs[s]/4+64·j. Requires AVX512F.
+//
+//go:noescape
+func mbtPKernP3N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// mbtPKernP4N4 computes a 4-pixel × 64-channel direct-convolution tile whose
+// pixels are 64 input values apart: ciKernelRef with p=4, nb=4 and x read at
+// offs[s]/4+64·j. Requires AVX512F.
+//
+//go:noescape
+func mbtPKernP4N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// mbtPKernP5N4 computes a 5-pixel × 64-channel direct-convolution tile whose
+// pixels are 64 input values apart: ciKernelRef with p=5, nb=4 and x read at
+// offs[s]/4+64·j. Requires AVX512F.
+//
+//go:noescape
+func mbtPKernP5N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
+// mbtPKernP6N4 computes a 6-pixel × 64-channel direct-convolution tile whose
+// pixels are 64 input values apart: ciKernelRef with p=6, nb=4 and x read at
+// offs[s]/4+64·j. Requires AVX512F.
+//
+//go:noescape
+func mbtPKernP6N4(k int, w *float32, x *float32, offs *int, acc *float32, flags int, c *float32, hw int, bias *float32, res *float32, cst *int32, pf uintptr)
+
 // fmaPeakAVX2 runs n iterations of 14 independent register-only FMAs,
 // to measure the core's peak FMA throughput.
 func fmaPeakAVX2(n int)

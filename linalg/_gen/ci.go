@@ -269,6 +269,13 @@ func genCiAll() {
 	for p := 1; p <= ciMaxP; p++ {
 		genCiStride(fmt.Sprintf("r18sCiS2P%dN4", p), p, 4, 2)
 	}
+	// IRBlock's projection reads the channel-blocked depthwise output,
+	// pixel j 64 floats after pixel j-1 (mbtPKernRef).
+	for _, nb := range []int{2, 4} {
+		for p := 1; p <= ciMaxP; p++ {
+			genCiStride(fmt.Sprintf("mbtPKernP%dN%d", p, nb), p, nb, 64)
+		}
+	}
 }
 
 // ciMaxP is the widest pixel tile (6 × 4 vectors = 24 accumulators).
