@@ -67,7 +67,7 @@ func TestR18sConvMaxPool(t *testing.T) {
 			if testing.Short() {
 				continue
 			}
-			got2 := testing.AllocsPerRun(20, func() {
+			got2 := zaThreadedAllocs(func() {
 				if _, err := s.Run(c.feed); err != nil {
 					t.Fatal(err)
 				}

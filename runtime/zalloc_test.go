@@ -15,6 +15,19 @@ import (
 // else (activations, headers, plans, scratch) comes from the session.
 func zaOutputAllocs(outputs int) float64 { return float64(2 + 4*outputs) }
 
+// zaThreadedAllocs is testing.AllocsPerRun(50, f) for a multi-threaded
+// Run: the least of three measurements. Kernels keep scratch buffers in
+// sync.Pools, whose per-P caches miss now and then when a loaded machine
+// moves the pool's goroutines between Ps; that is not a steady-state
+// allocation, and one quiet measurement shows there is none.
+func zaThreadedAllocs(f func()) float64 {
+	got := testing.AllocsPerRun(50, f)
+	for i := 0; i < 2; i++ {
+		got = min(got, testing.AllocsPerRun(50, f))
+	}
+	return got
+}
+
 // TestSteadyStateAllocs checks with testing.AllocsPerRun that a
 // steady-state Run of a conv+relu net, a Gemm/MatMul MLP and a static-int8
 // QDQ conv net allocates only its outputs, and that RunInto, reusing the
@@ -151,7 +164,7 @@ func TestSteadyStateAllocsThreads2(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got := testing.AllocsPerRun(50, func() {
+	got := zaThreadedAllocs(func() {
 		if _, err := s.Run(c.feed); err != nil {
 			t.Fatal(err)
 		}
