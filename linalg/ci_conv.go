@@ -68,6 +68,13 @@ func (c *ciConsts) set(lo, hi float32) {
 // res[o*hw+j] (ciRes), clamped to [lo, hi] of cst (NaN kept), written to
 // c[o*hw+j].
 func ciKernelRef(p, nb, k int, w, x []float32, offs []int, acc []float32, flags int, c []float32, hw int, bias, res []float32, cst *ciConsts) {
+	ciKernelStrideRef(1, p, nb, k, w, x, offs, acc, flags, c, hw, bias, res, cst)
+}
+
+// ciKernelStrideRef is ciKernelRef with pixel j's input at
+// x[offs[s]/4+stride*j]: the kernels genCiStride makes (stride 2 for the
+// stride-2 tiles, 64 for IRBlock's channel-blocked projection).
+func ciKernelStrideRef(stride, p, nb, k int, w, x []float32, offs []int, acc []float32, flags int, c []float32, hw int, bias, res []float32, cst *ciConsts) {
 	nw := nb * 16
 	lo, hi := math.Float32frombits(uint32(cst.v[16])), math.Float32frombits(uint32(cst.v[17]))
 	for j := 0; j < p; j++ {
@@ -77,7 +84,7 @@ func ciKernelRef(p, nb, k int, w, x []float32, offs []int, acc []float32, flags 
 				t = acc[j*nw+o]
 			}
 			for s := 0; s < k; s++ {
-				t += w[s*nw+o] * x[offs[s]/4+j]
+				t += w[s*nw+o] * x[offs[s]/4+stride*j]
 			}
 			if flags&ciFinal == 0 {
 				acc[j*nw+o] = t

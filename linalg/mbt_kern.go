@@ -63,30 +63,7 @@ func mbtBiasClipRef(p []float32, bias, lohi []float32) {
 // mbtPKernRef defines the projection tiles: ciKernelRef with pixel j of
 // x at x[64j+offs[s]/4] instead of x[j+offs[s]/4].
 func mbtPKernRef(p, nb, k int, w, x []float32, offs []int, acc []float32, flags int, c []float32, hw int, bias, res []float32, cst *ciConsts) {
-	nw := nb * 16
-	lo, hi := math.Float32frombits(uint32(cst.v[16])), math.Float32frombits(uint32(cst.v[17]))
-	for j := 0; j < p; j++ {
-		for o := 0; o < nw; o++ {
-			var t float32
-			if flags&kfLoad != 0 {
-				t = acc[j*nw+o]
-			}
-			for s := 0; s < k; s++ {
-				t += w[s*nw+o] * x[offs[s]/4+64*j]
-			}
-			if flags&ciFinal == 0 {
-				acc[j*nw+o] = t
-				continue
-			}
-			if flags&kfBias != 0 {
-				t += bias[o]
-			}
-			if flags&ciRes != 0 {
-				t += res[o*hw+j]
-			}
-			c[o*hw+j] = mbtClamp(t, lo, hi)
-		}
-	}
+	ciKernelStrideRef(64, p, nb, k, w, x, offs, acc, flags, c, hw, bias, res, cst)
 }
 
 // mbtLoHi returns the clamp bounds of ep's activation, false when it is

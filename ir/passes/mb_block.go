@@ -92,17 +92,7 @@ func FuseInvertedResiduals(g *ir.Graph) bool {
 	if len(replace) == 0 {
 		return changed
 	}
-	nodes := g.Nodes[:0]
-	for _, n := range g.Nodes {
-		switch {
-		case removed[n]:
-		case replace[n] != nil:
-			nodes = append(nodes, replace[n])
-		default:
-			nodes = append(nodes, n)
-		}
-	}
-	g.Nodes = nodes
+	mbSwap(g, removed, replace)
 	return true
 }
 
@@ -158,4 +148,21 @@ func mbPrefixed(attrs []*ir.Attr, n *ir.Node, prefix string) []*ir.Attr {
 		attrs = append(attrs, &c)
 	}
 	return attrs
+}
+
+// mbSwap rewrites g's node list: nodes in removed go, a node with an
+// entry in replace gives way to it in place, the rest stay in order.
+func mbSwap(g *ir.Graph, removed map[*ir.Node]bool, replace map[*ir.Node]*ir.Node) {
+	nodes := g.Nodes[:0]
+	for _, n := range g.Nodes {
+		switch {
+		case removed[n]:
+		case replace[n] != nil:
+			nodes = append(nodes, replace[n])
+		default:
+			nodes = append(nodes, n)
+		}
+	}
+	clear(g.Nodes[len(nodes):])
+	g.Nodes = nodes
 }

@@ -59,16 +59,6 @@ func FuseConvMaxPool(g *ir.Graph) bool {
 	if len(replace) == 0 {
 		return changed
 	}
-	nodes := g.Nodes[:0]
-	for _, n := range g.Nodes {
-		switch {
-		case removed[n]:
-		case replace[n] != nil:
-			nodes = append(nodes, replace[n])
-		default:
-			nodes = append(nodes, n)
-		}
-	}
-	g.Nodes = nodes
+	mbSwap(g, removed, replace)
 	return true
 }
