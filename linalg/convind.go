@@ -83,7 +83,7 @@ const (
 	r18TileRow              // convIndBlock, step rows per chunk
 	r18Ci                   // ciItems, an even share of items per chunk
 	r18sConvPool            // r18sPoolRows, an even share of pooled rows per chunk
-	mb0RowsJob              // mb0Rows, an even share of output rows per chunk
+	mb0RowsJob              // mb0Chunk, an even share of output rows per chunk (step: channels)
 )
 
 // r18Job is the state the chunks of one parallel step share; it is
@@ -128,7 +128,7 @@ func (j *r18Job) run(i int) {
 	case r18sConvPool:
 		r18sRows(j.tab, j.m, j.k, j.cp, j.q, j.offs, &j.geo, j.ep, &j.pool, j.c, i*j.pool.Out[0]/j.n, (i+1)*j.pool.Out[0]/j.n)
 	case mb0RowsJob:
-		mb0Rows(j.m, j.k, j.cp, j.q, j.offs, &j.geo, j.c, j.ep, i*j.geo.oh/j.n, (i+1)*j.geo.oh/j.n)
+		mb0Chunk(j.m, j.k, j.cp, j.img, j.step, &j.geo, j.c, j.ep, i*j.geo.oh/j.n, (i+1)*j.geo.oh/j.n)
 	}
 }
 
@@ -287,8 +287,11 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 		convInd1x1(threads, pa, img, channels, &geo, c, ep)
 		return
 	}
-	mb0 := mb0Usable(&geo, pa.m, k, channels, ep)
-	ci := !mb0 && ciUsable(ciKerns, pa.m, ep)
+	if mb0Usable(&geo, pa.m, k, channels, ep) {
+		mb0Run(threads, pa.m, k, pa.ciPacked(), img, channels, &geo, c, ep)
+		return
+	}
+	ci := ciUsable(ciKerns, pa.m, ep)
 	tab := ciKerns
 	if ci && pa.m%64 == 0 && r18sCiS2 != nil && !r18sS2Off && r18sS2Layout(&geo) {
 		tab = r18sCiS2
@@ -302,10 +305,6 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 		// one row of n pixels (SgemmPackedDirect's ci tiles), 6-pixel
 		// tiles where the 7x7 map's rows make tiles of 4 and 3.
 		SgemmPackedDirect(threads, pa, n, bufs.q, geo.chanLen, c, n, ep)
-		return
-	}
-	if mb0 {
-		mb0Run(threads, pa.m, k, pa.ciPacked(), bufs, &geo, c, ep)
 		return
 	}
 	if ci {

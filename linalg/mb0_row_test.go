@@ -82,6 +82,19 @@ func TestMb0Conv(t *testing.T) {
 						return out
 					}
 					got, ref := run(false), run(true)
+					if th == 2 && ep != nil {
+						// Chunks of rows, each filling its own planes.
+						geo := newConvIndGeom(g)
+						ch := make([]float32, cs.m*oh*ow)
+						for i := 0; i < 3; i++ {
+							mb0Chunk(cs.m, kk, pw.ciPacked(), img, cs.c, &geo, ch, ep, i*oh/3, (i+1)*oh/3)
+						}
+						for i := range ch {
+							if !(ch[i] == got[i] || math.IsNaN(float64(ch[i])) && math.IsNaN(float64(got[i]))) {
+								t.Fatalf("chunked c[%d] = %v, whole %v", i, ch[i], got[i])
+							}
+						}
+					}
 					for i := range got {
 						if !(math.Abs(float64(got[i]-ref[i])) <= 1e-4*(1+math.Abs(float64(ref[i]))) || math.IsNaN(float64(got[i])) && math.IsNaN(float64(ref[i]))) {
 							t.Fatalf("c[%d] = %v, want %v", i, got[i], ref[i])
