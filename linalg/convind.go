@@ -83,6 +83,7 @@ const (
 	r18TileRow              // convIndBlock, step rows per chunk
 	r18Ci                   // ciItems, an even share of items per chunk
 	r18sConvPool            // r18sPoolRows, an even share of pooled rows per chunk
+	mb0RowsJob              // mb0Chunk, an even share of output rows per chunk (step: channels)
 )
 
 // r18Job is the state the chunks of one parallel step share; it is
@@ -108,12 +109,15 @@ type r18Job struct {
 func (j *r18Job) run(i int) {
 	switch j.kind {
 	case r18Fill:
-		for ch := i * j.step; ch < min((i+1)*j.step, j.n); ch++ {
+		// Units: channels of padded planes, or phase planes (a first
+		// layer's 3 channels split evenly over 2 threads as 12 planes).
+		ph := j.geo.sh * j.geo.sw
+		for u := i * j.step; u < min((i+1)*j.step, j.n); u++ {
 			if j.geo.s2 {
-				j.geo.r18sS2Fill(j.q, j.img, ch)
+				j.geo.r18sS2Fill(j.q, j.img, u)
 				continue
 			}
-			j.geo.fill(j.q, j.img, ch)
+			j.geo.fillPhase(j.q, j.img, u/ph, u%ph/j.geo.sw, u%j.geo.sw)
 		}
 	case r18Tiles:
 		convIndBlock(j.impl, j.pa, j.q, 0, j.offs, &j.geo, j.c, j.m, j.k, j.ep, i*j.step, min((i+1)*j.step, j.n), 0, j.m)
@@ -123,6 +127,8 @@ func (j *r18Job) run(i int) {
 		ciItems(j.tab, j.m, j.k, j.cp, j.q, j.offs, &j.geo, j.c, j.ep, j.rowsPer, j.rch, j.tpr, i*j.items/j.n, (i+1)*j.items/j.n)
 	case r18sConvPool:
 		r18sRows(j.tab, j.m, j.k, j.cp, j.q, j.offs, &j.geo, j.ep, &j.pool, j.c, i*j.pool.Out[0]/j.n, (i+1)*j.pool.Out[0]/j.n)
+	case mb0RowsJob:
+		mb0Chunk(j.m, j.k, j.cp, j.img, j.step, &j.geo, j.c, j.ep, i*j.geo.oh/j.n, (i+1)*j.geo.oh/j.n)
 	}
 }
 
@@ -169,62 +175,67 @@ var convIndTilePool sync.Pool
 
 // fill writes channel ch of img into its phase planes.
 func (c *convIndGeom) fill(q, img []float32, ch int) {
-	src := img[ch*c.ih*c.iw : (ch+1)*c.ih*c.iw]
-	dst := q[ch*c.chanLen : (ch+1)*c.chanLen]
 	for py := 0; py < c.sh; py++ {
 		for px := 0; px < c.sw; px++ {
-			if !c.phaseUsed(py, px) {
-				continue // no tap reads it (a strided 1x1 reads phase 0 only)
-			}
-			pl := dst[(py*c.sw+px)*c.plane : (py*c.sw+px+1)*c.plane]
-			// Plane columns x' with input column x'*sw+px-pl in [0, iw).
-			x0 := max(0, (c.pl-px+c.sw-1)/c.sw)
-			x1 := min(c.pw, (c.iw+c.pl-px+c.sw-1)/c.sw)
-			if x1 < x0 {
-				x1 = x0
-			}
-			if f := r18FillRows; f != nil && c.sh == 1 && c.sw == 1 && x1-x0 == c.iw && x0 <= 16 && c.pw-x1 <= 16 {
-				// Every image row lands whole in a plane row: one call
-				// for the channel's rows inside the image.
-				yA, yB := max(0, c.pt-py), min(c.ph, c.ih+c.pt-py)
-				yB = max(yA, yB)
-				clear(pl[:yA*c.pw])
-				clear(pl[yB*c.pw:])
-				f(pl[yA*c.pw:yB*c.pw], src[(yA+py-c.pt)*c.iw:], yB-yA, c.iw, c.pw, x0)
-				continue
-			}
-			if f := r18FillRows2; f != nil && c.sw == 2 && x1 > x0 && x0 <= 16 && c.pw-x1 <= 16 {
-				// Plane rows whose image row y*sh+py-pt is inside.
-				yA := max(0, (c.pt-py+c.sh-1)/c.sh)
-				yB := max(yA, min(c.ph, (c.ih+c.pt-py+c.sh-1)/c.sh))
-				clear(pl[:yA*c.pw])
-				clear(pl[yB*c.pw:])
-				if yB > yA {
-					iy := yA*c.sh + py - c.pt
-					f(pl[yA*c.pw:yB*c.pw], src[iy*c.iw+x0*2+px-c.pl:], yB-yA, x1-x0, c.pw, x0, c.sh*c.iw)
-				}
-				continue
-			}
-			for y := 0; y < c.ph; y++ {
-				row := pl[y*c.pw : (y+1)*c.pw]
-				iy := y*c.sh + py - c.pt
-				if iy < 0 || iy >= c.ih {
-					clear(row)
-					continue
-				}
-				irow := src[iy*c.iw : (iy+1)*c.iw]
-				clear(row[:x0])
-				clear(row[x1:])
-				if c.sw == 1 {
-					copy(row[x0:x1], irow[x0+px-c.pl:])
-					continue
-				}
-				ix := x0*c.sw + px - c.pl
-				for x := x0; x < x1; x++ {
-					row[x] = irow[ix]
-					ix += c.sw
-				}
-			}
+			c.fillPhase(q, img, ch, py, px)
+		}
+	}
+}
+
+// fillPhase writes phase plane (py, px) of channel ch of img.
+func (c *convIndGeom) fillPhase(q, img []float32, ch, py, px int) {
+	src := img[ch*c.ih*c.iw : (ch+1)*c.ih*c.iw]
+	dst := q[ch*c.chanLen : (ch+1)*c.chanLen]
+	if !c.phaseUsed(py, px) {
+		return // no tap reads it (a strided 1x1 reads phase 0 only)
+	}
+	pl := dst[(py*c.sw+px)*c.plane : (py*c.sw+px+1)*c.plane]
+	// Plane columns x' with input column x'*sw+px-pl in [0, iw).
+	x0 := max(0, (c.pl-px+c.sw-1)/c.sw)
+	x1 := min(c.pw, (c.iw+c.pl-px+c.sw-1)/c.sw)
+	if x1 < x0 {
+		x1 = x0
+	}
+	if f := r18FillRows; f != nil && c.sh == 1 && c.sw == 1 && x1-x0 == c.iw && x0 <= 16 && c.pw-x1 <= 16 {
+		// Every image row lands whole in a plane row: one call
+		// for the channel's rows inside the image.
+		yA, yB := max(0, c.pt-py), min(c.ph, c.ih+c.pt-py)
+		yB = max(yA, yB)
+		clear(pl[:yA*c.pw])
+		clear(pl[yB*c.pw:])
+		f(pl[yA*c.pw:yB*c.pw], src[(yA+py-c.pt)*c.iw:], yB-yA, c.iw, c.pw, x0)
+		return
+	}
+	if f := r18FillRows2; f != nil && c.sw == 2 && x1 > x0 && x0 <= 16 && c.pw-x1 <= 16 {
+		// Plane rows whose image row y*sh+py-pt is inside.
+		yA := max(0, (c.pt-py+c.sh-1)/c.sh)
+		yB := max(yA, min(c.ph, (c.ih+c.pt-py+c.sh-1)/c.sh))
+		clear(pl[:yA*c.pw])
+		clear(pl[yB*c.pw:])
+		if yB > yA {
+			iy := yA*c.sh + py - c.pt
+			f(pl[yA*c.pw:yB*c.pw], src[iy*c.iw+x0*2+px-c.pl:], yB-yA, x1-x0, c.pw, x0, c.sh*c.iw)
+		}
+		return
+	}
+	for y := 0; y < c.ph; y++ {
+		row := pl[y*c.pw : (y+1)*c.pw]
+		iy := y*c.sh + py - c.pt
+		if iy < 0 || iy >= c.ih {
+			clear(row)
+			continue
+		}
+		irow := src[iy*c.iw : (iy+1)*c.iw]
+		clear(row[:x0])
+		clear(row[x1:])
+		if c.sw == 1 {
+			copy(row[x0:x1], irow[x0+px-c.pl:])
+			continue
+		}
+		ix := x0*c.sw + px - c.pl
+		for x := x0; x < x1; x++ {
+			row[x] = irow[ix]
+			ix += c.sw
 		}
 	}
 }
@@ -274,6 +285,10 @@ func convIndRun(threads int, pa *PackedA, img []float32, channels int, g ConvGeo
 		// A pointwise convolution reads B straight from the image: its
 		// phase plane is the image itself.
 		convInd1x1(threads, pa, img, channels, &geo, c, ep)
+		return
+	}
+	if mb0Usable(&geo, pa.m, k, channels, ep) {
+		mb0Run(threads, pa.m, k, pa.ciPacked(), img, channels, &geo, c, ep)
 		return
 	}
 	ci := ciUsable(ciKerns, pa.m, ep)
@@ -481,10 +496,14 @@ func convKernelIndRef(mr, nr, kk int, a, b []float32, offs []int, c []float32, l
 func (bufs *convIndBufs) r18sFill(threads int, geo *convIndGeom, img []float32, channels int) {
 	q := bufs.q
 	clear(q[channels*geo.chanLen:])
-	if threads > 1 && channels > 1 {
-		step := (channels + threads - 1) / threads
-		bufs.job = r18Job{kind: r18Fill, geo: *geo, q: q, img: img, n: channels, step: step}
-		bufs.r18Parallel((channels + step - 1) / step)
+	units := channels
+	if !geo.s2 {
+		units *= geo.sh * geo.sw
+	}
+	if threads > 1 && units > 1 {
+		step := (units + threads - 1) / threads
+		bufs.job = r18Job{kind: r18Fill, geo: *geo, q: q, img: img, n: units, step: step}
+		bufs.r18Parallel((units + step - 1) / step)
 	} else {
 		for ch := 0; ch < channels; ch++ {
 			if geo.s2 {

@@ -64,6 +64,113 @@ TEXT ·dwkConvAVX512(SB), NOSPLIT, $0-72
 	VPXORD       Z26, Z26, Z26
 	VBROADCASTSS dwkHS<>+8(SB), Z27
 
+// Blocks of 128 outputs first: 8 accumulators hide the FMA latency that
+// 4 (one tap's FMAs waiting on the previous tap's) leave exposed.
+dwkConvAVX512_big:
+	CMPQ CX, $128
+	JLT  dwkConvAVX512_small
+	VMOVAPS Z28, Z0
+	VMOVAPS Z28, Z1
+	VMOVAPS Z28, Z2
+	VMOVAPS Z28, Z3
+	VMOVAPS Z28, Z4
+	VMOVAPS Z28, Z5
+	VMOVAPS Z28, Z6
+	VMOVAPS Z28, Z7
+	XORQ    R11, R11
+
+dwkConvAVX512_bigtap:
+	MOVQ         (R8)(R11*8), R12
+	LEAQ         (SI)(R12*4), R12
+	VBROADCASTSS (R9)(R11*4), Z31
+	VFMADD231PS  (R12), Z31, Z0
+	VFMADD231PS  64(R12), Z31, Z1
+	VFMADD231PS  128(R12), Z31, Z2
+	VFMADD231PS  192(R12), Z31, Z3
+	VFMADD231PS  256(R12), Z31, Z4
+	VFMADD231PS  320(R12), Z31, Z5
+	VFMADD231PS  384(R12), Z31, Z6
+	VFMADD231PS  448(R12), Z31, Z7
+	INCQ         R11
+	CMPQ         R11, R10
+	JLT          dwkConvAVX512_bigtap
+	VMAXPS       Z0, Z29, Z0
+	VMAXPS       Z1, Z29, Z1
+	VMAXPS       Z2, Z29, Z2
+	VMAXPS       Z3, Z29, Z3
+	VMAXPS       Z4, Z29, Z4
+	VMAXPS       Z5, Z29, Z5
+	VMAXPS       Z6, Z29, Z6
+	VMAXPS       Z7, Z29, Z7
+	VMINPS       Z0, Z30, Z0
+	VMINPS       Z1, Z30, Z1
+	VMINPS       Z2, Z30, Z2
+	VMINPS       Z3, Z30, Z3
+	VMINPS       Z4, Z30, Z4
+	VMINPS       Z5, Z30, Z5
+	VMINPS       Z6, Z30, Z6
+	VMINPS       Z7, Z30, Z7
+	TESTQ        R13, R13
+	JZ           dwkConvAVX512_bigstore
+	VMULPS       Z24, Z0, Z20
+	VADDPS       Z25, Z20, Z20
+	VMAXPS       Z20, Z26, Z20
+	VMINPS       Z20, Z27, Z20
+	VMULPS       Z20, Z0, Z0
+	VMULPS       Z24, Z1, Z21
+	VADDPS       Z25, Z21, Z21
+	VMAXPS       Z21, Z26, Z21
+	VMINPS       Z21, Z27, Z21
+	VMULPS       Z21, Z1, Z1
+	VMULPS       Z24, Z2, Z22
+	VADDPS       Z25, Z22, Z22
+	VMAXPS       Z22, Z26, Z22
+	VMINPS       Z22, Z27, Z22
+	VMULPS       Z22, Z2, Z2
+	VMULPS       Z24, Z3, Z23
+	VADDPS       Z25, Z23, Z23
+	VMAXPS       Z23, Z26, Z23
+	VMINPS       Z23, Z27, Z23
+	VMULPS       Z23, Z3, Z3
+	VMULPS       Z24, Z4, Z20
+	VADDPS       Z25, Z20, Z20
+	VMAXPS       Z20, Z26, Z20
+	VMINPS       Z20, Z27, Z20
+	VMULPS       Z20, Z4, Z4
+	VMULPS       Z24, Z5, Z21
+	VADDPS       Z25, Z21, Z21
+	VMAXPS       Z21, Z26, Z21
+	VMINPS       Z21, Z27, Z21
+	VMULPS       Z21, Z5, Z5
+	VMULPS       Z24, Z6, Z22
+	VADDPS       Z25, Z22, Z22
+	VMAXPS       Z22, Z26, Z22
+	VMINPS       Z22, Z27, Z22
+	VMULPS       Z22, Z6, Z6
+	VMULPS       Z24, Z7, Z23
+	VADDPS       Z25, Z23, Z23
+	VMAXPS       Z23, Z26, Z23
+	VMINPS       Z23, Z27, Z23
+	VMULPS       Z23, Z7, Z7
+
+dwkConvAVX512_bigstore:
+	VMOVUPS      Z0, (DI)
+	VMOVUPS      Z1, 64(DI)
+	VMOVUPS      Z2, 128(DI)
+	VMOVUPS      Z3, 192(DI)
+	VMOVUPS      Z4, 256(DI)
+	VMOVUPS      Z5, 320(DI)
+	VMOVUPS      Z6, 384(DI)
+	VMOVUPS      Z7, 448(DI)
+	ADDQ         $512, DI
+	ADDQ         $512, SI
+	SUBQ         $128, CX
+	JMP          dwkConvAVX512_big
+
+dwkConvAVX512_small:
+	TESTQ        CX, CX
+	JZ           dwkConvAVX512_done
+
 dwkConvAVX512_block:
 	VMOVAPS Z28, Z0
 	VMOVAPS Z28, Z1
@@ -122,6 +229,8 @@ dwkConvAVX512_store:
 	ADDQ         $256, SI
 	SUBQ         $64, CX
 	JNZ          dwkConvAVX512_block
+
+dwkConvAVX512_done:
 	VZEROUPPER
 	RET
 
