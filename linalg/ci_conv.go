@@ -165,30 +165,50 @@ func (pa *PackedA) ciPacked() *ciPacked {
 // ciFlags returns the final-block flags computing ep, filling cst, and
 // whether the kernels can run ep at all.
 func ciFlags(ep *Epilogue, cst *ciConsts) (int, bool) {
+	lo, hi, ok := ciClamp(ep)
+	if !ok {
+		return 0, false
+	}
 	flags := ciFinal
-	lo, hi := float32(math.Inf(-1)), float32(math.Inf(1))
-	if ep != nil {
-		if ep.ColBias != nil || ep.Post {
-			return 0, false
-		}
-		if ep.RowBias != nil {
-			flags |= kfBias
-		}
-		if ep.Residual != nil {
-			flags |= ciRes
-		}
-		switch ep.Act {
-		case ActNone:
-		case ActRelu:
-			lo = 0
-		case ActClip:
-			lo, hi = ep.Min, ep.Max
-		default:
-			return 0, false
-		}
+	if ep != nil && ep.RowBias != nil {
+		flags |= kfBias
+	}
+	if ep != nil && ep.Residual != nil {
+		flags |= ciRes
 	}
 	cst.set(lo, hi)
 	return flags, true
+}
+
+// ciClamp returns the clamp bounds of ep's activation (none, Relu or
+// Clip; ±Inf for a nil ep), false when the tile kernels cannot apply ep:
+// another activation, a column bias or a Post map.
+func ciClamp(ep *Epilogue) (lo, hi float32, ok bool) {
+	lo, hi = float32(math.Inf(-1)), float32(math.Inf(1))
+	if ep == nil {
+		return lo, hi, true
+	}
+	if ep.Post || ep.ColBias != nil {
+		return 0, 0, false
+	}
+	switch ep.Act {
+	case ActNone:
+	case ActRelu:
+		lo = 0
+	case ActClip:
+		lo, hi = ep.Min, ep.Max
+	default:
+		return 0, 0, false
+	}
+	return lo, hi, true
+}
+
+// ciGetScratch takes a worker's tile scratch from ciScratchPool.
+func ciGetScratch() *ciScratch {
+	if s, _ := ciScratchPool.Get().(*ciScratch); s != nil {
+		return s
+	}
+	return &ciScratch{}
 }
 
 // ciUsable reports whether convIndRun can hand a convolution to ciRun.
@@ -243,10 +263,7 @@ func ciRun(tab *ciTable, threads int, m, k int, cp *ciPacked, bufs *convIndBufs,
 // ciItems runs work items [i0, i1) of ciRun: item it is output-channel
 // block it/rch and row chunk it%rch.
 func ciItems(tab *ciTable, m, k int, cp *ciPacked, q []float32, offs []int, geo *convIndGeom, c []float32, ep *Epilogue, rowsPer, rch, tpr, i0, i1 int) {
-	s, _ := ciScratchPool.Get().(*ciScratch)
-	if s == nil {
-		s = &ciScratch{}
-	}
+	s := ciGetScratch()
 	defer ciScratchPool.Put(s)
 	if n := rowsPer * tpr * ciMaxP * 64; cap(s.acc) < n {
 		s.acc = make([]float32, n)

@@ -451,13 +451,13 @@ func mbtBlockedOK(b *IRBlock, le, ld *[2]float32) bool {
 		return false
 	}
 	var ok bool
-	if le[0], le[1], ok = mbtLoHi(&b.EpE); !ok {
+	if le[0], le[1], ok = ciClamp(&b.EpE); !ok {
 		return false
 	}
 	if b.EpD.Residual != nil {
 		return false
 	}
-	ld[0], ld[1], ok = mbtLoHi(&b.EpD)
+	ld[0], ld[1], ok = ciClamp(&b.EpD)
 	return ok
 }
 

@@ -1,7 +1,5 @@
 package linalg
 
-import "math"
-
 // mbtKernels are IRBlock's channel-blocked kernels (nil: the CPU has
 // none; IRBlock then runs its planar path).
 type mbtKernels struct {
@@ -64,23 +62,4 @@ func mbtBiasClipRef(p []float32, bias, lohi []float32) {
 // x at x[64j+offs[s]/4] instead of x[j+offs[s]/4].
 func mbtPKernRef(p, nb, k int, w, x []float32, offs []int, acc []float32, flags int, c []float32, hw int, bias, res []float32, cst *ciConsts) {
 	ciKernelStrideRef(64, p, nb, k, w, x, offs, acc, flags, c, hw, bias, res, cst)
-}
-
-// mbtLoHi returns the clamp bounds of ep's activation, false when it is
-// not one of none, Relu and Clip (or has a Post map).
-func mbtLoHi(ep *Epilogue) (lo, hi float32, ok bool) {
-	lo, hi = float32(math.Inf(-1)), float32(math.Inf(1))
-	if ep.Post || ep.ColBias != nil {
-		return 0, 0, false
-	}
-	switch ep.Act {
-	case ActNone:
-	case ActRelu:
-		lo = 0
-	case ActClip:
-		lo, hi = ep.Min, ep.Max
-	default:
-		return 0, 0, false
-	}
-	return lo, hi, true
 }

@@ -121,10 +121,7 @@ func r18sPoolRows(tab *ciTable, m, k int, cp *ciPacked, q []float32, offs []int,
 		bd.vm = make([]float32, 2*ow)
 	}
 	buf, vm, hm := bd.buf[:m*hw], bd.vm[:ow], bd.vm[ow:2*ow]
-	s, _ := ciScratchPool.Get().(*ciScratch)
-	if s == nil {
-		s = &ciScratch{}
-	}
+	s := ciGetScratch()
 	defer ciScratchPool.Put(s)
 	tpr := (ow + ciMaxP - 1) / ciMaxP
 	rowsPer := max(1, ciChunk/tpr)
@@ -275,10 +272,7 @@ func r18sPoolRowsT(tab *ciTable, m, k int, cp *ciPacked, q []float32, offs []int
 		bd.buf = make([]float32, obs*blk)
 	}
 	buf := bd.buf[:obs*blk]
-	s, _ := ciScratchPool.Get().(*ciScratch)
-	if s == nil {
-		s = &ciScratch{}
-	}
+	s := ciGetScratch()
 	defer ciScratchPool.Put(s)
 	tpr := (ow + ciMaxP - 1) / ciMaxP
 	rowsPer := max(1, ciChunk/tpr)
